@@ -1,0 +1,2 @@
+export * from './vector.js';
+export * from './record-batch.js';

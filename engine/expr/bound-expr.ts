@@ -1,0 +1,94 @@
+import type { DataType } from '../types/data-type.js';
+
+/**
+ * Resolved, typed expressions: the analyzer's output and what operators evaluate. They refer to
+ * input columns by position and to functions by registry name, so they stay plain serializable data
+ * that can travel to workers inside a stage.
+ */
+export type BoundExpr = BoundRef | BoundLiteral | BoundCall | BoundCast | BoundGetField;
+
+/** Input column `index` of the operator's input batch. */
+export interface BoundRef {
+  readonly kind: 'ref';
+  readonly index: number;
+  readonly type: DataType;
+  readonly nullable: boolean;
+  /** The column's name, for display only. */
+  readonly name: string;
+}
+
+export interface BoundLiteral {
+  readonly kind: 'literal';
+  readonly value: unknown;
+  readonly type: DataType;
+}
+
+/** A scalar function from the registry (operators included: `+`, `==`, `and`, ...). */
+export interface BoundCall {
+  readonly kind: 'call';
+  readonly fn: string;
+  readonly args: readonly BoundExpr[];
+  readonly type: DataType;
+  readonly nullable: boolean;
+}
+
+export interface BoundCast {
+  readonly kind: 'cast';
+  readonly expr: BoundExpr;
+  readonly type: DataType;
+  /** ansi: malformed input raises CAST_INVALID_INPUT (Spark 4 default); try: NULL; legacy: NULL. */
+  readonly mode: 'ansi' | 'try' | 'legacy';
+}
+
+/** Field `ordinal` of a struct value (`window.end`). */
+export interface BoundGetField {
+  readonly kind: 'getField';
+  readonly expr: BoundExpr;
+  readonly ordinal: number;
+  readonly name: string;
+  readonly type: DataType;
+  readonly nullable: boolean;
+}
+
+export function exprType(e: BoundExpr): DataType {
+  return e.kind === 'getField' || e.kind === 'ref' || e.kind === 'call' || e.kind === 'cast' || e.kind === 'literal'
+    ? e.type
+    : assertNeverExpr(e);
+}
+
+export function exprNullable(e: BoundExpr): boolean {
+  switch (e.kind) {
+    case 'ref':
+    case 'call':
+    case 'getField':
+      return e.nullable;
+    case 'literal':
+      return e.value === null;
+    case 'cast':
+      return e.mode !== 'ansi' || exprNullable(e.expr);
+    default:
+      return assertNeverExpr(e);
+  }
+}
+
+export const B = Object.freeze({
+  ref(index: number, type: DataType, name: string, nullable = true): BoundRef {
+    return Object.freeze({ kind: 'ref', index, type, nullable, name });
+  },
+  lit(value: unknown, type: DataType): BoundLiteral {
+    return Object.freeze({ kind: 'literal', value, type });
+  },
+  call(fn: string, args: readonly BoundExpr[], type: DataType, nullable = true): BoundCall {
+    return Object.freeze({ kind: 'call', fn, args: Object.freeze([...args]), type, nullable });
+  },
+  cast(expr: BoundExpr, type: DataType, mode: 'ansi' | 'try' | 'legacy' = 'ansi'): BoundCast {
+    return Object.freeze({ kind: 'cast', expr, type, mode });
+  },
+  getField(expr: BoundExpr, ordinal: number, name: string, type: DataType, nullable = true): BoundGetField {
+    return Object.freeze({ kind: 'getField', expr, ordinal, name, type, nullable });
+  },
+});
+
+function assertNeverExpr(e: never): never {
+  throw new Error(`unknown bound expression ${JSON.stringify(e)}`);
+}

@@ -1,0 +1,93 @@
+import type { Vector } from '../batch/vector.js';
+import type { BoundCall, BoundExpr } from '../expr/bound-expr.js';
+import type { DataType, StructField } from '../types/data-type.js';
+
+/** What resolution may depend on besides argument types. */
+export interface ResolveContext {
+  /** Session time zone (`spark.sql.session.timeZone`), an IANA id. */
+  readonly timeZone: string;
+  /** `spark.sql.ansi.enabled` (Spark 4 default: true). */
+  readonly ansi: boolean;
+}
+
+/** What evaluation may depend on besides argument values. */
+export interface EvalContext extends ResolveContext {
+  /** The micro-batch's `batchTimestampMs` × 1000: `current_timestamp()` for every row of the batch. */
+  readonly batchTimestampUs: number;
+}
+
+export interface ResolvedScalar {
+  /** The arguments, possibly wrapped in implicit casts. */
+  readonly args: readonly BoundExpr[];
+  readonly type: DataType;
+  readonly nullable: boolean;
+}
+
+/**
+ * A scalar function (operators included). `resolve` checks argument types and raises
+ * `AnalysisError` with Spark's error class (`DATATYPE_MISMATCH...`, `WRONG_NUM_ARGS...`); `evaluate`
+ * computes a whole column at once and should return a const vector when all inputs are const.
+ */
+export interface ScalarFunction {
+  readonly name: string;
+  readonly aliases?: readonly string[];
+  resolve(args: readonly BoundExpr[], ctx: ResolveContext): ResolvedScalar;
+  evaluate(args: readonly Vector[], numRows: number, ctx: EvalContext, call: BoundCall): Vector;
+  /** Spark's auto-generated column name from the arguments' names; default `name(a, b)`. */
+  prettyName?(argNames: readonly string[]): string;
+  /** False for functions whose value changes between batches (`current_timestamp`, `rand`). */
+  readonly deterministic?: boolean;
+}
+
+/** Produces zero or more output rows per input row (`explode`, `posexplode`, `inline`). */
+export interface GeneratorFunction {
+  readonly name: string;
+  readonly aliases?: readonly string[];
+  resolve(
+    args: readonly BoundExpr[],
+    ctx: ResolveContext,
+  ): { readonly args: readonly BoundExpr[]; readonly outputs: readonly StructField[] };
+  /**
+   * For each output row: the input row it came from (`sourceRows`, ascending) and the generated
+   * columns (one vector per output field, `sourceRows.length` long).
+   */
+  generate(
+    args: readonly Vector[],
+    numRows: number,
+    ctx: EvalContext,
+  ): { readonly sourceRows: readonly number[]; readonly columns: readonly Vector[] };
+}
+
+/** How two partial aggregation buffers combine, slot by slot; null is the identity for every op. */
+export type MergeOp = 'sum' | 'min' | 'max' | 'union';
+
+export interface BufferSlot {
+  readonly type: DataType;
+  readonly merge: MergeOp;
+}
+
+export interface ResolvedAggregate {
+  readonly args: readonly BoundExpr[];
+  readonly type: DataType;
+  readonly nullable: boolean;
+  /** The aggregation buffer: its slots and how each merges. */
+  readonly buffer: readonly BufferSlot[];
+}
+
+/**
+ * An aggregate with Spark's init/update/merge/finish lifecycle. State for one group is a flat array
+ * holding every aggregate's buffer; this aggregate owns `buffer.length` slots from `offset`.
+ * Merging is generic by `BufferSlot.merge`, so any store (memory, Redis Lua) can merge partials.
+ */
+export interface AggregateFunction {
+  readonly name: string;
+  readonly aliases?: readonly string[];
+  resolve(args: readonly BoundExpr[], distinct: boolean, ctx: ResolveContext): ResolvedAggregate;
+  /** Initial buffer values for one group (written at `offset`). */
+  init(state: unknown[], offset: number, resolved: ResolvedAggregate): void;
+  /** Folds input row `row` (argument vectors already evaluated) into the buffer. */
+  update(state: unknown[], offset: number, args: readonly Vector[], row: number): void;
+  /** The final value from a (merged) buffer. */
+  finish(state: readonly unknown[], offset: number, resolved: ResolvedAggregate): unknown;
+  prettyName?(argNames: readonly string[], distinct: boolean): string;
+}

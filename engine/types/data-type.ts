@@ -1,0 +1,204 @@
+/**
+ * Spark's data types as a closed union. Values in memory:
+ * boolean → boolean; byte/short/integer/long/float/double → number; string → string;
+ * binary → Uint8Array; date → number (days since epoch); timestamp / timestamp_ntz → number
+ * (microseconds since epoch, UTC); array → unknown[]; struct → unknown[] (positional, one entry per
+ * field); map → Map<unknown, unknown>; null → null. Every value may also be null.
+ */
+export type DataType =
+  | { readonly kind: 'null' }
+  | { readonly kind: 'boolean' }
+  | { readonly kind: 'byte' }
+  | { readonly kind: 'short' }
+  | { readonly kind: 'integer' }
+  | { readonly kind: 'long' }
+  | { readonly kind: 'float' }
+  | { readonly kind: 'double' }
+  | { readonly kind: 'string' }
+  | { readonly kind: 'binary' }
+  | { readonly kind: 'date' }
+  | { readonly kind: 'timestamp' }
+  | { readonly kind: 'timestamp_ntz' }
+  | ArrayType
+  | StructType
+  | MapType;
+
+export interface ArrayType {
+  readonly kind: 'array';
+  readonly elementType: DataType;
+  readonly containsNull: boolean;
+}
+
+export interface MapType {
+  readonly kind: 'map';
+  readonly keyType: DataType;
+  readonly valueType: DataType;
+  readonly valueContainsNull: boolean;
+}
+
+export interface StructField {
+  readonly name: string;
+  readonly type: DataType;
+  readonly nullable: boolean;
+  /** Spark column metadata, e.g. `{"spark.watermarkDelayMs": 5000}` on an event-time column. */
+  readonly metadata?: Readonly<Record<string, unknown>>;
+}
+
+export interface StructType {
+  readonly kind: 'struct';
+  readonly fields: readonly StructField[];
+}
+
+export type AtomicKind = Exclude<DataType['kind'], 'array' | 'struct' | 'map'>;
+
+const atomics = new Map<AtomicKind, DataType>();
+function atomic<K extends AtomicKind>(kind: K): Extract<DataType, { kind: K }> {
+  let t = atomics.get(kind);
+  if (!t) {
+    t = Object.freeze({ kind }) as DataType;
+    atomics.set(kind, t);
+  }
+  return t as Extract<DataType, { kind: K }>;
+}
+
+export const T = Object.freeze({
+  null: atomic('null'),
+  boolean: atomic('boolean'),
+  byte: atomic('byte'),
+  short: atomic('short'),
+  integer: atomic('integer'),
+  long: atomic('long'),
+  float: atomic('float'),
+  double: atomic('double'),
+  string: atomic('string'),
+  binary: atomic('binary'),
+  date: atomic('date'),
+  timestamp: atomic('timestamp'),
+  timestamp_ntz: atomic('timestamp_ntz'),
+  array(elementType: DataType, containsNull = true): ArrayType {
+    return Object.freeze({ kind: 'array', elementType, containsNull });
+  },
+  map(keyType: DataType, valueType: DataType, valueContainsNull = true): MapType {
+    return Object.freeze({ kind: 'map', keyType, valueType, valueContainsNull });
+  },
+  struct(fields: readonly StructField[]): StructType {
+    return Object.freeze({ kind: 'struct', fields: Object.freeze([...fields]) });
+  },
+  field(
+    name: string,
+    type: DataType,
+    nullable = true,
+    metadata?: Readonly<Record<string, unknown>>,
+  ): StructField {
+    return Object.freeze(metadata === undefined ? { name, type, nullable } : { name, type, nullable, metadata });
+  },
+});
+
+/** The `window` column produced by `window(...)`: struct<start: timestamp, end: timestamp>. */
+export const WINDOW_TYPE: StructType = T.struct([T.field('start', T.timestamp), T.field('end', T.timestamp)]);
+
+export function isNumeric(t: DataType): boolean {
+  switch (t.kind) {
+    case 'byte':
+    case 'short':
+    case 'integer':
+    case 'long':
+    case 'float':
+    case 'double':
+      return true;
+    default:
+      return false;
+  }
+}
+
+export function isIntegral(t: DataType): boolean {
+  return t.kind === 'byte' || t.kind === 'short' || t.kind === 'integer' || t.kind === 'long';
+}
+
+export function isTimestamp(t: DataType): boolean {
+  return t.kind === 'timestamp' || t.kind === 'timestamp_ntz';
+}
+
+export function typesEqual(a: DataType, b: DataType): boolean {
+  if (a.kind !== b.kind) return false;
+  switch (a.kind) {
+    case 'array': {
+      const o = b as ArrayType;
+      return typesEqual(a.elementType, o.elementType) && a.containsNull === o.containsNull;
+    }
+    case 'map': {
+      const o = b as MapType;
+      return typesEqual(a.keyType, o.keyType) && typesEqual(a.valueType, o.valueType);
+    }
+    case 'struct': {
+      const o = b as StructType;
+      return (
+        a.fields.length === o.fields.length &&
+        a.fields.every((f, i) => {
+          const g = o.fields[i];
+          return g !== undefined && f.name === g.name && typesEqual(f.type, g.type);
+        })
+      );
+    }
+    default:
+      return true;
+  }
+}
+
+/** Spark's `simpleString`: `bigint`, `int`, `struct<start:timestamp,end:timestamp>`, `array<string>`. */
+export function simpleString(t: DataType): string {
+  switch (t.kind) {
+    case 'null':
+      return 'void';
+    case 'boolean':
+      return 'boolean';
+    case 'byte':
+      return 'tinyint';
+    case 'short':
+      return 'smallint';
+    case 'integer':
+      return 'int';
+    case 'long':
+      return 'bigint';
+    case 'float':
+      return 'float';
+    case 'double':
+      return 'double';
+    case 'string':
+      return 'string';
+    case 'binary':
+      return 'binary';
+    case 'date':
+      return 'date';
+    case 'timestamp':
+      return 'timestamp';
+    case 'timestamp_ntz':
+      return 'timestamp_ntz';
+    case 'array':
+      return `array<${simpleString(t.elementType)}>`;
+    case 'map':
+      return `map<${simpleString(t.keyType)},${simpleString(t.valueType)}>`;
+    case 'struct':
+      return `struct<${t.fields.map((f) => `${f.name}:${simpleString(f.type)}`).join(',')}>`;
+    default:
+      return assertNever(t);
+  }
+}
+
+/** Spark's `typeName` used by printSchema: `long`, `integer`, `string`, `timestamp`, `struct`. */
+export function typeName(t: DataType): string {
+  switch (t.kind) {
+    case 'null':
+      return 'void';
+    case 'array':
+    case 'map':
+    case 'struct':
+      return t.kind;
+    default:
+      return t.kind;
+  }
+}
+
+export function assertNever(x: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,48 @@
+import tseslint from 'typescript-eslint';
+
+/** Imports each top-level folder may not make: engine is shared and network-free; the roles never import each other. */
+const layer = (forbidden, extra = []) => ({
+  'no-restricted-imports': [
+    'error',
+    {
+      patterns: [
+        ...forbidden.map((dir) => ({
+          regex: `(^|/)(\\.\\./)+${dir}/`,
+          message: `this folder must not import from ${dir}/ (see ARCHITECTURE.md, "Layers")`,
+        })),
+        ...extra,
+      ],
+    },
+  ],
+});
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'proto/generated/**', 'test/compat/**/.venv/**', '**/*.js', '**/*.mjs', 'vitest.config.ts'] },
+  {
+    files: ['**/*.ts'],
+    languageOptions: {
+      parser: tseslint.parser,
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-debugger': 'error',
+    },
+  },
+  {
+    files: ['engine/**/*.ts'],
+    rules: layer(
+      ['master', 'worker', 'client', 'cli'],
+      [
+        { group: ['ioredis', '@grpc/*'], message: 'engine/ is network-free: Redis and gRPC live in master/ and worker/' },
+      ],
+    ),
+  },
+  { files: ['master/**/*.ts'], rules: layer(['worker', 'client', 'cli']) },
+  { files: ['worker/**/*.ts'], rules: layer(['master', 'client', 'cli']) },
+  { files: ['client/**/*.ts'], rules: layer(['master', 'worker', 'cli'], [{ group: ['ioredis'], message: 'the client talks only Spark Connect' }]) },
+);

@@ -23,7 +23,7 @@ if (files.length > 0) {
   const bin = join(root, 'node_modules', '@grpc', 'proto-loader', 'build', 'bin', 'proto-loader-gen-types.js');
   execFileSync(
     process.execPath,
-    [bin, '--longs=String', '--enums=String', '--defaults', '--oneofs', '--keepCase', '--grpcLib=@grpc/grpc-js', '--includeDirs', protoDir, '--outDir', outDir, ...files],
+    [bin, '--longs=String', '--enums=String', '--defaults', '--oneofs', '--keepCase', '--importFileExtension=.js', '--grpcLib=@grpc/grpc-js', '--includeDirs', protoDir, '--outDir', outDir, ...files],
     { stdio: 'inherit', cwd: protoDir },
   );
 }

@@ -1,9 +1,13 @@
 /**
- * The Spark error classes Kindling raises: SQLSTATE and message template (`<param>` placeholders),
- * as in Spark's error-conditions catalog. Rendered as `[CLASS] text SQLSTATE: xxxxx`.
+ * The Spark error classes Kindling raises: SQLSTATE and message template (`<param>` placeholders).
+ * Texts and SQLSTATEs are those of Apache Spark 4.3.0's `error-conditions.json` (a sub-class's
+ * template is the main message, a space, then the sub-message, as Spark joins them). Rendered as
+ * Spark's `SparkThrowableHelper.getMessage` does: `[CLASS] text SQLSTATE: xxxxx`, and legacy
+ * `_LEGACY_ERROR_TEMP_*` classes as the bare text.
  */
 export interface ErrorClassInfo {
-  readonly sqlState: string;
+  /** Absent for Spark's `_LEGACY_ERROR_TEMP_*` classes, which have none. */
+  readonly sqlState?: string;
   readonly template: string;
 }
 
@@ -15,7 +19,7 @@ const CATALOG: Readonly<Record<string, ErrorClassInfo>> = {
   },
   'UNRESOLVED_COLUMN.WITHOUT_SUGGESTION': {
     sqlState: '42703',
-    template: 'A column, variable, or function parameter with name <objectName> cannot be resolved.',
+    template: 'A column, variable, or function parameter with name <objectName> cannot be resolved. ',
   },
   'UNRESOLVED_FIELD.WITH_SUGGESTION': {
     sqlState: '42703',
@@ -25,7 +29,7 @@ const CATALOG: Readonly<Record<string, ErrorClassInfo>> = {
   TABLE_OR_VIEW_NOT_FOUND: {
     sqlState: '42P01',
     template:
-      'The table or view <relationName> cannot be found. Verify the spelling and correctness of the schema and catalog.\nIf you did not qualify the name with a schema, verify the current_schema() output, or qualify the name with the correct schema and catalog.\nTo tolerate the error on drop use DROP VIEW IF EXISTS or DROP TABLE IF EXISTS.',
+      'The table or view <relationName> cannot be found. Verify the spelling and correctness of the schema and catalog.\nSearch path: <searchPath>.\nIf you did not qualify the name with a schema, verify the current_schema() output, or qualify the name with the correct schema and catalog.\nTo tolerate the error on drop use DROP VIEW IF EXISTS or DROP TABLE IF EXISTS.',
   },
   UNRESOLVED_ROUTINE: {
     sqlState: '42883',
@@ -126,16 +130,314 @@ const CATALOG: Readonly<Record<string, ErrorClassInfo>> = {
     template: 'The handle <handle> is invalid. Operation not found.',
   },
   'INVALID_HANDLE.SESSION_NOT_FOUND': {
-    sqlState: 'HY000',
+    sqlState: '08003',
     template: 'The handle <handle> is invalid. Session not found.',
   },
   'INVALID_HANDLE.SESSION_CLOSED': {
-    sqlState: 'HY000',
+    sqlState: '08003',
     template: 'The handle <handle> is invalid. Session was closed.',
   },
-  'CONNECT_INVALID_PLAN.UNSUPPORTED_RELATION': {
+  'INVALID_HANDLE.FORMAT': {
+    sqlState: 'HY000',
+    template: "The handle <handle> is invalid. Handle must be an UUID string of the format '00112233-4455-6677-8899-aabbccddeeff'",
+  },
+  'INVALID_HANDLE.OPERATION_ABANDONED': {
+    sqlState: 'HY000',
+    template: 'The handle <handle> is invalid. Operation was considered abandoned because of inactivity and removed.',
+  },
+  'INVALID_HANDLE.OPERATION_ALREADY_EXISTS': {
+    sqlState: 'HY000',
+    template: 'The handle <handle> is invalid. Operation already exists.',
+  },
+  'INVALID_HANDLE.SESSION_CHANGED': {
+    sqlState: '08003',
+    template:
+      'The handle <handle> is invalid. The existing Spark server driver instance has restarted. Please reconnect.',
+  },
+  'INVALID_CURSOR.DISCONNECTED': {
+    sqlState: 'HY109',
+    template: 'The cursor is invalid. The cursor has been disconnected by the server.',
+  },
+  'INVALID_CURSOR.POSITION_NOT_AVAILABLE': {
+    sqlState: 'HY109',
+    template: 'The cursor is invalid. The cursor position id <responseId> is no longer available at index <index>.',
+  },
+  'INVALID_CURSOR.POSITION_NOT_FOUND': {
+    sqlState: 'HY109',
+    template: 'The cursor is invalid. The cursor position id <responseId> is not found.',
+  },
+  OPERATION_CANCELED: {
+    sqlState: 'HY008',
+    template: 'Operation has been canceled.',
+  },
+  'CONNECT_INVALID_PLAN.INVALID_ONE_OF_FIELD_NOT_SUPPORTED': {
     sqlState: '56K00',
-    template: 'The Spark Connect plan is invalid. <message>',
+    template:
+      'The Spark Connect plan is invalid. This oneOf field message in <fullName> is not supported: <name>(<number>)',
+  },
+  'CONNECT_INVALID_PLAN.CANNOT_PARSE': {
+    sqlState: '56K00',
+    template:
+      'The Spark Connect plan is invalid. Cannot decompress or parse the input plan (<errorMsg>)\nThis may be caused by a corrupted compressed plan.\nTo disable plan compression, set \'spark.connect.session.planCompression.threshold\' to -1.',
+  },
+  'CONNECT_INVALID_PLAN.STREAMING_QUERY_NOT_FOUND': {
+    sqlState: '56K00',
+    template: 'The Spark Connect plan is invalid. Streaming query <id> is not found',
+  },
+  'CONNECT_INVALID_PLAN.STREAMING_QUERY_RUN_ID_MISMATCH': {
+    sqlState: '56K00',
+    template:
+      'The Spark Connect plan is invalid. Run id mismatch for query id <id>. Run id in the request <runId> does not match one on the server <serverRunId>. The query might have restarted.',
+  },
+  'CONNECT_INVALID_PLAN.INVALID_ONE_OF_FIELD_NOT_SET': {
+    sqlState: '56K00',
+    template: 'The Spark Connect plan is invalid. This oneOf field in <fullName> is not set: <name>',
+  },
+  UNBOUND_SQL_PARAMETER: {
+    sqlState: '42P02',
+    template:
+      'Found the unbound parameter: <name>. Please, fix `args` and provide a mapping of the parameter to either a SQL literal or collection constructor functions such as `map()`, `array()`, `struct()`.',
+  },
+  INVALID_NUMERIC_LITERAL_RANGE: {
+    sqlState: '22003',
+    template:
+      'Numeric literal <rawStrippedQualifier> is outside the valid range for <typeName> with minimum value of <minValue> and maximum value of <maxValue>. Please adjust the value accordingly.',
+  },
+  UNSUPPORTED_DATATYPE: {
+    sqlState: '0A000',
+    template: 'Unsupported data type <typeName>.',
+  },
+  DATATYPE_MISSING_SIZE: {
+    sqlState: '42K01',
+    template: 'DataType <type> requires a length parameter, for example <type>(10). Please specify the length.',
+  },
+  UNCLOSED_BRACKETED_COMMENT: {
+    sqlState: '42601',
+    template: 'Found an unclosed bracketed comment. Please, append */ at the end of the comment.',
+  },
+  TRAILING_COMMA_IN_SELECT: {
+    sqlState: '42601',
+    template: 'Trailing comma detected in SELECT clause. Remove the trailing comma before the FROM clause.',
+  },
+  'INVALID_LIMIT_LIKE_EXPRESSION.IS_UNFOLDABLE': {
+    sqlState: '42K0E',
+    template: 'The limit like expression <expr> is invalid. The <name> expression must evaluate to a constant value.',
+  },
+  'INVALID_LIMIT_LIKE_EXPRESSION.IS_NEGATIVE': {
+    sqlState: '42K0E',
+    template:
+      'The limit like expression <expr> is invalid. The <name> expression must be equal to or greater than 0, but got <v>.',
+  },
+  INVALID_TYPED_LITERAL: {
+    sqlState: '42604',
+    template: 'The value of the typed literal <valueType> is invalid: <value>.',
+  },
+  INVALID_JSON_DATA_TYPE: {
+    sqlState: '2203G',
+    template: "Failed to convert the JSON string '<invalidType>' to a data type. Please enter a valid data type.",
+  },
+  'DATATYPE_MISMATCH.BINARY_OP_WRONG_TYPE': {
+    sqlState: '42K09',
+    template:
+      'Cannot resolve <sqlExpr> due to data type mismatch: the binary operator requires the input type <inputType>, not <actualDataType>.',
+  },
+  'DATATYPE_MISMATCH.DATA_DIFF_TYPES': {
+    sqlState: '42K09',
+    template:
+      'Cannot resolve <sqlExpr> due to data type mismatch: Input to <functionName> should all be the same type, but it\'s <dataType>.',
+  },
+  'DATATYPE_MISMATCH.NON_FOLDABLE_INPUT': {
+    sqlState: '42K09',
+    template:
+      'Cannot resolve <sqlExpr> due to data type mismatch: the input <inputName> should be a foldable <inputType> expression; however, got <inputExpr>.',
+  },
+  'DATATYPE_MISMATCH.CREATE_NAMED_STRUCT_WITHOUT_FOLDABLE_STRING': {
+    sqlState: '42K09',
+    template:
+      'Cannot resolve <sqlExpr> due to data type mismatch: Only foldable `STRING` expressions are allowed to appear at odd position, but they are <inputExprs>.',
+  },
+  'DATATYPE_MISMATCH.INVALID_ORDERING_TYPE': {
+    sqlState: '42K09',
+    template: 'Cannot resolve <sqlExpr> due to data type mismatch: The <functionName> does not support ordering on type <dataType>.',
+  },
+  CAST_OVERFLOW: {
+    sqlState: '22003',
+    template:
+      'The value <value> of the type <sourceType> cannot be cast to <targetType> due to an overflow. Use `try_cast` to tolerate overflow and return NULL instead.',
+  },
+  ARITHMETIC_OVERFLOW: {
+    sqlState: '22003',
+    template: '<message>.<alternative> If necessary set <config> to "false" to bypass this error.',
+  },
+  REMAINDER_BY_ZERO: {
+    sqlState: '22012',
+    template:
+      'Remainder by zero. Use `try_mod` to tolerate divisor being 0 and return NULL instead. If necessary set <config> to "false" to bypass this error.',
+  },
+  INVALID_ARRAY_INDEX_IN_ELEMENT_AT: {
+    sqlState: '22003',
+    template:
+      'The index <indexValue> is out of bounds. The array has <arraySize> elements. Use `try_element_at` to tolerate accessing element at invalid index and return NULL instead.',
+  },
+  INVALID_INDEX_OF_ZERO: {
+    sqlState: '22003',
+    template: 'The index 0 is invalid. An index shall be either < 0 or > 0 (the first element has index 1).',
+  },
+  'INVALID_PARAMETER_VALUE.PATTERN': {
+    sqlState: '22023',
+    template: 'The value of parameter(s) <parameter> in <functionName> is invalid: <value>.',
+  },
+  'INVALID_PARAMETER_VALUE.REGEX_GROUP_INDEX': {
+    sqlState: '22023',
+    template:
+      'The value of parameter(s) <parameter> in <functionName> is invalid: Expects group index between 0 and <groupCount>, but got <groupIndex>.',
+  },
+  CANNOT_PARSE_TIMESTAMP: {
+    sqlState: '22007',
+    template: '<message>. Use <func> to tolerate invalid input string and return NULL instead.',
+  },
+  CANNOT_PARSE_INTERVAL: {
+    sqlState: '22006',
+    template:
+      'Unable to parse <intervalString>. Please ensure that the value provided is in a valid format for defining an interval. You can reference the documentation for the correct format. If the issue persists, please double check that the input value is not null or empty and try again.',
+  },
+  'INVALID_INTERVAL_FORMAT.ARITHMETIC_EXCEPTION': {
+    sqlState: '22006',
+    template:
+      'Error parsing \'<input>\' to interval. Please ensure that the value provided is in a valid format for defining an interval. You can reference the documentation for the correct format. Uncaught arithmetic exception while parsing \'<input>\'.',
+  },
+  'INVALID_INTERVAL_FORMAT.INPUT_IS_EMPTY': {
+    sqlState: '22006',
+    template:
+      'Error parsing \'<input>\' to interval. Please ensure that the value provided is in a valid format for defining an interval. You can reference the documentation for the correct format. Interval string cannot be empty.',
+  },
+  'INVALID_INTERVAL_FORMAT.INVALID_FRACTION': {
+    sqlState: '22006',
+    template:
+      'Error parsing \'<input>\' to interval. Please ensure that the value provided is in a valid format for defining an interval. You can reference the documentation for the correct format. <unit> cannot have fractional part.',
+  },
+  'INVALID_INTERVAL_FORMAT.INVALID_PRECISION': {
+    sqlState: '22006',
+    template:
+      'Error parsing \'<input>\' to interval. Please ensure that the value provided is in a valid format for defining an interval. You can reference the documentation for the correct format. Interval can only support nanosecond precision, <value> is out of range.',
+  },
+  'INVALID_INTERVAL_FORMAT.INVALID_PREFIX': {
+    sqlState: '22006',
+    template:
+      'Error parsing \'<input>\' to interval. Please ensure that the value provided is in a valid format for defining an interval. You can reference the documentation for the correct format. Invalid interval prefix <prefix>.',
+  },
+  'INVALID_INTERVAL_FORMAT.INVALID_UNIT': {
+    sqlState: '22006',
+    template:
+      'Error parsing \'<input>\' to interval. Please ensure that the value provided is in a valid format for defining an interval. You can reference the documentation for the correct format. Invalid unit <unit>.',
+  },
+  'INVALID_INTERVAL_FORMAT.INVALID_VALUE': {
+    sqlState: '22006',
+    template:
+      'Error parsing \'<input>\' to interval. Please ensure that the value provided is in a valid format for defining an interval. You can reference the documentation for the correct format. Invalid value <value>.',
+  },
+  'INVALID_INTERVAL_FORMAT.MISSING_NUMBER': {
+    sqlState: '22006',
+    template:
+      'Error parsing \'<input>\' to interval. Please ensure that the value provided is in a valid format for defining an interval. You can reference the documentation for the correct format. Expect a number after <word> but hit EOL.',
+  },
+  'INVALID_INTERVAL_FORMAT.MISSING_UNIT': {
+    sqlState: '22006',
+    template:
+      'Error parsing \'<input>\' to interval. Please ensure that the value provided is in a valid format for defining an interval. You can reference the documentation for the correct format. Expect a unit name after <word> but hit EOL.',
+  },
+  'INVALID_INTERVAL_FORMAT.UNKNOWN_PARSING_ERROR': {
+    sqlState: '22006',
+    template:
+      'Error parsing \'<input>\' to interval. Please ensure that the value provided is in a valid format for defining an interval. You can reference the documentation for the correct format. Unknown error when parsing <word>.',
+  },
+  'INVALID_INTERVAL_FORMAT.UNRECOGNIZED_NUMBER': {
+    sqlState: '22006',
+    template:
+      'Error parsing \'<input>\' to interval. Please ensure that the value provided is in a valid format for defining an interval. You can reference the documentation for the correct format. Unrecognized number <number>.',
+  },
+  _LEGACY_ERROR_TEMP_3231: {
+    template: 'Intervals greater than a month is not supported (<interval>).',
+  },
+  _LEGACY_ERROR_TEMP_3262: {
+    template: "Doesn't support month or year interval: <interval>",
+  },
+  INVALID_TIMEZONE: {
+    sqlState: '22009',
+    template:
+      "The timezone: <timeZone> is invalid. The timezone must be either a region-based zone ID or a zone offset. Region IDs must have the form 'area/city', such as 'America/Los_Angeles'. Zone offsets must be in the format '(+|-)HH', '(+|-)HH:mm’ or '(+|-)HH:mm:ss', e.g '-08' , '+01:00' or '-13:33:33', and must be in the range from -18:00 to +18:00. 'Z' and 'UTC' are accepted as synonyms for '+00:00'.",
+  },
+  'INVALID_CONF_VALUE.TIME_ZONE': {
+    sqlState: '22022',
+    template: 'The value \'<confValue>\' in the config "<confName>" is invalid. Cannot resolve the given timezone.',
+  },
+  CANNOT_RESOLVE_STAR_EXPAND: {
+    sqlState: '42704',
+    template:
+      'Cannot resolve <targetString>.* given input columns <columns>. Please check that the specified table or struct exists and is accessible in the input columns.',
+  },
+  DATA_SOURCE_NOT_FOUND: {
+    sqlState: '42K02',
+    template:
+      'Failed to find the data source: <provider>. Make sure the provider name is correct and the package is properly registered and compatible with your Spark version.',
+  },
+  INVALID_EXTRACT_BASE_FIELD_TYPE: {
+    sqlState: '42000',
+    template: 'Can\'t extract a value from <base>. Need a complex type [STRUCT, ARRAY, MAP] but got <other>.',
+  },
+  INVALID_USAGE_OF_STAR_OR_REGEX: {
+    sqlState: '42000',
+    template: 'Invalid usage of <elem> in <prettyName>.',
+  },
+  NUM_COLUMNS_MISMATCH: {
+    sqlState: '42826',
+    template:
+      '<operator> can only be performed on inputs with the same number of columns, but the first input has <firstNumColumns> columns and the <invalidOrdinalNum> input has <invalidNumColumns> columns.',
+  },
+  PATH_NOT_FOUND: {
+    sqlState: '42K03',
+    template: 'Path does not exist: <path>.',
+  },
+  TEMP_TABLE_OR_VIEW_ALREADY_EXISTS: {
+    sqlState: '42P07',
+    template:
+      'Cannot create the temporary view <relationName> because it already exists.\nChoose a different name, drop or replace the existing view.',
+  },
+  UDTF_ALIAS_NUMBER_MISMATCH: {
+    sqlState: '42802',
+    template:
+      'The number of aliases supplied in the AS clause does not match the number of columns output by the UDTF.\nExpected <aliasesSize> aliases, but got <aliasesNames>.\nPlease ensure that the number of aliases provided matches the number of columns output by the UDTF.',
+  },
+  'UNSUPPORTED_GENERATOR.MULTI_GENERATOR': {
+    sqlState: '42K0E',
+    template:
+      'The generator is not supported: only one generator allowed per SELECT clause but found <num>: <generators>.',
+  },
+  'UNSUPPORTED_GENERATOR.NESTED_IN_EXPRESSIONS': {
+    sqlState: '42K0E',
+    template: 'The generator is not supported: nested in expressions <expression>.',
+  },
+  'UNSUPPORTED_GENERATOR.OUTSIDE_SELECT': {
+    sqlState: '42K0E',
+    template: 'The generator is not supported: outside the SELECT clause, found: <plan>.',
+  },
+  NON_TIME_WINDOW_NOT_SUPPORTED_IN_STREAMING: {
+    sqlState: '42KDE',
+    template:
+      'Window function is not supported in <windowFunc> (as column <columnName>) on streaming DataFrames/Datasets.\nStructured Streaming only supports time-window aggregation using the WINDOW function. (window specification: <windowSpec>)',
+  },
+  _LEGACY_ERROR_TEMP_3102: {
+    template: '<msg>',
+  },
+  _LEGACY_ERROR_TEMP_1194: {
+    template: 'queryName must be specified for memory sink.',
+  },
+  _LEGACY_ERROR_TEMP_1298: {
+    template:
+      'checkpointLocation must be specified either through option("checkpointLocation", ...) or SparkSession.conf.set("<config>", ...).',
+  },
+  _LEGACY_ERROR_TEMP_1299: {
+    template: 'This query does not support recovering from checkpoint location. Delete <checkpointPath> to start over.',
   },
   INTERNAL_ERROR: {
     sqlState: 'XX000',
@@ -147,6 +449,9 @@ export function errorClassInfo(errorClass: string): ErrorClassInfo | undefined {
   return CATALOG[errorClass];
 }
 
+/** The search path Spark 4.3 reports in `TABLE_OR_VIEW_NOT_FOUND` and `UNRESOLVED_ROUTINE`. */
+export const DEFAULT_SEARCH_PATH = '[`system`.`builtin`, `system`.`session`, `spark_catalog`.`default`]';
+
 /** `[CLASS] rendered template SQLSTATE: xxxxx`; unknown classes keep the fallback text. */
 export function renderErrorMessage(
   errorClass: string,
@@ -154,7 +459,9 @@ export function renderErrorMessage(
   fallback: string,
 ): string {
   const info = CATALOG[errorClass];
-  if (!info) return fallback ? `[${errorClass}] ${fallback}` : `[${errorClass}]`;
-  const text = info.template.replace(/<([A-Za-z]+)>/g, (m, p: string) => params[p] ?? m);
-  return `[${errorClass}] ${text} SQLSTATE: ${info.sqlState}`;
+  // Spark prints legacy classes without the `[CLASS]` prefix.
+  const prefix = errorClass.startsWith('_LEGACY_ERROR_') ? '' : `[${errorClass}] `;
+  if (!info) return prefix === '' ? fallback : fallback ? `${prefix}${fallback}` : `[${errorClass}]`;
+  const text = info.template.replace(/<([A-Za-z0-9_]+)>/g, (m, p: string) => params[p] ?? m);
+  return info.sqlState === undefined ? `${prefix}${text}` : `${prefix}${text} SQLSTATE: ${info.sqlState}`;
 }

@@ -38,6 +38,8 @@ export interface BoundCast {
   readonly type: DataType;
   /** ansi: malformed input raises CAST_INVALID_INPUT (Spark 4 default); try: NULL; legacy: NULL. */
   readonly mode: 'ansi' | 'try' | 'legacy';
+  /** Inserted by type coercion rather than written by the user: left out of column names. */
+  readonly implicit?: true;
 }
 
 /** Field `ordinal` of a struct value (`window.end`). */
@@ -81,8 +83,8 @@ export const B = Object.freeze({
   call(fn: string, args: readonly BoundExpr[], type: DataType, nullable = true): BoundCall {
     return Object.freeze({ kind: 'call', fn, args: Object.freeze([...args]), type, nullable });
   },
-  cast(expr: BoundExpr, type: DataType, mode: 'ansi' | 'try' | 'legacy' = 'ansi'): BoundCast {
-    return Object.freeze({ kind: 'cast', expr, type, mode });
+  cast(expr: BoundExpr, type: DataType, mode: 'ansi' | 'try' | 'legacy' = 'ansi', implicit = false): BoundCast {
+    return Object.freeze(implicit ? { kind: 'cast', expr, type, mode, implicit: true } : { kind: 'cast', expr, type, mode });
   },
   getField(expr: BoundExpr, ordinal: number, name: string, type: DataType, nullable = true): BoundGetField {
     return Object.freeze({ kind: 'getField', expr, ordinal, name, type, nullable });

@@ -24,6 +24,12 @@ export interface ResolvedScalar {
 }
 
 /**
+ * An argument evaluated on demand: over every row of the batch, or (with `rows`) over just those
+ * rows, in that order, giving a vector `rows.length` long.
+ */
+export type LazyArg = (rows?: readonly number[]) => Vector;
+
+/**
  * A scalar function (operators included). `resolve` checks argument types and raises
  * `AnalysisError` with Spark's error class (`DATATYPE_MISMATCH...`, `WRONG_NUM_ARGS...`); `evaluate`
  * computes a whole column at once and should return a const vector when all inputs are const.
@@ -37,6 +43,12 @@ export interface ScalarFunction {
   prettyName?(argNames: readonly string[]): string;
   /** False for functions whose value changes between batches (`current_timestamp`, `rand`). */
   readonly deterministic?: boolean;
+  /**
+   * Conditional functions (`when`, `coalesce`, `and`, ...) evaluate an argument only on the rows
+   * that need it, so `when(x != 0, 1 / x)` never divides by zero. When present, the evaluator calls
+   * this instead of `evaluate`.
+   */
+  evaluateLazy?(args: readonly LazyArg[], numRows: number, ctx: EvalContext, call: BoundCall): Vector;
 }
 
 /** Produces zero or more output rows per input row (`explode`, `posexplode`, `inline`). */

@@ -73,6 +73,11 @@ export interface Aggregate extends Node {
   readonly aggregates: readonly Expr[];
   /** SQL HAVING, applied to the aggregated rows; may reference aggregate functions. */
   readonly having?: Expr;
+  /**
+   * How the output is formed. Spark Connect / DataFrame (`false` or absent): grouping columns then
+   * `aggregates`. SQL (`true`): `aggregates` is the select list and is the whole output.
+   */
+  readonly selectList?: boolean;
 }
 
 export interface WithColumns extends Node {

@@ -1,0 +1,314 @@
+import { E, type Expr } from '../engine/expr/expr.js';
+import { simpleString, type DataType } from '../engine/types/data-type.js';
+import { PySparkTypeError } from './errors.js';
+import { literalExpr } from './literal.js';
+import type { Timestamp } from './timestamp.js';
+
+/** A column, or a plain value that becomes a literal (PySpark's `_bin_op` rule). */
+export type ColumnOrValue = Column | string | number | bigint | boolean | Date | Timestamp | Uint8Array | null;
+
+/** A CASE WHEN under construction: `F.when(...).when(...).otherwise(...)`. */
+interface CaseWhen {
+  readonly branches: readonly (readonly [Expr, Expr])[];
+  readonly otherwise?: Expr;
+}
+
+/**
+ * An unresolved column expression. Operators are sent by the names PySpark's Spark Connect
+ * Column uses (`==`, `<=>`, `and`, `not`, `negative`, `startsWith`, `in`, ...), so servers see the
+ * same plans from both clients.
+ */
+export class Column {
+  readonly expr: Expr;
+  readonly #caseWhen: CaseWhen | undefined;
+
+  constructor(expr: Expr, caseWhen?: CaseWhen) {
+    this.expr = expr;
+    this.#caseWhen = caseWhen;
+  }
+
+  /** A CASE WHEN column: `when(cond1, v1, cond2, v2, ..., else)` as PySpark sends it. */
+  static caseWhen(state: CaseWhen): Column {
+    const args = state.branches.flatMap(([c, v]) => [c, v]);
+    if (state.otherwise !== undefined) args.push(state.otherwise);
+    return new Column(E.call('when', args), state);
+  }
+
+  // ---- naming and types ----
+
+  alias(...names: string[]): Column {
+    return new Column(E.alias(this.expr, ...names));
+  }
+
+  as(...names: string[]): Column {
+    return this.alias(...names);
+  }
+
+  name(...names: string[]): Column {
+    return this.alias(...names);
+  }
+
+  /** Cast to a DataType or a type string (`'bigint'`, `'struct<a:int>'`). */
+  cast(dataType: DataType | string): Column {
+    return new Column(E.cast(this.expr, dataType));
+  }
+
+  astype(dataType: DataType | string): Column {
+    return this.cast(dataType);
+  }
+
+  try_cast(dataType: DataType | string): Column {
+    return new Column(E.cast(this.expr, dataType, 'try'));
+  }
+
+  // ---- arithmetic ----
+
+  plus(other: ColumnOrValue): Column {
+    return this.#bin('+', other);
+  }
+
+  minus(other: ColumnOrValue): Column {
+    return this.#bin('-', other);
+  }
+
+  multiply(other: ColumnOrValue): Column {
+    return this.#bin('*', other);
+  }
+
+  divide(other: ColumnOrValue): Column {
+    return this.#bin('/', other);
+  }
+
+  mod(other: ColumnOrValue): Column {
+    return this.#bin('%', other);
+  }
+
+  pow(other: ColumnOrValue): Column {
+    return this.#bin('power', other);
+  }
+
+  negate(): Column {
+    return this.#unary('negative');
+  }
+
+  // ---- comparison and logic ----
+
+  eq(other: ColumnOrValue): Column {
+    return this.#bin('==', other);
+  }
+
+  /** PySpark sends `a != b` as `not(a == b)`. */
+  ne(other: ColumnOrValue): Column {
+    return new Column(E.call('not', [this.#bin('==', other).expr]));
+  }
+
+  lt(other: ColumnOrValue): Column {
+    return this.#bin('<', other);
+  }
+
+  le(other: ColumnOrValue): Column {
+    return this.#bin('<=', other);
+  }
+
+  gt(other: ColumnOrValue): Column {
+    return this.#bin('>', other);
+  }
+
+  ge(other: ColumnOrValue): Column {
+    return this.#bin('>=', other);
+  }
+
+  eqNullSafe(other: ColumnOrValue): Column {
+    return this.#bin('<=>', other);
+  }
+
+  and(other: ColumnOrValue): Column {
+    return this.#bin('and', other);
+  }
+
+  or(other: ColumnOrValue): Column {
+    return this.#bin('or', other);
+  }
+
+  not(): Column {
+    return this.#unary('not');
+  }
+
+  bitwiseAND(other: ColumnOrValue): Column {
+    return this.#bin('&', other);
+  }
+
+  bitwiseOR(other: ColumnOrValue): Column {
+    return this.#bin('|', other);
+  }
+
+  bitwiseXOR(other: ColumnOrValue): Column {
+    return this.#bin('^', other);
+  }
+
+  isNull(): Column {
+    return this.#unary('isNull');
+  }
+
+  isNotNull(): Column {
+    return this.#unary('isNotNull');
+  }
+
+  isNaN(): Column {
+    return this.#unary('isNaN');
+  }
+
+  /** `col.isin(1, 2, 3)` or `col.isin([1, 2, 3])`. */
+  isin(...values: (ColumnOrValue | readonly ColumnOrValue[])[]): Column {
+    const list = values.length === 1 && Array.isArray(values[0]) ? (values[0] as readonly ColumnOrValue[]) : (values as ColumnOrValue[]);
+    return new Column(E.call('in', [this.expr, ...list.map(toExpr)]));
+  }
+
+  between(lower: ColumnOrValue, upper: ColumnOrValue): Column {
+    return this.ge(lower).and(this.le(upper));
+  }
+
+  // ---- strings ----
+
+  like(pattern: string): Column {
+    return this.#bin('like', pattern);
+  }
+
+  rlike(pattern: string): Column {
+    return this.#bin('rlike', pattern);
+  }
+
+  ilike(pattern: string): Column {
+    return this.#bin('ilike', pattern);
+  }
+
+  contains(other: ColumnOrValue): Column {
+    return this.#bin('contains', other);
+  }
+
+  startswith(other: ColumnOrValue): Column {
+    return this.#bin('startsWith', other);
+  }
+
+  endswith(other: ColumnOrValue): Column {
+    return this.#bin('endsWith', other);
+  }
+
+  substr(startPos: number | Column, length: number | Column): Column {
+    if (typeof startPos !== typeof length) {
+      throw new PySparkTypeError('[NOT_SAME_TYPE] Argument `startPos` and `length` should be the same type.', {
+        errorClass: 'NOT_SAME_TYPE',
+        messageParameters: { arg_name1: 'startPos', arg_name2: 'length' },
+      });
+    }
+    return new Column(E.call('substr', [this.expr, toExpr(startPos), toExpr(length)]));
+  }
+
+  // ---- nested values ----
+
+  getField(name: string | Column): Column {
+    return new Column(E.extract(this.expr, toExpr(name)));
+  }
+
+  getItem(key: ColumnOrValue): Column {
+    return new Column(E.extract(this.expr, toExpr(key)));
+  }
+
+  // ---- ordering ----
+
+  asc(): Column {
+    return this.asc_nulls_first();
+  }
+
+  asc_nulls_first(): Column {
+    return new Column(E.sortOrder(this.expr, true, true));
+  }
+
+  asc_nulls_last(): Column {
+    return new Column(E.sortOrder(this.expr, true, false));
+  }
+
+  desc(): Column {
+    return this.desc_nulls_last();
+  }
+
+  desc_nulls_first(): Column {
+    return new Column(E.sortOrder(this.expr, false, true));
+  }
+
+  desc_nulls_last(): Column {
+    return new Column(E.sortOrder(this.expr, false, false));
+  }
+
+  // ---- CASE WHEN ----
+
+  when(condition: Column, value: ColumnOrValue): Column {
+    const cw = this.#caseWhen;
+    if (cw === undefined || cw.otherwise !== undefined) {
+      throw new PySparkTypeError('[INVALID_WHEN_USAGE] when() can only be applied on a Column previously generated by when() function, and cannot be applied once otherwise() is applied.', {
+        errorClass: 'INVALID_WHEN_USAGE',
+        messageParameters: {},
+      });
+    }
+    return Column.caseWhen({ branches: [...cw.branches, [condition.expr, toExpr(value)]] });
+  }
+
+  otherwise(value: ColumnOrValue): Column {
+    const cw = this.#caseWhen;
+    if (cw === undefined) throw new PySparkTypeError('otherwise() can only be applied on a Column previously generated by when()');
+    if (cw.otherwise !== undefined) {
+      throw new PySparkTypeError('otherwise() can only be applied once on a Column previously generated by when()');
+    }
+    return Column.caseWhen({ branches: cw.branches, otherwise: toExpr(value) });
+  }
+
+  toString(): string {
+    return `Column<'${exprText(this.expr)}'>`;
+  }
+
+  #bin(name: string, other: ColumnOrValue): Column {
+    return new Column(E.call(name, [this.expr, toExpr(other)]));
+  }
+
+  #unary(name: string): Column {
+    return new Column(E.call(name, [this.expr]));
+  }
+}
+
+/** A Column's expression, or a plain value as a literal. */
+export function toExpr(v: ColumnOrValue | Column): Expr {
+  if (v instanceof Column) return v.expr;
+  return literalExpr(v);
+}
+
+/** A short, unresolved rendering for `toString()` (not Spark's pretty names). */
+export function exprText(e: Expr): string {
+  switch (e.kind) {
+    case 'column':
+      return e.name;
+    case 'literal':
+      return e.value === null ? 'NULL' : String(e.value);
+    case 'alias':
+      return `${exprText(e.expr)} AS ${e.names.join(', ')}`;
+    case 'cast':
+      return `CAST(${exprText(e.expr)} AS ${typeof e.to === 'string' ? e.to : simpleString(e.to)})`;
+    case 'call':
+      return `${e.name}(${e.distinct ? 'DISTINCT ' : ''}${e.args.map(exprText).join(', ')})`;
+    case 'star':
+      return e.target === undefined ? '*' : `${e.target}.*`;
+    case 'extract':
+      return `${exprText(e.child)}[${exprText(e.extraction)}]`;
+    case 'sortOrder':
+      return `${exprText(e.expr)} ${e.ascending ? 'ASC' : 'DESC'} NULLS ${e.nullsFirst ? 'FIRST' : 'LAST'}`;
+    case 'exprString':
+      return e.sql;
+    case 'lambda':
+      return `(${e.params.join(', ')}) -> ${exprText(e.body)}`;
+    case 'lambdaVariable':
+      return e.name;
+    default: {
+      const never: never = e;
+      return String(never);
+    }
+  }
+}

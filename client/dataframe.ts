@@ -1,0 +1,360 @@
+import { encodeRelation } from '../engine/connect/relation-encode.js';
+import { decodeDataType } from '../engine/connect/data-type-serde.js';
+import { E } from '../engine/expr/expr.js';
+import type { LogicalPlan } from '../engine/plan/logical-plan.js';
+import { simpleString, type StructType } from '../engine/types/data-type.js';
+import { treeString } from '../engine/types/schema.js';
+import type { Relation } from '../proto/generated/spark/connect/Relation.js';
+import { Column } from './column.js';
+import type { SparkConnectClient } from './connect/client.js';
+import { resultRows } from './connect/results.js';
+import { columnExprs, sortOrders, type ColumnArgs, type SortOptions } from './dataframe-args.js';
+import { PySparkAssertionError, PySparkTypeError, PySparkValueError } from './errors.js';
+import { expr as sqlExpr, type ColumnOrName } from './functions.js';
+import { GroupedData } from './grouped-data.js';
+import type { OutputWriter } from './output.js';
+import { nextPlanId } from './plan-id.js';
+import type { Row } from './row.js';
+import { DataStreamWriter } from './streaming/data-stream-writer.js';
+
+/** What a DataFrame needs from its session. */
+export interface DataFrameSession {
+  readonly client: SparkConnectClient;
+  readonly output: OutputWriter;
+}
+
+export type ExplainMode = 'simple' | 'extended' | 'codegen' | 'cost' | 'formatted';
+
+const EXPLAIN_MODES = {
+  simple: 'EXPLAIN_MODE_SIMPLE',
+  extended: 'EXPLAIN_MODE_EXTENDED',
+  codegen: 'EXPLAIN_MODE_CODEGEN',
+  cost: 'EXPLAIN_MODE_COST',
+  formatted: 'EXPLAIN_MODE_FORMATTED',
+} as const;
+
+/**
+ * A lazy relation, as PySpark's Spark Connect DataFrame: transformations build a new plan node
+ * stamped with a fresh plan id; actions (`collect`, `show`, `count`, ...) send it to the server.
+ * A DataFrame from `spark.sql(...)` waits for the server's eager answer before its first action.
+ */
+export class DataFrame {
+  readonly session: DataFrameSession;
+  /** The id of this DataFrame's top plan node (`RelationCommon.plan_id`). */
+  readonly planId: number;
+  #plan: LogicalPlan | undefined;
+  readonly #pending: Promise<LogicalPlan> | undefined;
+  #schema: StructType | undefined;
+
+  /** @internal Built by the session and by transformations. */
+  constructor(session: DataFrameSession, planId: number, plan: LogicalPlan | Promise<LogicalPlan>) {
+    this.session = session;
+    this.planId = planId;
+    if (plan instanceof Promise) {
+      this.#pending = plan.then((p) => (this.#plan = p));
+      // The error surfaces at the first action; an unobserved failure must not crash the process.
+      this.#pending.catch(() => undefined);
+    } else {
+      this.#plan = plan;
+    }
+  }
+
+  /** The unresolved plan; throws while a `spark.sql` answer is still pending (use `resolvePlan`). */
+  get plan(): LogicalPlan {
+    if (this.#plan === undefined) throw new PySparkAssertionError('The plan of this DataFrame is not known yet; await resolvePlan().');
+    return this.#plan;
+  }
+
+  async resolvePlan(): Promise<LogicalPlan> {
+    return this.#plan ?? (await (this.#pending as Promise<LogicalPlan>));
+  }
+
+  /** @internal A DataFrame over a new node built on this plan, with a fresh plan id. */
+  _derive(build: (input: LogicalPlan, planId: number) => LogicalPlan): DataFrame {
+    const id = nextPlanId();
+    const plan = this.#plan;
+    return new DataFrame(this.session, id, plan !== undefined ? build(plan, id) : this.resolvePlan().then((p) => build(p, id)));
+  }
+
+  // ---- transformations ----
+
+  select(...cols: ColumnArgs): DataFrame {
+    const exprs = columnExprs(cols);
+    return this._derive((input, planId) => ({ kind: 'project', input, exprs, planId }));
+  }
+
+  selectExpr(...exprs: (string | readonly string[])[]): DataFrame {
+    const list = exprs.flat();
+    return this._derive((input, planId) => ({ kind: 'project', input, exprs: list.map((e) => E.exprString(e)), planId }));
+  }
+
+  /** A Column condition, or SQL text (`"count > 1"`). */
+  filter(condition: Column | string): DataFrame {
+    const cond = typeof condition === 'string' ? sqlExpr(condition).expr : requireColumn(condition, 'condition').expr;
+    return this._derive((input, planId) => ({ kind: 'filter', input, condition: cond, planId }));
+  }
+
+  where(condition: Column | string): DataFrame {
+    return this.filter(condition);
+  }
+
+  withColumn(colName: string, col: Column): DataFrame {
+    return this.withColumns({ [colName]: requireColumn(col, 'col') });
+  }
+
+  withColumns(colsMap: Readonly<Record<string, Column>> | ReadonlyMap<string, Column>): DataFrame {
+    const entries = colsMap instanceof Map ? [...colsMap.entries()] : Object.entries(colsMap);
+    const columns = entries.map(([name, c]) => ({ name, expr: requireColumn(c, 'colsMap').expr }));
+    return this._derive((input, planId) => ({ kind: 'withColumns', input, columns, planId }));
+  }
+
+  withColumnRenamed(existing: string, newName: string): DataFrame {
+    return this.withColumnsRenamed({ [existing]: newName });
+  }
+
+  withColumnsRenamed(colsMap: Readonly<Record<string, string>>): DataFrame {
+    const renames = Object.entries(colsMap).map(([from, to]) => ({ from, to }));
+    return this._derive((input, planId) => ({ kind: 'withColumnsRenamed', input, renames, planId }));
+  }
+
+  withWatermark(eventTime: string, delayThreshold: string): DataFrame {
+    if (typeof eventTime !== 'string' || eventTime.trim() === '' || typeof delayThreshold !== 'string' || delayThreshold.trim() === '') {
+      throw new PySparkValueError('eventTime and delayThreshold should be non-empty strings.', { errorClass: 'VALUE_NOT_NON_EMPTY_STR' });
+    }
+    return this._derive((input, planId) => ({ kind: 'withWatermark', input, eventTime, delay: delayThreshold, planId }));
+  }
+
+  groupBy(...cols: ColumnArgs): GroupedData {
+    return new GroupedData(this, columnExprs(cols));
+  }
+
+  groupby(...cols: ColumnArgs): GroupedData {
+    return this.groupBy(...cols);
+  }
+
+  /** An aggregation over all rows: `df.agg(F.max('a'))` or `df.agg({ a: 'max' })`. */
+  agg(...exprs: (Column | Readonly<Record<string, string>>)[]): DataFrame {
+    return this.groupBy().agg(...exprs);
+  }
+
+  /** Names go to `column_names`, Columns to `columns`, as PySpark sends them. */
+  drop(...cols: ColumnOrName[]): DataFrame {
+    const columnNames = cols.filter((c): c is string => typeof c === 'string');
+    const columns = cols.filter((c): c is Column => c instanceof Column).map((c) => c.expr);
+    return this._derive((input, planId) => ({ kind: 'drop', input, columns, columnNames, planId }));
+  }
+
+  dropDuplicates(subset?: readonly string[]): DataFrame {
+    const names = subset === undefined ? [] : [...subset];
+    return this._derive((input, planId) => ({ kind: 'deduplicate', input, columnNames: names, allColumns: subset === undefined, planId }));
+  }
+
+  drop_duplicates(subset?: readonly string[]): DataFrame {
+    return this.dropDuplicates(subset);
+  }
+
+  distinct(): DataFrame {
+    return this.dropDuplicates();
+  }
+
+  /** `orderBy('a', F.desc('b'))`, `orderBy(['a', 'b'], { ascending: false })`. */
+  orderBy(...cols: (ColumnOrName | readonly ColumnOrName[] | SortOptions)[]): DataFrame {
+    const order = sortOrders(cols);
+    return this._derive((input, planId) => ({ kind: 'sort', input, order, isGlobal: true, planId }));
+  }
+
+  sort(...cols: (ColumnOrName | readonly ColumnOrName[] | SortOptions)[]): DataFrame {
+    return this.orderBy(...cols);
+  }
+
+  sortWithinPartitions(...cols: (ColumnOrName | readonly ColumnOrName[] | SortOptions)[]): DataFrame {
+    const order = sortOrders(cols);
+    return this._derive((input, planId) => ({ kind: 'sort', input, order, isGlobal: false, planId }));
+  }
+
+  limit(n: number): DataFrame {
+    return this._derive((input, planId) => ({ kind: 'limit', input, limit: n, planId }));
+  }
+
+  offset(n: number): DataFrame {
+    return this._derive((input, planId) => ({ kind: 'offset', input, offset: n, planId }));
+  }
+
+  union(other: DataFrame): DataFrame {
+    return this.#setOp(other, false, false);
+  }
+
+  unionAll(other: DataFrame): DataFrame {
+    return this.union(other);
+  }
+
+  unionByName(other: DataFrame, allowMissingColumns = false): DataFrame {
+    return this.#setOp(other, true, allowMissingColumns);
+  }
+
+  alias(name: string): DataFrame {
+    return this._derive((input, planId) => ({ kind: 'subqueryAlias', input, alias: name, planId }));
+  }
+
+  toDF(...names: string[]): DataFrame {
+    return this._derive((input, planId) => ({ kind: 'toDF', input, columnNames: names, planId }));
+  }
+
+  /** A column of this DataFrame (`df.value` / `df['value']` in PySpark): it carries this plan's id. */
+  col(name: string): Column {
+    if (name === '*') return new Column(E.star(undefined, this.planId));
+    return new Column(E.col(name, this.planId));
+  }
+
+  get(name: string): Column {
+    return this.col(name);
+  }
+
+  get writeStream(): DataStreamWriter {
+    return new DataStreamWriter(this);
+  }
+
+  // ---- schema and plans (AnalyzePlan) ----
+
+  /** The schema, asked once from the server and cached, as PySpark caches it. */
+  async schema(): Promise<StructType> {
+    if (this.#schema === undefined) {
+      const res = await this.session.client.analyze({ schema: { plan: { root: await this.relation() } } });
+      const t = res.schema?.schema ? decodeDataType(res.schema.schema) : undefined;
+      if (t?.kind !== 'struct') throw new PySparkAssertionError(`Invalid schema returned by the server: ${JSON.stringify(res.schema)}`);
+      this.#schema = t;
+    }
+    return this.#schema;
+  }
+
+  async columns(): Promise<string[]> {
+    return (await this.schema()).fields.map((f) => f.name);
+  }
+
+  /** `[name, simpleString]` pairs: `[['word', 'string'], ['count', 'bigint']]`. */
+  async dtypes(): Promise<[string, string][]> {
+    return (await this.schema()).fields.map((f) => [f.name, simpleString(f.type)]);
+  }
+
+  async printSchema(level?: number): Promise<void> {
+    this.session.output(`${treeString(await this.schema(), level)}\n`);
+  }
+
+  async isStreaming(): Promise<boolean> {
+    const res = await this.session.client.analyze({ is_streaming: { plan: { root: await this.relation() } } });
+    return res.is_streaming?.is_streaming ?? false;
+  }
+
+  /** The plan text; `true` or `'extended'` adds the logical plans. */
+  async explainString(mode: boolean | ExplainMode = false): Promise<string> {
+    const name: ExplainMode = mode === true ? 'extended' : mode === false ? 'simple' : mode;
+    const res = await this.session.client.analyze({
+      explain: { plan: { root: await this.relation() }, explain_mode: EXPLAIN_MODES[name] },
+    });
+    return res.explain?.explain_string ?? '';
+  }
+
+  async explain(mode: boolean | ExplainMode = false): Promise<void> {
+    this.session.output(`${await this.explainString(mode)}\n`);
+  }
+
+  // ---- actions (ExecutePlan) ----
+
+  /** This plan as a Spark Connect relation. */
+  async relation(): Promise<Relation> {
+    return encodeRelation(await this.resolvePlan());
+  }
+
+  async collect(): Promise<Row[]> {
+    return resultRows(await this.session.client.executeRelation(await this.relation()));
+  }
+
+  /** Spark's table text: `truncate` true → 20 characters, false → none, a number → that many. */
+  async showString(n = 20, truncate: boolean | number = true, vertical = false): Promise<string> {
+    const t = truncate === true ? 20 : truncate === false ? 0 : Math.trunc(truncate);
+    const shown = this._derive((input, planId) => ({ kind: 'showString', input, numRows: n, truncate: t, vertical, planId }));
+    const rows = await shown.collect();
+    const text = rows[0]?.get(0);
+    if (typeof text !== 'string') throw new PySparkAssertionError('The server returned no show_string.');
+    return text;
+  }
+
+  /** Prints `showString(...)`, as PySpark's `print` does (with a final newline). */
+  async show(n = 20, truncate: boolean | number = true, vertical = false): Promise<void> {
+    this.session.output(`${await this.showString(n, truncate, vertical)}\n`);
+  }
+
+  async count(): Promise<number> {
+    const rows = await this.groupBy().count().collect();
+    return Number(rows[0]?.get(0) ?? 0);
+  }
+
+  async take(n: number): Promise<Row[]> {
+    return this.limit(n).collect();
+  }
+
+  /** `head()` is the first row or null; `head(n)` the first n rows. */
+  head(): Promise<Row | null>;
+  head(n: number): Promise<Row[]>;
+  async head(n?: number): Promise<Row | Row[] | null> {
+    if (n === undefined) return (await this.take(1))[0] ?? null;
+    return this.take(n);
+  }
+
+  async first(): Promise<Row | null> {
+    return this.head();
+  }
+
+  async isEmpty(): Promise<boolean> {
+    return (await this.take(1)).length === 0;
+  }
+
+  async createTempView(name: string): Promise<void> {
+    await this.#createView(name, false, false);
+  }
+
+  async createOrReplaceTempView(name: string): Promise<void> {
+    await this.#createView(name, false, true);
+  }
+
+  async createGlobalTempView(name: string): Promise<void> {
+    await this.#createView(name, true, false);
+  }
+
+  async createOrReplaceGlobalTempView(name: string): Promise<void> {
+    await this.#createView(name, true, true);
+  }
+
+  async #createView(name: string, isGlobal: boolean, replace: boolean): Promise<void> {
+    await this.session.client.executeCommand({
+      create_dataframe_view: { input: await this.relation(), name, is_global: isGlobal, replace },
+    });
+  }
+
+  #setOp(other: DataFrame, byName: boolean, allowMissingColumns: boolean): DataFrame {
+    const id = nextPlanId();
+    const build = (left: LogicalPlan, right: LogicalPlan): LogicalPlan => ({
+      kind: 'union',
+      inputs: [left, right],
+      byName,
+      allowMissingColumns,
+      planId: id,
+    });
+    const left = this.#plan;
+    const right = other.#plan;
+    if (left !== undefined && right !== undefined) return new DataFrame(this.session, id, build(left, right));
+    return new DataFrame(
+      this.session,
+      id,
+      Promise.all([this.resolvePlan(), other.resolvePlan()]).then(([l, r]) => build(l, r)),
+    );
+  }
+}
+
+function requireColumn(c: unknown, argName: string): Column {
+  if (c instanceof Column) return c;
+  throw new PySparkTypeError(`[NOT_COLUMN] Argument \`${argName}\` should be a Column, got ${typeof c}.`, {
+    errorClass: 'NOT_COLUMN',
+    messageParameters: { arg_name: argName, arg_type: typeof c },
+  });
+}

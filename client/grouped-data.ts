@@ -1,0 +1,87 @@
+import { E, type Expr } from '../engine/expr/expr.js';
+import { isNumeric } from '../engine/types/data-type.js';
+import { Column } from './column.js';
+import type { DataFrame } from './dataframe.js';
+import { PySparkTypeError, PySparkValueError } from './errors.js';
+import { col, lit } from './functions.js';
+
+type NumericAgg = 'sum' | 'avg' | 'min' | 'max';
+
+/**
+ * `df.groupBy(...)`: aggregations over groups, sent as Spark Connect's Aggregate (GROUPBY) with
+ * PySpark's shapes: `count()` is `count(1) AS count`, `agg({ a: 'max' })` is `max(col('a'))`.
+ */
+export class GroupedData {
+  readonly #df: DataFrame;
+  readonly #grouping: readonly Expr[];
+
+  constructor(df: DataFrame, grouping: readonly Expr[]) {
+    this.#df = df;
+    this.#grouping = grouping;
+  }
+
+  /** Aggregate Columns, or one `{ column: functionName }` object. */
+  agg(...exprs: (Column | Readonly<Record<string, string>>)[]): DataFrame {
+    if (exprs.length === 0) throw new PySparkValueError('exprs should not be empty', { errorClass: 'CANNOT_BE_EMPTY', messageParameters: { item: 'exprs' } });
+    let aggregates: Expr[];
+    const first = exprs[0];
+    if (exprs.length === 1 && !(first instanceof Column) && typeof first === 'object') {
+      aggregates = Object.entries(first).map(([name, fn]) => E.call(fn, [col(name).expr]));
+    } else {
+      aggregates = exprs.map((e) => {
+        if (!(e instanceof Column)) throw new PySparkTypeError('all exprs should be Column', { errorClass: 'NOT_COLUMN' });
+        return e.expr;
+      });
+    }
+    return this.#aggregate(aggregates);
+  }
+
+  count(): DataFrame {
+    return this.#aggregate([E.alias(E.call('count', [lit(1).expr]), 'count')]);
+  }
+
+  /**
+   * `sum('a', 'b')` builds the plan at once. Without names PySpark takes every numeric column,
+   * which needs the schema from the server, so `sum()` returns a Promise.
+   */
+  sum(): Promise<DataFrame>;
+  sum(...cols: [string, ...string[]]): DataFrame;
+  sum(...cols: string[]): DataFrame | Promise<DataFrame> {
+    return this.#numeric('sum', cols);
+  }
+
+  avg(): Promise<DataFrame>;
+  avg(...cols: [string, ...string[]]): DataFrame;
+  avg(...cols: string[]): DataFrame | Promise<DataFrame> {
+    return this.#numeric('avg', cols);
+  }
+
+  mean(): Promise<DataFrame>;
+  mean(...cols: [string, ...string[]]): DataFrame;
+  mean(...cols: string[]): DataFrame | Promise<DataFrame> {
+    return this.#numeric('avg', cols);
+  }
+
+  min(): Promise<DataFrame>;
+  min(...cols: [string, ...string[]]): DataFrame;
+  min(...cols: string[]): DataFrame | Promise<DataFrame> {
+    return this.#numeric('min', cols);
+  }
+
+  max(): Promise<DataFrame>;
+  max(...cols: [string, ...string[]]): DataFrame;
+  max(...cols: string[]): DataFrame | Promise<DataFrame> {
+    return this.#numeric('max', cols);
+  }
+
+  #numeric(fn: NumericAgg, cols: readonly string[]): DataFrame | Promise<DataFrame> {
+    const build = (names: readonly string[]): DataFrame => this.#aggregate(names.map((n) => E.call(fn, [col(n).expr])));
+    if (cols.length > 0) return build(cols);
+    return this.#df.schema().then((schema) => build(schema.fields.filter((f) => isNumeric(f.type)).map((f) => f.name)));
+  }
+
+  #aggregate(aggregates: readonly Expr[]): DataFrame {
+    const grouping = this.#grouping;
+    return this.#df._derive((input, planId) => ({ kind: 'aggregate', input, groupType: 'groupby', grouping, aggregates, planId }));
+  }
+}

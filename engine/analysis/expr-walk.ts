@@ -1,0 +1,54 @@
+import type { Call, Expr } from '../expr/expr.js';
+
+/** Every sub-expression of `e`, parents before children. */
+export function* subExpressions(e: Expr): Generator<Expr> {
+  yield e;
+  switch (e.kind) {
+    case 'alias':
+      yield* subExpressions(e.expr);
+      break;
+    case 'cast':
+      yield* subExpressions(e.expr);
+      break;
+    case 'call':
+      for (const a of e.args) yield* subExpressions(a);
+      break;
+    case 'extract':
+      yield* subExpressions(e.child);
+      yield* subExpressions(e.extraction);
+      break;
+    case 'sortOrder':
+      yield* subExpressions(e.expr);
+      break;
+    case 'lambda':
+      yield* subExpressions(e.body);
+      break;
+    case 'column':
+    case 'literal':
+    case 'star':
+    case 'exprString':
+    case 'lambdaVariable':
+      break;
+    default: {
+      const never: never = e;
+      throw new Error(`unknown expression ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+export function findCalls(exprs: readonly Expr[], pred: (c: Call) => boolean): Call[] {
+  const out: Call[] = [];
+  for (const e of exprs) for (const s of subExpressions(e)) if (s.kind === 'call' && pred(s)) out.push(s);
+  return out;
+}
+
+/** The expression under any aliases, and the alias names (innermost alias wins for naming). */
+export function peelAlias(e: Expr): { inner: Expr; names: readonly string[] | undefined } {
+  let names: readonly string[] | undefined;
+  let cur = e;
+  while (cur.kind === 'alias') {
+    names ??= cur.names;
+    cur = cur.expr;
+  }
+  return { inner: cur, names };
+}

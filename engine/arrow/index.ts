@@ -1,0 +1,3 @@
+export { encodeArrowBatch } from './encode.js';
+export { decodeArrowIpc, fromArrowType } from './decode.js';
+export { toArrowSchema, toArrowType } from './arrow-types.js';

@@ -1,0 +1,37 @@
+import { AnalysisError, IllegalArgumentError } from '../errors/errors.js';
+
+/** Case-insensitive access to data source options, as Spark's CaseInsensitiveStringMap. */
+export class SourceOptions {
+  private readonly map = new Map<string, string>();
+
+  constructor(options: Readonly<Record<string, string>>) {
+    for (const [k, v] of Object.entries(options)) this.map.set(k.toLowerCase(), v);
+  }
+
+  get(name: string): string | undefined {
+    return this.map.get(name.toLowerCase());
+  }
+
+  require(name: string, message: string): string {
+    const v = this.get(name);
+    if (v === undefined || v === '') throw new AnalysisError(message);
+    return v;
+  }
+
+  int(name: string, fallback: number, check: (n: number) => boolean, message: string): number {
+    const v = this.get(name);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || !check(n)) throw new IllegalArgumentError(message.replace('<value>', v));
+    return n;
+  }
+
+  bool(name: string, fallback: boolean, message: string): boolean {
+    const v = this.get(name);
+    if (v === undefined) return fallback;
+    const l = v.trim().toLowerCase();
+    if (l === 'true') return true;
+    if (l === 'false') return false;
+    throw new AnalysisError(message);
+  }
+}

@@ -1,0 +1,79 @@
+import type { RecordBatch } from '../batch/record-batch.js';
+import type { Schema } from '../types/schema.js';
+import type { Clock } from '../util/clock.js';
+import type { InputSplit } from './split.js';
+
+/** A source position: JSON (Spark's offsets are JSON too: `5`, `{"logOffset":3}`). */
+export type Offset = number | string | { readonly [k: string]: unknown };
+
+/** Durable, write-once metadata a source keeps under the query's checkpoint (`sources/<i>/`). */
+export interface SourceMetadataLog {
+  get(name: string): Promise<string | undefined>;
+  /** Stores `value` unless `name` exists; returns the stored value either way. */
+  putIfAbsent(name: string, value: string): Promise<string>;
+}
+
+/** A durable append-only log of text lines (the socket source's write-ahead log). */
+export interface LineLog {
+  /** Resolves once the lines are durable; returns the new length. */
+  append(lines: readonly string[]): Promise<number>;
+  length(): Promise<number>;
+  /** Lines `[from, to)`. */
+  read(from: number, to: number): Promise<string[]>;
+}
+
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface SourceContext {
+  readonly clock: Clock;
+  readonly metadata: SourceMetadataLog;
+  readonly lineLog: () => LineLog;
+  readonly log: Logger;
+  /** How many splits to cut a batch into (≈ total worker cores). */
+  readonly parallelism: () => number;
+}
+
+/**
+ * A streaming source. Replayable: `planSplits(start, end)` must describe the same rows for the same
+ * offsets, also after a restart. The engine never asks for offsets at or below a committed end again.
+ */
+export interface Source {
+  readonly schema: Schema;
+  /** Spark's description string, shown in progress `sources[].description`. */
+  readonly description: string;
+  /** The highest offset available now; null while no data was ever available. */
+  latestOffset(): Promise<Offset | null>;
+  planSplits(start: Offset | null, end: Offset): Promise<InputSplit[]>;
+  commit(end: Offset): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A named data source format (`socket`, `rate`, `text`, ...). */
+export interface SourceProvider {
+  readonly format: string;
+  /** The output schema for these options, without starting anything; AnalysisError on bad options. */
+  schema(options: Readonly<Record<string, string>>, userSchema: Schema | undefined, streaming: boolean): Schema;
+  createStream?(options: Readonly<Record<string, string>>, userSchema: Schema | undefined, ctx: SourceContext): Source;
+  readBatch?(
+    options: Readonly<Record<string, string>>,
+    paths: readonly string[],
+    userSchema: Schema | undefined,
+  ): Promise<RecordBatch>;
+}
+
+export class SourceRegistry {
+  private readonly providers = new Map<string, SourceProvider>();
+
+  register(p: SourceProvider): this {
+    this.providers.set(p.format.toLowerCase(), p);
+    return this;
+  }
+
+  get(format: string): SourceProvider | undefined {
+    return this.providers.get(format.toLowerCase());
+  }
+}

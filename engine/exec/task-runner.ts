@@ -1,0 +1,165 @@
+import { batchFromRows, batchToRows, concatBatches, type RecordBatch } from '../batch/record-batch.js';
+import type { SplitReaderRegistry } from '../connectors/split.js';
+import { ExecutionError, InternalError } from '../errors/errors.js';
+import type { FunctionRegistry } from '../functions/registry.js';
+import { partitionOf } from '../physical/hash-partitioner.js';
+import { Pipeline, type OperatorRegistry, type TaskContext } from '../physical/operator.js';
+import { emptyStateMetrics, mergeStateMetrics, newTaskMetrics, type TaskMetrics } from '../physical/task-metrics.js';
+import type { StateStoreProvider } from '../state/state-store.js';
+import type { Schema } from '../types/schema.js';
+import { ShuffleStore } from './shuffle-store.js';
+import type {
+  MapTask,
+  MapTaskResult,
+  ReduceTask,
+  ReduceTaskResult,
+  ShuffleBlock,
+  ShuffleTransport,
+  TaskEnv,
+} from './task.js';
+
+export interface TaskRunnerDeps {
+  readonly workerId: string;
+  readonly registry: FunctionRegistry;
+  readonly operators: OperatorRegistry;
+  readonly splitReaders: SplitReaderRegistry;
+  readonly stateStores: ReadonlyMap<string, StateStoreProvider>;
+  readonly shuffle: ShuffleTransport;
+}
+
+/** How many partitions of one reduce task touch their state stores at once. */
+const REDUCE_CONCURRENCY = 16;
+
+/**
+ * Runs stage tasks on a worker: map tasks read a split, run the narrow operators and partial
+ * aggregation, and push hash-partitioned blocks to partition owners; reduce tasks merge the blocks
+ * of their partitions into state. The same code runs in-process (local mode) and behind gRPC.
+ */
+export class TaskRunner {
+  readonly shuffleStore = new ShuffleStore();
+
+  constructor(private readonly deps: TaskRunnerDeps) {}
+
+  get workerId(): string {
+    return this.deps.workerId;
+  }
+
+  /** Accepts a block another worker pushed. */
+  receive(block: ShuffleBlock): void {
+    this.shuffleStore.put(block);
+  }
+
+  async runMap(task: MapTask): Promise<MapTaskResult> {
+    const ctx = this.context(task.env);
+    const reader = this.deps.splitReaders.get(task.split.reader);
+    if (!reader) throw new InternalError(`no split reader '${task.split.reader}'`);
+    const input = await reader.read(task.split, ctx);
+    const pipeline = Pipeline.create(task.ops, this.deps.operators, ctx);
+    const out: RecordBatch[] = [];
+    for (const b of input) {
+      ctx.metrics.numInputRows += b.numRows;
+      pipeline.push(b, 0, out);
+    }
+    out.push(...(await pipeline.finish()));
+    if (!task.shuffle) {
+      const schema = out[0]?.schema;
+      const output = schema ? concatBatches(schema, out) : undefined;
+      ctx.metrics.numOutputRows = output?.numRows ?? 0;
+      return output ? { metrics: ctx.metrics, output } : { metrics: ctx.metrics };
+    }
+    await this.pushShuffle(task, out);
+    return { metrics: ctx.metrics };
+  }
+
+  async runReduce(task: ReduceTask): Promise<ReduceTaskResult> {
+    const provider = this.deps.stateStores.get(task.state.provider);
+    if (!provider) throw new InternalError(`no state store provider '${task.state.provider}'`);
+    const blocks = this.shuffleStore.take(task.job, task.numMapTasks);
+    const metrics = newTaskMetrics();
+    const outputs: RecordBatch[] = [];
+    const runPartition = async (p: number, i: number): Promise<void> => {
+      const store = await provider.open({
+        checkpoint: task.state.checkpoint,
+        operatorId: task.state.operatorId,
+        partition: p,
+        epoch: task.state.epochs[i] ?? 0,
+      });
+      const ctx: TaskContext = {
+        ...this.context(task.env),
+        state: {
+          store,
+          batchId: task.job.batchId,
+          lateBeforeUs: task.state.lateBeforeUs,
+          evictBeforeUs: task.state.evictBeforeUs,
+          outputMode: task.state.outputMode,
+        },
+      };
+      const pipeline = Pipeline.create(task.ops, this.deps.operators, ctx);
+      const out: RecordBatch[] = [];
+      for (const block of blocks) {
+        const b = block.partitions.get(p);
+        if (b && b.numRows > 0) {
+          ctx.metrics.numInputRows += b.numRows;
+          pipeline.push(b, 0, out);
+        }
+      }
+      out.push(...(await pipeline.finish()));
+      outputs.push(...out);
+      metrics.numInputRows += ctx.metrics.numInputRows;
+      if (ctx.metrics.state) metrics.state = mergeStateMetrics(metrics.state ?? emptyStateMetrics(), ctx.metrics.state);
+    };
+    for (let i = 0; i < task.partitions.length; i += REDUCE_CONCURRENCY) {
+      const slice = task.partitions.slice(i, i + REDUCE_CONCURRENCY);
+      await Promise.all(slice.map((p, k) => runPartition(p, i + k)));
+    }
+    this.shuffleStore.release(task.job);
+    const schema = outputs[0]?.schema;
+    const output = schema ? concatBatches(schema, outputs) : undefined;
+    metrics.numOutputRows = output?.numRows ?? 0;
+    return { metrics, output };
+  }
+
+  private context(env: TaskEnv): TaskContext {
+    return {
+      batchTimestampUs: env.batchTimestampMs * 1000,
+      timeZone: env.timeZone,
+      ansi: env.ansi,
+      registry: this.deps.registry,
+      metrics: newTaskMetrics(),
+    };
+  }
+
+  /** Partitions rows by Spark's hash of the key columns and sends each owner its one block. */
+  private async pushShuffle(task: MapTask, out: readonly RecordBatch[]): Promise<void> {
+    const target = task.shuffle;
+    if (!target) return;
+    const keyCount = target.keyTypes.length;
+    const byPartition = new Map<number, unknown[][]>();
+    let schema: Schema | undefined;
+    for (const b of out) {
+      schema ??= b.schema;
+      for (const row of batchToRows(b)) {
+        const p = partitionOf(row.slice(0, keyCount), target.keyTypes, target.numPartitions);
+        let rows = byPartition.get(p);
+        if (!rows) byPartition.set(p, (rows = []));
+        rows.push(row);
+      }
+    }
+    const byOwner = new Map<string, Map<number, RecordBatch>>();
+    for (const owner of new Set(target.owners)) byOwner.set(owner, new Map());
+    for (const [p, rows] of byPartition) {
+      const owner = target.owners[p];
+      if (owner === undefined || !schema) throw new InternalError(`partition ${p} has no owner`);
+      byOwner.get(owner)?.set(p, batchFromRows(schema, rows));
+    }
+    await Promise.all(
+      [...byOwner].map(async ([owner, partitions]) => {
+        try {
+          await this.deps.shuffle.push(owner, { job: task.job, mapTaskId: task.taskId, partitions });
+        } catch (e) {
+          throw new ExecutionError(`Could not push shuffle block to worker ${owner}: ${(e as Error).message}`, { cause: e });
+        }
+      }),
+    );
+  }
+}

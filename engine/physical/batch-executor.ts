@@ -1,0 +1,108 @@
+import { concatBatches, recordBatch, type RecordBatch } from '../batch/record-batch.js';
+import { valuesVector } from '../batch/vector.js';
+import { AnalysisError, InternalError } from '../errors/errors.js';
+import type { FunctionRegistry } from '../functions/registry.js';
+import { isStreamingPlan, type AnalyzedPlan, type ScanNode } from '../plan/analyzed-plan.js';
+import { Pipeline, type OperatorSpec, type TaskContext } from './operator.js';
+import { defaultOperators } from './operators/index.js';
+import { deduplicateSpec, finalAggregateSpec, limitSpec, narrowSpec, partialAggregateSpec, sortSpec } from './specs.js';
+import { newTaskMetrics } from './task-metrics.js';
+import type { EvalContext } from '../functions/function.js';
+
+const MAX_RANGE_ROWS = 50_000_000;
+
+export interface BatchExecutionDeps {
+  readonly registry: FunctionRegistry;
+  readonly eval: EvalContext;
+  /** Rows of a catalog table (memory-sink tables) as of now. */
+  readTable(name: string): RecordBatch;
+  /** A batch read of a data source (`spark.read.format(...).load()`). */
+  readSource(scan: ScanNode): Promise<RecordBatch>;
+}
+
+/**
+ * Runs a batch (non-streaming) plan in this process with the same physical operators streaming
+ * queries use. Batch plans read driver-side data (memory tables, client rows, small files).
+ */
+export async function executeBatchPlan(plan: AnalyzedPlan, deps: BatchExecutionDeps): Promise<RecordBatch> {
+  if (isStreamingPlan(plan)) {
+    throw new AnalysisError('Queries with streaming sources must be executed with writeStream.start()', {
+      errorClass: '_LEGACY_ERROR_TEMP_3102',
+    });
+  }
+  const ctx: TaskContext = { ...deps.eval, registry: deps.registry, metrics: newTaskMetrics() };
+  const run = async (specs: readonly OperatorSpec[], input: RecordBatch): Promise<RecordBatch> => {
+    const pipeline = Pipeline.create(specs, defaultOperators, ctx);
+    const out = pipeline.push(input);
+    out.push(...(await pipeline.finish()));
+    const schema = out[0]?.schema;
+    if (!schema) return emptyOf(specs, input);
+    return concatBatches(schema, out);
+  };
+  const exec = async (p: AnalyzedPlan, parent: AnalyzedPlan | undefined): Promise<RecordBatch> => {
+    switch (p.kind) {
+      case 'scan':
+        return deps.readSource(p);
+      case 'table':
+        return deps.readTable(p.name);
+      case 'localData':
+        return p.batch;
+      case 'range':
+        return rangeBatch(p.start, p.end, p.step, p.schema);
+      case 'project':
+      case 'filter':
+      case 'generate':
+      case 'timeWindow':
+      case 'watermark':
+        return withSchema(await run([narrowSpec(p, parent, 'batch')], await exec(p.input, p)), p.schema);
+      case 'aggregate': {
+        const partial = partialAggregateSpec(p, deps.registry, deps.eval);
+        return withSchema(await run([partial.spec, finalAggregateSpec(p)], await exec(p.input, p)), p.schema);
+      }
+      case 'sort':
+        return withSchema(await run([sortSpec(p)], await exec(p.input, p)), p.schema);
+      case 'limit':
+        return withSchema(await run([limitSpec(p.schema, p.limit, 0)], await exec(p.input, p)), p.schema);
+      case 'offset':
+        return withSchema(await run([limitSpec(p.schema, -1, p.offset)], await exec(p.input, p)), p.schema);
+      case 'deduplicate':
+        return withSchema(await run([deduplicateSpec(p)], await exec(p.input, p)), p.schema);
+      case 'union': {
+        const parts = await Promise.all(p.inputs.map((i) => exec(i, p)));
+        return concatBatches(
+          p.schema,
+          parts.map((b) => recordBatch(p.schema, b.numRows, b.columns)),
+        );
+      }
+      default: {
+        const never: never = p;
+        throw new InternalError(`cannot execute ${JSON.stringify(never)}`);
+      }
+    }
+  };
+  return exec(plan, undefined);
+}
+
+function withSchema(b: RecordBatch, schema: RecordBatch['schema']): RecordBatch {
+  return b.schema === schema ? b : recordBatch(schema, b.numRows, b.columns);
+}
+
+function emptyOf(specs: readonly OperatorSpec[], input: RecordBatch): RecordBatch {
+  const last = specs[specs.length - 1];
+  const schema = (last?.config as { schema?: RecordBatch['schema'] } | undefined)?.schema ?? input.schema;
+  return recordBatch(
+    schema,
+    0,
+    schema.fields.map(() => valuesVector([])),
+  );
+}
+
+function rangeBatch(start: number, end: number, step: number, schema: RecordBatch['schema']): RecordBatch {
+  const n = Math.max(0, Math.ceil((end - start) / step));
+  if (n > MAX_RANGE_ROWS) {
+    throw new AnalysisError(`range(${start}, ${end}, ${step}) has ${n} rows; Kindling materializes at most ${MAX_RANGE_ROWS}.`);
+  }
+  const ids = new Array<number>(n);
+  for (let i = 0; i < n; i++) ids[i] = start + i * step;
+  return recordBatch(schema, n, [valuesVector(ids)]);
+}

@@ -1,0 +1,35 @@
+import { batchFromRows } from '../../batch/record-batch.js';
+import type { AggregateCall } from '../../plan/analyzed-plan.js';
+import { mergeBuffers } from '../../state/state-store.js';
+import type { Schema } from '../../types/schema.js';
+import { AggregateLayout } from '../aggregation.js';
+import type { OperatorFactory } from '../operator.js';
+import { PartialMerger } from './partial-aggregate.js';
+
+export interface FinalAggregateConfig {
+  readonly keyCount: number;
+  readonly aggregates: readonly AggregateCall[];
+  readonly schema: Schema;
+}
+
+/** The reduce-side half of a batch aggregation: merge partial buffers per key, then finish. */
+export const FinalAggregateExec: OperatorFactory<FinalAggregateConfig> = {
+  name: 'FinalAggregate',
+  create(config, ctx) {
+    const layout = new AggregateLayout(config.aggregates, ctx.registry, ctx);
+    const merger = new PartialMerger(config.keyCount, (into, from) => mergeBuffers(into, from, layout.mergeOps));
+    return {
+      schema: config.schema,
+      process(batch) {
+        merger.add(batch);
+        return [];
+      },
+      finish() {
+        const rows: unknown[][] = [];
+        for (const [, g] of merger.entries()) rows.push([...g.key, ...layout.finish(g.buffers)]);
+        if (rows.length === 0 && config.keyCount === 0) rows.push(layout.finish(layout.newState()));
+        return Promise.resolve(rows.length === 0 ? [] : [batchFromRows(config.schema, rows)]);
+      },
+    };
+  },
+};

@@ -1,0 +1,26 @@
+import { OperatorRegistry } from '../operator.js';
+import { FinalAggregateExec } from './final-aggregate.js';
+import { FilterExec, GenerateExec, ProjectExec } from './narrow.js';
+import { DeduplicateExec, LimitExec, SortExec } from './ordering.js';
+import { PartialAggregateExec } from './partial-aggregate.js';
+import { StatefulAggregateExec } from './stateful-aggregate.js';
+import { TimeWindowExec } from './time-window.js';
+import { WatermarkExec } from './watermark.js';
+
+/** A registry with every built-in physical operator. */
+export function builtinOperators(): OperatorRegistry {
+  return new OperatorRegistry()
+    .register(ProjectExec)
+    .register(FilterExec)
+    .register(GenerateExec)
+    .register(TimeWindowExec)
+    .register(WatermarkExec)
+    .register(PartialAggregateExec)
+    .register(FinalAggregateExec)
+    .register(StatefulAggregateExec)
+    .register(SortExec)
+    .register(LimitExec)
+    .register(DeduplicateExec);
+}
+
+export const defaultOperators = builtinOperators();

@@ -1,0 +1,77 @@
+import { batchFromRows } from '../../batch/record-batch.js';
+import { InternalError } from '../../errors/errors.js';
+import type { AggregateCall } from '../../plan/analyzed-plan.js';
+import { decodeKey, mergeBuffers, type StateRow } from '../../state/state-store.js';
+import type { Schema } from '../../types/schema.js';
+import { AggregateLayout } from '../aggregation.js';
+import type { OperatorFactory } from '../operator.js';
+import { emptyStateMetrics, mergeStateMetrics } from '../task-metrics.js';
+import { PartialMerger } from './partial-aggregate.js';
+
+export interface StatefulAggregateConfig {
+  readonly keyCount: number;
+  readonly aggregates: readonly AggregateCall[];
+  /**
+   * Where the event time of a key is: grouping column `column`, and for a window struct its `end`
+   * field (`field` = 1); null when the aggregation has no watermark.
+   */
+  readonly eventTime: { readonly column: number; readonly field: number | null } | null;
+  /** Aggregate output: grouping columns then finished aggregate values. */
+  readonly schema: Schema;
+}
+
+/**
+ * Spark's StateStoreRestore → merge → StateStoreSave for one partition: merges this batch's
+ * partial buffers per key, hands them to the partition's StateStore in one atomic, batch-id-guarded
+ * step (late filter, eviction, emit per output mode), and finishes the emitted buffers.
+ */
+export const StatefulAggregateExec: OperatorFactory<StatefulAggregateConfig> = {
+  name: 'StatefulAggregate',
+  create(config, ctx) {
+    const layout = new AggregateLayout(config.aggregates, ctx.registry, ctx);
+    const merger = new PartialMerger(config.keyCount, (into, from) => mergeBuffers(into, from, layout.mergeOps));
+    const eventTimeOf = (key: readonly unknown[]): number | null => {
+      const et = config.eventTime;
+      if (!et) return null;
+      const v = key[et.column];
+      const t = et.field === null ? v : (v as readonly unknown[] | null)?.[et.field];
+      return typeof t === 'number' ? t : null;
+    };
+    return {
+      schema: config.schema,
+      process(batch) {
+        merger.add(batch);
+        return [];
+      },
+      async finish() {
+        const state = ctx.state;
+        if (!state) throw new InternalError('StatefulAggregate needs a state store');
+        const rows: StateRow[] = [];
+        for (const [key, g] of merger.entries()) rows.push({ key, eventTimeUs: eventTimeOf(g.key), buffers: g.buffers });
+        const started = performance.now();
+        const result = await state.store.applyBatch({
+          batchId: state.batchId,
+          rows,
+          mergeOps: layout.mergeOps,
+          lateBeforeUs: config.eventTime && state.outputMode !== 'complete' ? state.lateBeforeUs : null,
+          evictBeforeUs: config.eventTime && state.outputMode !== 'complete' ? state.evictBeforeUs : null,
+          emit: state.outputMode === 'complete' ? 'all' : state.outputMode === 'update' ? 'updated' : 'evicted',
+        });
+        const elapsed = performance.now() - started;
+        ctx.metrics.state = mergeStateMetrics(ctx.metrics.state ?? emptyStateMetrics(), {
+          ...emptyStateMetrics(),
+          numRowsTotal: result.numRowsTotal,
+          numRowsUpdated: result.numRowsUpdated,
+          numRowsRemoved: result.numRowsRemoved,
+          numRowsDroppedByWatermark: result.numRowsDroppedByWatermark,
+          memoryUsedBytes: result.memoryUsedBytes,
+          allUpdatesTimeMs: Math.round(elapsed),
+          numStateStoreInstances: 1,
+        });
+        if (result.rows.length === 0) return [];
+        const out = result.rows.map((r) => [...decodeKey(r.key), ...layout.finish(r.buffers)]);
+        return [batchFromRows(config.schema, out)];
+      },
+    };
+  },
+};

@@ -1,0 +1,138 @@
+import { eventTimeGrouping, type OutputMode } from '../analysis/streaming-checks.js';
+import { InternalError, NotSupportedError } from '../errors/errors.js';
+import type { ResolveContext } from '../functions/function.js';
+import type { FunctionRegistry } from '../functions/registry.js';
+import { analyzedChildren, type AggregateNode, type AnalyzedPlan, type ScanNode } from '../plan/analyzed-plan.js';
+import type { DataType } from '../types/data-type.js';
+import type { Schema } from '../types/schema.js';
+import type { OperatorSpec } from './operator.js';
+import {
+  isNarrow,
+  limitSpec,
+  narrowSpec,
+  partialAggregateSpec,
+  sortSpec,
+  statefulAggregateSpec,
+} from './specs.js';
+
+/** A hash exchange: partial-aggregate rows partitioned by their leading `keyTypes.length` columns. */
+export interface Exchange {
+  readonly keyTypes: readonly DataType[];
+  readonly numPartitions: number;
+}
+
+export interface WatermarkSpec {
+  readonly id: string;
+  readonly delayMs: number;
+}
+
+/**
+ * A streaming query cut into stages at the hash exchange: the map stage runs narrow operators and
+ * the partial aggregation next to the input; the reduce stage merges into per-partition state; the
+ * driver applies what needs the whole result (sort, limit) before the sink.
+ */
+export interface StreamingPlan {
+  readonly source: ScanNode;
+  readonly mapOps: readonly OperatorSpec[];
+  readonly exchange: Exchange | undefined;
+  readonly reduceOps: readonly OperatorSpec[];
+  readonly driverOps: readonly OperatorSpec[];
+  readonly outputSchema: Schema;
+  readonly watermarks: readonly WatermarkSpec[];
+  /** The aggregation, when the query is stateful. */
+  readonly aggregate: AggregateNode | undefined;
+  readonly outputMode: OutputMode;
+}
+
+export function planStreamingQuery(
+  plan: AnalyzedPlan,
+  outputMode: OutputMode,
+  numPartitions: number,
+  registry: FunctionRegistry,
+  ctx: ResolveContext,
+): StreamingPlan {
+  const chain = linearChain(plan);
+  const source = chain[chain.length - 1];
+  if (source?.kind !== 'scan' || !source.streaming) {
+    throw new NotSupportedError('A streaming query must read exactly one streaming source.');
+  }
+  const aggIndex = chain.findIndex((n) => n.kind === 'aggregate');
+  const above = aggIndex < 0 ? [] : chain.slice(0, aggIndex);
+  const below = aggIndex < 0 ? chain.slice(0, -1) : chain.slice(aggIndex + 1, -1);
+
+  const watermarks: WatermarkSpec[] = [];
+  const mapOps: OperatorSpec[] = [];
+  for (let i = below.length - 1; i >= 0; i--) {
+    const node = below[i] as AnalyzedPlan;
+    if (!isNarrow(node)) throw new NotSupportedError(`'${node.kind}' is not supported below a streaming aggregation.`);
+    const id = `wm${watermarks.length}`;
+    if (node.kind === 'watermark') watermarks.push({ id, delayMs: node.delayMs });
+    const parent = i > 0 ? below[i - 1] : aggIndex >= 0 ? chain[aggIndex] : undefined;
+    mapOps.push(narrowSpec(node, parent, id));
+  }
+
+  if (aggIndex < 0) {
+    return {
+      source,
+      mapOps,
+      exchange: undefined,
+      reduceOps: [],
+      driverOps: [],
+      outputSchema: plan.schema,
+      watermarks,
+      aggregate: undefined,
+      outputMode,
+    };
+  }
+
+  const agg = chain[aggIndex] as AggregateNode;
+  const partial = partialAggregateSpec(agg, registry, ctx);
+  mapOps.push(partial.spec);
+  const reduceOps: OperatorSpec[] = [statefulAggregateSpec(agg, eventTimeGrouping(agg))];
+  const lastOrdering = lastIndexOf(above, (n) => n.kind === 'sort' || n.kind === 'limit');
+  const post = above.slice(lastOrdering + 1);
+  for (let i = post.length - 1; i >= 0; i--) {
+    const node = post[i] as AnalyzedPlan;
+    if (!isNarrow(node)) throw new NotSupportedError(`'${node.kind}' is not supported after a streaming aggregation.`);
+    reduceOps.push(narrowSpec(node, i > 0 ? post[i - 1] : undefined, `post${i}`));
+  }
+  const driverOps: OperatorSpec[] = [];
+  const driverNodes = above.slice(0, lastOrdering + 1);
+  for (let i = driverNodes.length - 1; i >= 0; i--) {
+    const node = driverNodes[i] as AnalyzedPlan;
+    if (node.kind === 'sort') driverOps.push(sortSpec(node));
+    else if (node.kind === 'limit') driverOps.push(limitSpec(node.schema, node.limit, 0));
+    else if (isNarrow(node)) driverOps.push(narrowSpec(node, i > 0 ? driverNodes[i - 1] : undefined, `drv${i}`));
+    else throw new NotSupportedError(`'${node.kind}' is not supported in a streaming query.`);
+  }
+  return {
+    source,
+    mapOps,
+    exchange: { keyTypes: agg.groupings.map((g) => g.type), numPartitions },
+    reduceOps,
+    driverOps,
+    outputSchema: plan.schema,
+    watermarks,
+    aggregate: agg,
+    outputMode,
+  };
+}
+
+/** The plan as a list from the root down to its single leaf (streaming plans have no branches). */
+function linearChain(plan: AnalyzedPlan): AnalyzedPlan[] {
+  const out: AnalyzedPlan[] = [];
+  let cur: AnalyzedPlan | undefined = plan;
+  while (cur) {
+    out.push(cur);
+    const kids: readonly AnalyzedPlan[] = analyzedChildren(cur);
+    if (kids.length > 1) throw new NotSupportedError('Streaming queries with several inputs are not supported yet.');
+    cur = kids[0];
+  }
+  if (out.length === 0) throw new InternalError('empty plan');
+  return out;
+}
+
+function lastIndexOf<T>(xs: readonly T[], pred: (x: T) => boolean): number {
+  for (let i = xs.length - 1; i >= 0; i--) if (pred(xs[i] as T)) return i;
+  return -1;
+}

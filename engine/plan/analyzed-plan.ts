@@ -1,0 +1,211 @@
+import type { RecordBatch } from '../batch/record-batch.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
+import type { DataType } from '../types/data-type.js';
+import type { Schema } from '../types/schema.js';
+
+/**
+ * Resolved logical plans: every name bound, every type known, every node carrying its output
+ * `schema` (computed only by `PlanBuilder`). Expressions refer to the input node's columns by position.
+ */
+export type AnalyzedPlan =
+  | ScanNode
+  | TableNode
+  | LocalDataNode
+  | RangeNode
+  | ProjectNode
+  | FilterNode
+  | GenerateNode
+  | TimeWindowNode
+  | WatermarkNode
+  | AggregateNode
+  | SortNode
+  | LimitNode
+  | OffsetNode
+  | DeduplicateNode
+  | UnionNode;
+
+export interface SourceSpec {
+  readonly format: string;
+  readonly options: Readonly<Record<string, string>>;
+  readonly paths: readonly string[];
+  readonly userSchema?: Schema;
+}
+
+/** A data source read (batch or streaming). */
+export interface ScanNode {
+  readonly kind: 'scan';
+  readonly source: SourceSpec;
+  readonly streaming: boolean;
+  readonly schema: Schema;
+}
+
+/** A named table whose rows live in the catalog (memory-sink tables). */
+export interface TableNode {
+  readonly kind: 'table';
+  readonly name: string;
+  readonly schema: Schema;
+}
+
+export interface LocalDataNode {
+  readonly kind: 'localData';
+  readonly batch: RecordBatch;
+  readonly schema: Schema;
+}
+
+export interface RangeNode {
+  readonly kind: 'range';
+  readonly start: number;
+  readonly end: number;
+  readonly step: number;
+  readonly schema: Schema;
+}
+
+export interface ProjectNode {
+  readonly kind: 'project';
+  readonly input: AnalyzedPlan;
+  readonly exprs: readonly BoundExpr[];
+  readonly schema: Schema;
+}
+
+export interface FilterNode {
+  readonly kind: 'filter';
+  readonly input: AnalyzedPlan;
+  readonly condition: BoundExpr;
+  readonly schema: Schema;
+}
+
+/** Input columns followed by the generator's output columns (`explode` → `col`). */
+export interface GenerateNode {
+  readonly kind: 'generate';
+  readonly input: AnalyzedPlan;
+  readonly generator: string;
+  readonly args: readonly BoundExpr[];
+  readonly outer: boolean;
+  readonly schema: Schema;
+}
+
+/**
+ * Spark's TimeWindowing: input columns followed by `window` struct<start, end>, one row per window
+ * containing the row's time (an Expand when windows slide); rows with a NULL time are dropped.
+ */
+export interface TimeWindowNode {
+  readonly kind: 'timeWindow';
+  readonly input: AnalyzedPlan;
+  readonly time: BoundExpr;
+  readonly windowUs: number;
+  readonly slideUs: number;
+  readonly startUs: number;
+  readonly schema: Schema;
+}
+
+/** `withWatermark`: passes rows through, marks `column` as event time with `delayMs`. */
+export interface WatermarkNode {
+  readonly kind: 'watermark';
+  readonly input: AnalyzedPlan;
+  readonly column: number;
+  readonly delayMs: number;
+  readonly schema: Schema;
+}
+
+export interface AggregateCall {
+  readonly fn: string;
+  readonly args: readonly BoundExpr[];
+  readonly distinct: boolean;
+  readonly type: DataType;
+}
+
+/** Output: the grouping columns, then one column per aggregate call. */
+export interface AggregateNode {
+  readonly kind: 'aggregate';
+  readonly input: AnalyzedPlan;
+  readonly groupings: readonly BoundExpr[];
+  readonly aggregates: readonly AggregateCall[];
+  readonly schema: Schema;
+}
+
+export interface SortKey {
+  readonly expr: BoundExpr;
+  readonly ascending: boolean;
+  readonly nullsFirst: boolean;
+}
+
+export interface SortNode {
+  readonly kind: 'sort';
+  readonly input: AnalyzedPlan;
+  readonly order: readonly SortKey[];
+  readonly schema: Schema;
+}
+
+export interface LimitNode {
+  readonly kind: 'limit';
+  readonly input: AnalyzedPlan;
+  readonly limit: number;
+  readonly schema: Schema;
+}
+
+export interface OffsetNode {
+  readonly kind: 'offset';
+  readonly input: AnalyzedPlan;
+  readonly offset: number;
+  readonly schema: Schema;
+}
+
+/** Keeps the first row for each distinct combination of `keys` (column positions). */
+export interface DeduplicateNode {
+  readonly kind: 'deduplicate';
+  readonly input: AnalyzedPlan;
+  readonly keys: readonly number[];
+  readonly schema: Schema;
+}
+
+export interface UnionNode {
+  readonly kind: 'union';
+  readonly inputs: readonly AnalyzedPlan[];
+  readonly schema: Schema;
+}
+
+export function analyzedChildren(plan: AnalyzedPlan): readonly AnalyzedPlan[] {
+  switch (plan.kind) {
+    case 'scan':
+    case 'table':
+    case 'localData':
+    case 'range':
+      return [];
+    case 'union':
+      return plan.inputs;
+    case 'project':
+    case 'filter':
+    case 'generate':
+    case 'timeWindow':
+    case 'watermark':
+    case 'aggregate':
+    case 'sort':
+    case 'limit':
+    case 'offset':
+    case 'deduplicate':
+      return [plan.input];
+    default: {
+      const never: never = plan;
+      throw new Error(`unknown plan ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** True when any leaf reads a streaming source. */
+export function isStreamingPlan(plan: AnalyzedPlan): boolean {
+  if (plan.kind === 'scan') return plan.streaming;
+  return analyzedChildren(plan).some(isStreamingPlan);
+}
+
+export function collectNodes<K extends AnalyzedPlan['kind']>(
+  plan: AnalyzedPlan,
+  kind: K,
+): Extract<AnalyzedPlan, { kind: K }>[] {
+  const out: Extract<AnalyzedPlan, { kind: K }>[] = [];
+  const walk = (p: AnalyzedPlan): void => {
+    if (p.kind === kind) out.push(p as Extract<AnalyzedPlan, { kind: K }>);
+    analyzedChildren(p).forEach(walk);
+  };
+  walk(plan);
+  return out;
+}

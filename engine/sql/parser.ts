@@ -1,0 +1,226 @@
+import { AnalysisError, NotSupportedError } from '../errors/errors.js';
+import type { AstExpr, CommonTableExpr, NamedExpression, OrderItem, Query, QueryTerm, Relation, SelectItem, SelectSpec } from './ast.js';
+import { ExprParser } from './expr-parser.js';
+import { JOIN_WORDS, OTHER_STATEMENTS, SELECT_ALIAS_STOP, TABLE_ALIAS_STOP } from './keywords.js';
+import { TokenStream } from './token-stream.js';
+
+/** A syntax tree and the text offsets of its `?` parameters (for Spark's unbound-parameter names). */
+export interface Parsed<N> {
+  readonly ast: N;
+  readonly positionalOffsets: readonly number[];
+}
+
+/** Parses one query statement (optionally followed by `;`) into its syntax tree. */
+export function parseQueryAst(text: string): Query {
+  return parseQuery(text).ast;
+}
+
+export function parseQuery(text: string): Parsed<Query> {
+  const parser = new QueryParser(new TokenStream(text, true));
+  return { ast: parser.statement(), positionalOffsets: parser.positionalOffsets };
+}
+
+/** Parses one expression with optional aliases (`a + 1 AS b`) into its syntax tree. */
+export function parseExpressionAst(text: string): NamedExpression {
+  return parseNamedExpression(text).ast;
+}
+
+export function parseNamedExpression(text: string): Parsed<NamedExpression> {
+  const ts = new TokenStream(text, true);
+  const parser = new QueryParser(ts);
+  const named = parser.namedExpression(SELECT_ALIAS_STOP);
+  if (!ts.atEnd()) ts.failExtraInput();
+  return { ast: named, positionalOffsets: parser.positionalOffsets };
+}
+
+/** The query grammar: `[WITH ...] select [UNION [ALL] select]... [ORDER BY ...] [LIMIT n] [OFFSET n]`. */
+class QueryParser extends ExprParser {
+  statement(): Query {
+    const ts = this.ts;
+    const first = ts.peek();
+    if (first.kind === 'word' && OTHER_STATEMENTS.has(first.value) && !this.startsQuery()) {
+      throw new NotSupportedError(`${first.value} statements are not supported by Kindling; spark.sql runs queries (SELECT ...).`);
+    }
+    const query = this.query();
+    while (ts.acceptOp(';'));
+    if (!ts.atEnd()) ts.failExtraInput();
+    return query;
+  }
+
+  private query(): Query {
+    const ts = this.ts;
+    const ctes: CommonTableExpr[] = [];
+    if (ts.acceptWord('WITH')) {
+      if (ts.isWord('RECURSIVE')) throw new NotSupportedError('WITH RECURSIVE is not supported by Kindling.');
+      do ctes.push(this.commonTableExpr());
+      while (ts.acceptOp(','));
+    }
+    const body = this.queryTerm();
+    const orderBy: OrderItem[] = [];
+    if (ts.isWord('ORDER') && ts.isWord('BY', 1)) {
+      ts.next();
+      ts.next();
+      do orderBy.push(this.orderItem());
+      while (ts.acceptOp(','));
+    }
+    let limit: AstExpr | undefined;
+    if (ts.acceptWord('LIMIT') && !ts.acceptWord('ALL')) limit = this.expression();
+    const offset = ts.acceptWord('OFFSET') ? this.expression() : undefined;
+    return {
+      kind: 'query',
+      with: ctes,
+      body,
+      orderBy,
+      ...(limit ? { limit } : {}),
+      ...(offset ? { offset } : {}),
+    };
+  }
+
+  private commonTableExpr(): CommonTableExpr {
+    const ts = this.ts;
+    const name = this.name();
+    const columns = ts.isOp('(') ? this.nameList() : [];
+    ts.acceptWord('AS');
+    ts.expectOp('(');
+    const query = this.query();
+    ts.expectOp(')');
+    return { name, columns, query };
+  }
+
+  private queryTerm(): QueryTerm {
+    const ts = this.ts;
+    let left = this.queryPrimary();
+    for (;;) {
+      if (ts.isWord('INTERSECT') || ts.isWord('EXCEPT') || ts.isWord('MINUS')) {
+        throw new NotSupportedError(`${ts.peek().value} is not supported by Kindling; only UNION is.`);
+      }
+      if (!ts.acceptWord('UNION')) return left;
+      const all = ts.acceptWord('ALL');
+      if (!all) ts.acceptWord('DISTINCT');
+      left = { kind: 'setOp', op: 'UNION', all, left, right: this.queryPrimary() };
+    }
+  }
+
+  private queryPrimary(): QueryTerm {
+    const ts = this.ts;
+    if (ts.isOp('(') && this.startsQuery(1)) {
+      ts.next();
+      const query = this.query();
+      ts.expectOp(')');
+      return { kind: 'nested', query };
+    }
+    if (!ts.isWord('SELECT')) ts.fail();
+    return this.selectSpec();
+  }
+
+  private selectSpec(): SelectSpec {
+    const ts = this.ts;
+    ts.expectWord('SELECT');
+    const distinct = ts.acceptWord('DISTINCT');
+    if (!distinct) ts.acceptWord('ALL');
+    const items: SelectItem[] = [];
+    for (;;) {
+      const { expr, aliases } = this.namedExpression(SELECT_ALIAS_STOP);
+      items.push({ expr, aliases });
+      if (!ts.acceptOp(',')) break;
+      const after = ts.peek(1);
+      if (ts.isWord('FROM') && (after.kind === 'word' || after.kind === 'quoted' || (after.kind === 'op' && after.text === '('))) {
+        throw AnalysisError.withClass('TRAILING_COMMA_IN_SELECT');
+      }
+    }
+    const from = ts.acceptWord('FROM') ? this.fromClause() : undefined;
+    const where = ts.acceptWord('WHERE') ? this.expression() : undefined;
+    const groupBy: AstExpr[] = [];
+    if (ts.isWord('GROUP') && ts.isWord('BY', 1)) {
+      ts.next();
+      ts.next();
+      do groupBy.push(this.groupingExpression());
+      while (ts.acceptOp(','));
+    }
+    const having = ts.acceptWord('HAVING') ? this.expression() : undefined;
+    return {
+      kind: 'select',
+      distinct,
+      items,
+      ...(from ? { from } : {}),
+      ...(where ? { where } : {}),
+      groupBy,
+      ...(having ? { having } : {}),
+    };
+  }
+
+  private groupingExpression(): AstExpr {
+    const ts = this.ts;
+    const t = ts.peek();
+    const unsupported =
+      ((t.value === 'ROLLUP' || t.value === 'CUBE') && ts.isOp('(', 1)) ||
+      (t.value === 'GROUPING' && ts.isWord('SETS', 1)) ||
+      (t.value === 'ALL' && (ts.peek(1).kind === 'eof' || ts.isAnyWord(TABLE_ALIAS_STOP, 1) || ts.isOp(';', 1) || ts.isOp(')', 1)));
+    if (t.kind === 'word' && unsupported) throw new NotSupportedError(`GROUP BY ${t.value} is not supported by Kindling.`);
+    return this.expression();
+  }
+
+  private fromClause(): Relation {
+    const ts = this.ts;
+    const relation = this.relation();
+    if (ts.isOp(',') || ts.isAnyWord(JOIN_WORDS)) {
+      const what = ts.isOp(',') ? 'Joins (FROM a, b)' : `${ts.peek().value} in FROM`;
+      throw new NotSupportedError(`${what} is not supported by Kindling.`);
+    }
+    return relation;
+  }
+
+  private relation(): Relation {
+    const ts = this.ts;
+    let relation: Relation;
+    if (ts.isOp('(')) {
+      if (!this.startsQuery(1)) ts.fail(ts.peek(1));
+      ts.next();
+      const query = this.query();
+      ts.expectOp(')');
+      relation = { kind: 'subquery', query };
+    } else {
+      const name = [this.name()];
+      while (ts.isOp('.') && (ts.peek(1).kind === 'word' || ts.peek(1).kind === 'quoted')) {
+        ts.next();
+        name.push(this.name());
+      }
+      if (ts.isOp('(') && name.length === 1) {
+        ts.next();
+        const args: AstExpr[] = [];
+        if (!ts.isOp(')')) {
+          do args.push(this.expression());
+          while (ts.acceptOp(','));
+        }
+        ts.expectOp(')');
+        relation = { kind: 'tableFunction', name: (name[0] as string).toLowerCase(), args };
+      } else {
+        relation = { kind: 'table', name };
+      }
+    }
+    const alias = this.relationAlias();
+    return alias === undefined ? relation : { ...relation, alias };
+  }
+
+  private relationAlias(): string | undefined {
+    const ts = this.ts;
+    if (ts.acceptWord('AS')) return this.name();
+    const t = ts.peek();
+    if (t.kind === 'quoted' || (t.kind === 'word' && !TABLE_ALIAS_STOP.has(t.value))) return this.name();
+    return undefined;
+  }
+
+  private orderItem(): OrderItem {
+    const ts = this.ts;
+    const expr = this.expression();
+    const ascending = !ts.acceptWord('DESC');
+    if (ascending) ts.acceptWord('ASC');
+    let nullsFirst = ascending;
+    if (ts.acceptWord('NULLS')) {
+      if (ts.acceptWord('FIRST')) nullsFirst = true;
+      else if (ts.acceptWord('LAST')) nullsFirst = false;
+      else ts.fail();
+    }
+    return { expr, ascending, nullsFirst };
+  }
+}

@@ -1,0 +1,269 @@
+import { NotSupportedError } from '../errors/errors.js';
+import { parseDataTypeFrom } from '../types/ddl.js';
+import type { AstExpr } from './ast.js';
+import { NOT_A_COLUMN, intervalUnit, INTERVAL_UNITS } from './keywords.js';
+import type { Token } from './lexer.js';
+import { numberLiteral } from './literals.js';
+import type { TokenStream } from './token-stream.js';
+
+const TYPED_LITERALS: Readonly<Record<string, 'date' | 'timestamp' | 'timestamp_ntz'>> = {
+  DATE: 'date',
+  TIMESTAMP: 'timestamp',
+  TIMESTAMP_LTZ: 'timestamp',
+  TIMESTAMP_NTZ: 'timestamp_ntz',
+};
+/** Functions Spark lets you call without parentheses. */
+const NILADIC = new Set(['CURRENT_DATE', 'CURRENT_TIMESTAMP']);
+
+/**
+ * The primaries of Spark's expression grammar: literals, column paths, `*`, parameters,
+ * parenthesized expressions, function calls (with lambdas), CASE, CAST, INTERVAL and typed
+ * literals. Operators are layered on top by `ExprParser`.
+ */
+export abstract class PrimaryParser {
+  /** Offsets of the `?` parameters met so far, in order. */
+  readonly positionalOffsets: number[] = [];
+
+  constructor(protected readonly ts: TokenStream) {}
+
+  abstract expression(): AstExpr;
+
+  /** An identifier: a word (any keyword) or a back-quoted name. */
+  protected name(): string {
+    const t = this.ts.peek();
+    if (t.kind === 'word') return this.ts.next().text;
+    if (t.kind === 'quoted') return this.ts.next().value;
+    return this.ts.fail();
+  }
+
+  protected nameList(): string[] {
+    this.ts.expectOp('(');
+    const names = [this.name()];
+    while (this.ts.acceptOp(',')) names.push(this.name());
+    this.ts.expectOp(')');
+    return names;
+  }
+
+  protected primary(): AstExpr {
+    const ts = this.ts;
+    const t = ts.peek();
+    switch (t.kind) {
+      case 'number':
+        ts.next();
+        return numberLiteral(ts, t, false);
+      case 'string': {
+        // Adjacent string literals concatenate, as in Spark (`'it''s'` is `its`).
+        let value = '';
+        while (ts.peek().kind === 'string') value += ts.next().value;
+        return { kind: 'literal', type: 'string', value };
+      }
+      case 'quoted':
+        if (ts.isOp('(', 1)) return this.call();
+        ts.next();
+        return { kind: 'identifier', parts: [t.value] };
+      case 'word':
+        return this.wordPrimary(t);
+      case 'op':
+        return this.operatorPrimary(t);
+      default:
+        return ts.fail();
+    }
+  }
+
+  private operatorPrimary(t: Token): AstExpr {
+    const ts = this.ts;
+    switch (t.text) {
+      case '(': {
+        ts.next();
+        if (this.startsQuery()) throw new NotSupportedError('Scalar subqueries are not supported by Kindling.');
+        const first = this.expression();
+        if (ts.isOp(',')) {
+          const args = [first];
+          while (ts.acceptOp(',')) args.push(this.expression());
+          ts.expectOp(')');
+          return { kind: 'call', name: 'struct', args, distinct: false, star: false };
+        }
+        ts.expectOp(')');
+        return first;
+      }
+      case '*':
+        ts.next();
+        return { kind: 'star', target: [] };
+      case '?':
+        ts.next();
+        this.positionalOffsets.push(t.start);
+        return { kind: 'positionalParameter', index: this.positionalOffsets.length - 1 };
+      case ':': {
+        const n = ts.peek(1);
+        if (n.kind !== 'word' && n.kind !== 'quoted') return ts.fail();
+        ts.next();
+        return { kind: 'parameter', name: this.name() };
+      }
+      default:
+        return ts.fail();
+    }
+  }
+
+  private wordPrimary(t: Token): AstExpr {
+    const ts = this.ts;
+    const w = t.value;
+    const next = ts.peek(1);
+    if (w === 'NULL' || w === 'TRUE' || w === 'FALSE') {
+      ts.next();
+      return w === 'NULL' ? { kind: 'literal', type: 'null', value: null } : { kind: 'literal', type: 'boolean', value: w === 'TRUE' };
+    }
+    if (w === 'CASE') return this.caseExpr();
+    if ((w === 'CAST' || w === 'TRY_CAST') && next.kind === 'op' && next.text === '(') return this.castExpr(w === 'TRY_CAST');
+    if (w === 'INTERVAL' && (next.kind === 'string' || next.kind === 'number' || (next.kind === 'op' && next.text === '-'))) {
+      return this.interval();
+    }
+    const typed = TYPED_LITERALS[w];
+    if (typed && next.kind === 'string') {
+      ts.next();
+      return { kind: 'typedLiteral', type: typed, value: ts.next().value };
+    }
+    if (w === 'X' && next.kind === 'string' && next.start === t.end) return this.binaryLiteral();
+    if (w === 'EXISTS' && next.kind === 'op' && next.text === '(') {
+      throw new NotSupportedError('EXISTS (subquery) is not supported by Kindling.');
+    }
+    if (next.kind === 'op' && next.text === '(') return this.call();
+    if (NILADIC.has(w)) {
+      ts.next();
+      return { kind: 'call', name: w.toLowerCase(), args: [], distinct: false, star: false };
+    }
+    if (NOT_A_COLUMN.has(w)) return ts.fail();
+    ts.next();
+    return { kind: 'identifier', parts: [t.text] };
+  }
+
+  private caseExpr(): AstExpr {
+    const ts = this.ts;
+    ts.expectWord('CASE');
+    const operand = ts.isWord('WHEN') ? undefined : this.expression();
+    const branches: { when: AstExpr; then: AstExpr }[] = [];
+    while (ts.acceptWord('WHEN')) {
+      const when = this.expression();
+      ts.expectWord('THEN');
+      branches.push({ when, then: this.expression() });
+    }
+    if (branches.length === 0) ts.fail();
+    const otherwise = ts.acceptWord('ELSE') ? this.expression() : undefined;
+    ts.expectWord('END');
+    return {
+      kind: 'case',
+      ...(operand ? { operand } : {}),
+      branches,
+      ...(otherwise ? { else: otherwise } : {}),
+    };
+  }
+
+  private castExpr(isTry: boolean): AstExpr {
+    const ts = this.ts;
+    ts.next();
+    ts.expectOp('(');
+    const operand = this.expression();
+    ts.expectWord('AS');
+    const type = parseDataTypeFrom(ts);
+    ts.expectOp(')', true);
+    return { kind: 'cast', operand, type, try: isTry };
+  }
+
+  /** `INTERVAL '5 seconds'`, `INTERVAL 5 SECONDS`, `INTERVAL '1' HOUR 30 MINUTES` → normalized text. */
+  private interval(): AstExpr {
+    const ts = this.ts;
+    ts.expectWord('INTERVAL');
+    const first = ts.peek();
+    if (first.kind === 'string' && !(ts.peek(1).kind === 'word' && intervalUnit(ts.peek(1).value))) {
+      ts.next();
+      return { kind: 'interval', text: first.value.trim() };
+    }
+    const parts: string[] = [];
+    while (ts.peek().kind === 'string' || ts.peek().kind === 'number' || (ts.isOp('-') && ts.peek(1).kind === 'number')) {
+      const sign = ts.acceptOp('-') ? '-' : '';
+      const v = ts.next();
+      const value = v.kind === 'string' ? v.value.trim() : v.text;
+      const unitToken = ts.peek();
+      const unit = unitToken.kind === 'word' ? intervalUnit(unitToken.value) : undefined;
+      if (!unit) return ts.fail();
+      ts.next();
+      if (ts.isWord('TO')) throw new NotSupportedError('Interval literals with `<unit> TO <unit>` are not supported by Kindling.');
+      parts.push(`${sign}${value} ${INTERVAL_UNITS[unit] as string}`);
+    }
+    return { kind: 'interval', text: parts.join(' ') };
+  }
+
+  private binaryLiteral(): AstExpr {
+    const ts = this.ts;
+    const x = ts.next();
+    const s = ts.next();
+    if (!/^[0-9a-fA-F]*$/.test(s.value)) {
+      throw ts.fragmentError(x, s, 'INVALID_TYPED_LITERAL', { valueType: '"X"', value: `'${s.value}'` });
+    }
+    const hex = s.value.length % 2 === 1 ? `0${s.value}` : s.value;
+    return { kind: 'binaryLiteral', hex: hex.toUpperCase() };
+  }
+
+  private call(): AstExpr {
+    const ts = this.ts;
+    const nameToken = ts.next();
+    const name = (nameToken.kind === 'quoted' ? nameToken.value : nameToken.text).toLowerCase();
+    ts.expectOp('(');
+    const base = { kind: 'call' as const, name, distinct: false, star: false };
+    let result: AstExpr;
+    if (ts.acceptOp(')')) {
+      result = { ...base, args: [] };
+    } else if (ts.isOp('*') && ts.isOp(')', 1)) {
+      ts.next();
+      ts.next();
+      result = { ...base, args: [], star: true };
+    } else {
+      const distinct = ts.acceptWord('DISTINCT');
+      if (!distinct && ts.isWord('ALL') && !ts.isOp(')', 1) && !ts.isOp(',', 1)) ts.next();
+      const args = [this.argument()];
+      while (ts.acceptOp(',')) args.push(this.argument());
+      ts.expectOp(')');
+      result = { ...base, args, distinct };
+    }
+    if ((ts.isWord('FILTER') && ts.isOp('(', 1)) || ts.isWord('OVER')) {
+      throw new NotSupportedError(`${ts.peek().value} clauses on function calls are not supported by Kindling.`);
+    }
+    return result;
+  }
+
+  /** A function argument, which may be a lambda: `x -> e` or `(x, y) -> e`. */
+  private argument(): AstExpr {
+    const ts = this.ts;
+    const t = ts.peek();
+    if ((t.kind === 'word' || t.kind === 'quoted') && ts.isOp('->', 1)) {
+      const param = this.name();
+      ts.next();
+      return { kind: 'lambda', params: [param], body: this.expression() };
+    }
+    if (t.kind === 'op' && t.text === '(' && this.lambdaParamsAhead()) {
+      const params = this.nameList();
+      ts.expectOp('->');
+      return { kind: 'lambda', params, body: this.expression() };
+    }
+    return this.expression();
+  }
+
+  private lambdaParamsAhead(): boolean {
+    const ts = this.ts;
+    let k = 1;
+    for (;;) {
+      const t = ts.peek(k);
+      if (t.kind !== 'word' && t.kind !== 'quoted') return false;
+      if (ts.isOp(')', k + 1)) return ts.isOp('->', k + 2);
+      if (!ts.isOp(',', k + 1)) return false;
+      k += 2;
+    }
+  }
+
+  /** At `SELECT`, `WITH` or `(` leading to one of them: the start of a query. */
+  protected startsQuery(k = 0): boolean {
+    const ts = this.ts;
+    let i = k;
+    while (ts.isOp('(', i)) i++;
+    return ts.isWord('SELECT', i) || ts.isWord('WITH', i);
+  }
+}

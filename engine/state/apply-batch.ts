@@ -1,0 +1,65 @@
+import type { StateBatch, StateRow } from './state-store.js';
+import { mergeBuffers } from './state-store.js';
+
+export interface StateChanges {
+  readonly upserts: StateRow[];
+  readonly removed: string[];
+  readonly output: StateRow[];
+  readonly numRowsUpdated: number;
+  readonly numRowsDroppedByWatermark: number;
+}
+
+/**
+ * The merge/late-filter/evict/emit step shared by in-process stores, over a key → row map. Pure
+ * with respect to `state`: returns the changes; the caller persists them, then applies them.
+ */
+export function computeBatchChanges(state: ReadonlyMap<string, StateRow>, batch: StateBatch): StateChanges {
+  const updated = new Map<string, StateRow>();
+  let dropped = 0;
+  for (const row of batch.rows) {
+    if (batch.lateBeforeUs !== null && row.eventTimeUs !== null && row.eventTimeUs <= batch.lateBeforeUs) {
+      dropped++;
+      continue;
+    }
+    const prev = updated.get(row.key) ?? state.get(row.key);
+    const buffers = prev ? [...prev.buffers] : batch.mergeOps.map(() => null);
+    mergeBuffers(buffers, row.buffers, batch.mergeOps);
+    updated.set(row.key, { key: row.key, eventTimeUs: row.eventTimeUs, buffers });
+  }
+  const removed: string[] = [];
+  const evicted: StateRow[] = [];
+  const evictBefore = batch.evictBeforeUs;
+  if (evictBefore !== null) {
+    const consider = (r: StateRow): void => {
+      if (r.eventTimeUs !== null && r.eventTimeUs <= evictBefore) {
+        removed.push(r.key);
+        evicted.push(r);
+      }
+    };
+    for (const r of state.values()) if (!updated.has(r.key)) consider(r);
+    for (const r of updated.values()) consider(r);
+  }
+  const removedSet = new Set(removed);
+  const upserts = [...updated.values()].filter((r) => !removedSet.has(r.key));
+  let output: StateRow[];
+  switch (batch.emit) {
+    case 'updated':
+      output = [...updated.values()];
+      break;
+    case 'evicted':
+      output = evicted;
+      break;
+    case 'all': {
+      const all = new Map(state);
+      for (const r of updated.values()) all.set(r.key, r);
+      for (const k of removed) all.delete(k);
+      output = [...all.values()];
+      break;
+    }
+    default: {
+      const never: never = batch.emit;
+      throw new Error(`unknown emit ${String(never)}`);
+    }
+  }
+  return { upserts, removed, output, numRowsUpdated: updated.size, numRowsDroppedByWatermark: dropped };
+}

@@ -1,0 +1,191 @@
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ExecutionError } from '../errors/errors.js';
+import { computeBatchChanges } from './apply-batch.js';
+import type {
+  StateBatch,
+  StateBatchResult,
+  StateRow,
+  StateStore,
+  StateStoreLocation,
+  StateStoreProvider,
+} from './state-store.js';
+
+const SNAPSHOT_EVERY = 10;
+const VERSIONS_TO_RETAIN = 100;
+
+/** What a delta file holds: the changes batch `batchId` made, and the rows it emitted. */
+interface DeltaFile {
+  readonly batchId: number;
+  readonly upserts: readonly StateRow[];
+  readonly removed: readonly string[];
+  readonly result: Omit<StateBatchResult, 'replayed'>;
+}
+
+interface SnapshotFile {
+  readonly batchId: number;
+  readonly rows: readonly StateRow[];
+  readonly result: Omit<StateBatchResult, 'replayed'> | undefined;
+}
+
+/**
+ * State kept in process memory, checkpointed to `<checkpoint>/state/<op>/<partition>/` as Spark's
+ * HDFS-backed store does: one `<version>.delta` per batch that changed something (version =
+ * batchId + 1), a `<version>.snapshot` every few deltas. Batches that change nothing write nothing,
+ * so a gap in versions means "no change".
+ */
+export class MemoryStateStoreProvider implements StateStoreProvider {
+  readonly name = 'memory';
+  private readonly stores = new Map<string, Promise<MemoryStateStore>>();
+
+  /** `persist: false` keeps state only in memory (batch queries, tests). */
+  constructor(private readonly options: { readonly persist: boolean } = { persist: true }) {}
+
+  open(location: StateStoreLocation): Promise<StateStore> {
+    const key = `${location.checkpoint}\u0000${location.operatorId}\u0000${location.partition}`;
+    let store = this.stores.get(key);
+    if (!store) {
+      const dir =
+        this.options.persist && location.checkpoint !== ''
+          ? join(location.checkpoint, 'state', String(location.operatorId), String(location.partition))
+          : undefined;
+      store = MemoryStateStore.load(location.partition, dir);
+      this.stores.set(key, store);
+      store.catch(() => this.stores.delete(key));
+    }
+    return store;
+  }
+
+  /** Forgets the in-memory copies of one checkpoint (its files stay). */
+  forget(checkpoint: string): void {
+    for (const key of [...this.stores.keys()]) if (key.startsWith(`${checkpoint}\u0000`)) this.stores.delete(key);
+  }
+
+  async close(): Promise<void> {
+    this.stores.clear();
+  }
+}
+
+class MemoryStateStore implements StateStore {
+  private deltasSinceSnapshot = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly partition: number,
+    private readonly dir: string | undefined,
+    private readonly state: Map<string, StateRow>,
+    private lastBatch: number,
+    private lastResult: Omit<StateBatchResult, 'replayed'> | undefined,
+  ) {}
+
+  static async load(partition: number, dir: string | undefined): Promise<MemoryStateStore> {
+    const state = new Map<string, StateRow>();
+    if (!dir) return new MemoryStateStore(partition, dir, state, -1, undefined);
+    await mkdir(dir, { recursive: true });
+    const files = (await readdir(dir)).filter((f) => /^\d+\.(delta|snapshot)$/.test(f));
+    const version = (f: string): number => Number(f.split('.')[0]);
+    const snapshots = files.filter((f) => f.endsWith('.snapshot')).sort((a, b) => version(b) - version(a));
+    let lastBatch = -1;
+    let lastResult: Omit<StateBatchResult, 'replayed'> | undefined;
+    let from = 0;
+    const snap = snapshots[0];
+    if (snap) {
+      const s = JSON.parse(await readFile(join(dir, snap), 'utf8')) as SnapshotFile;
+      for (const r of s.rows) state.set(r.key, r);
+      lastBatch = s.batchId;
+      lastResult = s.result;
+      from = version(snap);
+    }
+    const deltas = files
+      .filter((f) => f.endsWith('.delta') && version(f) > from)
+      .sort((a, b) => version(a) - version(b));
+    for (const f of deltas) {
+      const d = JSON.parse(await readFile(join(dir, f), 'utf8')) as DeltaFile;
+      applyChanges(state, d.upserts, d.removed);
+      lastBatch = d.batchId;
+      lastResult = d.result;
+    }
+    const store = new MemoryStateStore(partition, dir, state, lastBatch, lastResult);
+    store.deltasSinceSnapshot = deltas.length;
+    return store;
+  }
+
+  lastAppliedBatch(): Promise<number> {
+    return Promise.resolve(this.lastBatch);
+  }
+
+  rows(): Promise<StateRow[]> {
+    return Promise.resolve([...this.state.values()]);
+  }
+
+  applyBatch(batch: StateBatch): Promise<StateBatchResult> {
+    // Serialize applies on one partition: a retried task may race a slow original.
+    const next = this.queue.then(() => this.applyNow(batch));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async applyNow(batch: StateBatch): Promise<StateBatchResult> {
+    if (batch.batchId <= this.lastBatch) {
+      if (batch.batchId === this.lastBatch && this.lastResult) return { ...this.lastResult, replayed: true };
+      throw new ExecutionError(
+        `State of partition ${this.partition} is already at batch ${this.lastBatch}; cannot apply batch ${batch.batchId}.`,
+      );
+    }
+    const changes = computeBatchChanges(this.state, batch);
+    const total = this.state.size + changes.upserts.filter((r) => !this.state.has(r.key)).length - changes.removed.length;
+    const result: Omit<StateBatchResult, 'replayed'> = {
+      rows: changes.output,
+      numRowsTotal: total,
+      numRowsUpdated: changes.numRowsUpdated,
+      numRowsRemoved: changes.removed.length,
+      numRowsDroppedByWatermark: changes.numRowsDroppedByWatermark,
+      memoryUsedBytes: estimateBytes(this.state, total),
+    };
+    const changed = changes.upserts.length > 0 || changes.removed.length > 0 || changes.output.length > 0;
+    if (this.dir && changed) {
+      const delta: DeltaFile = { batchId: batch.batchId, upserts: changes.upserts, removed: changes.removed, result };
+      await writeAtomically(join(this.dir, `${batch.batchId + 1}.delta`), JSON.stringify(delta));
+    }
+    applyChanges(this.state, changes.upserts, changes.removed);
+    this.lastBatch = batch.batchId;
+    this.lastResult = result;
+    if (this.dir && changed && ++this.deltasSinceSnapshot >= SNAPSHOT_EVERY) await this.snapshot();
+    return { ...result, replayed: false };
+  }
+
+  private async snapshot(): Promise<void> {
+    const dir = this.dir;
+    if (!dir) return;
+    const version = this.lastBatch + 1;
+    const snap: SnapshotFile = { batchId: this.lastBatch, rows: [...this.state.values()], result: this.lastResult };
+    await writeAtomically(join(dir, `${version}.snapshot`), JSON.stringify(snap));
+    this.deltasSinceSnapshot = 0;
+    const old = (await readdir(dir)).filter((f) => {
+      const m = /^(\d+)\.(delta|snapshot)$/.exec(f);
+      return m !== null && Number(m[1]) < version - VERSIONS_TO_RETAIN;
+    });
+    await Promise.all(old.map((f) => rm(join(dir, f), { force: true })));
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+function applyChanges(state: Map<string, StateRow>, upserts: readonly StateRow[], removed: readonly string[]): void {
+  for (const r of upserts) state.set(r.key, r);
+  for (const k of removed) state.delete(k);
+}
+
+function estimateBytes(state: ReadonlyMap<string, StateRow>, total: number): number {
+  const sample = state.values().next().value as StateRow | undefined;
+  const perRow = sample ? 64 + sample.key.length * 2 + sample.buffers.length * 16 : 96;
+  return total * perRow;
+}
+
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, text);
+  await rename(tmp, path);
+}

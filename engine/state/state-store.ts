@@ -1,0 +1,105 @@
+import type { MergeOp } from '../functions/function.js';
+
+/** One key of aggregation state: its encoded grouping key, event time and aggregation buffer. */
+export interface StateRow {
+  /** Stable encoding of the grouping values (`encodeKey`). */
+  readonly key: string;
+  /** The key's event time in µs (window end, or the event-time column); null when not watermarked. */
+  readonly eventTimeUs: number | null;
+  readonly buffers: readonly unknown[];
+}
+
+/** Batch N's input to one partition's state. */
+export interface StateBatch {
+  readonly batchId: number;
+  /** Partial aggregates of this batch, one row per key. */
+  readonly rows: readonly StateRow[];
+  /** How each buffer slot merges; null is the identity of every op. */
+  readonly mergeOps: readonly MergeOp[];
+  /** Incoming rows with event time ≤ this are dropped as late (W_{N-1}); null: no filter. */
+  readonly lateBeforeUs: number | null;
+  /** State rows with event time ≤ this are evicted after merging (W_N); null: no eviction. */
+  readonly evictBeforeUs: number | null;
+  /** What to emit: keys updated by this batch (update), all keys (complete), evicted keys (append). */
+  readonly emit: 'updated' | 'all' | 'evicted';
+}
+
+export interface StateBatchResult {
+  readonly rows: readonly StateRow[];
+  readonly numRowsTotal: number;
+  readonly numRowsUpdated: number;
+  readonly numRowsRemoved: number;
+  readonly numRowsDroppedByWatermark: number;
+  readonly memoryUsedBytes: number;
+  /** True when the batch had already been applied and its recorded output was returned. */
+  readonly replayed: boolean;
+}
+
+/**
+ * The aggregation state of one (query, stateful operator, partition), versioned by batch id.
+ * `applyBatch(N)` is one atomic step: start from the state batch N−1 left, merge, drop late rows,
+ * evict, record the emitted rows, commit. Idempotent per batch id: applying an applied batch again
+ * returns the recorded output and changes nothing. Applying a batch older than the last applied one
+ * is an error.
+ */
+export interface StateStore {
+  readonly partition: number;
+  /** The last applied batch id, or -1 for a new store. */
+  lastAppliedBatch(): Promise<number>;
+  applyBatch(batch: StateBatch): Promise<StateBatchResult>;
+  /** Every row currently held (tests, UI, debugging). */
+  rows(): Promise<StateRow[]>;
+  close(): Promise<void>;
+}
+
+export interface StateStoreLocation {
+  /** The query's checkpoint location (a directory or a Redis checkpoint name). */
+  readonly checkpoint: string;
+  readonly operatorId: number;
+  readonly partition: number;
+  /** Fencing epoch of the owner; stores that support fencing refuse writes from older epochs. */
+  readonly epoch: number;
+}
+
+/** Opens state stores by location; looked up by name (`memory`, `redis`). */
+export interface StateStoreProvider {
+  readonly name: string;
+  open(location: StateStoreLocation): Promise<StateStore>;
+  close(): Promise<void>;
+}
+
+/** Merges `from` into `into` slot by slot. */
+export function mergeBuffers(into: unknown[], from: readonly unknown[], ops: readonly MergeOp[]): void {
+  for (let i = 0; i < ops.length; i++) into[i] = mergeValue(ops[i] as MergeOp, into[i], from[i]);
+}
+
+export function mergeValue(op: MergeOp, a: unknown, b: unknown): unknown {
+  if (a === null || a === undefined) return b ?? null;
+  if (b === null || b === undefined) return a;
+  switch (op) {
+    case 'sum':
+      return (a as number) + (b as number);
+    case 'min':
+      return (b as number | string) < (a as number | string) ? b : a;
+    case 'max':
+      return (b as number | string) > (a as number | string) ? b : a;
+    case 'union': {
+      const out = new Set(a as Iterable<unknown>);
+      for (const x of b as Iterable<unknown>) out.add(x);
+      return out;
+    }
+    default: {
+      const never: never = op;
+      throw new Error(`unknown merge op ${String(never)}`);
+    }
+  }
+}
+
+/** Stable text encoding of grouping values (structs are arrays; timestamps are numbers). */
+export function encodeKey(values: readonly unknown[]): string {
+  return JSON.stringify(values);
+}
+
+export function decodeKey(key: string): unknown[] {
+  return JSON.parse(key) as unknown[];
+}

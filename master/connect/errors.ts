@@ -1,0 +1,69 @@
+import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { encodeRpcStatus, errorInfoDetail, errorInfoFor } from '../../engine/connect/index.js';
+import { KindlingError, asKindlingError } from '../../engine/errors/errors.js';
+
+/** Spark Connect's status message limit; the trailer must carry exactly the same text. */
+export const MAX_STATUS_MESSAGE = 2048;
+
+/**
+ * Session and operation handle errors (Spark's SparkSQLException). No Python exception maps to
+ * these classes, so clients match them by their error class in the message.
+ */
+export class SparkSqlError extends KindlingError {
+  readonly fault = 'user' as const;
+  readonly sparkClasses: readonly string[] = [
+    'org.apache.spark.SparkSQLException',
+    'java.sql.SQLException',
+    'java.lang.Exception',
+    'java.lang.Throwable',
+  ];
+}
+
+const handle = (errorClass: string, value: string): SparkSqlError => SparkSqlError.withClass(errorClass, { handle: value });
+
+export const ConnectErrors = Object.freeze({
+  badHandleFormat: (value: string) => handle('INVALID_HANDLE.FORMAT', value),
+  sessionChanged: (sessionId: string) => handle('INVALID_HANDLE.SESSION_CHANGED', sessionId),
+  sessionClosed: (sessionId: string) => handle('INVALID_HANDLE.SESSION_CLOSED', sessionId),
+  sessionNotFound: (sessionId: string) => handle('INVALID_HANDLE.SESSION_NOT_FOUND', sessionId),
+  operationNotFound: (operationId: string) => handle('INVALID_HANDLE.OPERATION_NOT_FOUND', operationId),
+  operationExists: (operationId: string) => handle('INVALID_HANDLE.OPERATION_ALREADY_EXISTS', operationId),
+  operationAbandoned: (operationId: string) => handle('INVALID_HANDLE.OPERATION_ABANDONED', operationId),
+  operationCanceled: () => SparkSqlError.withClass('OPERATION_CANCELED'),
+  cursorDisconnected: () => SparkSqlError.withClass('INVALID_CURSOR.DISCONNECTED'),
+  positionNotAvailable: (responseId: string, index: number) =>
+    SparkSqlError.withClass('INVALID_CURSOR.POSITION_NOT_AVAILABLE', { responseId, index: String(index) }),
+  positionNotFound: (responseId: string) => SparkSqlError.withClass('INVALID_CURSOR.POSITION_NOT_FOUND', { responseId }),
+});
+
+/** Java's StringUtils.abbreviate: at most `max` characters, ending in `...` when cut. */
+export function abbreviate(text: string, max = MAX_STATUS_MESSAGE): string {
+  return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
+}
+
+/**
+ * Any failure as the status a Spark Connect client expects: INTERNAL, the message (cut to 2048
+ * characters), and a `grpc-status-details-bin` google.rpc.Status with the same code and text plus
+ * ErrorInfo. Errors that are not Kindling's own are bugs: logged with their stack.
+ */
+export function toServiceError(err: unknown, log: Logger): ServiceError {
+  const error = asKindlingError(err);
+  if (!(err instanceof KindlingError)) {
+    log.error({ err }, 'unexpected error in a Spark Connect call');
+  } else if (error.fault === 'internal') {
+    log.error({ err: error, errorClass: error.errorClass }, 'internal error in a Spark Connect call');
+  } else {
+    log.debug({ errorClass: error.errorClass, message: error.message }, 'Spark Connect call failed');
+  }
+  const message = abbreviate(error.message);
+  const trailer = encodeRpcStatus({ code: status.INTERNAL, message, details: [errorInfoDetail(errorInfoFor(error))] });
+  const metadata = new Metadata();
+  metadata.set('grpc-status-details-bin', Buffer.from(trailer));
+  return Object.assign(new Error(message), { code: status.INTERNAL, details: message, metadata });
+}
+
+/** A status with no Spark details (authentication): the client shows gRPC's own text. */
+export function plainStatus(code: status, message: string): ServiceError {
+  return Object.assign(new Error(message), { code, details: message, metadata: new Metadata() });
+}

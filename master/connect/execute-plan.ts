@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { decodeRelation } from '../../engine/connect/index.js';
+import type { ExecutePlanRequest__Output } from '../../proto/generated/spark/connect/ExecutePlanRequest.js';
+import type { Session } from '../session/session.js';
+import { runCommand } from './commands/index.js';
+import { ConnectErrors } from './errors.js';
+import type { ExecuteOperation, ResponseStream } from './operation.js';
+import type { OperationRegistry } from './operations.js';
+import { planRequest } from './plan.js';
+import { RESULT_COMPLETE, resultResponses, type ChunkLimits } from './responses.js';
+import { isUuid, type ConnectSessions } from './sessions.js';
+
+export interface ExecuteDeps {
+  readonly sessions: ConnectSessions;
+  readonly operations: OperationRegistry;
+  readonly log: Logger;
+  readonly chunkLimits: ChunkLimits;
+}
+
+/**
+ * ExecutePlan: registers the operation, attaches the call's stream to it, and runs the plan in
+ * the background. A query answers with its schema and Arrow batches, a command with its result
+ * message; every successful stream ends with ResultComplete, a failed one with an error status.
+ * Throws (before anything is sent) when the session or operation id is refused.
+ */
+export function startExecutePlan(deps: ExecuteDeps, req: ExecutePlanRequest__Output, stream: ResponseStream): void {
+  const session = deps.sessions.getOrCreate(req);
+  const operationId = req.operation_id ?? randomUUID();
+  if (!isUuid(operationId)) throw ConnectErrors.badHandleFormat(operationId);
+  const op = deps.operations.create({
+    userId: session.userId,
+    sessionId: session.sessionId,
+    serverSideSessionId: session.serverSideSessionId,
+    operationId,
+    tags: [...req.tags],
+    reattachable: req.request_options.some((o) => o.reattach_options?.reattachable === true),
+  });
+  op.log.debug({ plan: req.plan?.op_type, clientType: req.client_type }, 'ExecutePlan');
+  op.attach(stream);
+  void runPlan(deps, session, op, req);
+}
+
+async function runPlan(deps: ExecuteDeps, session: Session, op: ExecuteOperation, req: ExecutePlanRequest__Output): Promise<void> {
+  try {
+    const plan = planRequest(req.plan);
+    if (plan.kind === 'root') {
+      const batch = await session.execute(decodeRelation(plan.relation));
+      for (const body of resultResponses(batch, session.conf.timeZone, deps.chunkLimits)) op.emit(body);
+    } else {
+      await runCommand({ session, signal: op.abort.signal, log: op.log, emit: (body) => op.emit(body) }, plan.command);
+    }
+    op.emit(RESULT_COMPLETE);
+    op.succeed();
+  } catch (err) {
+    op.fail(err);
+  }
+}

@@ -1,0 +1,89 @@
+import type { MasterRuntime } from '../session/runtime.js';
+import type { Session } from '../session/session.js';
+import { ConnectErrors } from './errors.js';
+
+/** The session fields every Spark Connect request carries. */
+export interface SessionRequest {
+  readonly session_id: string;
+  readonly user_context: { readonly user_id: string } | null;
+  readonly client_observed_server_side_session_id?: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(text: string): boolean {
+  return UUID.test(text);
+}
+
+export function sessionKey(userId: string, sessionId: string): string {
+  return `${userId}\u0000${sessionId}`;
+}
+
+/**
+ * Spark Connect's session manager over the runtime's sessions: sessions are keyed by (user id,
+ * session id), created on first use by the RPCs that may create them, and a released session id
+ * is refused afterwards (a bounded tombstone list), as in Spark 4. A client that saw another
+ * server-side session id is told the session changed (the server restarted).
+ */
+export class ConnectSessions {
+  private readonly closed = new Set<string>();
+
+  constructor(
+    private readonly runtime: MasterRuntime,
+    private readonly maxTombstones = 1000,
+  ) {}
+
+  /** For ExecutePlan, AnalyzePlan and Config. */
+  getOrCreate(req: SessionRequest): Session {
+    const userId = req.user_context?.user_id ?? '';
+    let session = this.runtime.findSession(userId, req.session_id);
+    if (session === undefined) {
+      if (!isUuid(req.session_id)) throw ConnectErrors.badHandleFormat(req.session_id);
+      if (this.closed.has(sessionKey(userId, req.session_id))) throw ConnectErrors.sessionClosed(req.session_id);
+      session = this.runtime.session(userId, req.session_id);
+    }
+    return this.checkObserved(session, req);
+  }
+
+  /** For the RPCs that act on an existing session (reattach, release, interrupt). */
+  get(req: SessionRequest): Session {
+    const userId = req.user_context?.user_id ?? '';
+    const session = this.runtime.findSession(userId, req.session_id);
+    if (session === undefined) {
+      if (this.closed.has(sessionKey(userId, req.session_id))) throw ConnectErrors.sessionClosed(req.session_id);
+      throw ConnectErrors.sessionNotFound(req.session_id);
+    }
+    return this.checkObserved(session, req);
+  }
+
+  find(userId: string, sessionId: string): Session | undefined {
+    return this.runtime.findSession(userId, sessionId);
+  }
+
+  /** Closes the session (stopping its queries); the id is refused from now on unless reconnecting is allowed. */
+  async release(userId: string, sessionId: string, allowReconnect: boolean): Promise<Session | undefined> {
+    const session = this.runtime.findSession(userId, sessionId);
+    if (session === undefined) return undefined;
+    if (!allowReconnect) this.tombstone(sessionKey(userId, sessionId));
+    await this.runtime.releaseSession(userId, sessionId);
+    return session;
+  }
+
+  private tombstone(key: string): void {
+    this.closed.delete(key);
+    this.closed.add(key);
+    while (this.closed.size > this.maxTombstones) {
+      const oldest = this.closed.values().next();
+      if (oldest.done === true) break;
+      this.closed.delete(oldest.value);
+    }
+  }
+
+  private checkObserved(session: Session, req: SessionRequest): Session {
+    const observed = req.client_observed_server_side_session_id;
+    if (observed !== undefined && observed !== null && observed !== session.serverSideSessionId) {
+      throw ConnectErrors.sessionChanged(req.session_id);
+    }
+    return session;
+  }
+}

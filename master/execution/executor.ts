@@ -1,0 +1,37 @@
+import type { RecordBatch } from '../../engine/batch/record-batch.js';
+import type { InputSplit } from '../../engine/connectors/split.js';
+import type { TaskEnv } from '../../engine/exec/task.js';
+import type { StreamingPlan } from '../../engine/physical/streaming-planner.js';
+import type { EventTimeStats, StateOperatorMetrics } from '../../engine/physical/task-metrics.js';
+
+/** One attempt of one micro-batch, as the driver hands it to the cluster. */
+export interface BatchJob {
+  readonly queryId: string;
+  readonly batchId: number;
+  readonly attempt: number;
+  readonly plan: StreamingPlan;
+  readonly splits: readonly InputSplit[];
+  readonly env: TaskEnv;
+  readonly checkpoint: string;
+  readonly lateBeforeUs: number | null;
+  readonly evictBeforeUs: number | null;
+}
+
+export interface BatchJobResult {
+  /** The rows for the sink, before driver-side operators (sort, limit). */
+  readonly output: readonly RecordBatch[];
+  readonly numInputRows: number;
+  readonly eventTime: Readonly<Record<string, EventTimeStats>>;
+  readonly state: StateOperatorMetrics | undefined;
+}
+
+/** Runs micro-batches' stages on workers. Local mode and the cluster implement it the same way. */
+export interface ClusterExecutor {
+  /** How many input splits a batch should be cut into (total worker cores). */
+  parallelism(): number;
+  runBatch(job: BatchJob): Promise<BatchJobResult>;
+  /** A query stopped: forget its partition ownership and tell workers to drop its data. */
+  releaseQuery(queryId: string): Promise<void>;
+  /** The state store provider name workers open stores with (`memory`, `redis`). */
+  readonly stateProvider: string;
+}

@@ -1,0 +1,22 @@
+import type { MapTask, MapTaskResult, ReduceTask, ReduceTaskResult } from '../../engine/exec/task.js';
+
+/**
+ * The master's view of one worker: where tasks go. In local mode it wraps an in-process
+ * TaskRunner; in a cluster it is a gRPC client. Failures the master may retry elsewhere are
+ * ExecutionErrors.
+ */
+export interface WorkerHandle {
+  readonly id: string;
+  readonly cores: number;
+  runMap(task: MapTask): Promise<MapTaskResult>;
+  runReduce(task: ReduceTask): Promise<ReduceTaskResult>;
+  /** Tells the worker a query stopped (drop its shuffle data, close its state stores). */
+  releaseQuery(queryId: string): Promise<void>;
+}
+
+/** The live workers, as the scheduler sees them at a batch boundary. */
+export interface WorkerPool {
+  live(): readonly WorkerHandle[];
+  /** Called when a worker fails a task with an error that suggests it is gone. */
+  suspect(workerId: string, error: unknown): void;
+}

@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import { link, mkdir, open, readFile, readdir, rm, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { LineLog, SourceMetadataLog } from '../../../engine/connectors/source.js';
+import { ExecutionError } from '../../../engine/errors/errors.js';
+import type {
+  CheckpointMetadata,
+  CheckpointStore,
+  CheckpointStoreFactory,
+  CommitMetadata,
+  MetadataLog,
+  OffsetSeq,
+} from './checkpoint-store.js';
+
+/** Writes `path` only if it does not exist yet, atomically (temp file + hard link). */
+async function writeOnce(path: string, text: string): Promise<boolean> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.${randomUUID()}.tmp`;
+  await writeFile(tmp, text);
+  try {
+    await link(tmp, path);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw new ExecutionError(`Cannot write ${path}: ${(e as Error).message}`, { cause: e });
+  } finally {
+    await unlink(tmp).catch(() => undefined);
+  }
+}
+
+async function readText(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+/** A directory of files named by batch id, in Spark's `v1` text format. */
+class FileMetadataLog<T> implements MetadataLog<T> {
+  constructor(
+    private readonly dir: string,
+    private readonly encode: (v: T) => string,
+    private readonly decode: (text: string) => T,
+  ) {}
+
+  add(batchId: number, value: T): Promise<boolean> {
+    return writeOnce(join(this.dir, String(batchId)), this.encode(value));
+  }
+
+  async get(batchId: number): Promise<T | undefined> {
+    const text = await readText(join(this.dir, String(batchId)));
+    return text === undefined ? undefined : this.decode(text);
+  }
+
+  async latest(): Promise<{ batchId: number; value: T } | undefined> {
+    const ids = await this.ids();
+    for (let i = ids.length - 1; i >= 0; i--) {
+      const batchId = ids[i] as number;
+      const value = await this.get(batchId);
+      if (value !== undefined) return { batchId, value };
+    }
+    return undefined;
+  }
+
+  async purge(belowBatchId: number): Promise<void> {
+    const ids = await this.ids();
+    await Promise.all(ids.filter((id) => id < belowBatchId).map((id) => rm(join(this.dir, String(id)), { force: true })));
+  }
+
+  private async ids(): Promise<number[]> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    return names.filter((n) => /^\d+$/.test(n)).map(Number).sort((a, b) => a - b);
+  }
+}
+
+function encodeOffsets(o: OffsetSeq): string {
+  const meta = { batchWatermarkMs: o.batchWatermarkMs, batchTimestampMs: o.batchTimestampMs, conf: o.conf };
+  return ['v1', JSON.stringify(meta), ...o.offsets.map((x) => (x === null ? '-' : JSON.stringify(x)))].join('\n');
+}
+
+function decodeOffsets(text: string): OffsetSeq {
+  const [version, meta, ...sources] = text.split('\n');
+  if (version !== 'v1' || meta === undefined) throw new ExecutionError(`Unsupported offset log entry: ${text.slice(0, 40)}`);
+  const m = JSON.parse(meta) as Omit<OffsetSeq, 'offsets'>;
+  return { ...m, offsets: sources.map((s) => (s === '-' ? null : (JSON.parse(s) as unknown))) };
+}
+
+function encodeCommit(c: CommitMetadata): string {
+  return `v1\n${JSON.stringify(c)}`;
+}
+
+function decodeCommit(text: string): CommitMetadata {
+  const [, meta] = text.split('\n');
+  return JSON.parse(meta ?? '{"nextBatchWatermarkMs":0}') as CommitMetadata;
+}
+
+class FileSourceMetadata implements SourceMetadataLog {
+  constructor(private readonly dir: string) {}
+  get(name: string): Promise<string | undefined> {
+    return readText(join(this.dir, name));
+  }
+  async putIfAbsent(name: string, value: string): Promise<string> {
+    await writeOnce(join(this.dir, name), value);
+    return (await readText(join(this.dir, name))) ?? value;
+  }
+}
+
+/** An append-only file of records, one per line, fsynced before `append` resolves. */
+class FileLineLog implements LineLog {
+  private count: number | undefined;
+  constructor(private readonly path: string) {}
+
+  async append(lines: readonly string[]): Promise<number> {
+    const n = await this.length();
+    if (lines.length === 0) return n;
+    await mkdir(dirname(this.path), { recursive: true });
+    const fh = await open(this.path, 'a');
+    try {
+      await fh.write(lines.map((l) => `${l}\n`).join(''));
+      await fh.datasync();
+    } finally {
+      await fh.close();
+    }
+    this.count = n + lines.length;
+    return this.count;
+  }
+
+  async length(): Promise<number> {
+    if (this.count === undefined) {
+      const text = (await readText(this.path)) ?? '';
+      this.count = text === '' ? 0 : text.split('\n').length - 1;
+    }
+    return this.count;
+  }
+
+  async read(from: number, to: number): Promise<string[]> {
+    const text = (await readText(this.path)) ?? '';
+    return text.split('\n').slice(from, to);
+  }
+}
+
+/** A checkpoint directory laid out like Spark's (readable by a person). */
+export class FileCheckpointStore implements CheckpointStore {
+  readonly offsets: MetadataLog<OffsetSeq>;
+  readonly commits: MetadataLog<CommitMetadata>;
+
+  constructor(
+    readonly location: string,
+    readonly temporary: boolean,
+  ) {
+    this.offsets = new FileMetadataLog(join(location, 'offsets'), encodeOffsets, decodeOffsets);
+    this.commits = new FileMetadataLog(join(location, 'commits'), encodeCommit, decodeCommit);
+  }
+
+  async readMetadata(): Promise<CheckpointMetadata | undefined> {
+    const text = await readText(join(this.location, 'metadata'));
+    return text === undefined ? undefined : (JSON.parse(text) as CheckpointMetadata);
+  }
+
+  async writeMetadata(meta: CheckpointMetadata): Promise<CheckpointMetadata> {
+    await writeOnce(join(this.location, 'metadata'), JSON.stringify(meta));
+    return (await this.readMetadata()) ?? meta;
+  }
+
+  sourceMetadata(sourceIndex: number): SourceMetadataLog {
+    return new FileSourceMetadata(join(this.location, 'sources', String(sourceIndex)));
+  }
+
+  lineLog(sourceIndex: number): LineLog {
+    return new FileLineLog(join(this.location, 'sources', String(sourceIndex), 'wal'));
+  }
+
+  async destroy(): Promise<void> {
+    await rm(this.location, { recursive: true, force: true });
+  }
+}
+
+export class FileCheckpointStoreFactory implements CheckpointStoreFactory {
+  constructor(private readonly tempRoot: string = join(tmpdir(), `kindling-${process.pid}`)) {}
+
+  open(location: string, temporary: boolean): Promise<CheckpointStore> {
+    return Promise.resolve(new FileCheckpointStore(resolve(location.replace(/^file:(\/\/)?/, '')), temporary));
+  }
+
+  temporaryLocation(): string {
+    return join(this.tempRoot, `temporary-${randomUUID()}`);
+  }
+}
+
+

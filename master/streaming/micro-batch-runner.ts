@@ -1,0 +1,437 @@
+import { concatBatches, emptyBatch, type RecordBatch } from '../../engine/batch/record-batch.js';
+import type { Offset, Source } from '../../engine/connectors/source.js';
+import type { Sink } from '../../engine/connectors/sink.js';
+import { ExecutionError, KindlingError } from '../../engine/errors/errors.js';
+import type { FunctionRegistry } from '../../engine/functions/registry.js';
+import { Pipeline } from '../../engine/physical/operator.js';
+import { defaultOperators } from '../../engine/physical/operators/index.js';
+import type { StreamingPlan } from '../../engine/physical/streaming-planner.js';
+import { newTaskMetrics } from '../../engine/physical/task-metrics.js';
+import { isoUtcMillis } from '../../engine/types/time.js';
+import type { Clock } from '../../engine/util/clock.js';
+import type { CheckpointStore, OffsetSeq } from './checkpoint/checkpoint-store.js';
+import type { BatchJobResult, ClusterExecutor } from '../execution/executor.js';
+import { eventTimeBlock, rate, type QueryProgress } from './progress.js';
+import { STATUS, type QueryStatus } from './query-status.js';
+import { nextTriggerTime, type Trigger } from './trigger.js';
+import { WatermarkTracker, type WatermarkPolicy } from './watermark-tracker.js';
+import type { Logger } from 'pino';
+
+export interface RunnerConf {
+  readonly numPartitions: number;
+  readonly timeZone: string;
+  readonly ansi: boolean;
+  readonly noDataMicroBatches: boolean;
+  readonly pollingDelayMs: number;
+  readonly noDataProgressIntervalMs: number;
+  readonly watermarkPolicy: WatermarkPolicy;
+  readonly minBatchesToRetain: number;
+  readonly maxBatchAttempts: number;
+}
+
+export interface RunnerDeps {
+  readonly queryId: string;
+  readonly runId: string;
+  readonly name: string | null;
+  readonly plan: StreamingPlan;
+  readonly source: Source;
+  readonly sink: Sink;
+  readonly checkpoint: CheckpointStore;
+  readonly executor: ClusterExecutor;
+  readonly registry: FunctionRegistry;
+  readonly clock: Clock;
+  readonly trigger: Trigger;
+  readonly conf: RunnerConf;
+  readonly log: Logger;
+  onStatus(status: QueryStatus): void;
+  onProgress(progress: QueryProgress): void;
+  onBatchCommitted?(batchId: number): void;
+}
+
+/** A batch whose offsets are in the log: what it reads and with which timestamp and watermark. */
+interface PlannedBatch {
+  readonly batchId: number;
+  readonly start: Offset | null;
+  readonly end: Offset | null;
+  readonly seq: OffsetSeq;
+  readonly hasData: boolean;
+}
+
+/**
+ * Spark's MicroBatchExecution: each trigger asks the source for its latest offset, writes
+ * `offsets/N` before running batch N, runs it on the cluster, hands the rows to the sink, advances
+ * the watermark and writes `commits/N`. On start it resumes from the logs: a batch with offsets but
+ * no commit is re-run with exactly its logged offsets, timestamp and watermark.
+ */
+export class MicroBatchRunner {
+  private nextBatchId = 0;
+  private committed: Offset | null = null;
+  private prevBatchWatermarkMs = 0;
+  private lastRunWatermarkMs = 0;
+  private pending: PlannedBatch | undefined;
+  private watermark!: WatermarkTracker;
+  private stopping = false;
+  private readonly abort = new AbortController();
+  private lastTriggerStartMs: number | undefined;
+  private lastIdleProgressMs = Number.NEGATIVE_INFINITY;
+  private lastProgress: QueryProgress | undefined;
+  private idleWaiters: (() => void)[] = [];
+  private frozenConf: Record<string, string> = {};
+  private numPartitions: number;
+  private availableNowTarget: Offset | null | undefined;
+
+  constructor(private readonly deps: RunnerDeps) {
+    this.numPartitions = deps.conf.numPartitions;
+  }
+
+  get currentBatchId(): number {
+    return this.nextBatchId;
+  }
+
+  /** Shuffle partitions in force (frozen in the checkpoint at the first start). */
+  get currentPartitions(): number {
+    return this.numPartitions;
+  }
+
+  get currentWatermarkMs(): number {
+    return this.watermark?.currentMs ?? 0;
+  }
+
+  /** Runs until stopped or failed; resolves on a clean end, rejects with the failure. */
+  async run(): Promise<void> {
+    this.status(STATUS.initializing, false, false);
+    await this.restore();
+    const t = this.deps.trigger;
+    if (t.kind === 'availableNow') this.availableNowTarget = await this.deps.source.latestOffset();
+    while (!this.stopping) {
+      const started = this.deps.clock.now();
+      const ran = await this.attempt(started);
+      if (t.kind === 'once' || (t.kind === 'availableNow' && !ran && this.reachedTarget())) break;
+      if (this.stopping) break;
+      if (t.kind === 'processingTime' && t.intervalMs > 0) {
+        await this.deps.clock.waitUntil(nextTriggerTime(started, t.intervalMs), this.abort.signal);
+      } else if (!ran) {
+        await sleep(this.deps.conf.pollingDelayMs, this.abort.signal);
+      }
+    }
+  }
+
+  stop(): void {
+    this.stopping = true;
+    this.abort.abort();
+  }
+
+  /** Resolves after the next trigger that finds nothing to do (Spark's processAllAvailable). */
+  whenIdle(): Promise<void> {
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private reachedTarget(): boolean {
+    return this.availableNowTarget === null || sameOffset(this.committed, this.availableNowTarget ?? null);
+  }
+
+  private async restore(): Promise<void> {
+    const cp = this.deps.checkpoint;
+    const latest = await cp.offsets.latest();
+    let globalWatermark = 0;
+    if (latest) {
+      this.frozenConf = { ...latest.value.conf };
+      const frozen = Number(latest.value.conf['spark.sql.shuffle.partitions']);
+      if (Number.isInteger(frozen) && frozen > 0) this.numPartitions = frozen;
+      const commit = await cp.commits.latest();
+      const L = latest.batchId;
+      const previous = L > 0 ? await cp.offsets.get(L - 1) : undefined;
+      if (commit && commit.batchId >= L) {
+        this.nextBatchId = L + 1;
+        this.committed = (latest.value.offsets[0] as Offset | null) ?? null;
+        globalWatermark = Math.max(latest.value.batchWatermarkMs, commit.value.nextBatchWatermarkMs);
+        this.prevBatchWatermarkMs = latest.value.batchWatermarkMs;
+        this.lastRunWatermarkMs = latest.value.batchWatermarkMs;
+      } else {
+        const start = (previous?.offsets[0] as Offset | null | undefined) ?? null;
+        const end = (latest.value.offsets[0] as Offset | null) ?? null;
+        this.pending = { batchId: L, start, end, seq: latest.value, hasData: !sameOffset(start, end) };
+        this.nextBatchId = L;
+        this.committed = start;
+        globalWatermark = latest.value.batchWatermarkMs;
+        this.prevBatchWatermarkMs = previous?.batchWatermarkMs ?? 0;
+        this.lastRunWatermarkMs = previous?.batchWatermarkMs ?? 0;
+        this.deps.log.info({ batchId: L }, 'resuming: re-running the uncommitted batch with its logged offsets');
+      }
+    } else {
+      this.frozenConf = {
+        'spark.sql.shuffle.partitions': String(this.numPartitions),
+        'spark.sql.streaming.multipleWatermarkPolicy': this.deps.conf.watermarkPolicy,
+        'spark.sql.streaming.stateStore.providerClass': this.deps.executor.stateProvider,
+      };
+    }
+    const policy = this.frozenConf['spark.sql.streaming.multipleWatermarkPolicy'] === 'max' ? 'max' : this.deps.conf.watermarkPolicy;
+    this.watermark = new WatermarkTracker(this.deps.plan.watermarks, policy, globalWatermark);
+  }
+
+  /** One trigger: run the pending or a new batch, or record an idle attempt. True if a batch ran. */
+  private async attempt(triggerStart: number): Promise<boolean> {
+    const durations: Record<string, number> = {};
+    if (this.pending) {
+      const b = this.pending;
+      this.pending = undefined;
+      await this.runBatch(b, triggerStart, durations);
+      return true;
+    }
+    const source = this.deps.source;
+    this.status(STATUS.gettingOffsets(source.description), false, true);
+    const t0 = performance.now();
+    let latest = await source.latestOffset();
+    durations['latestOffset'] = Math.round(performance.now() - t0);
+    if (this.deps.trigger.kind === 'availableNow' && this.availableNowTarget !== undefined) latest = this.availableNowTarget;
+    const hasData = latest !== null && !sameOffset(latest, this.committed);
+    const noDataBatch =
+      !hasData &&
+      this.deps.trigger.kind !== 'once' &&
+      this.deps.conf.noDataMicroBatches &&
+      this.needsNoDataBatch();
+    if (!hasData && !noDataBatch) {
+      this.idle(triggerStart, latest, durations);
+      return false;
+    }
+    const seq: OffsetSeq = {
+      batchWatermarkMs: this.watermark.currentMs,
+      batchTimestampMs: this.deps.clock.now(),
+      conf: this.frozenConf,
+      offsets: [hasData ? latest : this.committed],
+    };
+    this.status(STATUS.writingOffsets, hasData, true);
+    const t1 = performance.now();
+    const batchId = this.nextBatchId;
+    if (!(await this.deps.checkpoint.offsets.add(batchId, seq))) {
+      throw new ExecutionError(`Concurrent update to the log. Multiple streaming jobs detected for ${batchId}`);
+    }
+    await this.purgeLogs(batchId);
+    durations['walCommit'] = Math.round(performance.now() - t1);
+    await this.runBatch(
+      { batchId, start: this.committed, end: hasData ? latest : this.committed, seq, hasData },
+      triggerStart,
+      durations,
+      latest,
+    );
+    return true;
+  }
+
+  /** Append/update aggregations with a watermark run a batch without data when the watermark moved. */
+  private needsNoDataBatch(): boolean {
+    const plan = this.deps.plan;
+    return (
+      plan.aggregate !== undefined &&
+      plan.outputMode !== 'complete' &&
+      plan.watermarks.length > 0 &&
+      this.watermark.currentMs > this.lastRunWatermarkMs
+    );
+  }
+
+  private async runBatch(b: PlannedBatch, triggerStart: number, durations: Record<string, number>, latest?: Offset | null): Promise<void> {
+    const { plan, source, sink, checkpoint, executor } = this.deps;
+    const log = this.deps.log.child({ batchId: b.batchId });
+    this.status(b.hasData ? STATUS.processing : STATUS.noDataCleanup, b.hasData, true);
+    const t0 = performance.now();
+    const splits = b.hasData && b.end !== null ? await source.planSplits(b.start, b.end) : [];
+    durations['getBatch'] = Math.round(performance.now() - t0);
+    durations['queryPlanning'] = 0;
+    const t1 = performance.now();
+    const hasWatermark = plan.watermarks.length > 0;
+    const result = await this.execute(b, splits, hasWatermark);
+    const output = await this.driverSide(result.output);
+    await sink.addBatch(b.batchId, output);
+    durations['addBatch'] = Math.round(performance.now() - t1);
+    this.watermark.update(result.eventTime);
+    const t2 = performance.now();
+    await checkpoint.commits.add(b.batchId, { nextBatchWatermarkMs: this.watermark.currentMs });
+    if (b.end !== null) await source.commit(b.end);
+    durations['commitOffsets'] = Math.round(performance.now() - t2);
+    this.committed = b.end;
+    this.prevBatchWatermarkMs = b.seq.batchWatermarkMs;
+    this.lastRunWatermarkMs = b.seq.batchWatermarkMs;
+    this.nextBatchId = b.batchId + 1;
+    log.debug({ rows: result.numInputRows, out: output.numRows }, 'batch committed');
+    this.deps.onBatchCommitted?.(b.batchId);
+    const end = this.deps.clock.now();
+    durations['triggerExecution'] = Math.max(0, end - triggerStart);
+    this.report(b, triggerStart, end, durations, result, output.numRows, latest === undefined ? b.end : latest);
+    this.status(STATUS.waitingForTrigger, b.hasData, false);
+  }
+
+  private async execute(b: PlannedBatch, splits: Parameters<ClusterExecutor['runBatch']>[0]['splits'], hasWatermark: boolean): Promise<BatchJobResult> {
+    const { conf } = this.deps;
+    let lastError: unknown;
+    for (let attempt = 0; attempt < conf.maxBatchAttempts; attempt++) {
+      try {
+        return await this.deps.executor.runBatch({
+          queryId: this.deps.queryId,
+          batchId: b.batchId,
+          attempt,
+          plan: { ...this.deps.plan, exchange: this.deps.plan.exchange && { ...this.deps.plan.exchange, numPartitions: this.numPartitions } },
+          splits,
+          env: { batchTimestampMs: b.seq.batchTimestampMs, timeZone: conf.timeZone, ansi: conf.ansi },
+          checkpoint: this.deps.checkpoint.location,
+          lateBeforeUs: hasWatermark ? this.prevBatchWatermarkMs * 1000 : null,
+          evictBeforeUs: hasWatermark ? b.seq.batchWatermarkMs * 1000 : null,
+        });
+      } catch (e) {
+        lastError = e;
+        const retryable = e instanceof KindlingError ? e.retryable : false;
+        if (!retryable || this.stopping || attempt === conf.maxBatchAttempts - 1) throw e;
+        this.deps.log.warn({ batchId: b.batchId, attempt, err: (e as Error).message }, 'batch attempt failed; retrying');
+        await sleep(Math.min(2000, 100 * 2 ** attempt), this.abort.signal);
+      }
+    }
+    throw lastError;
+  }
+
+  /** Operators that need the whole result (sort, limit) run here, before the sink. */
+  private async driverSide(parts: readonly RecordBatch[]): Promise<RecordBatch> {
+    const plan = this.deps.plan;
+    if (plan.driverOps.length === 0) return parts.length === 0 ? emptyBatch(plan.outputSchema) : concatBatches(plan.outputSchema, parts);
+    const ctx = {
+      batchTimestampUs: 0,
+      timeZone: this.deps.conf.timeZone,
+      ansi: this.deps.conf.ansi,
+      registry: this.deps.registry,
+      metrics: newTaskMetrics(),
+    };
+    const pipeline = Pipeline.create(plan.driverOps, defaultOperators, ctx);
+    const out: RecordBatch[] = [];
+    for (const p of parts) pipeline.push(p, 0, out);
+    out.push(...(await pipeline.finish()));
+    return out.length === 0 ? emptyBatch(plan.outputSchema) : concatBatches(plan.outputSchema, out);
+  }
+
+  private async purgeLogs(batchId: number): Promise<void> {
+    const keep = this.deps.conf.minBatchesToRetain;
+    if (batchId <= keep) return;
+    await this.deps.checkpoint.offsets.purge(batchId - keep);
+    await this.deps.checkpoint.commits.purge(batchId - keep);
+  }
+
+  private idle(triggerStart: number, latest: Offset | null, durations: Record<string, number>): void {
+    this.status(STATUS.waitingForData, false, true);
+    const now = this.deps.clock.now();
+    if (now - this.lastIdleProgressMs >= this.deps.conf.noDataProgressIntervalMs && this.lastProgress) {
+      this.lastIdleProgressMs = now;
+      durations['triggerExecution'] = Math.max(0, now - triggerStart);
+      const p = this.lastProgress;
+      this.emit({
+        ...p,
+        timestamp: isoUtcMillis(triggerStart),
+        batchId: this.nextBatchId,
+        batchDuration: Math.max(0, now - triggerStart),
+        numInputRows: 0,
+        inputRowsPerSecond: 0,
+        processedRowsPerSecond: 0,
+        durationMs: durations,
+        eventTime: eventTimeBlock(this.deps.plan.watermarks.length > 0, undefined, this.watermark.currentMs),
+        stateOperators: p.stateOperators.map((s) => ({ ...s, numRowsUpdated: 0, numRowsDroppedByWatermark: 0 })),
+        sources: p.sources.map((s) => ({
+          ...s,
+          startOffset: this.committed,
+          endOffset: this.committed,
+          latestOffset: latest,
+          numInputRows: 0,
+          inputRowsPerSecond: 0,
+          processedRowsPerSecond: 0,
+        })),
+        sink: { ...p.sink, numOutputRows: 0 },
+      });
+    }
+    this.lastTriggerStartMs = triggerStart;
+    this.status(STATUS.waitingForTrigger, false, false);
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    waiters.forEach((w) => w());
+  }
+
+  private report(
+    b: PlannedBatch,
+    triggerStart: number,
+    end: number,
+    durations: Record<string, number>,
+    result: BatchJobResult,
+    numOutputRows: number,
+    latest: Offset | null,
+  ): void {
+    const { plan, source } = this.deps;
+    const rows = result.numInputRows;
+    const sincePrevious = this.lastTriggerStartMs === undefined ? Number.POSITIVE_INFINITY : triggerStart - this.lastTriggerStartMs;
+    const inputRate = rate(rows, sincePrevious);
+    const processedRate = rows / (Math.max(1, end - triggerStart) / 1000);
+    this.lastTriggerStartMs = triggerStart;
+    const stats = plan.watermarks[0] ? result.eventTime[plan.watermarks[0].id] : undefined;
+    const state = result.state;
+    this.emit({
+      id: this.deps.queryId,
+      runId: this.deps.runId,
+      name: this.deps.name,
+      timestamp: isoUtcMillis(triggerStart),
+      batchId: b.batchId,
+      batchDuration: Math.max(0, end - triggerStart),
+      numInputRows: rows,
+      inputRowsPerSecond: inputRate,
+      processedRowsPerSecond: processedRate,
+      durationMs: durations,
+      eventTime: eventTimeBlock(plan.watermarks.length > 0, stats, b.seq.batchWatermarkMs),
+      stateOperators: plan.aggregate
+        ? [
+            {
+              operatorName: 'stateStoreSave',
+              numRowsTotal: state?.numRowsTotal ?? 0,
+              numRowsUpdated: state?.numRowsUpdated ?? 0,
+              allUpdatesTimeMs: state?.allUpdatesTimeMs ?? 0,
+              numRowsRemoved: state?.numRowsRemoved ?? 0,
+              allRemovalsTimeMs: state?.allRemovalsTimeMs ?? 0,
+              commitTimeMs: state?.commitTimeMs ?? 0,
+              memoryUsedBytes: state?.memoryUsedBytes ?? 0,
+              numRowsDroppedByWatermark: state?.numRowsDroppedByWatermark ?? 0,
+              numShufflePartitions: this.numPartitions,
+              numStateStoreInstances: state?.numStateStoreInstances ?? this.numPartitions,
+            },
+          ]
+        : [],
+      sources: [
+        {
+          description: source.description,
+          startOffset: b.start,
+          endOffset: b.end,
+          latestOffset: latest,
+          numInputRows: rows,
+          inputRowsPerSecond: inputRate,
+          processedRowsPerSecond: processedRate,
+        },
+      ],
+      sink: { description: this.deps.sink.description, numOutputRows },
+    });
+  }
+
+  private emit(p: QueryProgress): void {
+    this.lastProgress = p;
+    this.deps.onProgress(p);
+  }
+
+  private status(message: string, isDataAvailable: boolean, isTriggerActive: boolean): void {
+    this.deps.onStatus({ message, isDataAvailable, isTriggerActive, isActive: true });
+  }
+}
+
+export function sameOffset(a: Offset | null | undefined, b: Offset | null | undefined): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted || ms <= 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

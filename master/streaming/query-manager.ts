@@ -1,0 +1,85 @@
+import { AnalysisError, IllegalArgumentError } from '../../engine/errors/errors.js';
+import type { StreamingQuery } from './streaming-query.js';
+
+/**
+ * Spark's StreamingQueryManager for one session: the active queries, every query run by id (so
+ * stopped ones stay addressable), and awaitAnyTermination.
+ */
+export class StreamingQueryManager {
+  private readonly active = new Map<string, StreamingQuery>();
+  private readonly runs = new Map<string, StreamingQuery>();
+  private readonly byId = new Map<string, StreamingQuery>();
+  private lastTerminated: StreamingQuery | undefined;
+  private anyWaiters: (() => void)[] = [];
+
+  /** Refuses a second active query with the same name or id (Spark's rule). */
+  checkCanStart(id: string, name: string | null): void {
+    if (name !== null && [...this.active.values()].some((q) => q.name === name)) {
+      throw new IllegalArgumentError(
+        `Cannot start query with name ${name} as a query with that name is already active in this SparkSession`,
+      );
+    }
+    if (this.active.has(id)) {
+      throw new IllegalArgumentError(
+        `Cannot start query with id ${id} as another query with same id is already active. Perhaps you are attempting to restart a query from checkpoint that is already active. You may stop the old query by setting the SQL configuration: spark.conf.set("spark.sql.streaming.stopActiveRunOnRestart", true) and retry.`,
+      );
+    }
+  }
+
+  register(q: StreamingQuery): void {
+    this.active.set(q.id, q);
+    this.runs.set(q.runId, q);
+    this.byId.set(q.id, q);
+    q.onTermination(() => {
+      if (this.active.get(q.id) === q) this.active.delete(q.id);
+      this.lastTerminated = q;
+      this.anyWaiters.splice(0).forEach((w) => w());
+    });
+  }
+
+  activeQueries(): StreamingQuery[] {
+    return [...this.active.values()];
+  }
+
+  /** The latest run of query `id` (active or not). */
+  get(id: string): StreamingQuery | undefined {
+    return this.byId.get(id);
+  }
+
+  /** A specific run; an error when the id or run id is unknown. */
+  getRun(id: string, runId: string): StreamingQuery {
+    const q = this.runs.get(runId);
+    if (!q || q.id !== id) {
+      throw new AnalysisError(`Streaming query with id ${id} and run id ${runId} is not found in this session.`);
+    }
+    return q;
+  }
+
+  /** True once any query terminated since the last reset; false on timeout. Rethrows a failure. */
+  async awaitAnyTermination(timeoutMs?: number): Promise<boolean> {
+    if (!this.lastTerminated) {
+      const wait = new Promise<void>((resolve) => this.anyWaiters.push(resolve));
+      if (timeoutMs === undefined) await wait;
+      else {
+        let timer: NodeJS.Timeout | undefined;
+        const ok = await Promise.race([
+          wait.then(() => true),
+          new Promise<boolean>((r) => (timer = setTimeout(() => r(false), Math.max(0, timeoutMs)))),
+        ]);
+        clearTimeout(timer);
+        if (!ok) return false;
+      }
+    }
+    const failure = this.lastTerminated?.exception();
+    if (failure) throw failure;
+    return true;
+  }
+
+  resetTerminated(): void {
+    this.lastTerminated = undefined;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.active.values()].map((q) => q.stop()));
+  }
+}

@@ -1,5 +1,6 @@
 import { emptyBatch } from '../batch/record-batch.js';
 import { AnalysisError, IllegalArgumentError, InternalError, NotSupportedError } from '../errors/errors.js';
+import { DEFAULT_SEARCH_PATH } from '../errors/error-classes.js';
 import { B, type BoundExpr } from '../expr/bound-expr.js';
 import type { Expr } from '../expr/expr.js';
 import { PlanBuilder, type NamedExpr } from '../plan/builder.js';
@@ -106,7 +107,7 @@ class Analyzer {
       if (!entry) {
         throw new AnalysisError('', {
           errorClass: 'TABLE_OR_VIEW_NOT_FOUND',
-          messageParameters: { relationName: quoteIdentifier(parts) },
+          messageParameters: { relationName: quoteIdentifier(parts), searchPath: DEFAULT_SEARCH_PATH },
         });
       }
       if (entry.kind === 'table') {

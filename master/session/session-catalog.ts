@@ -2,6 +2,7 @@ import type { Catalog, CatalogEntry } from '../../engine/analysis/catalog.js';
 import { quoteIdentifier } from '../../engine/analysis/identifier.js';
 import type { RecordBatch } from '../../engine/batch/record-batch.js';
 import { AnalysisError } from '../../engine/errors/errors.js';
+import { DEFAULT_SEARCH_PATH } from '../../engine/errors/error-classes.js';
 import type { LogicalPlan } from '../../engine/plan/logical-plan.js';
 import type { MemorySink } from '../streaming/sinks/memory-sink.js';
 
@@ -63,7 +64,7 @@ export class SessionCatalog implements Catalog {
   readTable(name: string): RecordBatch {
     const e = this.entries.get(name.toLowerCase());
     if (e?.kind !== 'memory') {
-      throw new AnalysisError('', { errorClass: 'TABLE_OR_VIEW_NOT_FOUND', messageParameters: { relationName: quoteIdentifier([name]) } });
+      throw new AnalysisError('', { errorClass: 'TABLE_OR_VIEW_NOT_FOUND', messageParameters: { relationName: quoteIdentifier([name]), searchPath: DEFAULT_SEARCH_PATH } });
     }
     return e.sink.snapshot();
   }

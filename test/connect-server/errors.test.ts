@@ -96,8 +96,8 @@ describe('Spark Connect errors', () => {
 
   it('relations Kindling does not know, or none at all', async () => {
     const join = sparkError(await s.execute(root({ common: { plan_id: 1 }, join: {} })));
-    expect(join.errorClass).toBe('CONNECT_INVALID_PLAN.UNSUPPORTED_RELATION');
-    expect(join.message).toContain('join');
+    expect(join.errorClass).toBe('CONNECT_INVALID_PLAN.INVALID_ONE_OF_FIELD_NOT_SUPPORTED');
+    expect(join.message).toContain('is not supported: JOIN(5)');
     expect(join.classes[0]).toBe('java.lang.UnsupportedOperationException');
     const empty = sparkError(await s.execute(root({ common: { plan_id: 1 } })));
     expect(empty.errorClass).toBe('CONNECT_INVALID_PLAN.INVALID_ONE_OF_FIELD_NOT_SET');

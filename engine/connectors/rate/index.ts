@@ -1,5 +1,4 @@
 import { AnalysisError, IllegalArgumentError, NotSupportedError } from '../../errors/errors.js';
-import { parseIntervalMicros } from '../../types/interval.js';
 import type { Offset, Source, SourceContext, SourceProvider } from '../source.js';
 import { SourceOptions } from '../options.js';
 import type { InputSplit } from '../split.js';
@@ -23,9 +22,7 @@ function rateOptions(raw: Readonly<Record<string, string>>): RateOptions {
   const ramp = o.get('rampUpTime');
   let rampUpSeconds = 0;
   if (ramp !== undefined) {
-    const micros = /^\d+$/.test(ramp.trim()) ? Number(ramp) * 1_000_000 : parseIntervalMicros(ramp).micros;
-    if (micros < 0) throw new IllegalArgumentError(`Invalid value '${ramp}'. The option 'rampUpTime' must not be negative`);
-    rampUpSeconds = Math.floor(micros / 1_000_000);
+    rampUpSeconds = timeStringAsSeconds(ramp);
   }
   const np = o.get('numPartitions');
   const numPartitions =
@@ -33,6 +30,19 @@ function rateOptions(raw: Readonly<Record<string, string>>): RateOptions {
       ? undefined
       : o.int('numPartitions', 1, (n) => n > 0, "Invalid value '<value>'. The option 'numPartitions' must be positive");
   return { rowsPerSecond, rampUpSeconds, numPartitions };
+}
+
+const TIME_UNITS_SECONDS: Readonly<Record<string, number>> = {
+  us: 1e-6, ms: 1e-3, s: 1, m: 60, min: 60, h: 3600, d: 86400,
+};
+
+/** Spark's `timeStringAsSec`: `5s`, `100ms`, `2min`, a bare number of seconds; whole seconds. */
+function timeStringAsSeconds(text: string): number {
+  const m = /^(-?\d+)\s*(us|ms|s|m|min|h|d)?$/i.exec(text.trim());
+  if (!m) throw new IllegalArgumentError(`Invalid value '${text}'. The option 'rampUpTime' must be a time string such as 5s`);
+  const seconds = Math.floor(Number(m[1]) * (TIME_UNITS_SECONDS[(m[2] ?? 's').toLowerCase()] ?? 1));
+  if (seconds < 0) throw new IllegalArgumentError(`Invalid value '${text}'. The option 'rampUpTime' must not be negative`);
+  return seconds;
 }
 
 /**

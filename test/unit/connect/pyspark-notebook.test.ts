@@ -200,6 +200,6 @@ describe('decoding the notebook plans PySpark sends', () => {
   it('reports an unsupported relation deep inside the plan by name', () => {
     const joined: RelationProto = { common: { plan_id: 12 }, project: { input: { common: { plan_id: 13 }, join: {} }, expressions: [] } };
     expect(() => decodeRelation(wire(joined))).toThrow(NotSupportedError);
-    expect(() => decodeRelation(wire(joined))).toThrow(/Relation type 'join' is not supported by Kindling\./);
+    expect(() => decodeRelation(wire(joined))).toThrow(/spark\.connect\.Relation is not supported: JOIN\(5\)/);
   });
 });

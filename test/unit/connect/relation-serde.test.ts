@@ -156,11 +156,12 @@ describe('decodeRelation details', () => {
   it('names unsupported relation kinds', () => {
     const err = catchError(() => decodeRelation(wire({ common: { plan_id: 3 }, join: {} })));
     expect(err).toBeInstanceOf(NotSupportedError);
-    expect((err as Error).message).toContain("Relation type 'join' is not supported by Kindling.");
-    expect((err as NotSupportedError).errorClass).toBe('CONNECT_INVALID_PLAN.UNSUPPORTED_RELATION');
-    expect(() => decodeRelation(wire({ sample: {} }))).toThrow(/Relation type 'sample'/);
-    expect(() => decodeRelation(wire({ catalog: {} }))).toThrow(/Relation type 'catalog'/);
-    expect(() => decodeRelation(wire({ tail: { input: encodeRelation(socket), limit: 1 } }))).toThrow(/Relation type 'tail'/);
+    expect((err as Error).message).toContain('This oneOf field message in spark.connect.Relation is not supported: JOIN(5)');
+    expect((err as NotSupportedError).errorClass).toBe('CONNECT_INVALID_PLAN.INVALID_ONE_OF_FIELD_NOT_SUPPORTED');
+    expect((err as NotSupportedError).sqlState).toBe('56K00');
+    expect(() => decodeRelation(wire({ sample: {} }))).toThrow(/SAMPLE\(12\)/);
+    expect(() => decodeRelation(wire({ catalog: {} }))).toThrow(/CATALOG\(200\)/);
+    expect(() => decodeRelation(wire({ tail: { input: encodeRelation(socket), limit: 1 } }))).toThrow(/TAIL\(22\)/);
   });
 
   it('reports a relation with no kind (or a kind newer than our protos) as an invalid plan, like Spark', () => {

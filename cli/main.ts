@@ -1,0 +1,111 @@
+import { Command, Option } from 'commander';
+import { createLogger } from './log.js';
+import { generateCorpus } from './corpus.js';
+import { readLines, startFeeder } from './feed.js';
+import { startLocal } from './local.js';
+import { startShell } from './shell.js';
+import { runDemo } from './demo.js';
+
+/** Every flag also reads `KINDLING_<FLAG>` (dashes as underscores), so compose files can configure it. */
+function opt(flags: string, description: string, fallback?: string): Option {
+  const name = /--([a-z0-9-]+)/.exec(flags)?.[1] ?? '';
+  const o = new Option(flags, description).env(`KINDLING_${name.toUpperCase().replace(/-/g, '_')}`);
+  return fallback === undefined ? o : o.default(fallback);
+}
+
+const int = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new Error(`not a number: ${v}`);
+  return n;
+};
+
+const program = new Command();
+program.name('kindling').description('A Spark Structured Streaming look-alike cluster in TypeScript, speaking Spark Connect.');
+
+program
+  .command('local')
+  .description('master and in-process workers in one process (in-memory state, file checkpoints)')
+  .addOption(opt('--host <host>', 'address to listen on', '0.0.0.0'))
+  .addOption(opt('--port <port>', 'Spark Connect port', '15002'))
+  .addOption(opt('--workers <n>', 'in-process workers', '2'))
+  .addOption(opt('--checkpoint-dir <dir>', 'root for query checkpoints (named queries resume from here)'))
+  .addOption(opt('--token <token>', 'require this bearer token from clients'))
+  .addOption(opt('--log-level <level>', 'pino log level', 'info'))
+  .action(async (o: { host: string; port: string; workers: string; checkpointDir?: string; token?: string; logLevel: string }) => {
+    const log = createLogger(o.logLevel, 'local');
+    const local = await startLocal({
+      host: o.host,
+      port: int(o.port),
+      workers: int(o.workers),
+      log,
+      ...(o.checkpointDir ? { checkpointDir: o.checkpointDir } : {}),
+      ...(o.token ? { token: o.token } : {}),
+    });
+    process.stdout.write(`kindling local: Spark Connect on sc://localhost:${local.port} with ${o.workers} workers\n`);
+    const shutdown = (): void => {
+      log.info('shutting down');
+      void local.close().then(() => process.exit(0));
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
+
+program
+  .command('feed')
+  .description('a line server for socket sources, like `nc -lk`: a file (or a generated corpus) to every connection, or stdin')
+  .addOption(opt('--port <port>', 'port to listen on', '9999'))
+  .addOption(opt('--host <host>', 'address to listen on', '0.0.0.0'))
+  .addOption(opt('--file <file>', 'serve the lines of this file to every connection'))
+  .addOption(opt('--corpus <lines>', 'serve a generated corpus of this many lines'))
+  .addOption(opt('--rate <linesPerSecond>', 'lines per second per connection (0: as fast as possible)', '0'))
+  .addOption(opt('--loop', 'repeat the lines forever'))
+  .addOption(opt('--log-level <level>', 'pino log level', 'info'))
+  .action(async (o: { port: string; host: string; file?: string; corpus?: string; rate: string; loop?: boolean; logLevel: string }) => {
+    const log = createLogger(o.logLevel, 'feed');
+    const lines = o.file ? await readLines(o.file) : o.corpus ? generateCorpus({ lines: int(o.corpus) }) : undefined;
+    const feeder = await startFeeder({ port: int(o.port), host: o.host, rate: int(o.rate), loop: o.loop === true, log, ...(lines ? { lines } : {}) });
+    process.stderr.write(`kindling feed: listening on ${o.host}:${feeder.port}${lines ? '' : ' (type lines; they go to every client)'}\n`);
+    process.once('SIGINT', () => void feeder.close().then(() => process.exit(0)));
+    process.once('SIGTERM', () => void feeder.close().then(() => process.exit(0)));
+  });
+
+program
+  .command('shell')
+  .description('a Node REPL with `spark` and `F` bound to a remote session')
+  .addOption(opt('--remote <url>', 'Spark Connect URL', 'sc://localhost:15002'))
+  .action(async (o: { remote: string }) => {
+    await startShell(o.remote);
+    process.exit(0);
+  });
+
+program
+  .command('demo')
+  .description('local mode + a feeder on a generated corpus + the seed word-count queries, printing their tables')
+  .addOption(opt('--port <port>', 'Spark Connect port', '15002'))
+  .addOption(opt('--feed-port <port>', 'port of the line feeder', '9999'))
+  .addOption(opt('--workers <n>', 'in-process workers', '2'))
+  .addOption(opt('--rate <linesPerSecond>', 'lines per second fed', '200'))
+  .addOption(opt('--interval <seconds>', 'seconds between table prints', '5'))
+  .addOption(opt('--duration <seconds>', 'stop after this many seconds (0: until Ctrl-C)', '0'))
+  .addOption(opt('--checkpoint-dir <dir>', 'root for query checkpoints'))
+  .addOption(opt('--log-level <level>', 'pino log level', 'warn'))
+  .action(
+    async (o: { port: string; feedPort: string; workers: string; rate: string; interval: string; duration: string; checkpointDir?: string; logLevel: string }) => {
+      await runDemo({
+        port: int(o.port),
+        feedPort: int(o.feedPort),
+        workers: int(o.workers),
+        rate: int(o.rate),
+        intervalSeconds: int(o.interval),
+        durationSeconds: int(o.duration),
+        log: createLogger(o.logLevel, 'demo'),
+        ...(o.checkpointDir ? { checkpointDir: o.checkpointDir } : {}),
+      });
+      process.exit(0);
+    },
+  );
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  process.stderr.write(`kindling: ${(e as Error).message}\n`);
+  process.exit(1);
+});

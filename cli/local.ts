@@ -31,6 +31,7 @@ export interface LocalMode {
 export async function startLocal(options: LocalOptions): Promise<LocalMode> {
   const cluster = new LocalCluster({
     workers: options.workers,
+    threadEntry: new URL('../worker/thread-entry.js', import.meta.url),
     ...(options.stateStore ? { stateStore: options.stateStore } : {}),
     events: {
       rebalanced: (queryId, moved) => options.log.info({ component: 'scheduler', queryId, moved }, 'state partitions assigned'),

@@ -54,7 +54,7 @@ export function rowAt(batch: RecordBatch, i: number): Row {
   return batch.columns.map((v) => valueAt(v, i));
 }
 
-export function takeRows(batch: RecordBatch, indices: readonly number[]): RecordBatch {
+export function takeRows(batch: RecordBatch, indices: ArrayLike<number>): RecordBatch {
   return recordBatch(
     batch.schema,
     indices.length,

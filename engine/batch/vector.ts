@@ -34,7 +34,7 @@ export function materialize(v: Vector, n: number): readonly unknown[] {
 }
 
 /** Rows `indices` of `v`, in that order. */
-export function takeVector(v: Vector, indices: readonly number[]): Vector {
+export function takeVector(v: Vector, indices: ArrayLike<number>): Vector {
   if (v.kind === 'const') return v;
   const src = v.values;
   const out = new Array<unknown>(indices.length);

@@ -1,4 +1,5 @@
-import { batchFromRows, batchToRows, concatBatches, type RecordBatch } from '../batch/record-batch.js';
+import { concatBatches, takeRows, type RecordBatch } from '../batch/record-batch.js';
+import { valueAt, type Vector } from '../batch/vector.js';
 import type { SplitReaderRegistry } from '../connectors/split.js';
 import { ExecutionError, InternalError } from '../errors/errors.js';
 import type { FunctionRegistry } from '../functions/registry.js';
@@ -134,23 +135,31 @@ export class TaskRunner {
     const target = task.shuffle;
     if (!target) return;
     const keyCount = target.keyTypes.length;
-    const byPartition = new Map<number, unknown[][]>();
+    const parts = new Map<number, RecordBatch[]>();
     let schema: Schema | undefined;
+    const key = new Array<unknown>(keyCount);
     for (const b of out) {
       schema ??= b.schema;
-      for (const row of batchToRows(b)) {
-        const p = partitionOf(row.slice(0, keyCount), target.keyTypes, target.numPartitions);
+      const byPartition = new Map<number, number[]>();
+      for (let i = 0; i < b.numRows; i++) {
+        for (let c = 0; c < keyCount; c++) key[c] = valueAt(b.columns[c] as Vector, i);
+        const p = partitionOf(key, target.keyTypes, target.numPartitions);
         let rows = byPartition.get(p);
         if (!rows) byPartition.set(p, (rows = []));
-        rows.push(row);
+        rows.push(i);
+      }
+      for (const [p, rows] of byPartition) {
+        let list = parts.get(p);
+        if (!list) parts.set(p, (list = []));
+        list.push(takeRows(b, rows));
       }
     }
     const byOwner = new Map<string, Map<number, RecordBatch>>();
     for (const owner of new Set(target.owners)) byOwner.set(owner, new Map());
-    for (const [p, rows] of byPartition) {
+    for (const [p, batches] of parts) {
       const owner = target.owners[p];
       if (owner === undefined || !schema) throw new InternalError(`partition ${p} has no owner`);
-      byOwner.get(owner)?.set(p, batchFromRows(schema, rows));
+      byOwner.get(owner)?.set(p, concatBatches(schema, batches));
     }
     await Promise.all(
       [...byOwner].map(async ([owner, partitions]) => {

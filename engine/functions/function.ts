@@ -67,7 +67,7 @@ export interface GeneratorFunction {
     args: readonly Vector[],
     numRows: number,
     ctx: EvalContext,
-  ): { readonly sourceRows: readonly number[]; readonly columns: readonly Vector[] };
+  ): { readonly sourceRows: ArrayLike<number>; readonly columns: readonly Vector[] };
 }
 
 /** How two partial aggregation buffers combine, slot by slot; null is the identity for every op. */
@@ -99,6 +99,11 @@ export interface AggregateFunction {
   init(state: unknown[], offset: number, resolved: ResolvedAggregate): void;
   /** Folds input row `row` (argument vectors already evaluated) into the buffer. */
   update(state: unknown[], offset: number, args: readonly Vector[], row: number): void;
+  /**
+   * Optional, for speed: folds every row of a batch into its group's buffer at once; row `i` goes
+   * to `states[groupOf[i]]`. Must equal calling `update` for each row in order.
+   */
+  updateGroups?(states: readonly unknown[][], offset: number, groupOf: Int32Array, numRows: number, args: readonly Vector[]): void;
   /** The final value from a (merged) buffer. */
   finish(state: readonly unknown[], offset: number, resolved: ResolvedAggregate): unknown;
   prettyName?(argNames: readonly string[], distinct: boolean): string;

@@ -68,6 +68,19 @@ export class AggregateLayout {
     }
   }
 
+  /** Folds row `i` into `states[groupOf[i]]` for every row, aggregate by aggregate. */
+  updateGroups(states: readonly unknown[][], groupOf: Int32Array, numRows: number, args: readonly (readonly Vector[])[]): void {
+    for (let k = 0; k < this.aggregates.length; k++) {
+      const a = this.aggregates[k] as BoundAggregate;
+      const argv = args[k] as readonly Vector[];
+      if (a.fn.updateGroups) {
+        a.fn.updateGroups(states, a.offset, groupOf, numRows, argv);
+      } else {
+        for (let i = 0; i < numRows; i++) a.fn.update(states[groupOf[i] as number] as unknown[], a.offset, argv, i);
+      }
+    }
+  }
+
   finish(state: readonly unknown[]): unknown[] {
     return this.aggregates.map((a) => a.fn.finish(state, a.offset, a.resolved));
   }

@@ -5,15 +5,19 @@ import type { DataType } from '../types/data-type.js';
  * variants per type, so a key lands in the same partition number it would in Spark.
  */
 export function partitionOf(values: readonly unknown[], types: readonly DataType[], numPartitions: number): number {
+  const m = sparkHash(values, types) % numPartitions;
+  return m < 0 ? m + numPartitions : m;
+}
+
+/** Spark SQL's `hash(col, ...)`: Murmur3 over the values with seed 42. */
+export function sparkHash(values: readonly unknown[], types: readonly DataType[]): number {
   let h = 42;
   for (let i = 0; i < values.length; i++) h = hashValue(values[i], types[i] as DataType, h);
-  const m = h % numPartitions;
-  return m < 0 ? m + numPartitions : m;
+  return h;
 }
 
 const C1 = 0xcc9e2d51;
 const C2 = 0x1b873593;
-const encoder = new TextEncoder();
 
 function mixK1(k: number): number {
   k = Math.imul(k, C1);
@@ -66,6 +70,57 @@ export function hashBytes(bytes: Uint8Array, seed: number): number {
   return fmix(h, bytes.length);
 }
 
+/**
+ * `hashBytes(utf8(s))` without allocating the bytes: code units are encoded to UTF-8 on the fly
+ * (lone surrogates as U+FFFD, as TextEncoder does).
+ */
+export function hashUtf8(s: string, seed: number): number {
+  let h = seed;
+  let word = 0;
+  let filled = 0;
+  let length = 0;
+  const put = (byte: number): void => {
+    word |= byte << (filled * 8);
+    length++;
+    if (++filled === 4) {
+      h = mixH1(h, mixK1(word));
+      word = 0;
+      filled = 0;
+    }
+  };
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c < 0x80) put(c);
+    else if (c < 0x800) {
+      put(0xc0 | (c >> 6));
+      put(0x80 | (c & 0x3f));
+    } else {
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+        const d = s.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) {
+          const cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+          i++;
+          put(0xf0 | (cp >> 18));
+          put(0x80 | ((cp >> 12) & 0x3f));
+          put(0x80 | ((cp >> 6) & 0x3f));
+          put(0x80 | (cp & 0x3f));
+          continue;
+        }
+      }
+      if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
+      put(0xe0 | (c >> 12));
+      put(0x80 | ((c >> 6) & 0x3f));
+      put(0x80 | (c & 0x3f));
+    }
+  }
+  // Trailing bytes: each one, sign-extended, mixed as a block of its own (Spark's legacy variant).
+  for (let k = 0; k < filled; k++) {
+    const byte = (word >>> (k * 8)) & 0xff;
+    h = mixH1(h, mixK1((byte << 24) >> 24));
+  }
+  return fmix(h, length);
+}
+
 const f64 = new Float64Array(1);
 const f64AsBig = new BigInt64Array(f64.buffer);
 const f32 = new Float32Array(1);
@@ -94,7 +149,7 @@ function hashValue(v: unknown, t: DataType, seed: number): number {
       return hashLong(f64AsBig[0] as bigint, seed);
     }
     case 'string':
-      return hashBytes(encoder.encode(v as string), seed);
+      return hashUtf8(v as string, seed);
     case 'binary':
       return hashBytes(v as Uint8Array, seed);
     case 'struct': {

@@ -24,7 +24,8 @@ export function computeBatchChanges(state: ReadonlyMap<string, StateRow>, batch:
     const prev = updated.get(row.key) ?? state.get(row.key);
     const buffers = prev ? [...prev.buffers] : batch.mergeOps.map(() => null);
     mergeBuffers(buffers, row.buffers, batch.mergeOps);
-    updated.set(row.key, { key: row.key, eventTimeUs: row.eventTimeUs, buffers });
+    const keyValues = row.keyValues ?? prev?.keyValues;
+    updated.set(row.key, keyValues ? { key: row.key, eventTimeUs: row.eventTimeUs, buffers, keyValues } : { key: row.key, eventTimeUs: row.eventTimeUs, buffers });
   }
   const removed: string[] = [];
   const evicted: StateRow[] = [];
@@ -50,10 +51,9 @@ export function computeBatchChanges(state: ReadonlyMap<string, StateRow>, batch:
       output = evicted;
       break;
     case 'all': {
-      const all = new Map(state);
-      for (const r of updated.values()) all.set(r.key, r);
-      for (const k of removed) all.delete(k);
-      output = [...all.values()];
+      output = [];
+      for (const r of state.values()) if (!removedSet.has(r.key)) output.push(updated.get(r.key) ?? r);
+      for (const r of updated.values()) if (!state.has(r.key) && !removedSet.has(r.key)) output.push(r);
       break;
     }
     default: {

@@ -144,7 +144,12 @@ class MemoryStateStore implements StateStore {
     };
     const changed = changes.upserts.length > 0 || changes.removed.length > 0 || changes.output.length > 0;
     if (this.dir && changed) {
-      const delta: DeltaFile = { batchId: batch.batchId, upserts: changes.upserts, removed: changes.removed, result };
+      const delta: DeltaFile = {
+        batchId: batch.batchId,
+        upserts: changes.upserts.map(withoutKeyValues),
+        removed: changes.removed,
+        result: { ...result, rows: result.rows.map(withoutKeyValues) },
+      };
       await writeAtomically(join(this.dir, `${batch.batchId + 1}.delta`), JSON.stringify(delta));
     }
     applyChanges(this.state, changes.upserts, changes.removed);
@@ -158,7 +163,11 @@ class MemoryStateStore implements StateStore {
     const dir = this.dir;
     if (!dir) return;
     const version = this.lastBatch + 1;
-    const snap: SnapshotFile = { batchId: this.lastBatch, rows: [...this.state.values()], result: this.lastResult };
+    const snap: SnapshotFile = {
+      batchId: this.lastBatch,
+      rows: [...this.state.values()].map(withoutKeyValues),
+      result: this.lastResult && { ...this.lastResult, rows: this.lastResult.rows.map(withoutKeyValues) },
+    };
     await writeAtomically(join(dir, `${version}.snapshot`), JSON.stringify(snap));
     this.deltasSinceSnapshot = 0;
     const old = (await readdir(dir)).filter((f) => {
@@ -171,6 +180,11 @@ class MemoryStateStore implements StateStore {
   close(): Promise<void> {
     return Promise.resolve();
   }
+}
+
+/** Files hold the encoded key only; decoded values are an in-memory cache. */
+function withoutKeyValues(r: StateRow): StateRow {
+  return { key: r.key, eventTimeUs: r.eventTimeUs, buffers: r.buffers };
 }
 
 function applyChanges(state: Map<string, StateRow>, upserts: readonly StateRow[], removed: readonly string[]): void {

@@ -7,6 +7,8 @@ export interface StateRow {
   /** The key's event time in µs (window end, or the event-time column); null when not watermarked. */
   readonly eventTimeUs: number | null;
   readonly buffers: readonly unknown[];
+  /** The decoded grouping values, when the producer has them (saves decoding `key`). */
+  readonly keyValues?: readonly unknown[];
 }
 
 /** Batch N's input to one partition's state. */

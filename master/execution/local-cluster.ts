@@ -6,51 +6,73 @@ import { MemoryStateStoreProvider } from '../../engine/state/memory-state-store.
 import type { StateStoreProvider } from '../../engine/state/state-store.js';
 import { LocalWorker, LocalWorkerPool } from './local-workers.js';
 import { MemoryOwnershipStore, StageScheduler, type SchedulerEvents } from './stage-scheduler.js';
+import { ThreadWorkerPool } from './thread-workers.js';
+import type { WorkerPool } from './worker-handle.js';
 
 export interface LocalClusterOptions {
   readonly workers: number;
-  readonly coresPerWorker?: number;
-  /** Defaults to in-memory state checkpointed to each query's checkpoint directory. */
+  /**
+   * Run each worker in its own thread from this entry script (what `kindling local` does, so
+   * workers use separate cores). Without it, workers run on the master's thread (tests).
+   */
+  readonly threadEntry?: URL;
+  /** Same-thread workers only: defaults to in-memory state checkpointed to each query's checkpoint. */
   readonly stateStore?: StateStoreProvider;
   readonly events?: SchedulerEvents;
 }
 
 /**
  * Local mode's execution side: N workers in this process, each a TaskRunner with its own shuffle
- * inbox, sharing one state store provider; tasks reach them through the same scheduler and
- * interfaces a cluster uses.
+ * inbox; tasks reach them through the same scheduler and interfaces a cluster uses.
  */
 export class LocalCluster {
-  readonly pool = new LocalWorkerPool();
+  readonly pool: WorkerPool;
   readonly scheduler: StageScheduler;
-  readonly stateStore: StateStoreProvider;
+  private readonly sameThread: LocalWorkerPool | undefined;
+  private readonly threads: ThreadWorkerPool | undefined;
+  private readonly stateStore: StateStoreProvider | undefined;
   private next = 0;
 
   constructor(private readonly options: LocalClusterOptions) {
-    this.stateStore = options.stateStore ?? new MemoryStateStoreProvider();
-    this.scheduler = new StageScheduler(this.pool, new MemoryOwnershipStore(), this.stateStore.name, options.events);
+    if (options.threadEntry) {
+      this.threads = new ThreadWorkerPool(options.threadEntry);
+      this.pool = this.threads;
+    } else {
+      this.stateStore = options.stateStore ?? new MemoryStateStoreProvider();
+      this.sameThread = new LocalWorkerPool();
+      this.pool = this.sameThread;
+    }
+    this.scheduler = new StageScheduler(this.pool, new MemoryOwnershipStore(), this.stateStore?.name ?? 'memory', options.events);
     for (let i = 0; i < options.workers; i++) this.addWorker();
   }
 
   addWorker(): string {
     const id = `local-worker-${this.next++}`;
+    if (this.threads) {
+      this.threads.add(id);
+      return id;
+    }
+    const stateStore = this.stateStore as StateStoreProvider;
+    const pool = this.sameThread as LocalWorkerPool;
     const runner = new TaskRunner({
       workerId: id,
       registry: defaultRegistry,
       operators: defaultOperators,
       splitReaders: builtinSplitReaders(),
-      stateStores: new Map([[this.stateStore.name, this.stateStore]]),
-      shuffle: this.pool,
+      stateStores: new Map([[stateStore.name, stateStore]]),
+      shuffle: pool,
     });
-    this.pool.add(new LocalWorker(runner, this.options.coresPerWorker ?? 1));
+    pool.add(new LocalWorker(runner, 1));
     return id;
   }
 
-  removeWorker(id: string): void {
-    this.pool.remove(id);
+  async removeWorker(id: string): Promise<void> {
+    if (this.threads) await this.threads.remove(id);
+    else this.sameThread?.remove(id);
   }
 
   async close(): Promise<void> {
-    await this.stateStore.close();
+    await this.threads?.close();
+    await this.stateStore?.close();
   }
 }

@@ -24,7 +24,10 @@ export class SocketSource implements Source {
   private pendingTimes: number[] = [];
   private partial = '';
   private readonly decoder = new TextDecoder('utf-8', { fatal: false });
-  private readonly cache = new Map<number, string>();
+  /** Logged lines not yet committed, from offset `cacheBase` on (a re-run after restart reads the log). */
+  private cacheLines: string[] = [];
+  private cacheTimes: number[] = [];
+  private cacheBase = 0;
   private log: LineLog | undefined;
   private logged = 0;
   private closedByPeer = false;
@@ -47,7 +50,15 @@ export class SocketSource implements Source {
       this.pendingTimes = [];
       const start = this.logged;
       this.logged = await log.append(lines.map((l, i) => `${times[i] ?? 0}\t${l}`));
-      lines.forEach((l, i) => this.cache.set(start + i, `${times[i] ?? 0}\t${l}`));
+      if (this.cacheBase + this.cacheLines.length !== start) {
+        this.cacheLines = [];
+        this.cacheTimes = [];
+        this.cacheBase = start;
+      }
+      for (let i = 0; i < lines.length; i++) {
+        this.cacheLines.push(lines[i] as string);
+        this.cacheTimes.push(times[i] ?? 0);
+      }
     }
     return this.logged - 1;
   }
@@ -56,22 +67,23 @@ export class SocketSource implements Source {
     const from = start === null ? 0 : Number(start) + 1;
     const to = Number(end) + 1;
     if (to <= from) return [];
-    const records = await this.records(from, to);
-    const parts = Math.max(1, Math.min(this.ctx.parallelism(), Math.ceil(records.length / 1000)));
-    const size = Math.ceil(records.length / parts);
+    const { lines, times } = await this.records(from, to);
+    const parts = Math.max(1, Math.min(this.ctx.parallelism(), Math.ceil(lines.length / 1000)));
+    const size = Math.ceil(lines.length / parts);
     const splits: InputSplit[] = [];
-    for (let i = 0; i < records.length; i += size) {
-      const chunk = records.slice(i, i + size);
-      const lines = chunk.map((r) => r.slice(r.indexOf('\t') + 1));
-      const times = this.options.includeTimestamp ? chunk.map((r) => Number(r.slice(0, r.indexOf('\t')))) : undefined;
-      splits.push(linesSplit(lines, times));
+    for (let i = 0; i < lines.length; i += size) {
+      splits.push(linesSplit(lines.slice(i, i + size), this.options.includeTimestamp ? times.slice(i, i + size) : undefined));
     }
     return splits;
   }
 
   commit(end: Offset): Promise<void> {
-    const upTo = Number(end);
-    for (const k of this.cache.keys()) if (k <= upTo) this.cache.delete(k);
+    const drop = Math.min(this.cacheLines.length, Number(end) + 1 - this.cacheBase);
+    if (drop > 0) {
+      this.cacheLines = this.cacheLines.slice(drop);
+      this.cacheTimes = this.cacheTimes.slice(drop);
+      this.cacheBase += drop;
+    }
     return Promise.resolve();
   }
 
@@ -86,20 +98,20 @@ export class SocketSource implements Source {
     return this.log;
   }
 
-  private async records(from: number, to: number): Promise<string[]> {
-    const out: string[] = [];
-    let missing = false;
-    for (let i = from; i < to; i++) {
-      const r = this.cache.get(i);
-      if (r === undefined) {
-        missing = true;
-        break;
-      }
-      out.push(r);
+  private async records(from: number, to: number): Promise<{ lines: string[]; times: number[] }> {
+    if (from >= this.cacheBase && to <= this.cacheBase + this.cacheLines.length) {
+      return {
+        lines: this.cacheLines.slice(from - this.cacheBase, to - this.cacheBase),
+        times: this.cacheTimes.slice(from - this.cacheBase, to - this.cacheBase),
+      };
     }
-    if (!missing) return out;
     // A re-run after a restart: the lines come back from the write-ahead log.
-    return this.lineLog().read(from, to);
+    const records = await this.lineLog().read(from, to);
+    const cut = (r: string): number => r.indexOf('\t');
+    return {
+      lines: records.map((r) => r.slice(cut(r) + 1)),
+      times: records.map((r) => Number(r.slice(0, cut(r)))),
+    };
   }
 
   private async ensureConnected(): Promise<void> {

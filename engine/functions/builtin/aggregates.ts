@@ -61,6 +61,29 @@ export const count: AggregateFunction = {
     for (const a of args) if (!isPresent(valueAt(a, row))) return;
     state[offset] = ((state[offset] as number | null) ?? 0) + 1;
   },
+  updateGroups(states, offset, groupOf, numRows, args) {
+    const first = states[0];
+    if (first && asSet(first[offset])) {
+      for (let i = 0; i < numRows; i++) count.update(states[groupOf[i] as number] as unknown[], offset, args, i);
+      return;
+    }
+    // count(1) / count(col) with a constant non-null argument: one increment per row.
+    if (args.every((a) => a.kind === 'const' && isPresent(a.value))) {
+      for (let i = 0; i < numRows; i++) {
+        const s = states[groupOf[i] as number] as unknown[];
+        s[offset] = (s[offset] as number) + 1;
+      }
+      return;
+    }
+    for (let i = 0; i < numRows; i++) {
+      let present = true;
+      for (const a of args) if (!isPresent(valueAt(a, i))) present = false;
+      if (present) {
+        const s = states[groupOf[i] as number] as unknown[];
+        s[offset] = ((s[offset] as number | null) ?? 0) + 1;
+      }
+    }
+  },
   finish(state, offset) {
     const v = state[offset];
     return v instanceof Set ? v.size : ((v as number | null) ?? 0);

@@ -41,7 +41,7 @@ function generator(name: string, kind: Kind, outer: boolean): GeneratorFunction 
   };
 }
 
-function explodeRows(input: Vector, numRows: number, outer: boolean): { sourceRows: number[]; columns: Vector[] } {
+function explodeRows(input: Vector, numRows: number, outer: boolean): { sourceRows: ArrayLike<number>; columns: Vector[] } {
   if (firstPresent(input, numRows) instanceof Map) {
     const sourceRows: number[] = [];
     const keys: unknown[] = [];
@@ -71,7 +71,7 @@ function explodeRows(input: Vector, numRows: number, outer: boolean): { sourceRo
     const k = xs === null || xs === undefined ? 0 : xs.length;
     total += k === 0 ? (outer ? 1 : 0) : k;
   }
-  const rows = new Array<number>(total);
+  const rows = new Int32Array(total);
   const out = new Array<unknown>(total);
   let o = 0;
   for (let i = 0; i < numRows; i++) {
@@ -100,7 +100,7 @@ function firstPresent(input: Vector, numRows: number): unknown {
   return undefined;
 }
 
-function posExplode(input: Vector, numRows: number, outer: boolean): { sourceRows: number[]; columns: Vector[] } {
+function posExplode(input: Vector, numRows: number, outer: boolean): { sourceRows: ArrayLike<number>; columns: Vector[] } {
   const plain = explodeRows(input, numRows, outer);
   const positions: (number | null)[] = new Array<number | null>(plain.sourceRows.length);
   let prev = -1;
@@ -116,7 +116,7 @@ function posExplode(input: Vector, numRows: number, outer: boolean): { sourceRow
   return { sourceRows: plain.sourceRows, columns: [valuesVector(positions), ...plain.columns] };
 }
 
-function inline(input: Vector, numRows: number, outer: boolean): { sourceRows: number[]; columns: Vector[] } {
+function inline(input: Vector, numRows: number, outer: boolean): { sourceRows: ArrayLike<number>; columns: Vector[] } {
   const plain = explodeRows(input, numRows, outer);
   const structs = (plain.columns[0] as { values: readonly unknown[] }).values as readonly (unknown[] | null)[];
   const width = structs.reduce<number>((w, s) => Math.max(w, s?.length ?? 0), 0);

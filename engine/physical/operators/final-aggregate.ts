@@ -1,6 +1,5 @@
 import { batchFromRows } from '../../batch/record-batch.js';
 import type { AggregateCall } from '../../plan/analyzed-plan.js';
-import { mergeBuffers } from '../../state/state-store.js';
 import type { Schema } from '../../types/schema.js';
 import { AggregateLayout } from '../aggregation.js';
 import type { OperatorFactory } from '../operator.js';
@@ -17,7 +16,7 @@ export const FinalAggregateExec: OperatorFactory<FinalAggregateConfig> = {
   name: 'FinalAggregate',
   create(config, ctx) {
     const layout = new AggregateLayout(config.aggregates, ctx.registry, ctx);
-    const merger = new PartialMerger(config.keyCount, (into, from) => mergeBuffers(into, from, layout.mergeOps));
+    const merger = new PartialMerger(config.keyCount, layout.mergeOps);
     return {
       schema: config.schema,
       process(batch) {

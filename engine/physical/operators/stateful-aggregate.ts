@@ -1,7 +1,7 @@
 import { batchFromRows } from '../../batch/record-batch.js';
 import { InternalError } from '../../errors/errors.js';
 import type { AggregateCall } from '../../plan/analyzed-plan.js';
-import { decodeKey, mergeBuffers, type StateRow } from '../../state/state-store.js';
+import { decodeKey, type StateRow } from '../../state/state-store.js';
 import type { Schema } from '../../types/schema.js';
 import { AggregateLayout } from '../aggregation.js';
 import type { OperatorFactory } from '../operator.js';
@@ -29,7 +29,7 @@ export const StatefulAggregateExec: OperatorFactory<StatefulAggregateConfig> = {
   name: 'StatefulAggregate',
   create(config, ctx) {
     const layout = new AggregateLayout(config.aggregates, ctx.registry, ctx);
-    const merger = new PartialMerger(config.keyCount, (into, from) => mergeBuffers(into, from, layout.mergeOps));
+    const merger = new PartialMerger(config.keyCount, layout.mergeOps);
     const eventTimeOf = (key: readonly unknown[]): number | null => {
       const et = config.eventTime;
       if (!et) return null;
@@ -47,7 +47,7 @@ export const StatefulAggregateExec: OperatorFactory<StatefulAggregateConfig> = {
         const state = ctx.state;
         if (!state) throw new InternalError('StatefulAggregate needs a state store');
         const rows: StateRow[] = [];
-        for (const [key, g] of merger.entries()) rows.push({ key, eventTimeUs: eventTimeOf(g.key), buffers: g.buffers });
+        for (const [key, g] of merger.entries()) rows.push({ key, eventTimeUs: eventTimeOf(g.key), buffers: g.buffers, keyValues: g.key });
         const started = performance.now();
         const result = await state.store.applyBatch({
           batchId: state.batchId,
@@ -69,7 +69,7 @@ export const StatefulAggregateExec: OperatorFactory<StatefulAggregateConfig> = {
           numStateStoreInstances: 1,
         });
         if (result.rows.length === 0) return [];
-        const out = result.rows.map((r) => [...decodeKey(r.key), ...layout.finish(r.buffers)]);
+        const out = result.rows.map((r) => [...(r.keyValues ?? decodeKey(r.key)), ...layout.finish(r.buffers)]);
         return [batchFromRows(config.schema, out)];
       },
     };

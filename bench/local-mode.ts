@@ -1,0 +1,66 @@
+import { pino } from 'pino';
+import { SparkSession, functions as F } from '../client/index.js';
+import { startFeeder, type Feeder } from '../cli/feed.js';
+import { startLocal, type LocalMode } from '../cli/local.js';
+
+export interface LocalModeResult {
+  readonly words: number;
+  readonly ms: number;
+  readonly batches: number;
+  readonly p50BatchMs: number;
+}
+
+/**
+ * The seed query as a user runs it: `kindling local` (in this process, workers in threads), a
+ * socket feeder, and the `wordcounts` query started through the TypeScript client. One server is
+ * kept across runs (warm, like a running cluster); each run is a new query over the whole corpus,
+ * timed from its start until its progress shows every line processed.
+ */
+export class LocalModeBench {
+  private constructor(
+    private readonly local: LocalMode,
+    private readonly spark: SparkSession,
+  ) {}
+
+  static async start(workers: number): Promise<LocalModeBench> {
+    const log = pino({ level: 'warn' }, pino.destination(2));
+    const local = await startLocal({ port: 0, host: '127.0.0.1', workers, log });
+    const spark = await SparkSession.builder().remote(`sc://localhost:${local.port}`).appName('bench').getOrCreate();
+    return new LocalModeBench(local, spark);
+  }
+
+  async run(lines: readonly string[], name: string): Promise<LocalModeResult> {
+    const feeder: Feeder = await startFeeder({ port: 0, host: '127.0.0.1', lines, rate: 0, log: pino({ level: 'warn' }) });
+    try {
+      const src = this.spark.readStream.format('socket').option('host', '127.0.0.1').option('port', feeder.port).load();
+      const words = src.select(F.explode(F.split(src.col('value'), ' ')).alias('word'));
+      const wwt = words.withColumn('timestamp', F.current_timestamp()).withWatermark('timestamp', '5 seconds');
+      const counts = wwt.groupBy(F.window('timestamp', '60 seconds', '30 seconds'), 'word').count();
+      const started = performance.now();
+      const q = await counts.writeStream.outputMode('complete').format('memory').queryName(name).start();
+      let processed = 0;
+      let batches: { numInputRows: number; batchDuration: number }[] = [];
+      while (processed < lines.length) {
+        await new Promise((r) => setTimeout(r, 10));
+        batches = ((await q.recentProgress()) as unknown as { numInputRows: number; batchDuration: number }[]).filter(
+          (p) => p.numInputRows > 0,
+        );
+        processed = batches.reduce((n, p) => n + p.numInputRows, 0);
+        const e = await q.exception();
+        if (e) throw e;
+      }
+      const ms = performance.now() - started;
+      await q.stop();
+      const totalWords = lines.reduce((n, l) => n + l.split(' ').length, 0);
+      const durations = batches.map((b) => b.batchDuration).sort((a, b) => a - b);
+      return { words: totalWords, ms, batches: batches.length, p50BatchMs: durations[Math.floor(durations.length / 2)] ?? 0 };
+    } finally {
+      await feeder.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.spark.stop();
+    await this.local.close();
+  }
+}

@@ -1,0 +1,45 @@
+import { generateCorpus } from '../cli/corpus.js';
+import { handLoopWordCount } from './hand-loop.js';
+import { LocalModeBench } from './local-mode.js';
+
+/**
+ * `npm run bench`: the seed word count through local mode and a hand-written loop over the same
+ * generated Zipf corpus, side by side in one run. Prints words/s for each and their ratio.
+ */
+async function main(): Promise<void> {
+  const lineCount = Number(process.env['KINDLING_BENCH_LINES'] ?? 300_000);
+  const workers = Number(process.env['KINDLING_BENCH_WORKERS'] ?? 2);
+  const vocabulary = Number(process.env['KINDLING_BENCH_VOCABULARY'] ?? 10_000);
+  const lines = generateCorpus({ lines: lineCount, wordsPerLine: 10, vocabularySize: vocabulary, skew: 1.0 });
+  const rate = (words: number, ms: number): number => words / (ms / 1000);
+  const fmt = (n: number): string => `${(n / 1e6).toFixed(2)} M words/s`;
+
+  // Both sides warmed up (JIT), then each measured three times on the whole corpus; medians reported.
+  const runs = Number(process.env['KINDLING_BENCH_RUNS'] ?? 3);
+  handLoopWordCount(lines, 10_000);
+  const hands = [];
+  for (let i = 0; i < runs; i++) hands.push(handLoopWordCount(lines, 10_000));
+  const bench = await LocalModeBench.start(workers);
+  await bench.run(lines.slice(0, Math.min(lines.length, 100_000)), 'warmup');
+  const locals = [];
+  for (let i = 0; i < runs; i++) locals.push(await bench.run(lines, `wordcounts${i}`));
+  await bench.close();
+  const median = <T extends { ms: number }>(xs: T[]): T => [...xs].sort((a, b) => a.ms - b.ms)[Math.floor(xs.length / 2)] as T;
+  const hand = median(hands);
+  const local = median(locals);
+  const handRate = rate(hand.words, hand.ms);
+  const localRate = rate(local.words, local.ms);
+
+  const out = [
+    `corpus: ${lineCount} lines, ${hand.words} words (Zipf s=1 over ${vocabulary} made-up words, 10 per line)`,
+    `hand loop (single thread):      ${fmt(handRate)}  (${hand.ms.toFixed(0)} ms)`,
+    `local mode, ${workers} workers (socket → Spark Connect query → memory sink): ${fmt(localRate)}  (${local.ms.toFixed(0)} ms, ${local.batches} batches, p50 batch ${local.p50BatchMs} ms)`,
+    `ratio local / hand loop: ${((localRate / handRate) * 100).toFixed(1)} %`,
+  ];
+  process.stdout.write(out.join('\n') + '\n');
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});

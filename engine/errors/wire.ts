@@ -1,0 +1,69 @@
+import {
+  AnalysisError,
+  ExecutionError,
+  IllegalArgumentError,
+  InternalError,
+  type KindlingError,
+  NotSupportedError,
+  ParseError,
+  RuntimeDataError,
+  StreamingQueryError,
+  asKindlingError,
+  type ErrorDetails,
+} from './errors.js';
+
+/** A KindlingError as plain data, to cross a thread or process boundary and be rebuilt there. */
+export interface WireError {
+  readonly name: string;
+  readonly message: string;
+  readonly errorClass?: string;
+  readonly sqlState?: string;
+  readonly messageParameters?: Readonly<Record<string, string>>;
+  readonly sparkClasses?: readonly string[];
+  readonly stack?: string;
+}
+
+export function errorToWire(e: unknown): WireError {
+  const k = asKindlingError(e);
+  return {
+    name: k.name,
+    message: k.message,
+    ...(k.errorClass ? { errorClass: k.errorClass } : {}),
+    ...(k.sqlState ? { sqlState: k.sqlState } : {}),
+    messageParameters: k.messageParameters,
+    sparkClasses: k.sparkClasses,
+    ...(k.stack ? { stack: k.stack } : {}),
+  };
+}
+
+type Ctor = new (message: string, details?: ErrorDetails) => KindlingError;
+
+const CLASSES: Readonly<Record<string, Ctor>> = {
+  AnalysisError,
+  ParseError,
+  IllegalArgumentError,
+  NotSupportedError,
+  ExecutionError,
+  RuntimeDataError,
+  StreamingQueryError,
+  InternalError,
+};
+
+/** The same class, message (already rendered), error class and SQLSTATE as on the sending side. */
+export function errorFromWire(w: WireError): KindlingError {
+  const Class = CLASSES[w.name] ?? InternalError;
+  const err = new Class(w.message, {
+    ...(w.sqlState ? { sqlState: w.sqlState } : {}),
+  });
+  // The message is already rendered; keep the class and parameters for clients without re-rendering.
+  Object.assign(err, {
+    errorClass: w.errorClass,
+    messageParameters: w.messageParameters ?? {},
+    ...(w.sqlState ? { sqlState: w.sqlState } : {}),
+  });
+  if (w.sparkClasses && err instanceof RuntimeDataError) Object.assign(err, { sparkClasses: w.sparkClasses });
+  if (w.stack) err.stack = w.stack;
+  return err;
+}
+
+

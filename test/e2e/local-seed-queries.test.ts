@@ -2,12 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type {
+  Row,
+  Timestamp} from '../../client/index.js';
 import {
   AnalysisException,
-  Row,
   SparkSession,
   StreamingQueryException,
-  Timestamp,
   functions as F,
   type DataFrame,
   type StreamingQuery,

@@ -1,0 +1,46 @@
+/**
+ * Every Redis key Kindling uses, in one place (master and worker both build keys from here; the
+ * engine never talks to Redis itself). Keys that one atomic step touches together share a
+ * `{hash tag}`, so the layout also works on Redis Cluster.
+ */
+const PREFIX = 'kindling';
+
+/** Hash tags must not contain braces; names are made safe by percent-encoding them. */
+function tag(kind: string, ...parts: readonly (string | number)[]): string {
+  return `{${kind}:${parts.map((p) => encodeURIComponent(String(p))).join(':')}}`;
+}
+
+/** A streaming query's checkpoint, named by its `checkpointLocation`. */
+export const CheckpointKeys = {
+  metadata: (checkpoint: string): string => `${PREFIX}:${tag('cp', checkpoint)}:metadata`,
+  /** Hash: batch id → offset-log entry (write-once with HSETNX). */
+  offsets: (checkpoint: string): string => `${PREFIX}:${tag('cp', checkpoint)}:offsets`,
+  /** Hash: batch id → commit-log entry (write-once with HSETNX). */
+  commits: (checkpoint: string): string => `${PREFIX}:${tag('cp', checkpoint)}:commits`,
+  /** Hash: a source's own write-once metadata (rate start time, file log, ...). */
+  sourceMetadata: (checkpoint: string, source: number): string => `${PREFIX}:${tag('cp', checkpoint)}:source:${source}:meta`,
+  /** List: the socket source's write-ahead log of received lines. */
+  sourceLog: (checkpoint: string, source: number): string => `${PREFIX}:${tag('cp', checkpoint)}:source:${source}:wal`,
+  /** Pattern matching every key of a checkpoint (for deleting temporary ones). */
+  pattern: (checkpoint: string): string => `${PREFIX}:${tag('cp', checkpoint)}:*`,
+};
+
+/** One partition of one stateful operator's state. */
+export const StateKeys = {
+  /** Hash: encoded grouping key → encoded aggregation buffer. */
+  rows: (checkpoint: string, op: number, partition: number): string => `${PREFIX}:${tag('st', checkpoint, op, partition)}:rows`,
+  /** Sorted set: encoded grouping key scored by its event time (µs), so eviction never scans all state. */
+  eventTimes: (checkpoint: string, op: number, partition: number): string =>
+    `${PREFIX}:${tag('st', checkpoint, op, partition)}:times`,
+  /** Hash: `lastBatch` applied and the fencing `epoch` of the partition's owner. */
+  meta: (checkpoint: string, op: number, partition: number): string => `${PREFIX}:${tag('st', checkpoint, op, partition)}:meta`,
+  /** String: the rows the last applied batch emitted (returned again when it is re-run). */
+  output: (checkpoint: string, op: number, partition: number): string => `${PREFIX}:${tag('st', checkpoint, op, partition)}:output`,
+  /** Pattern matching every state key of a checkpoint. */
+  pattern: (checkpoint: string): string => `${PREFIX}:{st:${encodeURIComponent(checkpoint)}:*`,
+};
+
+/** Which worker owns each state partition of a query (master-side bookkeeping). */
+export const OwnershipKeys = {
+  owners: (queryId: string): string => `${PREFIX}:${tag('own', queryId)}:owners`,
+};

@@ -5,6 +5,7 @@ import { readLines, startFeeder } from './feed.js';
 import { startLocal } from './local.js';
 import { startShell } from './shell.js';
 import { runDemo } from './demo.js';
+import { startMaster } from './master.js';
 
 /** Every flag also reads `KINDLING_<FLAG>` (dashes as underscores), so compose files can configure it. */
 function opt(flags: string, description: string, fallback?: string): Option {
@@ -49,6 +50,51 @@ program
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
   });
+
+program
+  .command('master')
+  .description('the cluster master: Spark Connect, planning, the micro-batch driver, workers registry; state and checkpoints in Redis')
+  .addOption(opt('--host <host>', 'address to listen on', '0.0.0.0'))
+  .addOption(opt('--port <port>', 'Spark Connect port', '15002'))
+  .addOption(opt('--cluster-port <port>', 'port workers register on', '7077'))
+  .addOption(opt('--ui-port <port>', 'HTTP port: /healthz, /metrics, /api', '8080'))
+  .addOption(opt('--redis <url>', 'Redis for checkpoints and state', 'redis://localhost:6379'))
+  .addOption(opt('--cluster-secret <secret>', 'secret workers must present', ''))
+  .addOption(opt('--token <token>', 'require this bearer token from Spark Connect clients'))
+  .addOption(opt('--worker-timeout <ms>', 'a worker without heartbeats for this long is dead', '10000'))
+  .addOption(opt('--log-level <level>', 'pino log level', 'info'))
+  .action(
+    async (o: {
+      host: string;
+      port: string;
+      clusterPort: string;
+      uiPort: string;
+      redis: string;
+      clusterSecret: string;
+      token?: string;
+      workerTimeout: string;
+      logLevel: string;
+    }) => {
+      const log = createLogger(o.logLevel, 'master');
+      const master = await startMaster({
+        host: o.host,
+        port: int(o.port),
+        clusterPort: int(o.clusterPort),
+        uiPort: int(o.uiPort),
+        redis: o.redis,
+        clusterSecret: o.clusterSecret,
+        workerTimeoutMs: int(o.workerTimeout),
+        log,
+        ...(o.token ? { token: o.token } : {}),
+      });
+      process.stdout.write(
+        `kindling master: Spark Connect on sc://localhost:${master.port}, cluster kindling://localhost:${master.clusterPort}, HTTP http://localhost:${master.uiPort}\n`,
+      );
+      const shutdown = (): void => void master.close().then(() => process.exit(0));
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+    },
+  );
 
 program
   .command('feed')

@@ -5,6 +5,8 @@ import { loadPackageDefinition as toGrpcObject, type GrpcObject } from '@grpc/gr
 import { loadSync, type Options, type PackageDefinition } from '@grpc/proto-loader';
 import type { ProtoGrpcType } from './generated/base.js';
 import type { SparkConnectServiceDefinition } from './generated/spark/connect/SparkConnectService.js';
+import type { ProtoGrpcType as MasterServiceGrpc } from './generated/master_service.js';
+import type { ProtoGrpcType as WorkerServiceGrpc } from './generated/worker_service.js';
 
 export type { ProtoGrpcType } from './generated/base.js';
 export type {
@@ -87,3 +89,23 @@ export function loadSparkConnect(): ProtoGrpcType {
 export function sparkConnectServiceDefinition(): SparkConnectServiceDefinition {
   return loadSparkConnect().spark.connect.SparkConnectService.service;
 }
+
+/** Kindling's internal cluster protocol (master ↔ worker, worker ↔ worker). */
+export function clusterProtoFiles(): string[] {
+  return protoFiles('kindling');
+}
+
+export interface ClusterGrpc {
+  readonly MasterService: MasterServiceGrpc['kindling']['cluster']['MasterService'];
+  readonly WorkerService: WorkerServiceGrpc['kindling']['cluster']['WorkerService'];
+}
+
+export function loadCluster(): ClusterGrpc {
+  const obj = loadProtos(clusterProtoFiles()) as unknown as {
+    kindling: { cluster: ClusterGrpc };
+  };
+  return obj.kindling.cluster;
+}
+
+export type { MasterServiceHandlers, MasterServiceClient } from './generated/kindling/cluster/MasterService.js';
+export type { WorkerServiceHandlers, WorkerServiceClient } from './generated/kindling/cluster/WorkerService.js';

@@ -10,6 +10,8 @@ export interface ErrorDetails {
   readonly cause?: unknown;
   /** Overrides the SQLSTATE from the error-class catalog. */
   readonly sqlState?: string;
+  /** Overrides whether retrying can help (e.g. data lost for good is external but permanent). */
+  readonly retryable?: boolean;
 }
 
 /**
@@ -23,6 +25,7 @@ export abstract class KindlingError extends Error {
   readonly errorClass: string | undefined;
   readonly sqlState: string | undefined;
   readonly messageParameters: Readonly<Record<string, string>>;
+  private readonly retryOverride: boolean | undefined;
 
   constructor(message: string, details: ErrorDetails = {}) {
     const rendered = details.errorClass
@@ -33,10 +36,11 @@ export abstract class KindlingError extends Error {
     this.errorClass = details.errorClass;
     this.sqlState = details.sqlState ?? (details.errorClass ? errorClassInfo(details.errorClass)?.sqlState : undefined);
     this.messageParameters = details.messageParameters ?? {};
+    this.retryOverride = details.retryable;
   }
 
   get retryable(): boolean {
-    return this.fault === 'external';
+    return this.retryOverride ?? this.fault === 'external';
   }
 
   /** Factory from an error class alone: the message comes from the catalog. */

@@ -21,6 +21,7 @@ export interface WireError {
   readonly messageParameters?: Readonly<Record<string, string>>;
   readonly sparkClasses?: readonly string[];
   readonly stack?: string;
+  readonly retryable?: boolean;
 }
 
 export function errorToWire(e: unknown): WireError {
@@ -33,6 +34,7 @@ export function errorToWire(e: unknown): WireError {
     messageParameters: k.messageParameters,
     sparkClasses: k.sparkClasses,
     ...(k.stack ? { stack: k.stack } : {}),
+    retryable: k.retryable,
   };
 }
 
@@ -54,6 +56,7 @@ export function errorFromWire(w: WireError): KindlingError {
   const Class = CLASSES[w.name] ?? InternalError;
   const err = new Class(w.message, {
     ...(w.sqlState ? { sqlState: w.sqlState } : {}),
+    ...(w.retryable === undefined ? {} : { retryable: w.retryable }),
   });
   // The message is already rendered; keep the class and parameters for clients without re-rendering.
   Object.assign(err, {
@@ -67,3 +70,42 @@ export function errorFromWire(w: WireError): KindlingError {
 }
 
 
+
+/** The WireError message of Kindling's cluster protocol (snake_case, as proto-loader gives it). */
+export interface ProtoWireError {
+  readonly name: string;
+  readonly message: string;
+  readonly error_class: string;
+  readonly sql_state: string;
+  readonly message_parameters: Record<string, string>;
+  readonly spark_classes: string[];
+  readonly stack: string;
+  readonly retryable: string;
+}
+
+export function wireErrorToProto(e: unknown): ProtoWireError {
+  const w = errorToWire(e);
+  return {
+    name: w.name,
+    message: w.message,
+    error_class: w.errorClass ?? '',
+    sql_state: w.sqlState ?? '',
+    message_parameters: { ...(w.messageParameters ?? {}) },
+    spark_classes: [...(w.sparkClasses ?? [])],
+    stack: w.stack ?? '',
+    retryable: w.retryable === undefined ? '' : w.retryable ? 'yes' : 'no',
+  };
+}
+
+export function errorFromProto(p: ProtoWireError): KindlingError {
+  return errorFromWire({
+    name: p.name,
+    message: p.message,
+    ...(p.error_class ? { errorClass: p.error_class } : {}),
+    ...(p.sql_state ? { sqlState: p.sql_state } : {}),
+    messageParameters: p.message_parameters,
+    sparkClasses: p.spark_classes,
+    ...(p.stack ? { stack: p.stack } : {}),
+    ...(p.retryable === '' ? {} : { retryable: p.retryable === 'yes' }),
+  });
+}

@@ -9,14 +9,16 @@ import { emptyStateMetrics, mergeStateMetrics, newTaskMetrics, type TaskMetrics 
 import type { StateStoreProvider } from '../state/state-store.js';
 import type { Schema } from '../types/schema.js';
 import { ShuffleStore } from './shuffle-store.js';
-import type {
-  MapTask,
-  MapTaskResult,
-  ReduceTask,
-  ReduceTaskResult,
-  ShuffleBlock,
-  ShuffleTransport,
-  TaskEnv,
+import {
+  jobKey,
+  type JobRef,
+  type MapTask,
+  type MapTaskResult,
+  type ReduceTask,
+  type ReduceTaskResult,
+  type ShuffleBlock,
+  type ShuffleTransport,
+  type TaskEnv,
 } from './task.js';
 
 export interface TaskRunnerDeps {
@@ -38,11 +40,25 @@ const REDUCE_CONCURRENCY = 16;
  */
 export class TaskRunner {
   readonly shuffleStore = new ShuffleStore();
+  private readonly cancelled = new Set<string>();
+  private running = 0;
 
   constructor(private readonly deps: TaskRunnerDeps) {}
 
   get workerId(): string {
     return this.deps.workerId;
+  }
+
+  /** Tasks currently running (health, graceful shutdown). */
+  get runningTasks(): number {
+    return this.running;
+  }
+
+  /** Cancels every task of one job attempt: running ones stop at their next step, new ones refuse. */
+  cancel(job: JobRef): void {
+    this.cancelled.add(jobKey(job));
+    this.shuffleStore.release(job);
+    if (this.cancelled.size > 10_000) this.cancelled.clear();
   }
 
   /** Accepts a block another worker pushed. */
@@ -51,6 +67,31 @@ export class TaskRunner {
   }
 
   async runMap(task: MapTask): Promise<MapTaskResult> {
+    this.running++;
+    try {
+      return await this.map(task);
+    } finally {
+      this.running--;
+    }
+  }
+
+  async runReduce(task: ReduceTask): Promise<ReduceTaskResult> {
+    this.running++;
+    try {
+      return await this.reduce(task);
+    } finally {
+      this.running--;
+    }
+  }
+
+  private checkCancelled(job: JobRef): void {
+    if (this.cancelled.has(jobKey(job))) {
+      throw new ExecutionError(`Batch ${job.batchId} (attempt ${job.attempt}) of query ${job.queryId} was cancelled.`);
+    }
+  }
+
+  private async map(task: MapTask): Promise<MapTaskResult> {
+    this.checkCancelled(task.job);
     const ctx = this.context(task.env);
     const reader = this.deps.splitReaders.get(task.split.reader);
     if (!reader) throw new InternalError(`no split reader '${task.split.reader}'`);
@@ -62,6 +103,7 @@ export class TaskRunner {
       pipeline.push(b, 0, out);
     }
     out.push(...(await pipeline.finish()));
+    this.checkCancelled(task.job);
     if (!task.shuffle) {
       const schema = out[0]?.schema;
       const output = schema ? concatBatches(schema, out) : undefined;
@@ -72,13 +114,15 @@ export class TaskRunner {
     return { metrics: ctx.metrics };
   }
 
-  async runReduce(task: ReduceTask): Promise<ReduceTaskResult> {
+  private async reduce(task: ReduceTask): Promise<ReduceTaskResult> {
+    this.checkCancelled(task.job);
     const provider = this.deps.stateStores.get(task.state.provider);
     if (!provider) throw new InternalError(`no state store provider '${task.state.provider}'`);
     const blocks = this.shuffleStore.take(task.job, task.numMapTasks);
     const metrics = newTaskMetrics();
     const outputs: RecordBatch[] = [];
     const runPartition = async (p: number, i: number): Promise<void> => {
+      this.checkCancelled(task.job);
       const store = await provider.open({
         checkpoint: task.state.checkpoint,
         operatorId: task.state.operatorId,
@@ -164,7 +208,7 @@ export class TaskRunner {
     await Promise.all(
       [...byOwner].map(async ([owner, partitions]) => {
         try {
-          await this.deps.shuffle.push(owner, { job: task.job, mapTaskId: task.taskId, partitions });
+          await this.deps.shuffle.push(owner, { job: task.job, mapTaskId: task.taskId, partitions }, target.addresses?.[owner]);
         } catch (e) {
           throw new ExecutionError(`Could not push shuffle block to worker ${owner}: ${(e as Error).message}`, { cause: e });
         }

@@ -27,6 +27,8 @@ export interface ShuffleTarget {
   readonly numPartitions: number;
   /** The worker that owns each partition (index = partition). */
   readonly owners: readonly string[];
+  /** Where to reach each owner (worker id → host:port), when workers are separate processes. */
+  readonly addresses?: Readonly<Record<string, string>>;
 }
 
 export interface MapTask {
@@ -84,5 +86,5 @@ export interface ShuffleBlock {
 
 /** Delivers shuffle blocks to the worker that owns their partitions. */
 export interface ShuffleTransport {
-  push(workerId: string, block: ShuffleBlock): Promise<void>;
+  push(workerId: string, block: ShuffleBlock, address?: string): Promise<void>;
 }

@@ -15,7 +15,12 @@ import type { WorkerHandle, WorkerPool } from './worker-handle.js';
 /** Where each query's partition ownership lives (memory in local mode; Redis, with fencing, in a cluster). */
 export interface OwnershipStore {
   get(queryId: string): Promise<Ownership | undefined>;
-  set(queryId: string, ownership: Ownership): Promise<void>;
+  /**
+   * Records a new ownership before any task of it is dispatched. With `checkpoint`, stores that
+   * fence also raise each partition's epoch in its state; they may return the ownership with
+   * epochs raised past ones already fenced (what the scheduler then dispatches).
+   */
+  set(queryId: string, ownership: Ownership, checkpoint?: string): Promise<Ownership | void>;
   delete(queryId: string): Promise<void>;
 }
 
@@ -24,9 +29,9 @@ export class MemoryOwnershipStore implements OwnershipStore {
   get(queryId: string): Promise<Ownership | undefined> {
     return Promise.resolve(this.map.get(queryId));
   }
-  set(queryId: string, o: Ownership): Promise<void> {
+  set(queryId: string, o: Ownership): Promise<Ownership> {
     this.map.set(queryId, o);
-    return Promise.resolve();
+    return Promise.resolve(o);
   }
   delete(queryId: string): Promise<void> {
     this.map.delete(queryId);
@@ -60,7 +65,7 @@ export class StageScheduler implements ClusterExecutor {
     if (workers.length === 0) throw new ExecutionError('No live workers to run the batch on.');
     const ref = { queryId: job.queryId, batchId: job.batchId, attempt: job.attempt };
     const exchange = job.plan.exchange;
-    const ownership = exchange ? await this.ownershipFor(job.queryId, exchange.numPartitions, workers) : undefined;
+    const ownership = exchange ? await this.ownershipFor(job.queryId, job.checkpoint, exchange.numPartitions, workers) : undefined;
     const byId = new Map(workers.map((w) => [w.id, w]));
 
     const mapResults = await Promise.all(
@@ -123,7 +128,12 @@ export class StageScheduler implements ClusterExecutor {
     await Promise.all(this.pool.live().map((w) => w.releaseQuery(queryId).catch(() => undefined)));
   }
 
-  private async ownershipFor(queryId: string, numPartitions: number, workers: readonly WorkerHandle[]): Promise<Ownership> {
+  private async ownershipFor(
+    queryId: string,
+    checkpoint: string,
+    numPartitions: number,
+    workers: readonly WorkerHandle[],
+  ): Promise<Ownership> {
     const previous = await this.ownership.get(queryId);
     const ids = workers.map((w) => w.id);
     const same =
@@ -132,8 +142,8 @@ export class StageScheduler implements ClusterExecutor {
       previous.owners.every((o) => ids.includes(o)) &&
       isBalanced(previous, ids);
     if (same) return previous;
-    const next = rebalance(previous, numPartitions, ids);
-    await this.ownership.set(queryId, next);
+    const proposed = rebalance(previous, numPartitions, ids);
+    const next = (await this.ownership.set(queryId, proposed, checkpoint)) ?? proposed;
     const moved = previous ? next.owners.filter((o, p) => previous.owners[p] !== o).length : numPartitions;
     this.events.rebalanced?.(queryId, moved, next);
     return next;

@@ -97,15 +97,38 @@ export class MicroBatchRunner {
     return this.watermark?.currentMs ?? 0;
   }
 
-  /** Runs until stopped or failed; resolves on a clean end, rejects with the failure. */
+  /**
+   * Runs until stopped or failed; resolves on a clean end, rejects with the failure. A retryable
+   * failure (Redis or a worker gone) is retried after a pause by resuming from the logs, exactly
+   * as a restart would: the write-once logs and guarded state make that safe.
+   */
   async run(): Promise<void> {
     this.status(STATUS.initializing, false, false);
-    await this.restore();
     const t = this.deps.trigger;
-    if (t.kind === 'availableNow') this.availableNowTarget = await this.deps.source.latestOffset();
+    let restored = false;
+    let failures = 0;
+    const maxFailures = this.deps.conf.maxBatchAttempts * 5;
     while (!this.stopping) {
       const started = this.deps.clock.now();
-      const ran = await this.attempt(started);
+      let ran: boolean;
+      try {
+        if (!restored) {
+          await this.restore();
+          if (t.kind === 'availableNow' && this.availableNowTarget === undefined) {
+            this.availableNowTarget = await this.deps.source.latestOffset();
+          }
+          restored = true;
+        }
+        ran = await this.attempt(started);
+        failures = 0;
+      } catch (e) {
+        const retryable = e instanceof KindlingError && e.retryable;
+        if (!retryable || this.stopping || ++failures > maxFailures) throw e;
+        this.deps.log.warn({ err: (e as Error).message, failures }, 'trigger failed; resuming from the checkpoint after a pause');
+        await sleep(Math.min(5000, 100 * 2 ** failures), this.abort.signal);
+        restored = false;
+        continue;
+      }
       if (t.kind === 'once' || (t.kind === 'availableNow' && !ran && this.reachedTarget())) break;
       if (this.stopping) break;
       if (t.kind === 'processingTime' && t.intervalMs > 0) {
@@ -131,6 +154,7 @@ export class MicroBatchRunner {
   }
 
   private async restore(): Promise<void> {
+    this.pending = undefined;
     const cp = this.deps.checkpoint;
     const latest = await cp.offsets.latest();
     let globalWatermark = 0;

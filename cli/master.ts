@@ -1,0 +1,100 @@
+import type { Logger } from 'pino';
+import { builtinSources } from '../engine/connectors/index.js';
+import { startConnectServer } from '../master/connect/index.js';
+import { startClusterServer } from '../master/cluster/cluster-server.js';
+import { WorkerRegistry } from '../master/cluster/worker-registry.js';
+import { RedisOwnershipStore } from '../master/execution/redis-ownership-store.js';
+import { StageScheduler } from '../master/execution/stage-scheduler.js';
+import { startMasterHttp } from '../master/http/master-http.js';
+import { MasterRuntime } from '../master/session/runtime.js';
+import { redisStreamSourceProvider } from '../master/sources/redis-stream-source.js';
+import { RedisCheckpointStoreFactory } from '../master/streaming/checkpoint/redis-checkpoint.js';
+import { RedisConnections, redact } from './redis.js';
+
+export interface MasterOptions {
+  readonly host?: string;
+  /** Spark Connect (15002). */
+  readonly port: number;
+  /** Cluster protocol for workers (7077). */
+  readonly clusterPort: number;
+  /** HTTP: /healthz, /metrics, /api (8080). */
+  readonly uiPort: number;
+  readonly redis: string;
+  readonly clusterSecret: string;
+  readonly token?: string;
+  readonly workerTimeoutMs: number;
+  readonly heartbeatIntervalMs?: number;
+  readonly conf?: Readonly<Record<string, string>>;
+  readonly log: Logger;
+}
+
+export interface MasterProcess {
+  readonly port: number;
+  readonly clusterPort: number;
+  readonly uiPort: number;
+  readonly registry: WorkerRegistry;
+  readonly runtime: MasterRuntime;
+  close(): Promise<void>;
+}
+
+/**
+ * `kindling master`: Spark Connect sessions, analysis and planning, the micro-batch driver,
+ * checkpoints in Redis, a worker registry, and the scheduler handing stage tasks to workers.
+ */
+export async function startMaster(options: MasterOptions): Promise<MasterProcess> {
+  const log = options.log;
+  const redis = new RedisConnections(log, 'kindling-master');
+  const main = redis.connect(options.redis);
+  const registry = new WorkerRegistry({
+    secret: options.clusterSecret,
+    workerTimeoutMs: options.workerTimeoutMs,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? Math.max(100, Math.floor(options.workerTimeoutMs / 5)),
+    log,
+  });
+  const scheduler = new StageScheduler(registry, new RedisOwnershipStore(main), 'redis', {
+    rebalanced: (queryId, moved) => log.info({ component: 'scheduler', queryId, moved }, 'state partitions rebalanced'),
+  });
+  const sources = builtinSources().register(redisStreamSourceProvider(redis.connect));
+  const runtime = new MasterRuntime({
+    executor: scheduler,
+    checkpoints: new RedisCheckpointStoreFactory(main),
+    sources,
+    log,
+    conf: { ...(options.conf ?? {}) },
+  });
+  const cluster = await startClusterServer({ registry, port: options.clusterPort, secret: options.clusterSecret, log, ...(options.host ? { host: options.host } : {}) });
+  const connect = await startConnectServer({
+    runtime,
+    port: options.port,
+    log,
+    ...(options.host ? { host: options.host } : {}),
+    ...(options.token ? { token: options.token } : {}),
+  });
+  const http = await startMasterHttp({
+    runtime,
+    workers: () => registry.workers(),
+    ready: async () => (await main.ping()) === 'PONG',
+    port: options.uiPort,
+    log,
+    ...(options.host ? { host: options.host } : {}),
+  });
+  log.info(
+    { component: 'master', port: connect.port, clusterPort: cluster.port, uiPort: http.port, redis: redact(options.redis) },
+    'master ready',
+  );
+  return {
+    port: connect.port,
+    clusterPort: cluster.port,
+    uiPort: http.port,
+    registry,
+    runtime,
+    async close() {
+      await runtime.shutdown();
+      await connect.close();
+      await cluster.close();
+      await http.close();
+      registry.close();
+      await redis.close();
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import { decodeArrowIpc, encodeArrowBatch } from '../arrow/index.js';
+import { recordBatch, type RecordBatch } from '../batch/record-batch.js';
+import type { Schema } from '../types/schema.js';
+import { fromJson, toJson } from './json-codec.js';
+import type { JobRef, MapTask, ReduceTask, ShuffleBlock } from './task.js';
+
+/**
+ * How tasks and rows cross the network between master and workers: task specs as JSON text (they
+ * are small plain data), rows as Arrow IPC streams (typed and cheap to encode). Arrow carries no
+ * Kindling metadata, so a receiver that knows the schema re-attaches it.
+ */
+const EMPTY = new Uint8Array();
+
+export function encodeMapTask(task: MapTask): { specJson: string; payload: Uint8Array } {
+  const { payload, ...split } = task.split;
+  return { specJson: toJson({ ...task, split }), payload: payload ?? EMPTY };
+}
+
+export function decodeMapTask(specJson: string, payload: Uint8Array): MapTask {
+  const task = fromJson<MapTask>(specJson);
+  return payload.length > 0 ? { ...task, split: { ...task.split, payload } } : task;
+}
+
+export function encodeReduceTask(task: ReduceTask): string {
+  return toJson(task);
+}
+
+export function decodeReduceTask(specJson: string): ReduceTask {
+  return fromJson<ReduceTask>(specJson);
+}
+
+/** The time zone only matters for Arrow's timestamp annotation; values are UTC µs either way. */
+export function encodeRows(batch: RecordBatch | undefined): Uint8Array {
+  return batch ? encodeArrowBatch(batch, 'UTC') : EMPTY;
+}
+
+export function decodeRows(bytes: Uint8Array, schema?: Schema): RecordBatch | undefined {
+  if (bytes.length === 0) return undefined;
+  const b = decodeArrowIpc(bytes);
+  return schema && schema.fields.length === b.columns.length ? recordBatch(schema, b.numRows, b.columns) : b;
+}
+
+export interface EncodedShuffleBlock {
+  readonly jobJson: string;
+  readonly mapTaskId: number;
+  readonly partitions: readonly { readonly partition: number; readonly rows: Uint8Array }[];
+}
+
+export function encodeShuffleBlock(block: ShuffleBlock): EncodedShuffleBlock {
+  return {
+    jobJson: JSON.stringify(block.job),
+    mapTaskId: block.mapTaskId,
+    partitions: [...block.partitions].map(([partition, rows]) => ({ partition, rows: encodeRows(rows) })),
+  };
+}
+
+export function decodeShuffleBlock(e: EncodedShuffleBlock): ShuffleBlock {
+  const partitions = new Map<number, RecordBatch>();
+  for (const p of e.partitions) {
+    const rows = decodeRows(p.rows);
+    if (rows) partitions.set(p.partition, rows);
+  }
+  return { job: JSON.parse(e.jobJson) as JobRef, mapTaskId: e.mapTaskId, partitions };
+}
+
+export { toJson, fromJson };

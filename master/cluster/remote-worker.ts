@@ -1,0 +1,83 @@
+import { credentials, status, type ServiceError } from '@grpc/grpc-js';
+import { ExecutionError } from '../../engine/errors/errors.js';
+import { errorFromProto } from '../../engine/errors/wire.js';
+import {
+  decodeRows,
+  encodeMapTask,
+  encodeReduceTask,
+  fromJson,
+} from '../../engine/exec/task-codec.js';
+import type { JobRef, MapTask, MapTaskResult, ReduceTask, ReduceTaskResult } from '../../engine/exec/task.js';
+import type { TaskMetrics } from '../../engine/physical/task-metrics.js';
+import { loadCluster, type WorkerServiceClient } from '../../proto/load.js';
+import type { TaskResponse__Output } from '../../proto/generated/kindling/cluster/TaskResponse.js';
+import type { WorkerHandle } from '../execution/worker-handle.js';
+
+const CHANNEL_OPTIONS = {
+  'grpc.max_send_message_length': 512 * 1024 * 1024,
+  'grpc.max_receive_message_length': 512 * 1024 * 1024,
+  'grpc.keepalive_time_ms': 10_000,
+  'grpc.keepalive_timeout_ms': 5_000,
+};
+
+/** Thrown when the worker itself could not be reached: the registry treats the worker as lost. */
+export class WorkerUnreachableError extends ExecutionError {}
+
+/** The master's gRPC client for one worker process. */
+export class RemoteWorker implements WorkerHandle {
+  private readonly client: WorkerServiceClient;
+
+  constructor(
+    readonly id: string,
+    readonly address: string,
+    readonly cores: number,
+    private readonly secret: string,
+    private readonly addresses: () => Readonly<Record<string, string>>,
+  ) {
+    const { WorkerService } = loadCluster();
+    this.client = new WorkerService(address, credentials.createInsecure(), CHANNEL_OPTIONS);
+  }
+
+  async runMap(task: MapTask): Promise<MapTaskResult> {
+    const withAddresses: MapTask = task.shuffle ? { ...task, shuffle: { ...task.shuffle, addresses: this.addresses() } } : task;
+    const { specJson, payload } = encodeMapTask(withAddresses);
+    const res = await this.call((cb) => this.client.RunMapTask({ secret: this.secret, spec_json: specJson, payload }, cb));
+    const output = decodeRows(res.output);
+    return output ? { metrics: fromJson<TaskMetrics>(res.metrics_json), output } : { metrics: fromJson<TaskMetrics>(res.metrics_json) };
+  }
+
+  async runReduce(task: ReduceTask): Promise<ReduceTaskResult> {
+    const res = await this.call((cb) => this.client.RunReduceTask({ secret: this.secret, spec_json: encodeReduceTask(task) }, cb));
+    return { metrics: fromJson<TaskMetrics>(res.metrics_json), output: decodeRows(res.output) };
+  }
+
+  releaseQuery(queryId: string): Promise<void> {
+    return new Promise((resolve) =>
+      this.client.ReleaseQuery({ secret: this.secret, query_id: queryId }, { deadline: Date.now() + 5000 }, () => resolve()),
+    );
+  }
+
+  cancel(job: JobRef): Promise<void> {
+    return new Promise((resolve) =>
+      this.client.CancelTasks({ secret: this.secret, job_json: JSON.stringify(job) }, { deadline: Date.now() + 5000 }, () => resolve()),
+    );
+  }
+
+  close(): void {
+    this.client.close();
+  }
+
+  private call(send: (cb: (err: ServiceError | null, res?: TaskResponse__Output) => void) => void): Promise<TaskResponse__Output> {
+    return new Promise((resolve, reject) => {
+      send((err, res) => {
+        if (err) {
+          const lost = err.code === status.UNAVAILABLE || err.code === status.DEADLINE_EXCEEDED || err.code === status.CANCELLED;
+          const Cls = lost ? WorkerUnreachableError : ExecutionError;
+          reject(new Cls(`Worker ${this.id} at ${this.address}: ${err.details || err.message}`, { cause: err }));
+        } else if (!res) reject(new ExecutionError(`Worker ${this.id} sent no response.`));
+        else if (res.error) reject(errorFromProto(res.error));
+        else resolve(res);
+      });
+    });
+  }
+}

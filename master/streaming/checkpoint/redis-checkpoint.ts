@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { LineLog, SourceMetadataLog } from '../../../engine/connectors/source.js';
+import { ExecutionError } from '../../../engine/errors/errors.js';
+import { CheckpointKeys, StateKeys } from '../../../engine/redis-keys.js';
+import { LuaScript, redisCall, unlinkMatching } from '../../redis/redis-call.js';
+import type {
+  CheckpointMetadata,
+  CheckpointStore,
+  CheckpointStoreFactory,
+  CommitMetadata,
+  MetadataLog,
+  OffsetSeq,
+} from './checkpoint-store.js';
+import { decodeCommit, decodeOffsetSeq, encodeCommit, encodeOffsetSeq } from './log-format.js';
+
+/** Lines per LRANGE when reading the write-ahead log back. */
+const READ_CHUNK = 10_000;
+
+/** A hash of batch id → Spark `v1` text; HSETNX makes every entry write-once. */
+class RedisMetadataLog<T> implements MetadataLog<T> {
+  constructor(
+    private readonly redis: Redis,
+    private readonly key: string,
+    /** `offsets` or `commits`, for messages. */
+    private readonly log: string,
+    private readonly checkpoint: string,
+    private readonly encode: (v: T) => string,
+    private readonly decode: (text: string, where: string) => T,
+  ) {}
+
+  async add(batchId: number, value: T): Promise<boolean> {
+    const text = this.encode(value);
+    return (await redisCall(`writing ${this.entry(batchId)}`, () => this.redis.hsetnx(this.key, String(batchId), text))) === 1;
+  }
+
+  async get(batchId: number): Promise<T | undefined> {
+    const text = await redisCall(`reading ${this.entry(batchId)}`, () => this.redis.hget(this.key, String(batchId)));
+    return text === null ? undefined : this.decode(text, this.entry(batchId));
+  }
+
+  async latest(): Promise<{ batchId: number; value: T } | undefined> {
+    const ids = await this.ids();
+    // Newest first; an entry purged between HKEYS and HGET is skipped.
+    for (let i = ids.length - 1; i >= 0; i--) {
+      const batchId = ids[i] as number;
+      const value = await this.get(batchId);
+      if (value !== undefined) return { batchId, value };
+    }
+    return undefined;
+  }
+
+  async purge(belowBatchId: number): Promise<void> {
+    const old = (await this.ids()).filter((id) => id < belowBatchId).map(String);
+    for (let i = 0; i < old.length; i += 1000) {
+      const chunk = old.slice(i, i + 1000);
+      await redisCall(`purging ${this.log} of checkpoint ${this.checkpoint}`, () => this.redis.hdel(this.key, ...chunk));
+    }
+  }
+
+  private async ids(): Promise<number[]> {
+    const fields = await redisCall(`listing ${this.log} of checkpoint ${this.checkpoint}`, () => this.redis.hkeys(this.key));
+    return fields.filter((f) => /^\d+$/.test(f)).map(Number).sort((a, b) => a - b);
+  }
+
+  private entry(batchId: number): string {
+    return `${this.log}/${batchId} of checkpoint ${this.checkpoint}`;
+  }
+}
+
+class RedisSourceMetadata implements SourceMetadataLog {
+  constructor(
+    private readonly redis: Redis,
+    private readonly key: string,
+  ) {}
+
+  get(name: string): Promise<string | undefined> {
+    return redisCall(`reading source metadata ${name}`, async () => (await this.redis.hget(this.key, name)) ?? undefined);
+  }
+
+  async putIfAbsent(name: string, value: string): Promise<string> {
+    const replies = await redisCall(`writing source metadata ${name}`, () =>
+      this.redis.multi().hsetnx(this.key, name, value).hget(this.key, name).exec(),
+    );
+    const stored = replies?.[1]?.[1];
+    return typeof stored === 'string' ? stored : value;
+  }
+}
+
+/**
+ * Appends iff the list still has the length the writer expects (ARGV[1]); returns the new length,
+ * or -1 - actual length when it differs. RPUSH in slices: Lua's unpack is limited to ~8000 values.
+ * A script is atomic and reaches the AOF as one MULTI/EXEC block, so a crash mid-append leaves
+ * either all of the call's lines or none of them (Redis drops a trailing incomplete transaction).
+ */
+const APPEND = new LuaScript(`
+local n = redis.call('LLEN', KEYS[1])
+if n ~= tonumber(ARGV[1]) then return -1 - n end
+for i = 2, #ARGV, 5000 do
+  redis.call('RPUSH', KEYS[1], unpack(ARGV, i, math.min(i + 4999, #ARGV)))
+end
+return n + #ARGV - 1
+`);
+
+/**
+ * The socket source's write-ahead log as a Redis list (one element per line). It remembers the
+ * length it last saw acknowledged: a shorter list means Redis lost acknowledged writes (a crash
+ * with a lax fsync policy, a failover to a lagging replica), and replaying would hand batches
+ * other lines than they were planned with, so every call then fails with an ExecutionError.
+ */
+export class RedisLineLog implements LineLog {
+  private known: number | undefined;
+
+  constructor(
+    private readonly redis: Redis,
+    readonly key: string,
+  ) {}
+
+  async append(lines: readonly string[]): Promise<number> {
+    const expected = this.known ?? (await this.length());
+    if (lines.length === 0) return expected;
+    const reply = Number(await redisCall('appending to the write-ahead log', () => APPEND.run(this.redis, [this.key], [expected, ...lines])));
+    if (reply >= 0) {
+      this.known = reply;
+      return reply;
+    }
+    const actual = -1 - reply;
+    if (actual < expected) throw this.lost(actual, expected);
+    // A reply lost with the connection makes the client resend the script: the lines are already there.
+    if (actual === expected + lines.length) {
+      const tail = await this.read(expected, actual);
+      if (tail.every((l, i) => l === lines[i])) {
+        this.known = actual;
+        return actual;
+      }
+    }
+    throw new ExecutionError(
+      `The write-ahead log ${this.key} has ${actual} lines where ${expected} were expected: another process is writing to this checkpoint.`,
+    );
+  }
+
+  async length(): Promise<number> {
+    const n = await redisCall('reading the write-ahead log length', () => this.redis.llen(this.key));
+    if (this.known !== undefined && n < this.known) throw this.lost(n, this.known);
+    this.known = n;
+    return n;
+  }
+
+  async read(from: number, to: number): Promise<string[]> {
+    if (to <= from) return [];
+    const pipeline = this.redis.pipeline();
+    for (let i = from; i < to; i += READ_CHUNK) pipeline.lrange(this.key, i, Math.min(to, i + READ_CHUNK) - 1);
+    const replies = await redisCall('reading the write-ahead log', () => pipeline.exec());
+    const out: string[] = [];
+    for (const [err, chunk] of replies ?? []) {
+      if (err) throw new ExecutionError(`Redis failed while reading the write-ahead log: ${err.message}`, { cause: err });
+      for (const line of chunk as string[]) out.push(line);
+    }
+    if (out.length < to - from) throw this.lost(from + out.length, to);
+    return out;
+  }
+
+  private lost(actual: number, expected: number): ExecutionError {
+    return new ExecutionError(
+      `The write-ahead log ${this.key} has ${actual} lines but ${expected} were written and acknowledged: ` +
+        'Redis lost acknowledged writes (use appendonly yes with appendfsync always), so the logged batches cannot be replayed.',
+    );
+  }
+}
+
+/**
+ * A checkpoint kept in Redis under a name (any string): `metadata` (SET NX), `offsets` and
+ * `commits` (hashes of batch id → Spark's v1 text, write-once with HSETNX), per-source metadata
+ * hashes and write-ahead-log lists. Keys come from `CheckpointKeys`.
+ */
+export class RedisCheckpointStore implements CheckpointStore {
+  readonly offsets: MetadataLog<OffsetSeq>;
+  readonly commits: MetadataLog<CommitMetadata>;
+
+  constructor(
+    private readonly redis: Redis,
+    readonly location: string,
+    readonly temporary: boolean,
+  ) {
+    this.offsets = new RedisMetadataLog(redis, CheckpointKeys.offsets(location), 'offsets', location, encodeOffsetSeq, decodeOffsetSeq);
+    this.commits = new RedisMetadataLog(redis, CheckpointKeys.commits(location), 'commits', location, encodeCommit, decodeCommit);
+  }
+
+  async readMetadata(): Promise<CheckpointMetadata | undefined> {
+    const key = CheckpointKeys.metadata(this.location);
+    const text = await redisCall('reading checkpoint metadata', () => this.redis.get(key));
+    if (text === null) return undefined;
+    try {
+      const meta = JSON.parse(text) as Partial<CheckpointMetadata>;
+      if (typeof meta.id !== 'string') throw new Error('no query id');
+      return { id: meta.id };
+    } catch (e) {
+      throw new ExecutionError(`Cannot parse the metadata of checkpoint ${this.location} (${key}): ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  async writeMetadata(meta: CheckpointMetadata): Promise<CheckpointMetadata> {
+    const key = CheckpointKeys.metadata(this.location);
+    await redisCall('writing checkpoint metadata', () => this.redis.set(key, JSON.stringify({ id: meta.id }), 'NX'));
+    return (await this.readMetadata()) ?? meta;
+  }
+
+  sourceMetadata(sourceIndex: number): SourceMetadataLog {
+    return new RedisSourceMetadata(this.redis, CheckpointKeys.sourceMetadata(this.location, sourceIndex));
+  }
+
+  lineLog(sourceIndex: number): LineLog {
+    return new RedisLineLog(this.redis, CheckpointKeys.sourceLog(this.location, sourceIndex));
+  }
+
+  /** Removes the checkpoint's keys and the state its queries kept under the same name. */
+  async destroy(): Promise<void> {
+    await redisCall(`deleting checkpoint ${this.location}`, async () => {
+      await unlinkMatching(this.redis, CheckpointKeys.pattern(this.location));
+      await unlinkMatching(this.redis, StateKeys.pattern(this.location));
+    });
+  }
+}
+
+/** Checkpoints in one Redis: a location is a checkpoint name; temporary ones get a fresh name. */
+export class RedisCheckpointStoreFactory implements CheckpointStoreFactory {
+  constructor(private readonly redis: Redis) {}
+
+  open(location: string, temporary: boolean): Promise<CheckpointStore> {
+    return Promise.resolve(new RedisCheckpointStore(this.redis, location, temporary));
+  }
+
+  temporaryLocation(): string {
+    return `temporary-${randomUUID()}`;
+  }
+}

@@ -1,0 +1,173 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { RedisServer } from '../support/redis-server.js';
+
+const BIN = fileURLToPath(new URL('../../bin/kindling.js', import.meta.url));
+
+/** A `kindling` process started from the built package, with its output kept for diagnosis. */
+export class KindlingNode {
+  private out = '';
+  private err = '';
+  private readonly exited: Promise<number | null>;
+
+  constructor(
+    readonly name: string,
+    readonly child: ChildProcess,
+  ) {
+    child.stdout?.on('data', (d: Buffer) => (this.out += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (this.err += d.toString()));
+    this.exited = new Promise((r) => child.once('exit', (code) => r(code)));
+  }
+
+  static spawn(name: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): KindlingNode {
+    return new KindlingNode(name, spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  }
+
+  get stdout(): string {
+    return this.out;
+  }
+
+  get stderr(): string {
+    return this.err;
+  }
+
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Waits for a stdout line matching `re` and returns its match. */
+  async waitFor(re: RegExp, timeoutMs = 30_000): Promise<RegExpExecArray> {
+    const started = Date.now();
+    for (;;) {
+      const m = re.exec(this.out);
+      if (m) return m;
+      if (!this.alive) throw new Error(`${this.name} exited:\n${this.out}\n${this.err.slice(-4000)}`);
+      if (Date.now() - started > timeoutMs) throw new Error(`${this.name}: no ${re} in time:\n${this.out}\n${this.err.slice(-4000)}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  signal(sig: NodeJS.Signals): void {
+    if (this.alive) this.child.kill(sig);
+  }
+
+  async stop(sig: NodeJS.Signals = 'SIGTERM', timeoutMs = 40_000): Promise<number | null> {
+    this.signal(sig);
+    const timer = setTimeout(() => this.signal('SIGKILL'), timeoutMs);
+    const code = await this.exited;
+    clearTimeout(timer);
+    return code;
+  }
+}
+
+export interface ClusterOptions {
+  readonly workers: number;
+  readonly secret?: string;
+  readonly workerTimeoutMs?: number;
+}
+
+export interface WorkerNode {
+  readonly node: KindlingNode;
+  readonly id: string;
+}
+
+/**
+ * A real cluster on loopback: its own redis-server (AOF, fsync always), a `kindling master` and
+ * `kindling worker` processes, on free ports. Parts can be killed, stopped, added and restarted.
+ */
+export class Cluster {
+  master!: KindlingNode;
+  port = 0;
+  clusterPort = 0;
+  uiPort = 0;
+  readonly workers: WorkerNode[] = [];
+  private constructor(
+    readonly redis: RedisServer,
+    private readonly options: ClusterOptions,
+  ) {}
+
+  static async start(options: ClusterOptions): Promise<Cluster> {
+    const c = new Cluster(await RedisServer.start({ appendfsync: 'always' }), options);
+    await c.startMaster();
+    for (let i = 0; i < options.workers; i++) await c.addWorker();
+    await c.waitForWorkers(options.workers);
+    return c;
+  }
+
+  get secret(): string {
+    return this.options.secret ?? 'test-secret';
+  }
+
+  get url(): string {
+    return `sc://localhost:${this.port}`;
+  }
+
+  async startMaster(): Promise<void> {
+    const fixed = this.clusterPort > 0;
+    this.master = KindlingNode.spawn('master', [
+      'master',
+      '--host', '127.0.0.1',
+      '--port', String(fixed ? this.port : 0),
+      '--cluster-port', String(fixed ? this.clusterPort : 0),
+      '--ui-port', String(fixed ? this.uiPort : 0),
+      '--redis', this.redis.url,
+      '--cluster-secret', this.secret,
+      '--worker-timeout', String(this.options.workerTimeoutMs ?? 3000),
+      '--log-level', process.env['KINDLING_TEST_LOG'] ?? 'info',
+    ]);
+    const m = await this.master.waitFor(/Spark Connect on sc:\/\/localhost:(\d+), cluster kindling:\/\/localhost:(\d+), HTTP http:\/\/localhost:(\d+)/);
+    this.port = Number(m[1]);
+    this.clusterPort = Number(m[2]);
+    this.uiPort = Number(m[3]);
+  }
+
+  async addWorker(): Promise<WorkerNode> {
+    const node = KindlingNode.spawn(`worker-${this.workers.length}`, [
+      'worker',
+      '--master', `kindling://127.0.0.1:${this.clusterPort}`,
+      '--host', '127.0.0.1',
+      '--port', '0',
+      '--advertise-host', '127.0.0.1',
+      '--metrics-port', '0',
+      '--redis', this.redis.url,
+      '--cluster-secret', this.secret,
+      '--cores', '1',
+      '--log-level', process.env['KINDLING_TEST_LOG'] ?? 'info',
+    ]);
+    const m = await node.waitFor(/kindling worker (\S+) on /);
+    const w = { node, id: m[1] as string };
+    this.workers.push(w);
+    return w;
+  }
+
+  async api<T>(path: string): Promise<T> {
+    const res = await fetch(`http://127.0.0.1:${this.uiPort}${path}`);
+    return (await res.json()) as T;
+  }
+
+  async aliveWorkers(): Promise<string[]> {
+    const ws = await this.api<{ id: string; state: string }[]>('/api/workers');
+    return ws.filter((w) => w.state === 'ALIVE').map((w) => w.id);
+  }
+
+  async waitForWorkers(n: number, timeoutMs = 30_000): Promise<void> {
+    const started = Date.now();
+    while ((await this.aliveWorkers().catch(() => [])).length !== n) {
+      if (Date.now() - started > timeoutMs) throw new Error(`expected ${n} alive workers, have ${JSON.stringify(await this.aliveWorkers().catch(() => []))}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.node.stop('SIGKILL')));
+    await this.master?.stop('SIGKILL');
+    await this.redis.close();
+  }
+
+  /** Output of every process, for failure messages. */
+  logs(): string {
+    return [this.master, ...this.workers.map((w) => w.node)]
+      .map((n) => `--- ${n.name}\n${n.stdout}\n${n.stderr.slice(-3000)}`)
+      .join('\n');
+  }
+}

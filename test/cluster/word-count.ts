@@ -1,0 +1,38 @@
+import type { Row, SparkSession, StreamingQuery } from '../../client/index.js';
+import { functions as F } from '../../client/index.js';
+
+/** The seed `wordcounts` query over a socket, as the notebook writes it. */
+export async function startWordCounts(spark: SparkSession, port: number, name: string, checkpoint?: string): Promise<StreamingQuery> {
+  const lines = spark.readStream.format('socket').option('host', 'localhost').option('port', port).load();
+  const words = lines.select(F.explode(F.split(lines.col('value'), ' ')).alias('word'));
+  const wwt = words.withColumn('timestamp', F.current_timestamp()).withWatermark('timestamp', '5 seconds');
+  let writer = wwt.groupBy(F.window('timestamp', '60 seconds', '30 seconds'), 'word').count().writeStream.outputMode('complete').format('memory').queryName(name);
+  if (checkpoint) writer = writer.option('checkpointLocation', checkpoint);
+  return writer.start();
+}
+
+/** Per word: the sum of its counts over all windows (each word is in exactly two 60 s / 30 s windows). */
+export function totals(rows: readonly Row[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const r of rows) m.set(r.get('word') as string, (m.get(r.get('word') as string) ?? 0) + (r.get('count') as number));
+  return m;
+}
+
+export async function waitFor(cond: () => Promise<boolean>, timeoutMs = 60_000, what = 'condition'): Promise<void> {
+  const started = Date.now();
+  while (!(await cond())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Waits until `table` holds, per word, exactly twice the expected counts (two windows each). */
+export async function waitForCounts(spark: SparkSession, table: string, expected: ReadonlyMap<string, number>, timeoutMs = 60_000): Promise<Map<string, number>> {
+  let last = new Map<string, number>();
+  const ok = async (): Promise<boolean> => {
+    last = totals(await spark.sql(`SELECT word, count FROM ${table}`).collect());
+    return [...expected].every(([w, n]) => last.get(w) === 2 * n);
+  };
+  await waitFor(ok, timeoutMs, `counts in ${table}`).catch(() => undefined);
+  return last;
+}

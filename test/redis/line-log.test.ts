@@ -1,0 +1,97 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExecutionError } from '../../engine/errors/errors.js';
+import { CheckpointKeys } from '../../engine/redis-keys.js';
+import { RedisCheckpointStoreFactory } from '../../master/streaming/checkpoint/redis-checkpoint.js';
+import { RedisServer } from '../support/redis-server.js';
+
+let server: RedisServer;
+let redis: Redis;
+let factory: RedisCheckpointStoreFactory;
+
+beforeAll(async () => {
+  server = await RedisServer.start({ appendfsync: 'always' });
+  redis = new Redis(server.url);
+  factory = new RedisCheckpointStoreFactory(redis);
+});
+
+afterAll(async () => {
+  redis.disconnect();
+  await server.close();
+});
+
+const wal = (name: string): string => CheckpointKeys.sourceLog(name, 0);
+
+describe('RedisLineLog (the socket source write-ahead log)', () => {
+  it('appends, counts and reads ranges', async () => {
+    const log = (await factory.open('basic', false)).lineLog(0);
+    expect(await log.length()).toBe(0);
+    expect(await log.append([])).toBe(0);
+    expect(await log.append(['a', 'b', 'c'])).toBe(3);
+    expect(await log.append(['d'])).toBe(4);
+    expect(await log.length()).toBe(4);
+    expect(await log.read(1, 3)).toEqual(['b', 'c']);
+    expect(await log.read(0, 4)).toEqual(['a', 'b', 'c', 'd']);
+    expect(await log.read(2, 2)).toEqual([]);
+    expect(await redis.lrange(wal('basic'), 0, -1)).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('keeps unicode, tabs, empty lines and carriage returns exactly', async () => {
+    const lines = ['1700000000000\tcats and dogs', '', 'héllo wörld 🐈‍⬛ 猫', '\t\tleading tabs\t', 'cr\r', ' '];
+    const log = (await factory.open('text', false)).lineLog(0);
+    expect(await log.append(lines)).toBe(lines.length);
+    const fresh = (await factory.open('text', false)).lineLog(0);
+    expect(await fresh.length()).toBe(lines.length);
+    expect(await fresh.read(0, lines.length)).toEqual(lines);
+  });
+
+  it('appends and reads 100k lines in one call each (one atomic script, chunked reads)', async () => {
+    const lines = Array.from({ length: 100_000 }, (_, i) => `${i}\tline number ${i}`);
+    const log = (await factory.open('big', false)).lineLog(0);
+    await log.append(['first']);
+    expect(await log.append(lines)).toBe(100_001);
+    expect(await redis.llen(wal('big'))).toBe(100_001);
+    const back = await log.read(1, 100_001);
+    expect(back).toHaveLength(100_000);
+    expect(back[0]).toBe('0\tline number 0');
+    expect(back[99_999]).toBe('99999\tline number 99999');
+    expect(back.every((l, i) => l === lines[i])).toBe(true);
+    expect(await log.read(25_000, 25_003)).toEqual(lines.slice(24_999, 25_002));
+  });
+
+  it('detects a lost suffix (Redis lost acknowledged writes) instead of replaying other lines', async () => {
+    const log = (await factory.open('lost', false)).lineLog(0);
+    expect(await log.append(['l0', 'l1', 'l2', 'l3', 'l4'])).toBe(5);
+    await redis.ltrim(wal('lost'), 0, 2);
+    await expect(log.append(['l5'])).rejects.toThrow(ExecutionError);
+    await expect(log.append(['l5'])).rejects.toThrow(/has 3 lines but 5 were written/);
+    await expect(log.length()).rejects.toThrow(/lost acknowledged writes/);
+    // A reader after a restart (fresh instance) that needs lines the log no longer has fails too.
+    const fresh = (await factory.open('lost', false)).lineLog(0);
+    expect(await fresh.length()).toBe(3);
+    await expect(fresh.read(0, 5)).rejects.toThrow(/has 3 lines but 5 were written/);
+    expect(await redis.lrange(wal('lost'), 0, -1)).toEqual(['l0', 'l1', 'l2']);
+  });
+
+  it('treats a resent append whose lines are already there as done, and another writer as an error', async () => {
+    const log = (await factory.open('resend', false)).lineLog(0);
+    expect(await log.append(['a'])).toBe(1);
+    // The script ran but its reply was lost with the connection; the client sends it again.
+    await redis.rpush(wal('resend'), 'b', 'c');
+    expect(await log.append(['b', 'c'])).toBe(3);
+    expect(await log.append(['d'])).toBe(4);
+    await redis.rpush(wal('resend'), 'intruder');
+    await expect(log.append(['e'])).rejects.toThrow(/another process is writing/);
+    expect(await redis.lrange(wal('resend'), 0, -1)).toEqual(['a', 'b', 'c', 'd', 'intruder']);
+  });
+
+  it('survives a kill -9 of Redis with everything acknowledged', async () => {
+    const log = (await factory.open('crash', false)).lineLog(0);
+    const lines = Array.from({ length: 30_000 }, (_, i) => `x${i}`);
+    expect(await log.append(lines)).toBe(30_000);
+    await server.restart(true);
+    expect(await log.length()).toBe(30_000);
+    expect(await log.append(['after'])).toBe(30_001);
+    expect((await log.read(29_999, 30_001))).toEqual(['x29999', 'after']);
+  });
+});

@@ -1,0 +1,90 @@
+import type { Redis } from 'ioredis';
+import { recordBatch, type RecordBatch } from '../../engine/batch/record-batch.js';
+import { valuesVector } from '../../engine/batch/vector.js';
+import {
+  REDIS_STREAM_READER,
+  REDIS_STREAM_SCHEMA,
+  streamIdMillis,
+  type RedisStreamSplitConfig,
+} from '../../engine/connectors/redis-stream/stream-entry.js';
+import type { InputSplit, SplitReader } from '../../engine/connectors/split.js';
+import { ExecutionError, KindlingError } from '../../engine/errors/errors.js';
+
+/** Opens an ioredis connection for a `redis://` URL (called once per URL). */
+export type RedisConnect = (url: string) => Redis;
+
+/** Entries per XRANGE call (and per record batch). */
+const CHUNK = 10_000;
+
+export interface RedisStreamSplitReader extends SplitReader {
+  /** Closes the connections this reader opened. */
+  close(): Promise<void>;
+}
+
+/**
+ * Reads a `redis` source split on a worker: the entries `(after, to]` with XRANGE, CHUNK at a
+ * time, as rows `id, timestamp, fields`. When `to` is the batch's end entry it must be the last
+ * one read: if it is gone, the batch cannot be replayed as planned and the task fails.
+ */
+export function redisStreamSplitReader(connect: RedisConnect): RedisStreamSplitReader {
+  const connections = new Map<string, Redis>();
+  const connection = (url: string): Redis => {
+    let c = connections.get(url);
+    if (!c) connections.set(url, (c = connect(url)));
+    return c;
+  };
+  return {
+    name: REDIS_STREAM_READER,
+    async read(split: InputSplit): Promise<RecordBatch[]> {
+      const c = split.config as RedisStreamSplitConfig;
+      const redis = connection(c.url);
+      const batches: RecordBatch[] = [];
+      let cursor = `(${c.after}`;
+      let lastId: string | undefined;
+      for (;;) {
+        const entries = await readChunk(redis, c.key, cursor, c.to);
+        if (entries.length === 0) break;
+        batches.push(toBatch(entries));
+        lastId = (entries.at(-1) as [string, string[]])[0];
+        if (entries.length < CHUNK) break;
+        cursor = `(${lastId}`;
+      }
+      if (c.toExists && c.failOnDataLoss && lastId !== c.to) {
+        throw new ExecutionError(
+          `Cannot replay entries (${c.after}, ${c.to}] of Redis stream ${c.key}: entry ${c.to} is gone (trimmed or deleted). ` +
+            'Entries must stay in the stream until the batch that reads them is committed.',
+          { retryable: false },
+        );
+      }
+      return batches;
+    },
+    async close() {
+      const all = [...connections.values()];
+      connections.clear();
+      await Promise.all(all.map((r) => r.quit().catch(() => r.disconnect())));
+    },
+  };
+}
+
+async function readChunk(redis: Redis, key: string, from: string, to: string): Promise<[string, string[]][]> {
+  try {
+    return await redis.xrange(key, from, to, 'COUNT', CHUNK);
+  } catch (e) {
+    if (e instanceof KindlingError) throw e;
+    throw new ExecutionError(`Redis failed while reading stream ${key}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+function toBatch(entries: readonly [string, string[]][]): RecordBatch {
+  const ids: string[] = [];
+  const times: number[] = [];
+  const fields: Map<string, string>[] = [];
+  for (const [id, pairs] of entries) {
+    ids.push(id);
+    times.push(streamIdMillis(id) * 1000);
+    const m = new Map<string, string>();
+    for (let i = 0; i + 1 < pairs.length; i += 2) m.set(pairs[i] as string, pairs[i + 1] as string);
+    fields.push(m);
+  }
+  return recordBatch(REDIS_STREAM_SCHEMA, entries.length, [valuesVector(ids), valuesVector(times), valuesVector(fields)]);
+}

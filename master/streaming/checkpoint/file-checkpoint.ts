@@ -12,6 +12,7 @@ import type {
   MetadataLog,
   OffsetSeq,
 } from './checkpoint-store.js';
+import { decodeCommit, decodeOffsetSeq, encodeCommit, encodeOffsetSeq } from './log-format.js';
 
 /** Writes `path` only if it does not exist yet, atomically (temp file + hard link). */
 async function writeOnce(path: string, text: string): Promise<boolean> {
@@ -43,7 +44,7 @@ class FileMetadataLog<T> implements MetadataLog<T> {
   constructor(
     private readonly dir: string,
     private readonly encode: (v: T) => string,
-    private readonly decode: (text: string) => T,
+    private readonly decode: (text: string, where: string) => T,
   ) {}
 
   add(batchId: number, value: T): Promise<boolean> {
@@ -52,7 +53,7 @@ class FileMetadataLog<T> implements MetadataLog<T> {
 
   async get(batchId: number): Promise<T | undefined> {
     const text = await readText(join(this.dir, String(batchId)));
-    return text === undefined ? undefined : this.decode(text);
+    return text === undefined ? undefined : this.decode(text, join(this.dir, String(batchId)));
   }
 
   async latest(): Promise<{ batchId: number; value: T } | undefined> {
@@ -74,27 +75,6 @@ class FileMetadataLog<T> implements MetadataLog<T> {
     const names = await readdir(this.dir).catch(() => [] as string[]);
     return names.filter((n) => /^\d+$/.test(n)).map(Number).sort((a, b) => a - b);
   }
-}
-
-function encodeOffsets(o: OffsetSeq): string {
-  const meta = { batchWatermarkMs: o.batchWatermarkMs, batchTimestampMs: o.batchTimestampMs, conf: o.conf };
-  return ['v1', JSON.stringify(meta), ...o.offsets.map((x) => (x === null ? '-' : JSON.stringify(x)))].join('\n');
-}
-
-function decodeOffsets(text: string): OffsetSeq {
-  const [version, meta, ...sources] = text.split('\n');
-  if (version !== 'v1' || meta === undefined) throw new ExecutionError(`Unsupported offset log entry: ${text.slice(0, 40)}`);
-  const m = JSON.parse(meta) as Omit<OffsetSeq, 'offsets'>;
-  return { ...m, offsets: sources.map((s) => (s === '-' ? null : (JSON.parse(s) as unknown))) };
-}
-
-function encodeCommit(c: CommitMetadata): string {
-  return `v1\n${JSON.stringify(c)}`;
-}
-
-function decodeCommit(text: string): CommitMetadata {
-  const [, meta] = text.split('\n');
-  return JSON.parse(meta ?? '{"nextBatchWatermarkMs":0}') as CommitMetadata;
 }
 
 class FileSourceMetadata implements SourceMetadataLog {
@@ -151,7 +131,7 @@ export class FileCheckpointStore implements CheckpointStore {
     readonly location: string,
     readonly temporary: boolean,
   ) {
-    this.offsets = new FileMetadataLog(join(location, 'offsets'), encodeOffsets, decodeOffsets);
+    this.offsets = new FileMetadataLog(join(location, 'offsets'), encodeOffsetSeq, decodeOffsetSeq);
     this.commits = new FileMetadataLog(join(location, 'commits'), encodeCommit, decodeCommit);
   }
 

@@ -6,6 +6,8 @@ import { startLocal } from './local.js';
 import { startShell } from './shell.js';
 import { runDemo } from './demo.js';
 import { startMaster } from './master.js';
+import { startWorkerProcess } from './worker.js';
+import { hostname } from 'node:os';
 
 /** Every flag also reads `KINDLING_<FLAG>` (dashes as underscores), so compose files can configure it. */
 function opt(flags: string, description: string, fallback?: string): Option {
@@ -93,6 +95,53 @@ program
       const shutdown = (): void => void master.close().then(() => process.exit(0));
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);
+    },
+  );
+
+program
+  .command('worker')
+  .description('a cluster worker: runs stage tasks, owns state partitions in Redis')
+  .addOption(opt('--master <url>', 'the master to register with', 'kindling://localhost:7077'))
+  .addOption(opt('--redis <url>', 'Redis holding the state', 'redis://localhost:6379'))
+  .addOption(opt('--host <host>', 'address to listen on', '0.0.0.0'))
+  .addOption(opt('--port <port>', 'port for tasks and shuffle (0: any free one)', '7078'))
+  .addOption(opt('--advertise-host <host>', 'host other members reach this worker at (default: this hostname)'))
+  .addOption(opt('--cores <n>', 'task slots to offer', '1'))
+  .addOption(opt('--cluster-secret <secret>', 'secret shared with the master', ''))
+  .addOption(opt('--metrics-port <port>', 'HTTP port for /healthz, /readyz, /metrics (0: any free one)', '8081'))
+  .addOption(opt('--log-level <level>', 'pino log level', 'info'))
+  .action(
+    async (o: {
+      master: string;
+      redis: string;
+      host: string;
+      port: string;
+      advertiseHost?: string;
+      cores: string;
+      clusterSecret: string;
+      metricsPort: string;
+      logLevel: string;
+    }) => {
+      const log = createLogger(o.logLevel, 'worker');
+      const { worker, close } = await startWorkerProcess({
+        master: o.master,
+        redis: o.redis,
+        host: o.host,
+        port: int(o.port),
+        advertiseHost: o.advertiseHost || hostname(),
+        cores: int(o.cores),
+        clusterSecret: o.clusterSecret,
+        metricsPort: int(o.metricsPort),
+        log,
+      });
+      process.stdout.write(`kindling worker ${worker.id} on ${o.advertiseHost || hostname()}:${worker.port}\n`);
+      let stopping = false;
+      process.on('SIGTERM', () => {
+        if (stopping) return;
+        stopping = true;
+        void worker.shutdown().then(close).then(() => process.exit(0));
+      });
+      process.on('SIGINT', () => void worker.close().then(close).then(() => process.exit(0)));
     },
   );
 

@@ -90,7 +90,7 @@ class MemoryStateStore implements StateStore {
     let from = 0;
     const snap = snapshots[0];
     if (snap) {
-      const s = JSON.parse(await readFile(join(dir, snap), 'utf8')) as SnapshotFile;
+      const s = fromJson(await readFile(join(dir, snap), 'utf8')) as SnapshotFile;
       for (const r of s.rows) state.set(r.key, r);
       lastBatch = s.batchId;
       lastResult = s.result;
@@ -100,7 +100,7 @@ class MemoryStateStore implements StateStore {
       .filter((f) => f.endsWith('.delta') && version(f) > from)
       .sort((a, b) => version(a) - version(b));
     for (const f of deltas) {
-      const d = JSON.parse(await readFile(join(dir, f), 'utf8')) as DeltaFile;
+      const d = fromJson(await readFile(join(dir, f), 'utf8')) as DeltaFile;
       applyChanges(state, d.upserts, d.removed);
       lastBatch = d.batchId;
       lastResult = d.result;
@@ -133,7 +133,11 @@ class MemoryStateStore implements StateStore {
       );
     }
     const changes = computeBatchChanges(this.state, batch);
-    const total = this.state.size + changes.upserts.filter((r) => !this.state.has(r.key)).length - changes.removed.length;
+    // A key first seen in this batch may be evicted in it too: only removals of held keys shrink state.
+    const total =
+      this.state.size +
+      changes.upserts.filter((r) => !this.state.has(r.key)).length -
+      changes.removed.filter((k) => this.state.has(k)).length;
     const result: Omit<StateBatchResult, 'replayed'> = {
       rows: changes.output,
       numRowsTotal: total,
@@ -150,7 +154,7 @@ class MemoryStateStore implements StateStore {
         removed: changes.removed,
         result: { ...result, rows: result.rows.map(withoutKeyValues) },
       };
-      await writeAtomically(join(this.dir, `${batch.batchId + 1}.delta`), JSON.stringify(delta));
+      await writeAtomically(join(this.dir, `${batch.batchId + 1}.delta`), toJson(delta, [delta.upserts, delta.result.rows]));
     }
     applyChanges(this.state, changes.upserts, changes.removed);
     this.lastBatch = batch.batchId;
@@ -168,7 +172,7 @@ class MemoryStateStore implements StateStore {
       rows: [...this.state.values()].map(withoutKeyValues),
       result: this.lastResult && { ...this.lastResult, rows: this.lastResult.rows.map(withoutKeyValues) },
     };
-    await writeAtomically(join(dir, `${version}.snapshot`), JSON.stringify(snap));
+    await writeAtomically(join(dir, `${version}.snapshot`), toJson(snap, [snap.rows, snap.result?.rows ?? []]));
     this.deltasSinceSnapshot = 0;
     const old = (await readdir(dir)).filter((f) => {
       const m = /^(\d+)\.(delta|snapshot)$/.exec(f);
@@ -196,6 +200,22 @@ function estimateBytes(state: ReadonlyMap<string, StateRow>, total: number): num
   const sample = state.values().next().value as StateRow | undefined;
   const perRow = sample ? 64 + sample.key.length * 2 + sample.buffers.length * 16 : 96;
   return total * perRow;
+}
+
+/** JSON has no Infinity/NaN (a double sum can overflow): such buffers are written as `{"$num": "Infinity"}`. */
+function toJson(value: unknown, rows: readonly (readonly StateRow[])[]): string {
+  const special = rows.some((rs) => rs.some((r) => r.buffers.some((b) => typeof b === 'number' && !Number.isFinite(b))));
+  if (!special) return JSON.stringify(value);
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? { $num: String(v) } : v));
+}
+
+function fromJson(text: string): unknown {
+  if (!text.includes('"$num"')) return JSON.parse(text);
+  return JSON.parse(text, (_k, v: unknown) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
+    const n = (v as { $num?: unknown }).$num;
+    return typeof n === 'string' && Object.keys(v).length === 1 ? Number(n) : v;
+  });
 }
 
 async function writeAtomically(path: string, text: string): Promise<void> {

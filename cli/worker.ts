@@ -1,0 +1,45 @@
+import type { Logger } from 'pino';
+import { RedisStateStoreProvider } from '../worker/state/redis/redis-state-store.js';
+import { redisStreamSplitReader } from '../worker/sources/redis-stream-reader.js';
+import { startWorker, type WorkerProcess } from '../worker/worker-process.js';
+import { RedisConnections } from './redis.js';
+
+export interface WorkerCliOptions {
+  readonly master: string;
+  readonly redis: string;
+  readonly host: string;
+  readonly port: number;
+  readonly advertiseHost: string;
+  readonly cores: number;
+  readonly clusterSecret: string;
+  readonly metricsPort?: number;
+  readonly log: Logger;
+}
+
+/** `kindling worker`: a worker process with its state in Redis. */
+export async function startWorkerProcess(options: WorkerCliOptions): Promise<{ worker: WorkerProcess; close(): Promise<void> }> {
+  const redis = new RedisConnections(options.log, 'kindling-worker');
+  // The state store opens its own connection with settings made for guarded writes.
+  const state = new RedisStateStoreProvider(
+    { url: options.redis, options: { connectionName: `kindling-worker-${process.pid}` } },
+    options.log,
+  );
+  const worker = await startWorker({
+    master: options.master,
+    host: options.host,
+    port: options.port,
+    advertiseHost: options.advertiseHost,
+    cores: options.cores,
+    secret: options.clusterSecret,
+    stateStores: [state],
+    splitReaders: [redisStreamSplitReader(redis.connect)],
+    log: options.log,
+    ...(options.metricsPort === undefined ? {} : { metricsPort: options.metricsPort }),
+  });
+  return {
+    worker,
+    async close() {
+      await redis.close();
+    },
+  };
+}

@@ -1,0 +1,189 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InternalError, NotSupportedError } from '../../engine/errors/errors.js';
+import { StateKeys } from '../../engine/redis-keys.js';
+import type { StateRow } from '../../engine/state/state-store.js';
+import { RedisStateStoreProvider, STATE_STORE_REDIS_OPTIONS } from '../../worker/state/redis/redis-state-store.js';
+import { RedisServer } from '../support/redis-server.js';
+import { callsDelta, commandCalls, recordingLog, wordRows } from './redis-support.js';
+import { batch, canon, row } from './state-store.contract.js';
+
+const S = 1_000_000;
+let server: RedisServer;
+let admin: Redis;
+
+beforeAll(async () => {
+  server = await RedisServer.start({ appendfsync: 'everysec' });
+  admin = new Redis(server.url);
+});
+
+afterAll(async () => {
+  admin.disconnect();
+  await server.close();
+});
+
+async function evalshaUsec(): Promise<number> {
+  return Number(/cmdstat_evalsha:calls=\d+,usec=(\d+)/.exec(await admin.info('commandstats'))?.[1] ?? 0);
+}
+
+/** Splits rows over `p` partitions as the shuffle would (by key). */
+function partitioned(rows: readonly StateRow[], p: number): StateRow[][] {
+  const parts = Array.from({ length: p }, (): StateRow[] => []);
+  rows.forEach((r, i) => (parts[i % p] as StateRow[]).push(r));
+  return parts;
+}
+
+describe('Redis state store: round trips, cost, layout', () => {
+  it('one batch over P partitions costs exactly P EVALSHA round trips, nothing per row; open() costs none', async () => {
+    const P = 8;
+    const client = new Redis(server.url, STATE_STORE_REDIS_OPTIONS);
+    const provider = new RedisStateStoreProvider(client, recordingLog());
+    const addr = /addr=(\S+)/.exec(String(await client.client('INFO')))?.[1];
+    const monitor = await new Redis(server.url, { protocol: 2 }).monitor();
+    // The MONITOR feed, in execution order; admin ECHO markers delimit each step.
+    const feed: string[] = [];
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      if (source === addr) feed.push(String(args[0]).toLowerCase());
+      else if (String(args[0]).toLowerCase() === 'echo') feed.push(`@${String(args[1])}`);
+    });
+    const mark = async (name: string): Promise<void> => {
+      await admin.echo(name);
+      while (!feed.includes(`@${name}`)) await new Promise((r) => setTimeout(r, 5));
+    };
+    const between = (from: string, to: string): string[] => feed.slice(feed.indexOf(`@${from}`) + 1, feed.indexOf(`@${to}`));
+    const report: string[] = [];
+    try {
+      const open = (): Promise<Awaited<ReturnType<typeof provider.open>>[]> =>
+        Promise.all(Array.from({ length: P }, (_, p) => provider.open({ checkpoint: 'cost/word-count', operatorId: 0, partition: p, epoch: 1 })));
+      // Warm up: the first apply after a start loads the script (NOSCRIPT, SCRIPT LOAD, EVALSHA).
+      await (await open())[0]?.applyBatch(batch(0, []));
+      for (let b = 1; b <= 6; b++) {
+        const watched = b <= 2;
+        if (!watched) monitor.disconnect();
+        if (watched) await mark(`start-${b}`);
+        const before = await commandCalls(admin);
+        const usecBefore = await evalshaUsec();
+        const stores = await open();
+        if (watched) await mark(`opened-${b}`);
+        const parts = partitioned(wordRows(10_000, (10 + (b % 2)) * 10 * S), P);
+        const started = performance.now();
+        const results = await Promise.all(
+          stores.map((s, p) => s.applyBatch(batch(b, parts[p] as StateRow[], { lateBeforeUs: 0, evictBeforeUs: b === 6 ? 200 * S : 0 }))),
+        );
+        const ms = performance.now() - started;
+        const delta = callsDelta(before, await commandCalls(admin));
+        expect(delta['evalsha']).toBe(P);
+        expect(delta['eval'] ?? 0).toBe(0);
+        expect(delta['script|load'] ?? 0).toBe(0);
+        if (watched) {
+          await mark(`end-${b}`);
+          expect(between(`start-${b}`, `opened-${b}`)).toEqual([]);
+          expect(between(`opened-${b}`, `end-${b}`)).toEqual(Array.from({ length: P }, () => 'evalsha'));
+        }
+        expect(results.reduce((n, r) => n + r.numRowsUpdated, 0)).toBe(10_000);
+        const inside = Object.entries(delta)
+          .filter(([name]) => name !== 'evalsha' && name !== 'info' && name !== 'echo')
+          .map(([name, n]) => `${name} ${n}`)
+          .join(', ');
+        const redisMs = ((await evalshaUsec()) - usecBefore) / 1000;
+        report.push(
+          `batch ${b} (${b <= 2 ? 'new keys' : b === 6 ? 'merge + evict all' : 'merge'}): ${ms.toFixed(0)} ms wall${watched ? ' (MONITOR on)' : ''}, ` +
+            `${redisMs.toFixed(0)} ms in Redis; round trips: evalsha ${delta['evalsha']}; inside the scripts: ${inside}`,
+        );
+      }
+      console.log(`10k keys over ${P} partitions, one apply per partition:\n  ${report.join('\n  ')}`);
+    } finally {
+      monitor.disconnect();
+      await provider.close();
+      client.disconnect();
+    }
+  });
+
+  it('keeps each partition under its StateKeys names, all in one hash slot; memoryUsedBytes tracks the encoded size', async () => {
+    const provider = new RedisStateStoreProvider({ url: server.url }, recordingLog());
+    try {
+      const cp = 'layout/{weird} name*';
+      for (const p of [0, 1]) {
+        const s = await provider.open({ checkpoint: cp, operatorId: 3, partition: p, epoch: 1 });
+        await s.applyBatch(batch(0, [row(['a', p], 10 * S, [1]), row(['b', p], null, [2])], { emit: 'evicted' }));
+      }
+      const keys: string[] = [];
+      let cursor = '0';
+      do {
+        const [next, found] = await admin.scan(cursor, 'MATCH', StateKeys.pattern(cp).replace(/[{}*[\]?]/g, (c) => (c === '*' ? c : `\\${c}`)), 'COUNT', 1000);
+        keys.push(...found);
+        cursor = next;
+      } while (cursor !== '0');
+      const expected = [0, 1].flatMap((p) => [StateKeys.rows(cp, 3, p), StateKeys.eventTimes(cp, 3, p), StateKeys.meta(cp, 3, p), StateKeys.output(cp, 3, p)]);
+      expect(keys.sort()).toEqual([...expected].sort());
+      for (const p of [0, 1]) {
+        expect(await admin.type(StateKeys.rows(cp, 3, p))).toBe('hash');
+        expect(await admin.type(StateKeys.eventTimes(cp, 3, p))).toBe('zset');
+        expect(await admin.type(StateKeys.meta(cp, 3, p))).toBe('hash');
+        expect(await admin.type(StateKeys.output(cp, 3, p))).toBe('string');
+        const tags = new Set([StateKeys.rows, StateKeys.eventTimes, StateKeys.meta, StateKeys.output].map((f) => /\{[^}]*\}/.exec(f(cp, 3, p))?.[0]));
+        expect(tags.size).toBe(1);
+        expect(await admin.zrange(StateKeys.eventTimes(cp, 3, p), '0', '-1', 'WITHSCORES')).toEqual([JSON.stringify(['a', p]), String(10 * S)]);
+      }
+      // The estimate follows inserts and evictions exactly back to zero.
+      const s = await provider.open({ checkpoint: 'layout/bytes', operatorId: 0, partition: 0, epoch: 1 });
+      const r0 = await s.applyBatch(batch(0, wordRows(1000, 10 * S)));
+      const r1 = await s.applyBatch(batch(1, wordRows(1000, 10 * S)));
+      const used = Number(await admin.memory('USAGE', StateKeys.rows('layout/bytes', 0, 0))) + Number(await admin.memory('USAGE', StateKeys.eventTimes('layout/bytes', 0, 0)));
+      console.log(`memoryUsedBytes estimate ${r1.memoryUsedBytes} vs MEMORY USAGE of rows + times ${used}`);
+      expect(r0.memoryUsedBytes).toBeGreaterThan(0);
+      const r2 = await s.applyBatch(batch(2, [], { evictBeforeUs: 10 * S }));
+      expect(r2.numRowsRemoved).toBe(1000);
+      expect(r2.memoryUsedBytes).toBe(0);
+    } finally {
+      await provider.close();
+    }
+  });
+
+  it('reloads the script after Redis forgot it (SCRIPT FLUSH, as after a restart)', async () => {
+    const provider = new RedisStateStoreProvider({ url: server.url }, recordingLog());
+    try {
+      const s = await provider.open({ checkpoint: 'cost/flush', operatorId: 0, partition: 0, epoch: 1 });
+      await s.applyBatch(batch(0, [row(['a'], null, [1])]));
+      await admin.script('FLUSH');
+      const before = await commandCalls(admin);
+      const r = await s.applyBatch(batch(1, [row(['a'], null, [1])]));
+      expect(canon(r.rows)).toEqual(canon([row(['a'], null, [2])]));
+      const delta = callsDelta(before, await commandCalls(admin));
+      expect(delta['script|load']).toBe(1);
+      expect(delta['evalsha']).toBe(2);
+    } finally {
+      await provider.close();
+    }
+  });
+
+  it('rejects what Redis state cannot hold before touching Redis, and keeps strings valid UTF-8', async () => {
+    const provider = new RedisStateStoreProvider({ url: server.url }, recordingLog());
+    try {
+      const s = await provider.open({ checkpoint: 'cost/reject', operatorId: 0, partition: 0, epoch: 1 });
+      await expect(s.applyBatch(batch(0, [row(['a'], null, [[1]])], { mergeOps: ['union'] }))).rejects.toThrow(NotSupportedError);
+      await expect(s.applyBatch(batch(0, [row(['a'], null, [new Uint8Array([1])])], { mergeOps: ['max'] }))).rejects.toThrow(/Uint8Array/);
+      await expect(s.applyBatch(batch(0, [row(['a'], null, ['1'])], { mergeOps: ['sum'] }))).rejects.toThrow(InternalError);
+      await expect(s.applyBatch(batch(0, [{ key: 'not-a-key', eventTimeUs: null, buffers: [1] }]))).rejects.toThrow(InternalError);
+      await expect(provider.open({ checkpoint: 'x', operatorId: 0, partition: -1, epoch: 1 })).rejects.toThrow(InternalError);
+      expect(await s.lastAppliedBatch()).toBe(-1);
+      // Strings are UTF-8 in Redis (and in Spark): a lone surrogate becomes U+FFFD, paired ones stay.
+      await s.applyBatch(batch(0, [row(['s'], null, ['a\ud800b', '😀'])], { mergeOps: ['min', 'max'] }));
+      const r = await s.applyBatch(batch(1, [row(['s'], null, ['z\udc00', '😀x'])], { mergeOps: ['min', 'max'] }));
+      expect(canon(r.rows)).toEqual(canon([row(['s'], null, ['a\uFFFDb', '😀x'])]));
+    } finally {
+      await provider.close();
+    }
+  });
+
+  it('closes the connection it opened, and leaves a caller-owned client open', async () => {
+    const own = new RedisStateStoreProvider({ url: server.url }, recordingLog());
+    await (await own.open({ checkpoint: 'cost/close', operatorId: 0, partition: 0, epoch: 1 })).lastAppliedBatch();
+    await own.close();
+    const client = new Redis(server.url);
+    const shared = new RedisStateStoreProvider(client, recordingLog());
+    await shared.close();
+    expect(await client.ping()).toBe('PONG');
+    client.disconnect();
+  });
+});

@@ -1,0 +1,123 @@
+import { InternalError, NotSupportedError } from '../../../engine/errors/errors.js';
+import type { MergeOp } from '../../../engine/functions/function.js';
+import { decodeKey, encodeKey, type StateBatchResult, type StateRow } from '../../../engine/state/state-store.js';
+
+/**
+ * The text a state row is kept as in Redis (`StateKeys.rows` values) and exchanged with the
+ * apply-batch script: a JSON array `[eventTimeUs|null, buffer1, ...]`. Numbers are written exactly
+ * (shortest round-trip form here, `%.17g` in Lua); non-finite doubles, which JSON lacks, are
+ * objects `{"n":"Infinity"}`, `{"n":"-Infinity"}`, `{"n":"NaN"}`.
+ */
+export function encodeRowValue(eventTimeUs: number | null, buffers: readonly unknown[], ops: readonly MergeOp[]): string {
+  let text = `[${eventTimeUs === null ? 'null' : encodeNumber(eventTimeUs)}`;
+  for (let i = 0; i < ops.length; i++) text += `,${encodeSlot(buffers[i], ops[i] as MergeOp)}`;
+  return `${text}]`;
+}
+
+/** A finite number as exact decimal text (for ARGV and JSON); `-0` keeps its sign. */
+export function encodeNumber(n: number): string {
+  if (!Number.isFinite(n)) throw new InternalError(`state event time must be finite, got ${n}`);
+  return Object.is(n, -0) ? '-0' : String(n);
+}
+
+const LONE_SURROGATE = /\p{Surrogate}/u;
+const LONE_SURROGATE_ALL = /\p{Surrogate}/gu;
+
+function encodeSlot(v: unknown, op: MergeOp): string {
+  if (v === null || v === undefined) return 'null';
+  switch (typeof v) {
+    case 'number':
+      if (Number.isFinite(v)) return Object.is(v, -0) ? '-0' : String(v);
+      return Number.isNaN(v) ? '{"n":"NaN"}' : v > 0 ? '{"n":"Infinity"}' : '{"n":"-Infinity"}';
+    case 'string':
+      if (op === 'sum') break;
+      // Redis's JSON decoder refuses lone surrogates; as in Spark (UTF-8 strings), they become U+FFFD.
+      return JSON.stringify(LONE_SURROGATE.test(v) ? v.replace(LONE_SURROGATE_ALL, '\uFFFD') : v);
+    case 'boolean':
+      if (op === 'sum') break;
+      return v ? 'true' : 'false';
+    default:
+      throw new NotSupportedError(
+        `Aggregation buffers holding ${describe(v)} values cannot be kept in Redis state (only numbers, strings and booleans).`,
+      );
+  }
+  throw new InternalError(`a '${op}' buffer slot holds a ${typeof v}`);
+}
+
+function describe(v: unknown): string {
+  if (typeof v !== 'object' || v === null) return typeof v;
+  return Array.isArray(v) ? 'array' : v.constructor.name;
+}
+
+/** Decodes a row value written by `encodeRowValue` or by the script. */
+export function decodeRowValue(key: string, text: string): StateRow {
+  return rowFrom(key, JSON.parse(text) as unknown[], decodeKey(key));
+}
+
+function rowFrom(key: string, value: readonly unknown[], keyValues: unknown[]): StateRow {
+  return { key, eventTimeUs: (value[0] ?? null) as number | null, buffers: decodeBuffers(value), keyValues };
+}
+
+function decodeBuffers(value: readonly unknown[]): unknown[] {
+  const buffers = value.slice(1);
+  for (let i = 0; i < buffers.length; i++) {
+    const b = buffers[i];
+    if (typeof b === 'object' && b !== null) buffers[i] = special(b);
+  }
+  return buffers;
+}
+
+/** An emitted row arrives with its key decoded; the key text is made again only if asked for. */
+class EmittedRow implements StateRow {
+  private text: string | undefined;
+  constructor(
+    readonly keyValues: readonly unknown[],
+    readonly eventTimeUs: number | null,
+    readonly buffers: readonly unknown[],
+  ) {}
+
+  get key(): string {
+    return (this.text ??= encodeKey(this.keyValues));
+  }
+}
+
+function special(b: object): number {
+  switch ((b as { n?: unknown }).n) {
+    case 'Infinity':
+      return Infinity;
+    case '-Infinity':
+      return -Infinity;
+    case 'NaN':
+      return NaN;
+    default:
+      throw new InternalError(`unexpected value in Redis state: ${JSON.stringify(b)}`);
+  }
+}
+
+/**
+ * The script's payload: `[batchId, numRowsTotal, numRowsUpdated, numRowsRemoved,
+ * numRowsDroppedByWatermark, memoryUsedBytes, [key1, rowValue1, key2, rowValue2, ...]]`, where each
+ * key is the grouping key's JSON text embedded as is (so it arrives decoded, and `encodeKey` of the
+ * decoded values gives the key back exactly: keys are `JSON.stringify` output).
+ */
+export function decodePayload(text: string, replayed: boolean): { readonly batchId: number; readonly result: StateBatchResult } {
+  const p = JSON.parse(text) as [number, number, number, number, number, number, unknown[]];
+  const flat = p[6];
+  const rows: StateRow[] = new Array<StateRow>(flat.length / 2);
+  for (let i = 0, j = 0; i < flat.length; i += 2, j++) {
+    const value = flat[i + 1] as unknown[];
+    rows[j] = new EmittedRow(flat[i] as unknown[], (value[0] ?? null) as number | null, decodeBuffers(value));
+  }
+  return {
+    batchId: p[0],
+    result: {
+      rows,
+      numRowsTotal: p[1],
+      numRowsUpdated: p[2],
+      numRowsRemoved: p[3],
+      numRowsDroppedByWatermark: p[4],
+      memoryUsedBytes: p[5],
+      replayed,
+    },
+  };
+}

@@ -60,6 +60,7 @@ export class ClusterBench {
       }
       const ms = performance.now() - started;
       const all = ((await q.recentProgress()) as unknown as Progress[]).length;
+      if (process.env.KINDLING_BENCH_DEBUG) console.error(JSON.stringify(((await q.recentProgress()) as unknown as { durationMs: unknown; numInputRows: number }[]).filter((p) => p.numInputRows > 0).map((p) => p.durationMs)));
       await q.stop();
       const statsAfter = await this.commandStats();
       const perBatch: Record<string, number> = {};

@@ -19,8 +19,10 @@ export const CheckpointKeys = {
   commits: (checkpoint: string): string => `${PREFIX}:${tag('cp', checkpoint)}:commits`,
   /** Hash: a source's own write-once metadata (rate start time, file log, ...). */
   sourceMetadata: (checkpoint: string, source: number): string => `${PREFIX}:${tag('cp', checkpoint)}:source:${source}:meta`,
-  /** List: the socket source's write-ahead log of received lines. */
+  /** List: the socket source's write-ahead log, one element per append (its lines joined by `\n`). */
   sourceLog: (checkpoint: string, source: number): string => `${PREFIX}:${tag('cp', checkpoint)}:source:${source}:wal`,
+  /** List: for each element of `sourceLog`, the total number of lines logged up to and including it. */
+  sourceLogEnds: (checkpoint: string, source: number): string => `${PREFIX}:${tag('cp', checkpoint)}:source:${source}:wal-ends`,
   /** Pattern matching every key of a checkpoint (for deleting temporary ones). */
   pattern: (checkpoint: string): string => `${PREFIX}:${tag('cp', checkpoint)}:*`,
 };

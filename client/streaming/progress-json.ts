@@ -48,3 +48,23 @@ export function parseProgressJson(text: string): Record<string, unknown> {
     unknown
   >;
 }
+
+const SOURCE_TOTALS = ['numInputRows', 'inputRowsPerSecond', 'processedRowsPerSecond'] as const;
+
+/**
+ * A progress report as PySpark presents it: Spark 4.x servers leave `numInputRows`,
+ * `inputRowsPerSecond` and `processedRowsPerSecond` out of the JSON (they are derived values), and
+ * PySpark's `StreamingQueryProgress` then answers with the sum over `sources`. Present values are kept.
+ */
+export function progressFromJson(text: string): Record<string, unknown> {
+  const progress = parseProgressJson(text);
+  const sources = Array.isArray(progress['sources']) ? (progress['sources'] as unknown[]) : [];
+  for (const key of SOURCE_TOTALS) {
+    if (typeof progress[key] === 'number') continue;
+    progress[key] = sources.reduce<number>((sum, s) => {
+      const v = typeof s === 'object' && s !== null ? (s as Record<string, unknown>)[key] : undefined;
+      return sum + (typeof v === 'number' ? v : 0);
+    }, 0);
+  }
+  return progress;
+}

@@ -3,7 +3,7 @@ import type { StreamingQueryCommandResult__Output } from '../../proto/generated/
 import type { SparkConnectClient } from '../connect/client.js';
 import { PySparkAssertionError, PySparkValueError, StreamingQueryException } from '../errors.js';
 import type { OutputWriter } from '../output.js';
-import { parseProgressJson } from './progress-json.js';
+import { progressFromJson } from './progress-json.js';
 
 /** What query handles need from the session. */
 export interface StreamingSession {
@@ -53,12 +53,12 @@ export class StreamingQuery {
   async lastProgress(): Promise<StreamingQueryProgress | null> {
     const json = (await this.#command({ last_progress: true })).recent_progress?.recent_progress_json ?? [];
     const last = json[json.length - 1];
-    return last === undefined ? null : parseProgressJson(last);
+    return last === undefined ? null : progressFromJson(last);
   }
 
   async recentProgress(): Promise<StreamingQueryProgress[]> {
     const json = (await this.#command({ recent_progress: true })).recent_progress?.recent_progress_json ?? [];
-    return json.map(parseProgressJson);
+    return json.map(progressFromJson);
   }
 
   async explainString(extended = false): Promise<string> {

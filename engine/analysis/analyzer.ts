@@ -12,6 +12,7 @@ import { isTimestamp, simpleString } from '../types/data-type.js';
 import { delayMillis } from '../types/interval.js';
 import type { Schema } from '../types/schema.js';
 import { requireBoolean, resolveAggregate } from './aggregate.js';
+import { expandExprStrings } from './expr-walk.js';
 import type { AnalyzerContext } from './context.js';
 import { parseIdentifierParts, quoteIdentifier, quoteName } from './identifier.js';
 import { resolveProject, resolveWithColumns } from './project.js';
@@ -36,22 +37,26 @@ class Analyzer {
       case 'read':
         return this.read(plan);
       case 'project':
-        return resolveProject(this.ctx, this.resolve(plan.input), plan.exprs);
+        return resolveProject(this.ctx, this.resolve(plan.input), plan.exprs.map(expandExprStrings));
       case 'filter': {
         const input = this.resolve(plan.input);
-        const condition = this.resolver(input).resolve(plan.condition);
+        const condition = this.resolver(input).resolve(expandExprStrings(plan.condition));
         requireBoolean(this.ctx, condition, 'WHERE');
         return { plan: PlanBuilder.filter(input.plan, condition), qualifiers: input.qualifiers };
       }
       case 'aggregate':
         return resolveAggregate(this.ctx, this.resolve(plan.input), {
-          grouping: plan.grouping,
-          aggregates: plan.aggregates,
+          grouping: plan.grouping.map(expandExprStrings),
+          aggregates: plan.aggregates.map(expandExprStrings),
           selectList: plan.selectList ?? false,
-          ...(plan.having ? { having: plan.having } : {}),
+          ...(plan.having ? { having: expandExprStrings(plan.having) } : {}),
         });
       case 'withColumns':
-        return resolveWithColumns(this.ctx, this.resolve(plan.input), plan.columns);
+        return resolveWithColumns(
+          this.ctx,
+          this.resolve(plan.input),
+          plan.columns.map((c) => ({ ...c, expr: expandExprStrings(c.expr) })),
+        );
       case 'withColumnsRenamed':
         return this.renamed(this.resolve(plan.input), plan.renames);
       case 'withWatermark':

@@ -1,4 +1,5 @@
 import type { Call, Expr } from '../expr/expr.js';
+import { parseExpression } from '../sql/index.js';
 
 /** Every sub-expression of `e`, parents before children. */
 export function* subExpressions(e: Expr): Generator<Expr> {
@@ -51,4 +52,50 @@ export function peelAlias(e: Expr): { inner: Expr; names: readonly string[] | un
     cur = cur.expr;
   }
   return { inner: cur, names };
+}
+
+/**
+ * `e` with every SQL expression string replaced by its parsed tree, as Spark parses Connect's
+ * ExpressionString before analysis: rules that look at the tree's shape (time windows and
+ * generators in a select list or GROUP BY, `*`) then see `F.expr` / `selectExpr` input too.
+ */
+export function expandExprStrings(e: Expr): Expr {
+  switch (e.kind) {
+    case 'exprString':
+      return parseExpression(e.sql);
+    case 'alias': {
+      const expr = expandExprStrings(e.expr);
+      return expr === e.expr ? e : { ...e, expr };
+    }
+    case 'cast': {
+      const expr = expandExprStrings(e.expr);
+      return expr === e.expr ? e : { ...e, expr };
+    }
+    case 'sortOrder': {
+      const expr = expandExprStrings(e.expr);
+      return expr === e.expr ? e : { ...e, expr };
+    }
+    case 'call': {
+      const args = e.args.map(expandExprStrings);
+      return args.every((a, i) => a === e.args[i]) ? e : { ...e, args };
+    }
+    case 'extract': {
+      const child = expandExprStrings(e.child);
+      const extraction = expandExprStrings(e.extraction);
+      return child === e.child && extraction === e.extraction ? e : { ...e, child, extraction };
+    }
+    case 'lambda': {
+      const body = expandExprStrings(e.body);
+      return body === e.body ? e : { ...e, body };
+    }
+    case 'column':
+    case 'literal':
+    case 'star':
+    case 'lambdaVariable':
+      return e;
+    default: {
+      const never: never = e;
+      throw new Error(`unknown expression ${JSON.stringify(never)}`);
+    }
+  }
 }

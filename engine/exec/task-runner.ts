@@ -1,4 +1,4 @@
-import { concatBatches, takeRows, type RecordBatch } from '../batch/record-batch.js';
+import { concatBatches, sliceBatch, takeRows, type RecordBatch } from '../batch/record-batch.js';
 import { valueAt, type Vector } from '../batch/vector.js';
 import type { SplitReaderRegistry } from '../connectors/split.js';
 import { ExecutionError, InternalError } from '../errors/errors.js';
@@ -32,6 +32,13 @@ export interface TaskRunnerDeps {
 
 /** How many partitions of one reduce task touch their state stores at once. */
 const REDUCE_CONCURRENCY = 16;
+
+/** Input rows a map task processes between two yields to the event loop. */
+const MAP_CHUNK_ROWS = 16_384;
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 /**
  * Runs stage tasks on a worker: map tasks read a split, run the narrow operators and partial
@@ -100,7 +107,11 @@ export class TaskRunner {
     const out: RecordBatch[] = [];
     for (const b of input) {
       ctx.metrics.numInputRows += b.numRows;
-      pipeline.push(b, 0, out);
+      // Slices, with the event loop free in between: a long split must not starve heartbeats.
+      for (let start = 0; start < b.numRows; start += MAP_CHUNK_ROWS) {
+        pipeline.push(b.numRows <= MAP_CHUNK_ROWS ? b : sliceBatch(b, start, start + MAP_CHUNK_ROWS), 0, out);
+        if (b.numRows > MAP_CHUNK_ROWS) await yieldToEventLoop();
+      }
     }
     out.push(...(await pipeline.finish()));
     this.checkCancelled(task.job);

@@ -2,6 +2,7 @@ import type { BoundExpr } from '../expr/bound-expr.js';
 import { prettyName } from '../expr/pretty-name.js';
 import type { FunctionRegistry } from '../functions/registry.js';
 import { analyzedChildren, type AnalyzedPlan } from '../plan/analyzed-plan.js';
+import { simpleString } from '../types/data-type.js';
 import { WATERMARK_DELAY_KEY } from '../types/schema.js';
 
 /** How a streaming query runs, for the staged form of explain. */
@@ -63,7 +64,7 @@ function treeString(root: Line): string {
 }
 
 function schemaLine(plan: AnalyzedPlan): string {
-  return plan.schema.fields.map((f) => `${f.name}: ${f.type.kind}`).join(', ');
+  return plan.schema.fields.map((f) => `${f.name}: ${simpleString(f.type)}`).join(', ');
 }
 
 function logicalLines(plan: AnalyzedPlan, registry: FunctionRegistry): Line {

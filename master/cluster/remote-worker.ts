@@ -69,7 +69,7 @@ export class RemoteWorker implements WorkerHandle {
 
   private call(send: (cb: (err: ServiceError | null, res?: TaskResponse__Output) => void) => void): Promise<TaskResponse__Output> {
     return new Promise((resolve, reject) => {
-      send((err, res) => {
+      const onReply = (err: ServiceError | null, res?: TaskResponse__Output): void => {
         if (err) {
           const lost = err.code === status.UNAVAILABLE || err.code === status.DEADLINE_EXCEEDED || err.code === status.CANCELLED;
           const Cls = lost ? WorkerUnreachableError : ExecutionError;
@@ -77,7 +77,13 @@ export class RemoteWorker implements WorkerHandle {
         } else if (!res) reject(new ExecutionError(`Worker ${this.id} sent no response.`));
         else if (res.error) reject(errorFromProto(res.error));
         else resolve(res);
-      });
+      };
+      try {
+        send(onReply);
+      } catch (e) {
+        // e.g. the channel was closed because the worker registered again: place the task elsewhere.
+        reject(new WorkerUnreachableError(`Worker ${this.id} at ${this.address}: ${(e as Error).message}`, { cause: e }));
+      }
     });
   }
 }

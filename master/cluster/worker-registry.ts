@@ -55,7 +55,8 @@ export class WorkerRegistry implements WorkerPool {
 
   register(id: string, address: string, cores: number): void {
     const old = this.entries.get(id);
-    old?.handle.close();
+    // Calls still in flight on the old handle finish (or fail) on their own; close it later.
+    if (old) setTimeout(() => old.handle.close(), 120_000).unref();
     const handle = new RemoteWorker(id, address, Math.max(1, cores), this.options.secret, () => this.addresses());
     const t = this.now();
     this.entries.set(id, { info: { id, address, cores: Math.max(1, cores), state: 'ALIVE', registeredAt: t, lastHeartbeat: t, runningTasks: 0 }, handle });

@@ -10,9 +10,9 @@ import { plainStatus } from './errors.js';
 export function checkAuth(metadata: Metadata, token: string | undefined): ServiceError | undefined {
   if (token === undefined || token === '') return undefined;
   const values = metadata.get('authorization');
-  if (values.length === 0) return plainStatus(status.UNAUTHENTICATED, 'No authentication token provided.');
+  if (values.length === 0) return plainStatus(status.UNAUTHENTICATED, 'No authentication token provided');
   const presented = Buffer.from(String(values[0]));
   const expected = Buffer.from(`Bearer ${token}`);
   const ok = presented.length === expected.length && timingSafeEqual(presented, expected);
-  return ok ? undefined : plainStatus(status.UNAUTHENTICATED, 'Invalid authentication token.');
+  return ok ? undefined : plainStatus(status.UNAUTHENTICATED, 'Invalid authentication token');
 }

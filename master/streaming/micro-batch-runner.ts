@@ -132,9 +132,11 @@ export class MicroBatchRunner {
       if (t.kind === 'once' || (t.kind === 'availableNow' && !ran && this.reachedTarget())) break;
       if (this.stopping) break;
       if (t.kind === 'processingTime' && t.intervalMs > 0) {
+        if (!ran) this.status(STATUS.waitingForTrigger, false, false);
         await this.deps.clock.waitUntil(nextTriggerTime(started, t.intervalMs), this.abort.signal);
       } else if (!ran) {
         await sleep(this.deps.conf.pollingDelayMs, this.abort.signal);
+        if (!this.stopping) this.status(STATUS.waitingForTrigger, false, false);
       }
     }
   }
@@ -366,7 +368,9 @@ export class MicroBatchRunner {
       });
     }
     this.lastTriggerStartMs = triggerStart;
-    this.status(STATUS.waitingForTrigger, false, false);
+    // Spark sleeps the polling delay under this message and only then says "Waiting for next
+    // trigger" (run() does), so an idle query with the default trigger mostly shows this one.
+    this.status(STATUS.waitingForData, false, false);
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     waiters.forEach((w) => w());
@@ -387,6 +391,9 @@ export class MicroBatchRunner {
     const inputRate = rate(rows, sincePrevious);
     const processedRate = rows / (Math.max(1, end - triggerStart) / 1000);
     this.lastTriggerStartMs = triggerStart;
+    // As Spark: the idle-progress interval counts from the last progress of any kind, so an
+    // executed batch stays lastProgress for at least that long.
+    this.lastIdleProgressMs = end;
     const stats = plan.watermarks[0] ? result.eventTime[plan.watermarks[0].id] : undefined;
     const state = result.state;
     this.emit({

@@ -81,7 +81,11 @@ export async function startStreamingQuery(session: Session, spec: WriteStreamSpe
   const provider = runtime.sources.get(scan.source.format);
   if (!provider?.createStream) throw new NotSupportedError(`Data source ${scan.source.format} does not support streamed reading.`);
   const log = session.log.child({ component: 'query', queryId: id, runId, queryName: name });
-  const source = provider.createStream(scan.source.options, scan.source.userSchema, {
+  // Spark Connect carries readStream.load(path) / .text(path) as the relation's paths; as in Spark,
+  // that path is the source's `path` option.
+  const [path] = scan.source.paths;
+  const sourceOptions = path === undefined ? scan.source.options : { ...scan.source.options, path };
+  const source = provider.createStream(sourceOptions, scan.source.userSchema, {
     clock: runtime.clock,
     metadata: checkpoint.sourceMetadata(0),
     lineLog: () => checkpoint.lineLog(0),

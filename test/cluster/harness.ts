@@ -1,8 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { RedisServer } from '../support/redis-server.js';
 
-const BIN = fileURLToPath(new URL('../../bin/kindling.js', import.meta.url));
+/** bin/kindling.js, from the source tree (vitest) or from dist/ (the compiled bench). */
+const BIN = [new URL('../../bin/kindling.js', import.meta.url), new URL('../../../bin/kindling.js', import.meta.url)]
+  .map((u) => fileURLToPath(u))
+  .find((p) => existsSync(p)) as string;
 
 /** A `kindling` process started from the built package, with its output kept for diagnosis. */
 export class KindlingNode {
@@ -20,7 +24,9 @@ export class KindlingNode {
   }
 
   static spawn(name: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): KindlingNode {
-    return new KindlingNode(name, spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+    // KINDLING_NODE_ARGS: extra Node flags for the spawned processes (e.g. --cpu-prof when profiling).
+    const nodeArgs = (process.env['KINDLING_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+    return new KindlingNode(name, spawn(process.execPath, [...nodeArgs, BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
   }
 
   get stdout(): string {

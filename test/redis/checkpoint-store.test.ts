@@ -107,14 +107,14 @@ describe('RedisCheckpointStore', () => {
       ...(await redis.keys(`*{cp:${encodeURIComponent(name)}}*`)),
       ...(await redis.keys(`*{st:${encodeURIComponent(name)}:*`)),
     ];
-    expect(await keysOf('doomed')).toHaveLength(5 + 12);
+    expect(await keysOf('doomed')).toHaveLength(6 + 12);
     await (await factory.open('doomed*', true)).destroy();
     expect((await redis.keys('*')).filter((k) => k.includes('doomed*'))).toEqual([]);
-    expect(await keysOf('doomed')).toHaveLength(17);
+    expect(await keysOf('doomed')).toHaveLength(18);
     await (await factory.open('doomed', true)).destroy();
     expect(await redis.keys('*{cp:doomed}*')).toEqual([]);
     expect(await redis.keys('*{st:doomed:*')).toEqual([]);
-    expect(await redis.keys('*{cp:doomed2}*')).toHaveLength(5);
+    expect(await redis.keys('*{cp:doomed2}*')).toHaveLength(6);
     expect(await redis.keys('*{st:doomed2:*')).toHaveLength(12);
   });
 

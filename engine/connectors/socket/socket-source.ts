@@ -134,7 +134,8 @@ export class SocketSource implements Source {
         resolve();
       });
       socket.once('error', (err: NodeJS.ErrnoException) => {
-        if (!this.socket) reject(new ExecutionError(err.code === 'ECONNREFUSED' ? 'Connection refused' : err.message, { cause: err }));
+        // Spark fails the query when the source cannot connect; retrying would hide that for minutes.
+        if (!this.socket) reject(new ExecutionError(err.code === 'ECONNREFUSED' ? 'Connection refused' : err.message, { cause: err, retryable: false }));
         else this.ctx.log.warn({ host, port, err: err.message }, 'socket source error');
       });
       socket.on('data', (chunk: Buffer) => this.onData(chunk));

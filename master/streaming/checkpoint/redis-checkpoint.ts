@@ -88,25 +88,27 @@ class RedisSourceMetadata implements SourceMetadataLog {
 }
 
 /**
- * Appends iff the list still has the length the writer expects (ARGV[1]); returns the new length,
- * or -1 - actual length when it differs. RPUSH in slices: Lua's unpack is limited to ~8000 values.
- * A script is atomic and reaches the AOF as one MULTI/EXEC block, so a crash mid-append leaves
- * either all of the call's lines or none of them (Redis drops a trailing incomplete transaction).
+ * Appends one chunk iff the log still holds the number of lines the writer expects (ARGV[1]):
+ * KEYS[1] gets the chunk (ARGV[3], the lines joined by newlines), KEYS[2] the new total (ARGV[2]
+ * lines more). Returns the new total, or -1 - actual total when it differs. One script, so a crash
+ * leaves the chunk and its index entry both or neither.
  */
 const APPEND = new LuaScript(`
-local n = redis.call('LLEN', KEYS[1])
+local last = redis.call('LINDEX', KEYS[2], -1)
+local n = last and tonumber(last) or 0
 if n ~= tonumber(ARGV[1]) then return -1 - n end
-for i = 2, #ARGV, 5000 do
-  redis.call('RPUSH', KEYS[1], unpack(ARGV, i, math.min(i + 4999, #ARGV)))
-end
-return n + #ARGV - 1
+local total = n + tonumber(ARGV[2])
+redis.call('RPUSH', KEYS[1], ARGV[3])
+redis.call('RPUSH', KEYS[2], total)
+return total
 `);
 
 /**
- * The socket source's write-ahead log as a Redis list (one element per line). It remembers the
- * length it last saw acknowledged: a shorter list means Redis lost acknowledged writes (a crash
- * with a lax fsync policy, a failover to a lagging replica), and replaying would hand batches
- * other lines than they were planned with, so every call then fails with an ExecutionError.
+ * The socket source's write-ahead log in Redis: each append is one list element holding its lines
+ * (so a trigger costs one small script call, not one element per line), indexed by a list of
+ * running totals. It remembers the total it last saw acknowledged: a smaller one means Redis lost
+ * acknowledged writes (a crash with a lax fsync policy, a failover to a lagging replica), and
+ * replaying would hand batches other lines than they were planned with, so every call then fails.
  */
 export class RedisLineLog implements LineLog {
   private known: number | undefined;
@@ -114,12 +116,17 @@ export class RedisLineLog implements LineLog {
   constructor(
     private readonly redis: Redis,
     readonly key: string,
+    readonly endsKey: string,
   ) {}
 
   async append(lines: readonly string[]): Promise<number> {
     const expected = this.known ?? (await this.length());
     if (lines.length === 0) return expected;
-    const reply = Number(await redisCall('appending to the write-ahead log', () => APPEND.run(this.redis, [this.key], [expected, ...lines])));
+    const reply = Number(
+      await redisCall('appending to the write-ahead log', () =>
+        APPEND.run(this.redis, [this.key, this.endsKey], [expected, lines.length, lines.join('\n')]),
+      ),
+    );
     if (reply >= 0) {
       this.known = reply;
       return reply;
@@ -140,21 +147,45 @@ export class RedisLineLog implements LineLog {
   }
 
   async length(): Promise<number> {
-    const n = await redisCall('reading the write-ahead log length', () => this.redis.llen(this.key));
+    const last = await redisCall('reading the write-ahead log length', () => this.redis.lindex(this.endsKey, -1));
+    const n = last === null ? 0 : Number(last);
     if (this.known !== undefined && n < this.known) throw this.lost(n, this.known);
     this.known = n;
     return n;
   }
 
+  /** Lines `[from, to)`: the chunks covering them, found through the index of running totals. */
   async read(from: number, to: number): Promise<string[]> {
     if (to <= from) return [];
+    const ends = (await redisCall('reading the write-ahead log index', () => this.redis.lrange(this.endsKey, 0, -1))).map(Number);
+    const total = ends[ends.length - 1] ?? 0;
+    if (total < to) throw this.lost(total, to);
+    // The first chunk whose end is past `from`.
+    let lo = 0;
+    let hi = ends.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((ends[mid] as number) <= from) lo = mid + 1;
+      else hi = mid;
+    }
+    let last = lo;
+    while ((ends[last] as number) < to) last++;
     const pipeline = this.redis.pipeline();
-    for (let i = from; i < to; i += READ_CHUNK) pipeline.lrange(this.key, i, Math.min(to, i + READ_CHUNK) - 1);
+    for (let i = lo; i <= last; i += READ_CHUNK) pipeline.lrange(this.key, i, Math.min(last, i + READ_CHUNK - 1));
     const replies = await redisCall('reading the write-ahead log', () => pipeline.exec());
     const out: string[] = [];
-    for (const [err, chunk] of replies ?? []) {
+    let chunkStart = lo === 0 ? 0 : (ends[lo - 1] as number);
+    let index = lo;
+    for (const [err, chunks] of replies ?? []) {
       if (err) throw new ExecutionError(`Redis failed while reading the write-ahead log: ${err.message}`, { cause: err });
-      for (const line of chunk as string[]) out.push(line);
+      for (const chunk of chunks as string[]) {
+        const chunkLines = chunk.split('\n');
+        for (let k = 0; k < chunkLines.length; k++) {
+          const offset = chunkStart + k;
+          if (offset >= from && offset < to) out.push(chunkLines[k] as string);
+        }
+        chunkStart = ends[index++] as number;
+      }
     }
     if (out.length < to - from) throw this.lost(from + out.length, to);
     return out;
@@ -164,6 +195,7 @@ export class RedisLineLog implements LineLog {
     return new ExecutionError(
       `The write-ahead log ${this.key} has ${actual} lines but ${expected} were written and acknowledged: ` +
         'Redis lost acknowledged writes (use appendonly yes with appendfsync always), so the logged batches cannot be replayed.',
+      { retryable: false },
     );
   }
 }
@@ -210,7 +242,7 @@ export class RedisCheckpointStore implements CheckpointStore {
   }
 
   lineLog(sourceIndex: number): LineLog {
-    return new RedisLineLog(this.redis, CheckpointKeys.sourceLog(this.location, sourceIndex));
+    return new RedisLineLog(this.redis, CheckpointKeys.sourceLog(this.location, sourceIndex), CheckpointKeys.sourceLogEnds(this.location, sourceIndex));
   }
 
   /** Removes the checkpoint's keys and the state its queries kept under the same name. */

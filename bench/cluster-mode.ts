@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { SparkSession, functions as F, type StreamingQuery } from '../client/index.js';
 import { startFeeder, type Feeder } from '../cli/feed.js';
 import { Cluster } from '../test/cluster/harness.js';
+import { p50BatchMs, watchUntilProcessed, type BatchProgress } from './progress-watch.js';
 
 export interface ClusterRunResult {
   readonly words: number;
@@ -11,11 +12,6 @@ export interface ClusterRunResult {
   readonly p50BatchMs: number;
   /** Redis commands (by name) per executed batch, from INFO commandstats. */
   readonly redisCallsPerBatch: Readonly<Record<string, number>>;
-}
-
-interface Progress {
-  readonly numInputRows: number;
-  readonly batchDuration: number;
 }
 
 /**
@@ -49,18 +45,11 @@ export class ClusterBench {
       const statsBefore = await this.commandStats();
       const started = performance.now();
       q = await counts.writeStream.outputMode('complete').format('memory').queryName(name).start();
-      let batches: Progress[] = [];
-      let processed = 0;
-      while (processed < lines.length) {
-        await new Promise((r) => setTimeout(r, 20));
-        batches = ((await q.recentProgress()) as unknown as Progress[]).filter((p) => p.numInputRows > 0);
-        processed = batches.reduce((n, p) => n + p.numInputRows, 0);
-        const e = await q.exception();
-        if (e) throw e;
-      }
+      const batches = await watchUntilProcessed(q, lines.length, 20);
       const ms = performance.now() - started;
-      const all = ((await q.recentProgress()) as unknown as Progress[]).length;
-      if (process.env.KINDLING_BENCH_DEBUG) console.error(JSON.stringify(((await q.recentProgress()) as unknown as { durationMs: unknown; numInputRows: number }[]).filter((p) => p.numInputRows > 0).map((p) => p.durationMs)));
+      // Every batch run so far, with input or not (ids count from 0).
+      const all = (((await q.lastProgress()) as unknown as BatchProgress | null)?.batchId ?? -1) + 1;
+      if (process.env['KINDLING_BENCH_DEBUG']) process.stderr.write(`${JSON.stringify(batches.map((p) => p.durationMs))}\n`);
       await q.stop();
       const statsAfter = await this.commandStats();
       const perBatch: Record<string, number> = {};
@@ -68,12 +57,11 @@ export class ClusterBench {
         const d = n - (statsBefore.get(cmd) ?? 0);
         if (d > 0 && all > 0) perBatch[cmd] = Math.round((d / all) * 10) / 10;
       }
-      const durations = batches.map((b) => b.batchDuration).sort((a, b) => a - b);
       return {
         words: lines.reduce((n, l) => n + l.split(' ').length, 0),
         ms,
         batches: batches.length,
-        p50BatchMs: durations[Math.floor(durations.length / 2)] ?? 0,
+        p50BatchMs: p50BatchMs(batches),
         redisCallsPerBatch: perBatch,
       };
     } finally {

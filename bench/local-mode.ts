@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { SparkSession, functions as F } from '../client/index.js';
 import { startFeeder, type Feeder } from '../cli/feed.js';
 import { startLocal, type LocalMode } from '../cli/local.js';
+import { p50BatchMs, watchUntilProcessed } from './progress-watch.js';
 
 export interface LocalModeResult {
   readonly words: number;
@@ -38,22 +39,11 @@ export class LocalModeBench {
       const counts = wwt.groupBy(F.window('timestamp', '60 seconds', '30 seconds'), 'word').count();
       const started = performance.now();
       const q = await counts.writeStream.outputMode('complete').format('memory').queryName(name).start();
-      let processed = 0;
-      let batches: { numInputRows: number; batchDuration: number }[] = [];
-      while (processed < lines.length) {
-        await new Promise((r) => setTimeout(r, 10));
-        batches = ((await q.recentProgress()) as unknown as { numInputRows: number; batchDuration: number }[]).filter(
-          (p) => p.numInputRows > 0,
-        );
-        processed = batches.reduce((n, p) => n + p.numInputRows, 0);
-        const e = await q.exception();
-        if (e) throw e;
-      }
+      const batches = await watchUntilProcessed(q, lines.length, 10);
       const ms = performance.now() - started;
       await q.stop();
       const totalWords = lines.reduce((n, l) => n + l.split(' ').length, 0);
-      const durations = batches.map((b) => b.batchDuration).sort((a, b) => a - b);
-      return { words: totalWords, ms, batches: batches.length, p50BatchMs: durations[Math.floor(durations.length / 2)] ?? 0 };
+      return { words: totalWords, ms, batches: batches.length, p50BatchMs: p50BatchMs(batches) };
     } finally {
       await feeder.close();
     }

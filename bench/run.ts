@@ -40,17 +40,24 @@ async function main(): Promise<void> {
     const runsC = [];
     for (let i = 0; i < runs; i++) runsC.push(await cluster.run(lines, `cluster${i}`));
     const best = median(runsC);
-    // Latency at a sustained rate the cluster keeps up with (default: a third of its maximum).
-    const sustainedRate = Math.floor((rate(best.words, best.ms) / 10) * Number(process.env['KINDLING_BENCH_LOAD'] ?? 0.33));
-    const steady = await cluster.run(lines.slice(0, Math.min(lines.length, sustainedRate * 15)), 'steady', sustainedRate);
+    // Latency at sustained rates the cluster keeps up with (fractions of its maximum), 15 s each.
+    const loads = (process.env['KINDLING_BENCH_LOADS'] ?? '0.03,0.1,0.33').split(',').map(Number);
+    const steadyLines: string[] = [];
+    for (const load of loads) {
+      const sustainedRate = Math.max(1, Math.floor((rate(best.words, best.ms) / 10) * load));
+      const steady = await cluster.run(lines.slice(0, Math.min(lines.length, sustainedRate * 15)), `steady${steadyLines.length}`, sustainedRate);
+      const calls = Object.entries(steady.redisCallsPerBatch)
+        .filter(([cmd]) => !['info', 'scan', 'unlink', 'hkeys', 'del'].includes(cmd))
+        .map(([cmd, n]) => `${cmd} ${n}`)
+        .join(', ');
+      steadyLines.push(
+        `cluster at ${((sustainedRate * 10) / 1e6).toFixed(2)} M words/s sustained: p50 batch ${steady.p50BatchMs} ms over ${steady.batches} batches; Redis commands per batch: ${calls}`,
+      );
+    }
     await cluster.close();
-    const calls = Object.entries(steady.redisCallsPerBatch)
-      .filter(([cmd]) => !['info', 'scan', 'unlink', 'hkeys', 'del'].includes(cmd))
-      .map(([cmd, n]) => `${cmd} ${n}`)
-      .join(', ');
     clusterLines = [
       `cluster, ${workers} worker processes + master + redis-server (AOF always): ${fmt(rate(best.words, best.ms))}  (${best.ms.toFixed(0)} ms, ${best.batches} batches)`,
-      `cluster at ${(sustainedRate * 10 / 1e6).toFixed(2)} M words/s sustained: p50 batch ${steady.p50BatchMs} ms over ${steady.batches} batches; Redis commands per batch: ${calls}`,
+      ...steadyLines,
       `ratio cluster / hand loop: ${((rate(best.words, best.ms) / handRate) * 100).toFixed(1)} %`,
     ];
   }

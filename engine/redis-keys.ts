@@ -31,10 +31,10 @@ export const CheckpointKeys = {
 export const StateKeys = {
   /** Hash: encoded grouping key → encoded aggregation buffer. */
   rows: (checkpoint: string, op: number, partition: number): string => `${PREFIX}:${tag('st', checkpoint, op, partition)}:rows`,
-  /** Sorted set: encoded grouping key scored by its event time (µs), so eviction never scans all state. */
-  eventTimes: (checkpoint: string, op: number, partition: number): string =>
-    `${PREFIX}:${tag('st', checkpoint, op, partition)}:times`,
-  /** Hash: `lastBatch` applied and the fencing `epoch` of the partition's owner. */
+  /**
+   * Hash: `lastBatch` applied, the fencing `epoch` of the partition's owner, the `version` of the
+   * rows (new with every write; a worker's copy of the rows is valid while it matches) and `bytes`.
+   */
   meta: (checkpoint: string, op: number, partition: number): string => `${PREFIX}:${tag('st', checkpoint, op, partition)}:meta`,
   /** String: the rows the last applied batch emitted (returned again when it is re-run). */
   output: (checkpoint: string, op: number, partition: number): string => `${PREFIX}:${tag('st', checkpoint, op, partition)}:output`,

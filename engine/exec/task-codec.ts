@@ -1,5 +1,6 @@
 import { decodeArrowIpc, encodeArrowBatch } from '../arrow/index.js';
-import { recordBatch, type RecordBatch } from '../batch/record-batch.js';
+import { concatBatches, recordBatch, sliceBatch, type RecordBatch } from '../batch/record-batch.js';
+import { InternalError } from '../errors/errors.js';
 import type { Schema } from '../types/schema.js';
 import { fromJson, toJson } from './json-codec.js';
 import type { JobRef, MapTask, ReduceTask, ShuffleBlock } from './task.js';
@@ -43,23 +44,35 @@ export function decodeRows(bytes: Uint8Array, schema?: Schema): RecordBatch | un
 export interface EncodedShuffleBlock {
   readonly jobJson: string;
   readonly mapTaskId: number;
-  readonly partitions: readonly { readonly partition: number; readonly rows: Uint8Array }[];
+  readonly partitionIds: readonly number[];
+  readonly partitionRowCounts: readonly number[];
+  /** Every partition's rows, one after another, as one Arrow IPC stream (one schema for all). */
+  readonly rows: Uint8Array;
 }
 
 export function encodeShuffleBlock(block: ShuffleBlock): EncodedShuffleBlock {
+  const parts = [...block.partitions];
+  const schema = parts[0]?.[1].schema;
   return {
     jobJson: JSON.stringify(block.job),
     mapTaskId: block.mapTaskId,
-    partitions: [...block.partitions].map(([partition, rows]) => ({ partition, rows: encodeRows(rows) })),
+    partitionIds: parts.map(([p]) => p),
+    partitionRowCounts: parts.map(([, rows]) => rows.numRows),
+    rows: schema ? encodeRows(concatBatches(schema, parts.map(([, rows]) => rows))) : EMPTY,
   };
 }
 
 export function decodeShuffleBlock(e: EncodedShuffleBlock): ShuffleBlock {
   const partitions = new Map<number, RecordBatch>();
-  for (const p of e.partitions) {
-    const rows = decodeRows(p.rows);
-    if (rows) partitions.set(p.partition, rows);
-  }
+  const all = decodeRows(e.rows);
+  if (e.partitionIds.length !== e.partitionRowCounts.length) throw new InternalError('shuffle block: partition ids and row counts differ in length');
+  let start = 0;
+  e.partitionIds.forEach((p, i) => {
+    const n = e.partitionRowCounts[i] ?? 0;
+    if (all && start + n > all.numRows) throw new InternalError(`shuffle block: partition ${p} ends past the ${all.numRows} rows sent`);
+    if (all) partitions.set(p, sliceBatch(all, start, start + n));
+    start += n;
+  });
   return { job: JSON.parse(e.jobJson) as JobRef, mapTaskId: e.mapTaskId, partitions };
 }
 

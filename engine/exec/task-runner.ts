@@ -148,6 +148,7 @@ export class TaskRunner {
           lateBeforeUs: task.state.lateBeforeUs,
           evictBeforeUs: task.state.evictBeforeUs,
           outputMode: task.state.outputMode,
+          emit: task.state.emit,
         },
       };
       const pipeline = Pipeline.create(task.ops, this.deps.operators, ctx);

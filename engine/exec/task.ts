@@ -2,6 +2,7 @@ import type { RecordBatch } from '../batch/record-batch.js';
 import type { InputSplit } from '../connectors/split.js';
 import type { OperatorSpec } from '../physical/operator.js';
 import type { TaskMetrics } from '../physical/task-metrics.js';
+import type { StateEmit } from '../state/state-store.js';
 import type { DataType } from '../types/data-type.js';
 
 /** One attempt at running one micro-batch of one query; shuffle blocks are keyed by it. */
@@ -54,6 +55,8 @@ export interface ReduceStateSpec {
   readonly lateBeforeUs: number | null;
   readonly evictBeforeUs: number | null;
   readonly outputMode: 'append' | 'update' | 'complete';
+  /** What the stateful operator emits this batch (the driver decides; see BatchJob.emit). */
+  readonly emit: StateEmit;
   /** Fencing epoch per reduced partition (same order as `partitions`). */
   readonly epochs: readonly number[];
 }

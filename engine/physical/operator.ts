@@ -2,7 +2,7 @@ import type { RecordBatch } from '../batch/record-batch.js';
 import { InternalError } from '../errors/errors.js';
 import type { EvalContext } from '../functions/function.js';
 import type { FunctionRegistry } from '../functions/registry.js';
-import type { StateStore } from '../state/state-store.js';
+import type { StateEmit, StateStore } from '../state/state-store.js';
 import type { Schema } from '../types/schema.js';
 import type { TaskMetrics } from './task-metrics.js';
 
@@ -22,6 +22,8 @@ export interface StateContext {
   /** State rows whose event time is ≤ this are evicted (W_N, µs); null: no eviction. */
   readonly evictBeforeUs: number | null;
   readonly outputMode: 'append' | 'update' | 'complete';
+  /** What the stateful operator emits this batch. */
+  readonly emit: StateEmit;
 }
 
 /** Everything an operator instance may use while processing one task. */

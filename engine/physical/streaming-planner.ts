@@ -27,9 +27,21 @@ export interface WatermarkSpec {
 }
 
 /**
+ * In complete mode the driver keeps the aggregation's whole result, keyed by the grouping columns
+ * (the first `keyCount` of `schema`), and merges each batch's updated rows into it: workers then
+ * emit what a batch changed rather than all state, and the sink still gets every row.
+ */
+export interface CompleteResultSpec {
+  readonly keyCount: number;
+  /** The stateful aggregate's output: grouping columns, then aggregate values. */
+  readonly schema: Schema;
+}
+
+/**
  * A streaming query cut into stages at the hash exchange: the map stage runs narrow operators and
  * the partial aggregation next to the input; the reduce stage merges into per-partition state; the
- * driver applies what needs the whole result (sort, limit) before the sink.
+ * driver applies what needs the whole result (sort, limit; in complete mode also what follows the
+ * aggregation) before the sink.
  */
 export interface StreamingPlan {
   readonly source: ScanNode;
@@ -42,6 +54,8 @@ export interface StreamingPlan {
   /** The aggregation, when the query is stateful. */
   readonly aggregate: AggregateNode | undefined;
   readonly outputMode: OutputMode;
+  /** Set for a stateful query in complete mode: the driver materializes the result. */
+  readonly completeResult: CompleteResultSpec | undefined;
 }
 
 export function planStreamingQuery(
@@ -82,6 +96,7 @@ export function planStreamingQuery(
       watermarks,
       aggregate: undefined,
       outputMode,
+      completeResult: undefined,
     };
   }
 
@@ -89,14 +104,17 @@ export function planStreamingQuery(
   const partial = partialAggregateSpec(agg, registry, ctx);
   mapOps.push(partial.spec);
   const reduceOps: OperatorSpec[] = [statefulAggregateSpec(agg, eventTimeGrouping(agg))];
+  const complete = outputMode === 'complete';
+  const driverOps: OperatorSpec[] = [];
   const lastOrdering = lastIndexOf(above, (n) => n.kind === 'sort' || n.kind === 'limit');
   const post = above.slice(lastOrdering + 1);
   for (let i = post.length - 1; i >= 0; i--) {
     const node = post[i] as AnalyzedPlan;
     if (!isNarrow(node)) throw new NotSupportedError(`'${node.kind}' is not supported after a streaming aggregation.`);
-    reduceOps.push(narrowSpec(node, i > 0 ? post[i - 1] : undefined, `post${i}`));
+    // In complete mode they run over the whole result on the driver: a filter there must see
+    // every key, not only the ones a batch updated.
+    (complete ? driverOps : reduceOps).push(narrowSpec(node, i > 0 ? post[i - 1] : undefined, `post${i}`));
   }
-  const driverOps: OperatorSpec[] = [];
   const driverNodes = above.slice(0, lastOrdering + 1);
   for (let i = driverNodes.length - 1; i >= 0; i--) {
     const node = driverNodes[i] as AnalyzedPlan;
@@ -115,6 +133,7 @@ export function planStreamingQuery(
     watermarks,
     aggregate: agg,
     outputMode,
+    completeResult: complete ? { keyCount: agg.groupings.length, schema: agg.schema } : undefined,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { StateView } from './indexed-state.js';
 import type { StateBatch, StateRow } from './state-store.js';
 import { mergeBuffers } from './state-store.js';
 
@@ -10,10 +11,10 @@ export interface StateChanges {
 }
 
 /**
- * The merge/late-filter/evict/emit step shared by in-process stores, over a key → row map. Pure
+ * The merge/late-filter/evict/emit step every store shares, over its view of the partition. Pure
  * with respect to `state`: returns the changes; the caller persists them, then applies them.
  */
-export function computeBatchChanges(state: ReadonlyMap<string, StateRow>, batch: StateBatch): StateChanges {
+export function computeBatchChanges(state: StateView, batch: StateBatch): StateChanges {
   const updated = new Map<string, StateRow>();
   let dropped = 0;
   for (const row of batch.rows) {
@@ -37,7 +38,7 @@ export function computeBatchChanges(state: ReadonlyMap<string, StateRow>, batch:
         evicted.push(r);
       }
     };
-    for (const r of state.values()) if (!updated.has(r.key)) consider(r);
+    for (const r of state.expiring(evictBefore)) if (!updated.has(r.key)) consider(r);
     for (const r of updated.values()) consider(r);
   }
   const removedSet = new Set(removed);

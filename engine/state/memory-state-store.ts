@@ -2,6 +2,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import { ExecutionError } from '../errors/errors.js';
 import { computeBatchChanges } from './apply-batch.js';
+import { IndexedState } from './indexed-state.js';
 import type {
   StateBatch,
   StateBatchResult,
@@ -73,13 +74,13 @@ class MemoryStateStore implements StateStore {
   private constructor(
     readonly partition: number,
     private readonly dir: string | undefined,
-    private readonly state: Map<string, StateRow>,
+    private readonly state: IndexedState,
     private lastBatch: number,
     private lastResult: Omit<StateBatchResult, 'replayed'> | undefined,
   ) {}
 
   static async load(partition: number, dir: string | undefined): Promise<MemoryStateStore> {
-    const state = new Map<string, StateRow>();
+    const state = new IndexedState();
     if (!dir) return new MemoryStateStore(partition, dir, state, -1, undefined);
     await mkdir(dir, { recursive: true });
     const files = (await readdir(dir)).filter((f) => /^\d+\.(delta|snapshot)$/.test(f));
@@ -91,7 +92,7 @@ class MemoryStateStore implements StateStore {
     const snap = snapshots[0];
     if (snap) {
       const s = fromJson(await readFile(join(dir, snap), 'utf8')) as SnapshotFile;
-      for (const r of s.rows) state.set(r.key, r);
+      for (const r of s.rows) state.set(r);
       lastBatch = s.batchId;
       lastResult = s.result;
       from = version(snap);
@@ -127,7 +128,11 @@ class MemoryStateStore implements StateStore {
 
   private async applyNow(batch: StateBatch): Promise<StateBatchResult> {
     if (batch.batchId <= this.lastBatch) {
-      if (batch.batchId === this.lastBatch && this.lastResult) return { ...this.lastResult, replayed: true };
+      if (batch.batchId === this.lastBatch && this.lastResult) {
+        // The state is as that batch left it: `all` is read from it, whatever the batch emitted.
+        const rows = batch.emit === 'all' ? [...this.state.values()] : this.lastResult.rows;
+        return { ...this.lastResult, rows, replayed: true };
+      }
       throw new ExecutionError(
         `State of partition ${this.partition} is already at batch ${this.lastBatch}; cannot apply batch ${batch.batchId}.`,
       );
@@ -191,12 +196,12 @@ function withoutKeyValues(r: StateRow): StateRow {
   return { key: r.key, eventTimeUs: r.eventTimeUs, buffers: r.buffers };
 }
 
-function applyChanges(state: Map<string, StateRow>, upserts: readonly StateRow[], removed: readonly string[]): void {
-  for (const r of upserts) state.set(r.key, r);
+function applyChanges(state: IndexedState, upserts: readonly StateRow[], removed: readonly string[]): void {
+  for (const r of upserts) state.set(r);
   for (const k of removed) state.delete(k);
 }
 
-function estimateBytes(state: ReadonlyMap<string, StateRow>, total: number): number {
+function estimateBytes(state: IndexedState, total: number): number {
   const sample = state.values().next().value as StateRow | undefined;
   const perRow = sample ? 64 + sample.key.length * 2 + sample.buffers.length * 16 : 96;
   return total * perRow;

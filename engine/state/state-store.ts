@@ -11,6 +11,9 @@ export interface StateRow {
   readonly keyValues?: readonly unknown[];
 }
 
+/** What a batch emits: keys it updated (update mode), all keys (complete), evicted keys (append). */
+export type StateEmit = 'updated' | 'all' | 'evicted';
+
 /** Batch N's input to one partition's state. */
 export interface StateBatch {
   readonly batchId: number;
@@ -22,8 +25,11 @@ export interface StateBatch {
   readonly lateBeforeUs: number | null;
   /** State rows with event time ≤ this are evicted after merging (W_N); null: no eviction. */
   readonly evictBeforeUs: number | null;
-  /** What to emit: keys updated by this batch (update), all keys (complete), evicted keys (append). */
-  readonly emit: 'updated' | 'all' | 'evicted';
+  /**
+   * What to emit. Re-applying an applied batch returns its recorded output, except with `all`,
+   * which returns every row held (the state is as that batch left it).
+   */
+  readonly emit: StateEmit;
 }
 
 export interface StateBatchResult {

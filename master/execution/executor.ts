@@ -3,6 +3,7 @@ import type { InputSplit } from '../../engine/connectors/split.js';
 import type { TaskEnv } from '../../engine/exec/task.js';
 import type { StreamingPlan } from '../../engine/physical/streaming-planner.js';
 import type { EventTimeStats, StateOperatorMetrics } from '../../engine/physical/task-metrics.js';
+import type { StateEmit } from '../../engine/state/state-store.js';
 
 /** One attempt of one micro-batch, as the driver hands it to the cluster. */
 export interface BatchJob {
@@ -15,6 +16,11 @@ export interface BatchJob {
   readonly checkpoint: string;
   readonly lateBeforeUs: number | null;
   readonly evictBeforeUs: number | null;
+  /**
+   * What the stateful operator emits: `evicted` in append mode, `updated` in update mode; in
+   * complete mode `all` when the driver holds no result table yet, else `updated` (merged there).
+   */
+  readonly emit: StateEmit;
 }
 
 export interface BatchJobResult {

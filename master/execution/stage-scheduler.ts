@@ -113,6 +113,7 @@ export class StageScheduler implements ClusterExecutor {
                 lateBeforeUs: job.lateBeforeUs,
                 evictBeforeUs: job.evictBeforeUs,
                 outputMode: job.plan.outputMode,
+                emit: job.emit,
                 epochs,
               },
             }),

@@ -7,10 +7,12 @@ import { Pipeline } from '../../engine/physical/operator.js';
 import { defaultOperators } from '../../engine/physical/operators/index.js';
 import type { StreamingPlan } from '../../engine/physical/streaming-planner.js';
 import { newTaskMetrics } from '../../engine/physical/task-metrics.js';
+import type { StateEmit } from '../../engine/state/state-store.js';
 import { isoUtcMillis } from '../../engine/types/time.js';
 import type { Clock } from '../../engine/util/clock.js';
 import type { CheckpointStore, OffsetSeq } from './checkpoint/checkpoint-store.js';
 import type { BatchJobResult, ClusterExecutor } from '../execution/executor.js';
+import { CompleteResult } from './complete-result.js';
 import { eventTimeBlock, rate, type QueryProgress } from './progress.js';
 import { STATUS, type QueryStatus } from './query-status.js';
 import { nextTriggerTime, type Trigger } from './trigger.js';
@@ -78,6 +80,8 @@ export class MicroBatchRunner {
   private idleWaiters: (() => void)[] = [];
   private frozenConf: Record<string, string> = {};
   private numPartitions: number;
+  /** Complete mode: the result as of the last batch this run committed (see CompleteResult). */
+  private completeResult: CompleteResult | undefined;
   private availableNowTarget: Offset | null | undefined;
 
   constructor(private readonly deps: RunnerDeps) {
@@ -255,7 +259,17 @@ export class MicroBatchRunner {
   }
 
   private async runBatch(b: PlannedBatch, triggerStart: number, durations: Record<string, number>, latest?: Offset | null): Promise<void> {
-    const { plan, source, sink, checkpoint, executor } = this.deps;
+    try {
+      await this.runBatchOnce(b, triggerStart, durations, latest);
+    } catch (e) {
+      // Whatever the batch got to, the next attempt rebuilds the complete result from all rows.
+      this.completeResult = undefined;
+      throw e;
+    }
+  }
+
+  private async runBatchOnce(b: PlannedBatch, triggerStart: number, durations: Record<string, number>, latest?: Offset | null): Promise<void> {
+    const { plan, source, sink, checkpoint } = this.deps;
     const log = this.deps.log.child({ batchId: b.batchId });
     this.status(b.hasData ? STATUS.processing : STATUS.noDataCleanup, b.hasData, true);
     const t0 = performance.now();
@@ -264,8 +278,17 @@ export class MicroBatchRunner {
     durations['queryPlanning'] = 0;
     const t1 = performance.now();
     const hasWatermark = plan.watermarks.length > 0;
-    const result = await this.execute(b, splits, hasWatermark);
-    const output = await this.driverSide(result.output);
+    const complete = plan.completeResult;
+    const emit: StateEmit = complete ? (this.completeResult ? 'updated' : 'all') : plan.outputMode === 'update' ? 'updated' : 'evicted';
+    const result = await this.execute(b, splits, hasWatermark, emit);
+    let rows = result.output;
+    if (complete) {
+      const table = this.completeResult ?? new CompleteResult(complete);
+      table.merge(rows);
+      this.completeResult = table;
+      rows = [table.toBatch()];
+    }
+    const output = await this.driverSide(rows);
     await sink.addBatch(b.batchId, output);
     durations['addBatch'] = Math.round(performance.now() - t1);
     this.watermark.update(result.eventTime);
@@ -285,7 +308,12 @@ export class MicroBatchRunner {
     this.status(STATUS.waitingForTrigger, b.hasData, false);
   }
 
-  private async execute(b: PlannedBatch, splits: Parameters<ClusterExecutor['runBatch']>[0]['splits'], hasWatermark: boolean): Promise<BatchJobResult> {
+  private async execute(
+    b: PlannedBatch,
+    splits: Parameters<ClusterExecutor['runBatch']>[0]['splits'],
+    hasWatermark: boolean,
+    emit: StateEmit,
+  ): Promise<BatchJobResult> {
     const { conf } = this.deps;
     let lastError: unknown;
     for (let attempt = 0; attempt < conf.maxBatchAttempts; attempt++) {
@@ -300,6 +328,7 @@ export class MicroBatchRunner {
           checkpoint: this.deps.checkpoint.location,
           lateBeforeUs: hasWatermark ? this.prevBatchWatermarkMs * 1000 : null,
           evictBeforeUs: hasWatermark ? b.seq.batchWatermarkMs * 1000 : null,
+          emit,
         });
       } catch (e) {
         lastError = e;

@@ -98,7 +98,6 @@ describe('RedisCheckpointStore', () => {
       await cp.lineLog(0).append(['a', 'b']);
       for (let p = 0; p < 3; p++) {
         await redis.hset(StateKeys.rows(name, 0, p), 'k', 'v');
-        await redis.zadd(StateKeys.eventTimes(name, 0, p), 1, 'k');
         await redis.hset(StateKeys.meta(name, 0, p), 'epoch', '1', 'lastBatch', '0');
         await redis.set(StateKeys.output(name, 0, p), '[]');
       }
@@ -107,15 +106,15 @@ describe('RedisCheckpointStore', () => {
       ...(await redis.keys(`*{cp:${encodeURIComponent(name)}}*`)),
       ...(await redis.keys(`*{st:${encodeURIComponent(name)}:*`)),
     ];
-    expect(await keysOf('doomed')).toHaveLength(6 + 12);
+    expect(await keysOf('doomed')).toHaveLength(6 + 9);
     await (await factory.open('doomed*', true)).destroy();
     expect((await redis.keys('*')).filter((k) => k.includes('doomed*'))).toEqual([]);
-    expect(await keysOf('doomed')).toHaveLength(18);
+    expect(await keysOf('doomed')).toHaveLength(15);
     await (await factory.open('doomed', true)).destroy();
     expect(await redis.keys('*{cp:doomed}*')).toEqual([]);
     expect(await redis.keys('*{st:doomed:*')).toEqual([]);
     expect(await redis.keys('*{cp:doomed2}*')).toHaveLength(6);
-    expect(await redis.keys('*{st:doomed2:*')).toHaveLength(12);
+    expect(await redis.keys('*{st:doomed2:*')).toHaveLength(9);
   });
 
   it('gives temporary checkpoints fresh names', async () => {

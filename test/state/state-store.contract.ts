@@ -295,6 +295,21 @@ export function describeStateStore(name: string, factory: () => Promise<StateSto
       expect(canon((await s.rows()).filter((r) => r.key === encodeKey(k('c', 30 * S))))).toEqual(canon([row(k('c', 30 * S), 30 * S, [2])]));
     });
 
+    it('re-applying the last batch with emit all returns every row held, whatever it emitted first', async () => {
+      const s = await open();
+      await s.applyBatch(batch(0, [row(['a'], null, [1]), row(['b'], null, [2])]));
+      const b1 = batch(1, [row(['a'], null, [5])]);
+      const first = await s.applyBatch(b1);
+      expect(canon(first.rows)).toEqual(canon([row(['a'], null, [6])]));
+      const again = await s.applyBatch({ ...b1, emit: 'all' });
+      expect(again.replayed).toBe(true);
+      expect(canon(again.rows)).toEqual(canon([row(['a'], null, [6]), row(['b'], null, [2])]));
+      expect(again.numRowsUpdated).toBe(first.numRowsUpdated);
+      await fx.restart();
+      const afterRestart = await (await open()).applyBatch({ ...b1, emit: 'all' });
+      expect(canon(afterRestart.rows)).toEqual(canon([row(['a'], null, [6]), row(['b'], null, [2])]));
+    });
+
     it('refuses a batch older than the last applied one, changing nothing', async () => {
       const s = await open();
       await s.applyBatch(batch(0, [row(['a'], null, [1])]));

@@ -26,7 +26,14 @@ export class PeerShuffle implements ShuffleTransport {
     const e = encodeShuffleBlock(block);
     await new Promise<void>((resolve, reject) => {
       client.PushShuffle(
-        { secret: this.secret, job_json: e.jobJson, map_task_id: e.mapTaskId, partitions: e.partitions.map((p) => ({ partition: p.partition, rows: p.rows })) },
+        {
+          secret: this.secret,
+          job_json: e.jobJson,
+          map_task_id: e.mapTaskId,
+          partition_ids: e.partitionIds as number[],
+          partition_row_counts: e.partitionRowCounts as number[],
+          rows: e.rows,
+        },
         (err: ServiceError | null, ack) => {
           if (err) reject(new ExecutionError(`Shuffle push to ${workerId} at ${address} failed: ${err.message}`, { cause: err }));
           else if (ack?.error) reject(errorFromProto(ack.error));

@@ -64,7 +64,9 @@ export function workerServiceHandlers(state: WorkerServiceState): WorkerServiceH
           decodeShuffleBlock({
             jobJson: call.request.job_json,
             mapTaskId: call.request.map_task_id,
-            partitions: call.request.partitions.map((p) => ({ partition: p.partition, rows: p.rows })),
+            partitionIds: call.request.partition_ids,
+            partitionRowCounts: call.request.partition_row_counts,
+            rows: call.request.rows,
           }),
         );
         cb(null, {});

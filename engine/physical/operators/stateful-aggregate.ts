@@ -55,7 +55,7 @@ export const StatefulAggregateExec: OperatorFactory<StatefulAggregateConfig> = {
           mergeOps: layout.mergeOps,
           lateBeforeUs: config.eventTime && state.outputMode !== 'complete' ? state.lateBeforeUs : null,
           evictBeforeUs: config.eventTime && state.outputMode !== 'complete' ? state.evictBeforeUs : null,
-          emit: state.outputMode === 'complete' ? 'all' : state.outputMode === 'update' ? 'updated' : 'evicted',
+          emit: state.emit,
         });
         const elapsed = performance.now() - started;
         ctx.metrics.state = mergeStateMetrics(ctx.metrics.state ?? emptyStateMetrics(), {

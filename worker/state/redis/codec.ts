@@ -3,10 +3,10 @@ import type { MergeOp } from '../../../engine/functions/function.js';
 import { decodeKey, encodeKey, type StateBatchResult, type StateRow } from '../../../engine/state/state-store.js';
 
 /**
- * The text a state row is kept as in Redis (`StateKeys.rows` values) and exchanged with the
- * apply-batch script: a JSON array `[eventTimeUs|null, buffer1, ...]`. Numbers are written exactly
- * (shortest round-trip form here, `%.17g` in Lua); non-finite doubles, which JSON lacks, are
- * objects `{"n":"Infinity"}`, `{"n":"-Infinity"}`, `{"n":"NaN"}`.
+ * The text a state row is kept as in Redis (`StateKeys.rows` values): a JSON array
+ * `[eventTimeUs|null, buffer1, ...]`. Numbers are written exactly (shortest round-trip form);
+ * non-finite doubles, which JSON lacks, are objects `{"n":"Infinity"}`, `{"n":"-Infinity"}`,
+ * `{"n":"NaN"}`.
  */
 export function encodeRowValue(eventTimeUs: number | null, buffers: readonly unknown[], ops: readonly MergeOp[]): string {
   let text = `[${eventTimeUs === null ? 'null' : encodeNumber(eventTimeUs)}`;
@@ -23,6 +23,20 @@ export function encodeNumber(n: number): string {
 const LONE_SURROGATE = /\p{Surrogate}/u;
 const LONE_SURROGATE_ALL = /\p{Surrogate}/gu;
 
+/**
+ * The row as Redis will hold it: strings with lone surrogates get U+FFFD (Redis strings are UTF-8,
+ * as Spark's are). Applied to incoming rows before merging, so the worker's copy of a partition
+ * equals what Redis holds. Returns the row itself when nothing changes.
+ */
+export function asStored(row: StateRow): StateRow {
+  let buffers: unknown[] | undefined;
+  for (let i = 0; i < row.buffers.length; i++) {
+    const v = row.buffers[i];
+    if (typeof v === 'string' && LONE_SURROGATE.test(v)) (buffers ??= [...row.buffers])[i] = v.replace(LONE_SURROGATE_ALL, '\uFFFD');
+  }
+  return buffers ? { ...row, buffers } : row;
+}
+
 function encodeSlot(v: unknown, op: MergeOp): string {
   if (v === null || v === undefined) return 'null';
   switch (typeof v) {
@@ -31,7 +45,7 @@ function encodeSlot(v: unknown, op: MergeOp): string {
       return Number.isNaN(v) ? '{"n":"NaN"}' : v > 0 ? '{"n":"Infinity"}' : '{"n":"-Infinity"}';
     case 'string':
       if (op === 'sum') break;
-      // Redis's JSON decoder refuses lone surrogates; as in Spark (UTF-8 strings), they become U+FFFD.
+      // Redis strings are UTF-8: as in Spark, lone surrogates become U+FFFD (see asStored).
       return JSON.stringify(LONE_SURROGATE.test(v) ? v.replace(LONE_SURROGATE_ALL, '\uFFFD') : v);
     case 'boolean':
       if (op === 'sum') break;
@@ -49,7 +63,7 @@ function describe(v: unknown): string {
   return Array.isArray(v) ? 'array' : v.constructor.name;
 }
 
-/** Decodes a row value written by `encodeRowValue` or by the script. */
+/** Decodes a row value written by `encodeRowValue`. */
 export function decodeRowValue(key: string, text: string): StateRow {
   return rowFrom(key, JSON.parse(text) as unknown[], decodeKey(key));
 }
@@ -95,11 +109,15 @@ function special(b: object): number {
 }
 
 /**
- * The script's payload: `[batchId, numRowsTotal, numRowsUpdated, numRowsRemoved,
- * numRowsDroppedByWatermark, memoryUsedBytes, [key1, rowValue1, key2, rowValue2, ...]]`, where each
+ * The recorded output of a batch (`StateKeys.output`): `[batchId, numRowsTotal, numRowsUpdated,
+ * numRowsRemoved, numRowsDroppedByWatermark, memoryUsedBytes, [key1, rowValue1, ...]]`, where each
  * key is the grouping key's JSON text embedded as is (so it arrives decoded, and `encodeKey` of the
  * decoded values gives the key back exactly: keys are `JSON.stringify` output).
  */
+export function encodePayload(batchId: number, r: Omit<StateBatchResult, 'rows' | 'replayed'>, flatRows: readonly string[]): string {
+  return `[${batchId},${r.numRowsTotal},${r.numRowsUpdated},${r.numRowsRemoved},${r.numRowsDroppedByWatermark},${r.memoryUsedBytes},[${flatRows.join(',')}]]`;
+}
+
 export function decodePayload(text: string, replayed: boolean): { readonly batchId: number; readonly result: StateBatchResult } {
   const p = JSON.parse(text) as [number, number, number, number, number, number, unknown[]];
   const flat = p[6];

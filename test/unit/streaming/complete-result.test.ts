@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { batchFromRows, batchToRows } from '../../../engine/batch/record-batch.js';
+import { T } from '../../../engine/types/data-type.js';
+import { schemaOf } from '../../../engine/types/schema.js';
+import { CompleteResult } from '../../../master/streaming/complete-result.js';
+
+const windowed = schemaOf([
+  T.field('window', T.struct([T.field('start', T.timestamp), T.field('end', T.timestamp)])),
+  T.field('word', T.string),
+  T.field('count', T.long),
+]);
+
+describe('CompleteResult (the driver-kept result of a complete-mode aggregation)', () => {
+  it('replaces rows by grouping key, keeps the others, and hands out batches later merges do not change', () => {
+    const r = new CompleteResult({ keyCount: 2, schema: windowed });
+    r.merge([batchFromRows(windowed, [[[0, 10], 'a', 1], [[0, 10], 'b', 1], [[5, 15], 'a', 1]])]);
+    const first = r.toBatch();
+    r.merge([batchFromRows(windowed, [[[0, 10], 'a', 2]]), batchFromRows(windowed, [[[5, 15], 'c', 1]])]);
+    expect(batchToRows(first)).toEqual([[[0, 10], 'a', 1], [[0, 10], 'b', 1], [[5, 15], 'a', 1]]);
+    expect(batchToRows(r.toBatch())).toEqual([[[0, 10], 'a', 2], [[0, 10], 'b', 1], [[5, 15], 'a', 1], [[5, 15], 'c', 1]]);
+    expect(r.size).toBe(4);
+  });
+
+  it('groups NaN with NaN, -0 with 0, and null apart from every value', () => {
+    const schema = schemaOf([T.field('x', T.double), T.field('n', T.long)]);
+    const r = new CompleteResult({ keyCount: 1, schema });
+    r.merge([batchFromRows(schema, [[NaN, 1], [0, 1], [null, 1]])]);
+    r.merge([batchFromRows(schema, [[NaN, 2], [-0, 2], [null, 2]])]);
+    expect(batchToRows(r.toBatch())).toEqual([[NaN, 2], [-0, 2], [null, 2]]);
+  });
+
+  it('a global aggregate (no grouping columns) is one row', () => {
+    const schema = schemaOf([T.field('count', T.long)]);
+    const r = new CompleteResult({ keyCount: 0, schema });
+    expect(r.toBatch().numRows).toBe(0);
+    r.merge([batchFromRows(schema, [[3]])]);
+    r.merge([batchFromRows(schema, [[5]])]);
+    expect(batchToRows(r.toBatch())).toEqual([[5]]);
+  });
+});

@@ -39,6 +39,10 @@ export default tseslint.config(
       ['master', 'worker', 'client', 'cli'],
       [
         { group: ['ioredis', '@grpc/*'], message: 'engine/ is network-free: Redis and gRPC live in master/ and worker/' },
+        {
+          group: ['node:net', 'net', 'node:http', 'http', 'node:https', 'https', 'node:http2', 'http2', 'node:dgram', 'dgram', 'node:tls', 'tls'],
+          message: 'engine/ is network-free: sockets and HTTP live in master/ and worker/ (e.g. master/sources/socket-source.ts)',
+        },
       ],
     ),
   },

@@ -16,13 +16,25 @@ function opt(flags: string, description: string, fallback?: string): Option {
   return fallback === undefined ? o : o.default(fallback);
 }
 
-const int = (v: string): number => {
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new Error(`not a number: ${v}`);
-  return n;
-};
-
 const program = new Command();
+
+/** A bad flag value: the reason on stderr and exit code 2, before anything starts. */
+function usageError(message: string): never {
+  return program.error(`kindling: ${message}`, { exitCode: 2, code: 'kindling.invalidArgument' });
+}
+
+/** A flag's whole-number value, at least `min` (and at most `max`), or a usage error. */
+function whole(flag: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const n = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (Number.isSafeInteger(n) && n >= min && n <= max) return n;
+  const what =
+    max === 65535 ? 'a port number from 0 to 65535 (0: any free port)' : min === 0 ? 'a whole number, 0 or more' : `a whole number, ${min} or more`;
+  return usageError(`${flag} must be ${what}, got '${value}'`);
+}
+
+const positive = (flag: string, value: string): number => whole(flag, value, 1);
+const nonNegative = (flag: string, value: string): number => whole(flag, value, 0);
+const port = (flag: string, value: string): number => whole(flag, value, 0, 65535);
 program.name('kindling').description('A Spark Structured Streaming look-alike cluster in TypeScript, speaking Spark Connect.');
 
 program
@@ -38,8 +50,8 @@ program
     const log = createLogger(o.logLevel, 'local');
     const local = await startLocal({
       host: o.host,
-      port: int(o.port),
-      workers: int(o.workers),
+      port: port('--port', o.port),
+      workers: positive('--workers', o.workers),
       log,
       ...(o.checkpointDir ? { checkpointDir: o.checkpointDir } : {}),
       ...(o.token ? { token: o.token } : {}),
@@ -80,12 +92,12 @@ program
       const log = createLogger(o.logLevel, 'master');
       const master = await startMaster({
         host: o.host,
-        port: int(o.port),
-        clusterPort: int(o.clusterPort),
-        uiPort: int(o.uiPort),
+        port: port('--port', o.port),
+        clusterPort: port('--cluster-port', o.clusterPort),
+        uiPort: port('--ui-port', o.uiPort),
         redis: o.redis,
         clusterSecret: o.clusterSecret,
-        workerTimeoutMs: int(o.workerTimeout),
+        workerTimeoutMs: positive('--worker-timeout', o.workerTimeout),
         log,
         ...(o.token ? { token: o.token } : {}),
       });
@@ -127,11 +139,11 @@ program
         master: o.master,
         redis: o.redis,
         host: o.host,
-        port: int(o.port),
+        port: port('--port', o.port),
         advertiseHost: o.advertiseHost || hostname(),
-        cores: int(o.cores),
+        cores: positive('--cores', o.cores),
         clusterSecret: o.clusterSecret,
-        metricsPort: int(o.metricsPort),
+        metricsPort: port('--metrics-port', o.metricsPort),
         log,
       });
       process.stdout.write(`kindling worker ${worker.id} on ${o.advertiseHost || hostname()}:${worker.port}\n`);
@@ -157,8 +169,8 @@ program
   .addOption(opt('--log-level <level>', 'pino log level', 'info'))
   .action(async (o: { port: string; host: string; file?: string; corpus?: string; rate: string; loop?: boolean; logLevel: string }) => {
     const log = createLogger(o.logLevel, 'feed');
-    const lines = o.file ? await readLines(o.file) : o.corpus ? generateCorpus({ lines: int(o.corpus) }) : undefined;
-    const feeder = await startFeeder({ port: int(o.port), host: o.host, rate: int(o.rate), loop: o.loop === true, log, ...(lines ? { lines } : {}) });
+    const lines = o.file ? await readLines(o.file) : o.corpus ? generateCorpus({ lines: positive('--corpus', o.corpus) }) : undefined;
+    const feeder = await startFeeder({ port: port('--port', o.port), host: o.host, rate: nonNegative('--rate', o.rate), loop: o.loop === true, log, ...(lines ? { lines } : {}) });
     process.stderr.write(`kindling feed: listening on ${o.host}:${feeder.port}${lines ? '' : ' (type lines; they go to every client)'}\n`);
     process.once('SIGINT', () => void feeder.close().then(() => process.exit(0)));
     process.once('SIGTERM', () => void feeder.close().then(() => process.exit(0)));
@@ -187,12 +199,12 @@ program
   .action(
     async (o: { port: string; feedPort: string; workers: string; rate: string; interval: string; duration: string; checkpointDir?: string; logLevel: string }) => {
       await runDemo({
-        port: int(o.port),
-        feedPort: int(o.feedPort),
-        workers: int(o.workers),
-        rate: int(o.rate),
-        intervalSeconds: int(o.interval),
-        durationSeconds: int(o.duration),
+        port: port('--port', o.port),
+        feedPort: port('--feed-port', o.feedPort),
+        workers: positive('--workers', o.workers),
+        rate: nonNegative('--rate', o.rate),
+        intervalSeconds: positive('--interval', o.interval),
+        durationSeconds: nonNegative('--duration', o.duration),
         log: createLogger(o.logLevel, 'demo'),
         ...(o.checkpointDir ? { checkpointDir: o.checkpointDir } : {}),
       });

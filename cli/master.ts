@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import { builtinSources } from '../engine/connectors/index.js';
 import { startConnectServer } from '../master/connect/index.js';
 import { startClusterServer } from '../master/cluster/cluster-server.js';
 import { WorkerRegistry } from '../master/cluster/worker-registry.js';
@@ -7,6 +6,7 @@ import { RedisOwnershipStore } from '../master/execution/redis-ownership-store.j
 import { StageScheduler } from '../master/execution/stage-scheduler.js';
 import { startMasterHttp } from '../master/http/master-http.js';
 import { MasterRuntime } from '../master/session/runtime.js';
+import { masterSources } from '../master/sources/index.js';
 import { redisStreamSourceProvider } from '../master/sources/redis-stream-source.js';
 import { RedisCheckpointStoreFactory } from '../master/streaming/checkpoint/redis-checkpoint.js';
 import { RedisConnections, redact } from './redis.js';
@@ -54,7 +54,7 @@ export async function startMaster(options: MasterOptions): Promise<MasterProcess
   const scheduler = new StageScheduler(registry, new RedisOwnershipStore(main), 'redis', {
     rebalanced: (queryId, moved) => log.info({ component: 'scheduler', queryId, moved }, 'state partitions rebalanced'),
   });
-  const sources = builtinSources().register(redisStreamSourceProvider(redis.connect));
+  const sources = masterSources().register(redisStreamSourceProvider(redis.connect));
   const runtime = new MasterRuntime({
     executor: scheduler,
     checkpoints: new RedisCheckpointStoreFactory(main),

@@ -20,6 +20,7 @@ import { ExprResolver } from './resolve-expr.js';
 import { unqualified, type Resolved } from './resolved.js';
 import { Scope, unresolvedColumn } from './scope.js';
 import { coerceLocalData } from './local-data.js';
+import { resolveInlineTable } from './inline-table.js';
 
 /** Resolves an unresolved plan (DataFrame API or SQL) into an AnalyzedPlan, raising Spark's errors. */
 export function analyze(plan: LogicalPlan, ctx: AnalyzerContext): AnalyzedPlan {
@@ -92,6 +93,8 @@ class Analyzer {
         return this.toDF(this.resolve(plan.input), plan.columnNames);
       case 'union':
         return this.union(plan.inputs.map((p) => this.resolve(p)), plan.byName, plan.allowMissingColumns);
+      case 'inlineTable':
+        return unqualified(resolveInlineTable(this.ctx, plan.rows, plan.columnNames));
       default: {
         const never: never = plan;
         throw new NotSupportedError(`Relation ${JSON.stringify(never)} is not supported.`);

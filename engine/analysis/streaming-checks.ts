@@ -51,8 +51,14 @@ export function checkStreamingQuery(plan: AnalyzedPlan, mode: OutputMode): void 
     throw unsupportedMode(mode, 'streaming aggregations without watermark');
   }
   const scans = collectNodes(plan, 'scan');
-  if (scans.filter((s) => s.streaming).length > 1 || collectNodes(plan, 'union').length > 0) {
-    throw new NotSupportedError('Kindling plans a streaming query over exactly one streaming source (no unions yet).');
+  if (collectNodes(plan, 'union').length > 0) {
+    throw new NotSupportedError(
+      'union() of streaming DataFrames is not supported by Kindling yet: a streaming query reads exactly one streaming source ' +
+        '(so one event-time watermark; spark.sql.streaming.multipleWatermarkPolicy has nothing to combine).',
+    );
+  }
+  if (scans.filter((s) => s.streaming).length > 1) {
+    throw new NotSupportedError('Kindling plans a streaming query over exactly one streaming source (joins of streams are not supported).');
   }
   if (scans.some((s) => !s.streaming) || collectNodes(plan, 'localData').length + collectNodes(plan, 'table').length > 0) {
     throw new NotSupportedError('Mixing static and streaming relations in one query is not supported by Kindling.');

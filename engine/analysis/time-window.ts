@@ -1,7 +1,9 @@
 import { AnalysisError, NotSupportedError } from '../errors/errors.js';
 import type { Call, Expr } from '../expr/expr.js';
 import { PlanBuilder } from '../plan/builder.js';
-import { isTimestamp, simpleString } from '../types/data-type.js';
+import { isTimestamp } from '../types/data-type.js';
+import { prettyName } from '../expr/pretty-name.js';
+import { castTo, exprSql, implicitCastType, typeSql } from '../functions/type-coercion.js';
 import { windowDurationMicros } from '../types/interval.js';
 import type { AnalyzerContext } from './context.js';
 import { findCalls } from './expr-walk.js';
@@ -47,22 +49,23 @@ export function planTimeWindow(
     });
   }
   const scope = Scope.of(input.plan, input.qualifiers);
-  const time = new ExprResolver(ctx, scope).resolve(timeArg);
-  if (!isTimestamp(time.type)) {
-    throw new AnalysisError('', {
-      errorClass: 'DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE',
-      messageParameters: {
-        sqlExpr: '"window"',
-        paramIndex: 'first',
-        requiredType: '("TIMESTAMP" or "TIMESTAMP_NTZ")',
-        inputSql: `"${time.kind === 'ref' ? time.name : 'time'}"`,
-        inputType: `"${simpleString(time.type).toUpperCase()}"`,
-      },
-    });
-  }
+  const resolved = new ExprResolver(ctx, scope).resolve(timeArg);
   const widthUs = duration(widthArg, 'window_duration');
   const slideUs = slideArg ? duration(slideArg, 'slide_duration') : widthUs;
   const startUs = startArg ? duration(startArg, 'start_time') : 0;
+  // TimeWindow's implicit cast: strings and dates become timestamps; other types are refused.
+  const timeType = implicitCastType(resolved.type, 'anyTimestamp');
+  if (timeType === undefined || !isTimestamp(timeType)) {
+    throw AnalysisError.withClass('DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE', {
+      sqlExpr: `"window(${prettyName(resolved)}, ${widthUs}, ${slideUs}, ${startUs})"`,
+      paramIndex: 'first',
+      requiredType:
+        '("(TIMESTAMP OR TIMESTAMP WITHOUT TIME ZONE)" or "STRUCT<start: TIMESTAMP, end: TIMESTAMP>" or "STRUCT<start: TIMESTAMP_NTZ, end: TIMESTAMP_NTZ>")',
+      inputSql: exprSql(resolved),
+      inputType: typeSql(resolved.type),
+    });
+  }
+  const time = castTo(resolved, timeType, ctx.conf);
   validateWindow(widthUs, slideUs, startUs);
   const node = PlanBuilder.timeWindow(input.plan, time, widthUs, slideUs, startUs);
   const windowIndex = node.schema.fields.length - 1;

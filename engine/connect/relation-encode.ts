@@ -129,6 +129,9 @@ function encodeKind(plan: LogicalPlan): RelationProto {
       return { to_df: { input: encodeRelation(plan.input), column_names: [...plan.columnNames] } };
     case 'union':
       return encodeUnion(plan.inputs, plan.byName, plan.allowMissingColumns);
+    case 'inlineTable':
+      // Only the SQL parser builds inline tables; Spark Connect carries them as SQL text.
+      throw invalidPlan('An inline table (SQL VALUES) has no Spark Connect relation; send the SQL text instead.');
     default: {
       const never: never = plan;
       throw invalidPlan(`Cannot encode plan ${JSON.stringify(never)}.`);

@@ -1,7 +1,8 @@
 import { SplitReaderRegistry } from './split.js';
 import { SourceRegistry } from './source.js';
-import { socketSourceProvider, linesReader } from './socket/index.js';
+import { linesReader } from './socket/index.js';
 import { rateSourceProvider, rateReader } from './rate/index.js';
+import { rateMicroBatchSourceProvider, rateMicroBatchReader } from './rate-micro-batch/index.js';
 import { textSourceProvider, textFileReader } from './text/index.js';
 import { memoryStreamProvider } from './memory/memory-stream.js';
 import { rowsReader } from './rows-reader.js';
@@ -13,11 +14,14 @@ export { MemoryStream } from './memory/memory-stream.js';
 export { rowsSplit } from './rows-reader.js';
 export { linesSplit } from './socket/lines-reader.js';
 
-/** Every built-in source format. */
+/**
+ * Every built-in source format the engine can offer without a network: the driver adds `socket`
+ * (master/sources/index.ts) and `redis`.
+ */
 export function builtinSources(): SourceRegistry {
   return new SourceRegistry()
-    .register(socketSourceProvider)
     .register(rateSourceProvider)
+    .register(rateMicroBatchSourceProvider)
     .register(textSourceProvider)
     .register(memoryStreamProvider);
 }
@@ -27,6 +31,7 @@ export function builtinSplitReaders(): SplitReaderRegistry {
   return new SplitReaderRegistry()
     .register(linesReader)
     .register(rateReader)
+    .register(rateMicroBatchReader)
     .register(textFileReader)
     .register(rowsReader);
 }

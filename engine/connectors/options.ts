@@ -1,4 +1,4 @@
-import { AnalysisError, IllegalArgumentError } from '../errors/errors.js';
+import { AnalysisError, IllegalArgumentError, NumberFormatError } from '../errors/errors.js';
 
 /** Case-insensitive access to data source options, as Spark's CaseInsensitiveStringMap. */
 export class SourceOptions {
@@ -26,6 +26,18 @@ export class SourceOptions {
     return n;
   }
 
+  /** Spark's `getLong`: Java's `Long.parseLong` (a NumberFormatException for anything else). */
+  long(name: string, fallback: number): number {
+    const v = this.get(name);
+    return v === undefined ? fallback : parseJavaInteger(v, 64);
+  }
+
+  /** Spark's `getInt`: Java's `Integer.parseInt`. */
+  javaInt(name: string, fallback: number): number {
+    const v = this.get(name);
+    return v === undefined ? fallback : parseJavaInteger(v, 32);
+  }
+
   bool(name: string, fallback: boolean, message: string): boolean {
     const v = this.get(name);
     if (v === undefined) return fallback;
@@ -34,4 +46,17 @@ export class SourceOptions {
     if (l === 'false') return false;
     throw new AnalysisError(message);
   }
+}
+
+/**
+ * Java's `Integer.parseInt` / `Long.parseLong` (radix 10): an optional sign and digits, in range;
+ * otherwise NumberFormatException's `For input string: "<text>"`.
+ */
+export function parseJavaInteger(text: string, bits: 32 | 64): number {
+  const limit = bits === 32 ? 2n ** 31n : 2n ** 63n;
+  if (/^[+-]?\d+$/.test(text)) {
+    const n = BigInt(text);
+    if (n >= -limit && n < limit) return Number(n);
+  }
+  throw new NumberFormatError(`For input string: "${text}"`);
 }

@@ -7,5 +7,7 @@ import type { RecordBatch } from '../batch/record-batch.js';
 export interface Sink {
   readonly description: string;
   addBatch(batchId: number, batch: RecordBatch): Promise<void>;
+  /** Spark's ReportsSinkMetrics: progress `sink.metrics` (strings), read after each batch. */
+  metrics?(): Readonly<Record<string, string>>;
   stop?(): Promise<void>;
 }

@@ -11,6 +11,8 @@ export interface SourceMetadataLog {
   get(name: string): Promise<string | undefined>;
   /** Stores `value` unless `name` exists; returns the stored value either way. */
   putIfAbsent(name: string, value: string): Promise<string>;
+  /** The names stored so far (in no particular order). */
+  names(): Promise<string[]>;
 }
 
 /** A durable append-only log of text lines (the socket source's write-ahead log). */
@@ -35,6 +37,10 @@ export interface SourceContext {
   readonly log: Logger;
   /** How many splits to cut a batch into (≈ total worker cores). */
   readonly parallelism: () => number;
+  /** The session's SQL conf (e.g. `spark.sql.streaming.fileSource.log.compactInterval`). */
+  readonly conf?: (key: string) => string | undefined;
+  /** Trigger.Once: as Spark (ReadLimit.allAvailable), read everything available, ignoring read limits such as maxFilesPerTrigger. */
+  readonly readAllAvailable?: boolean;
 }
 
 /**
@@ -45,9 +51,19 @@ export interface Source {
   readonly schema: Schema;
   /** Spark's description string, shown in progress `sources[].description`. */
   readonly description: string;
-  /** The highest offset available now; null while no data was ever available. */
-  latestOffset(): Promise<Offset | null>;
+  /**
+   * The highest offset available now; null while no data was ever available. `start` is the end of
+   * the last committed batch (null before the first), for sources whose next offset depends on it
+   * (Spark's `latestOffset(startOffset, limit)`, e.g. `rate-micro-batch`); others ignore it.
+   */
+  latestOffset(start?: Offset | null): Promise<Offset | null>;
   planSplits(start: Offset | null, end: Offset): Promise<InputSplit[]>;
+  /**
+   * Spark's SupportsTriggerAvailableNow: called once when an availableNow query starts. A source
+   * that has it limits itself to what was available then, in as many batches as its read limit
+   * (e.g. `maxFilesPerTrigger`) needs; other sources are capped at their latest offset at start.
+   */
+  prepareForTriggerAvailableNow?(): Promise<void>;
   commit(end: Offset): Promise<void>;
   stop(): Promise<void>;
 }

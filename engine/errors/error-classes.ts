@@ -429,6 +429,50 @@ const CATALOG: Readonly<Record<string, ErrorClassInfo>> = {
   _LEGACY_ERROR_TEMP_3102: {
     template: '<msg>',
   },
+  _LEGACY_ERROR_TEMP_1295: {
+    template: 'Set a host to read from with option("host", ...).',
+  },
+  _LEGACY_ERROR_TEMP_1296: {
+    template: 'Set a port to read from with option("port", ...).',
+  },
+  _LEGACY_ERROR_TEMP_1297: {
+    template: 'IncludeTimestamp must be set to either "true" or "false".',
+  },
+  _LEGACY_ERROR_TEMP_2049: {
+    template: 'Data source <className> does not support streamed <operator>.',
+  },
+  KAFKA_DATA_SOURCE_NOT_ENABLED: {
+    sqlState: '42K02',
+    template:
+      'Failed to find data source: <provider>. Please deploy the application as per the deployment section of Structured Streaming + Kafka Integration Guide.',
+  },
+  AVRO_DATA_SOURCE_NOT_ENABLED: {
+    sqlState: '42K02',
+    template:
+      'Failed to find data source: <provider>. Avro is built-in but external data source module since Spark 2.4. Please deploy the application as per the deployment section of Apache Avro Data Source Guide.',
+  },
+  SQL_CONF_NOT_FOUND: {
+    sqlState: '42K0I',
+    template: 'The SQL config <sqlConf> cannot be found. Please verify that the config exists.',
+  },
+  'INVALID_INLINE_TABLE.NUM_COLUMNS_MISMATCH': {
+    sqlState: '42000',
+    template:
+      'Invalid inline table. Inline table expected <expectedNumCols> columns but found <actualNumCols> columns in row <rowIndex>.',
+  },
+  'INVALID_INLINE_TABLE.INCOMPATIBLE_TYPES_IN_INLINE_TABLE': {
+    sqlState: '42000',
+    template: 'Invalid inline table. Found incompatible types in the column <colName> for inline table.',
+  },
+  'INVALID_INLINE_TABLE.CANNOT_EVALUATE_EXPRESSION_IN_INLINE_TABLE': {
+    sqlState: '42000',
+    template: 'Invalid inline table. Cannot evaluate the expression <expr> in inline table definition.',
+  },
+  'INVALID_INLINE_TABLE.FAILED_SQL_EXPRESSION_EVALUATION': {
+    sqlState: '42000',
+    template:
+      'Invalid inline table. Failed to evaluate the SQL expression <sqlExpr>. Please check your syntax and ensure all required tables and columns are available.',
+  },
   _LEGACY_ERROR_TEMP_1194: {
     template: 'queryName must be specified for memory sink.',
   },
@@ -442,6 +486,13 @@ const CATALOG: Readonly<Record<string, ErrorClassInfo>> = {
   INTERNAL_ERROR: {
     sqlState: 'XX000',
     template: '<message>',
+  },
+  // Kindling's own classes (Spark has none for these limits): `KINDLING_` prefix, SQLSTATE as Spark
+  // would pick it (54xxx: a limit was exceeded).
+  KINDLING_MEMORY_SINK_ROW_LIMIT_EXCEEDED: {
+    sqlState: '54000',
+    template:
+      'The memory sink table <tableName> would hold <numRows> rows in complete mode, more than its limit of <maxRows> rows. Kindling does not store a truncated complete-mode result: raise the limit with spark.conf.set("<confKey>", ...) before starting the query, or make the result smaller.',
   },
 };
 

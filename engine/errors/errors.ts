@@ -12,6 +12,11 @@ export interface ErrorDetails {
   readonly sqlState?: string;
   /** Overrides whether retrying can help (e.g. data lost for good is external but permanent). */
   readonly retryable?: boolean;
+  /**
+   * The plan Spark's ExtendedAnalysisException carries: its text follows the message after `;\n`
+   * (e.g. the streaming source a batch action met).
+   */
+  readonly plan?: string;
 }
 
 /**
@@ -31,7 +36,8 @@ export abstract class KindlingError extends Error {
     const rendered = details.errorClass
       ? renderErrorMessage(details.errorClass, details.messageParameters ?? {}, message)
       : message;
-    super(rendered, details.cause === undefined ? undefined : { cause: details.cause });
+    const text = details.plan === undefined ? rendered : `${rendered};\n${details.plan}`;
+    super(text, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = new.target.name;
     this.errorClass = details.errorClass;
     this.sqlState = details.sqlState ?? (details.errorClass ? errorClassInfo(details.errorClass)?.sqlState : undefined);
@@ -84,6 +90,28 @@ export class IllegalArgumentError extends AnalysisError {
   ];
 }
 
+/** A number that does not parse where Spark calls `Long.parseLong` & co. (`NumberFormatException`), e.g. a source option. */
+export class NumberFormatError extends IllegalArgumentError {
+  override readonly sparkClasses: readonly string[] = [
+    'java.lang.NumberFormatException',
+    'java.lang.IllegalArgumentException',
+    'java.lang.RuntimeException',
+    'java.lang.Exception',
+    'java.lang.Throwable',
+  ];
+}
+
+/** A lookup of something that does not exist (`SparkNoSuchElementException`), e.g. an unknown SQL config. */
+export class NoSuchElementError extends AnalysisError {
+  override readonly sparkClasses: readonly string[] = [
+    'org.apache.spark.SparkNoSuchElementException',
+    'java.util.NoSuchElementException',
+    'java.lang.RuntimeException',
+    'java.lang.Exception',
+    'java.lang.Throwable',
+  ];
+}
+
 /** A valid request that Kindling does not implement (yet). */
 export class NotSupportedError extends KindlingError {
   readonly fault = 'unsupported' as const;
@@ -105,18 +133,38 @@ export class ExecutionError extends KindlingError {
   ];
 }
 
+/**
+ * The Java exceptions Spark raises for run-time data errors, each with its superclasses below
+ * `RuntimeException`: Spark Connect sends the whole chain (ErrorInfo `classes`), and clients pick
+ * their exception from it (PySpark: ArithmeticException, NumberFormatException, DateTimeException...).
+ */
+const RUNTIME_SUPERCLASSES = {
+  'org.apache.spark.SparkRuntimeException': [],
+  'org.apache.spark.SparkArithmeticException': ['java.lang.ArithmeticException'],
+  'org.apache.spark.SparkNumberFormatException': ['java.lang.NumberFormatException', 'java.lang.IllegalArgumentException'],
+  'org.apache.spark.SparkDateTimeException': ['java.time.DateTimeException'],
+  'org.apache.spark.SparkArrayIndexOutOfBoundsException': [
+    'java.lang.ArrayIndexOutOfBoundsException',
+    'java.lang.IndexOutOfBoundsException',
+  ],
+  'org.apache.spark.SparkIllegalArgumentException': ['java.lang.IllegalArgumentException'],
+  'java.lang.IllegalArgumentException': [],
+} as const satisfies Readonly<Record<string, readonly string[]>>;
+
+export type RuntimeSparkClass = keyof typeof RUNTIME_SUPERCLASSES;
+
+/** The class chain Spark Connect reports for `sparkClass`, most specific first. */
+export function runtimeClassChain(sparkClass: RuntimeSparkClass): readonly string[] {
+  return [sparkClass, ...RUNTIME_SUPERCLASSES[sparkClass], 'java.lang.RuntimeException', 'java.lang.Exception', 'java.lang.Throwable'];
+}
+
 /** A run-time data error Spark raises as SparkRuntimeException / ArithmeticException (ANSI casts, divide by zero). */
 export class RuntimeDataError extends KindlingError {
   readonly fault = 'user' as const;
   readonly sparkClasses: readonly string[];
-  constructor(message: string, details: ErrorDetails & { sparkClass?: string } = {}) {
+  constructor(message: string, details: ErrorDetails & { sparkClass?: RuntimeSparkClass } = {}) {
     super(message, details);
-    this.sparkClasses = [
-      details.sparkClass ?? 'org.apache.spark.SparkRuntimeException',
-      'java.lang.RuntimeException',
-      'java.lang.Exception',
-      'java.lang.Throwable',
-    ];
+    this.sparkClasses = runtimeClassChain(details.sparkClass ?? 'org.apache.spark.SparkRuntimeException');
   }
 }
 

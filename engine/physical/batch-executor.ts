@@ -2,7 +2,7 @@ import { concatBatches, recordBatch, type RecordBatch } from '../batch/record-ba
 import { valuesVector } from '../batch/vector.js';
 import { AnalysisError, InternalError } from '../errors/errors.js';
 import type { FunctionRegistry } from '../functions/registry.js';
-import { isStreamingPlan, type AnalyzedPlan, type ScanNode } from '../plan/analyzed-plan.js';
+import { collectNodes, isStreamingPlan, type AnalyzedPlan, type ScanNode } from '../plan/analyzed-plan.js';
 import { Pipeline, type OperatorSpec, type TaskContext } from './operator.js';
 import { defaultOperators } from './operators/index.js';
 import { deduplicateSpec, finalAggregateSpec, limitSpec, narrowSpec, partialAggregateSpec, sortSpec } from './specs.js';
@@ -10,6 +10,28 @@ import { newTaskMetrics } from './task-metrics.js';
 import type { EvalContext } from '../functions/function.js';
 
 const MAX_RANGE_ROWS = 50_000_000;
+
+/** Formats Spark reads as a file stream source (`FileSource[path]`). */
+const FILE_FORMATS = new Set(['text', 'json', 'csv', 'parquet', 'orc']);
+
+/**
+ * Spark's UnsupportedOperationChecker.checkForBatch: a batch action (collect, count, show,
+ * toPandas) on a streaming plan names the first streaming relation after the message, as its
+ * ExtendedAnalysisException does (`rate`, `socket`, `FileSource[/in]`).
+ */
+function streamingSourceInBatch(plan: AnalyzedPlan): AnalysisError {
+  const scan = collectNodes(plan, 'scan').find((s) => s.streaming);
+  const format = scan?.source.format.toLowerCase() ?? '';
+  const pathOption = Object.entries(scan?.source.options ?? {}).find(([k]) => k.toLowerCase() === 'path')?.[1];
+  const path = scan?.source.paths[0] ?? pathOption ?? '';
+  return new AnalysisError('', {
+    errorClass: '_LEGACY_ERROR_TEMP_3102',
+    messageParameters: {
+      msg: 'Queries with streaming sources must be executed with writeStream.start(), or from a streaming table or flow definition within a Spark Declarative Pipeline.',
+    },
+    plan: FILE_FORMATS.has(format) ? `FileSource[${path}]` : format,
+  });
+}
 
 export interface BatchExecutionDeps {
   readonly registry: FunctionRegistry;
@@ -25,11 +47,7 @@ export interface BatchExecutionDeps {
  * queries use. Batch plans read driver-side data (memory tables, client rows, small files).
  */
 export async function executeBatchPlan(plan: AnalyzedPlan, deps: BatchExecutionDeps): Promise<RecordBatch> {
-  if (isStreamingPlan(plan)) {
-    throw new AnalysisError('Queries with streaming sources must be executed with writeStream.start()', {
-      errorClass: '_LEGACY_ERROR_TEMP_3102',
-    });
-  }
+  if (isStreamingPlan(plan)) throw streamingSourceInBatch(plan);
   const ctx: TaskContext = { ...deps.eval, registry: deps.registry, metrics: newTaskMetrics() };
   const run = async (specs: readonly OperatorSpec[], input: RecordBatch): Promise<RecordBatch> => {
     const pipeline = Pipeline.create(specs, defaultOperators, ctx);

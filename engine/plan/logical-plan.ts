@@ -26,7 +26,8 @@ export type LogicalPlan =
   | Range
   | SubqueryAlias
   | ToDF
-  | Union;
+  | Union
+  | InlineTable;
 
 interface Node {
   readonly planId?: number;
@@ -187,6 +188,13 @@ export interface Union extends Node {
   readonly allowMissingColumns: boolean;
 }
 
+/** SQL's `VALUES (1, 'a'), (2, 'b') AS t(n, s)`: rows of constant expressions, one name per column. */
+export interface InlineTable extends Node {
+  readonly kind: 'inlineTable';
+  readonly rows: readonly (readonly Expr[])[];
+  readonly columnNames: readonly string[];
+}
+
 export type LogicalPlanKind = LogicalPlan['kind'];
 
 /** The direct inputs of a node. */
@@ -196,6 +204,7 @@ export function planChildren(plan: LogicalPlan): readonly LogicalPlan[] {
     case 'sql':
     case 'localRelation':
     case 'range':
+    case 'inlineTable':
       return [];
     case 'union':
       return plan.inputs;

@@ -110,11 +110,19 @@ export interface OrderItem {
   readonly nullsFirst: boolean;
 }
 
+/** A relation's `AS alias(col, ...)`: the alias, and optionally new names for its columns. */
+interface RelationAlias {
+  readonly alias?: string;
+  readonly columns?: readonly string[];
+}
+
 export type Relation =
-  | { readonly kind: 'table'; readonly name: readonly string[]; readonly alias?: string }
-  | { readonly kind: 'subquery'; readonly query: Query; readonly alias?: string }
+  | ({ readonly kind: 'table'; readonly name: readonly string[] } & RelationAlias)
+  | ({ readonly kind: 'subquery'; readonly query: Query } & RelationAlias)
   /** `range(...)`, the one table-valued function supported. */
-  | { readonly kind: 'tableFunction'; readonly name: string; readonly args: readonly AstExpr[]; readonly alias?: string };
+  | ({ readonly kind: 'tableFunction'; readonly name: string; readonly args: readonly AstExpr[] } & RelationAlias)
+  /** An inline table, `VALUES (1, 'a'), (2, 'b')`: one list of expressions per row. */
+  | ({ readonly kind: 'values'; readonly rows: readonly (readonly AstExpr[])[] } & RelationAlias);
 
 export interface SelectSpec {
   readonly kind: 'select';

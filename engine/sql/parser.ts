@@ -33,6 +33,9 @@ export function parseNamedExpression(text: string): Parsed<NamedExpression> {
   return { ast: named, positionalOffsets: parser.positionalOffsets };
 }
 
+/** Words that continue an expression after `)` (so `(a) OR (b)` is one expression, not a row). */
+const INFIX_WORDS: ReadonlySet<string> = new Set(['AND', 'OR', 'IS', 'IN', 'NOT', 'LIKE', 'ILIKE', 'RLIKE', 'REGEXP', 'BETWEEN', 'DIV']);
+
 /** The query grammar: `[WITH ...] select [UNION [ALL] select]... [ORDER BY ...] [LIMIT n] [OFFSET n]`. */
 class QueryParser extends ExprParser {
   statement(): Query {
@@ -109,6 +112,11 @@ class QueryParser extends ExprParser {
       ts.expectOp(')');
       return { kind: 'nested', query };
     }
+    if (this.startsInlineTable()) {
+      // A bare `VALUES ...` query is `SELECT * FROM VALUES ...`.
+      const star: SelectItem = { expr: { kind: 'star', target: [] }, aliases: [] };
+      return { kind: 'select', distinct: false, items: [star], from: this.relation(), groupBy: [] };
+    }
     if (!ts.isWord('SELECT')) ts.fail();
     return this.selectSpec();
   }
@@ -173,7 +181,13 @@ class QueryParser extends ExprParser {
   private relation(): Relation {
     const ts = this.ts;
     let relation: Relation;
-    if (ts.isOp('(')) {
+    if (this.startsInlineTable()) {
+      ts.next();
+      const rows: AstExpr[][] = [];
+      do rows.push(this.inlineRow());
+      while (ts.acceptOp(','));
+      relation = { kind: 'values', rows };
+    } else if (ts.isOp('(')) {
       if (!this.startsQuery(1)) ts.fail(ts.peek(1));
       ts.next();
       const query = this.query();
@@ -199,7 +213,9 @@ class QueryParser extends ExprParser {
       }
     }
     const alias = this.relationAlias();
-    return alias === undefined ? relation : { ...relation, alias };
+    if (alias === undefined) return relation;
+    const columns = ts.isOp('(') ? this.nameList() : undefined;
+    return columns === undefined ? { ...relation, alias } : { ...relation, alias, columns };
   }
 
   private relationAlias(): string | undefined {
@@ -208,6 +224,30 @@ class QueryParser extends ExprParser {
     const t = ts.peek();
     if (t.kind === 'quoted' || (t.kind === 'word' && !TABLE_ALIAS_STOP.has(t.value))) return this.name();
     return undefined;
+  }
+
+  /**
+   * One row of an inline table: `(a, b)` is a row of two columns, anything else one expression
+   * (also `(a + 1) * 2`, which only looks like a row at first).
+   */
+  private inlineRow(): AstExpr[] {
+    const ts = this.ts;
+    if (ts.isOp('(')) {
+      const start = ts.position;
+      ts.next();
+      const row = [this.expression()];
+      while (ts.acceptOp(',')) row.push(this.expression());
+      if (ts.acceptOp(')') && this.endsInlineRow()) return row;
+      ts.reset(start);
+    }
+    return [this.expression()];
+  }
+
+  private endsInlineRow(): boolean {
+    const ts = this.ts;
+    const t = ts.peek();
+    if (t.kind === 'word') return !INFIX_WORDS.has(t.value);
+    return t.kind === 'eof' || t.kind === 'quoted' || ts.isOp(',') || ts.isOp(')') || ts.isOp(';');
   }
 
   private orderItem(): OrderItem {

@@ -3,6 +3,7 @@ import type {
   Aggregate,
   Deduplicate,
   Filter,
+  InlineTable,
   Limit,
   LogicalPlan,
   Offset,
@@ -67,6 +68,13 @@ export const P = Object.freeze({
   },
   toDF(input: LogicalPlan, columnNames: readonly string[]): ToDF {
     return Object.freeze({ kind: 'toDF', input, columnNames: Object.freeze([...columnNames]) });
+  },
+  inlineTable(rows: readonly (readonly Expr[])[], columnNames: readonly string[]): InlineTable {
+    return Object.freeze({
+      kind: 'inlineTable',
+      rows: Object.freeze(rows.map((r) => Object.freeze([...r]))),
+      columnNames: Object.freeze([...columnNames]),
+    });
   },
   union(left: LogicalPlan, right: LogicalPlan): Union {
     return Object.freeze({ kind: 'union', inputs: Object.freeze([left, right]), byName: false, allowMissingColumns: false });

@@ -264,6 +264,16 @@ export abstract class PrimaryParser {
     const ts = this.ts;
     let i = k;
     while (ts.isOp('(', i)) i++;
-    return ts.isWord('SELECT', i) || ts.isWord('WITH', i);
+    return ts.isWord('SELECT', i) || ts.isWord('WITH', i) || this.startsInlineTable(i);
+  }
+
+  /** `VALUES` followed by a row (`(`, a literal, a sign or a parameter): an inline table, not a table named `values`. */
+  protected startsInlineTable(k = 0): boolean {
+    const ts = this.ts;
+    if (!ts.isWord('VALUES', k)) return false;
+    const t = ts.peek(k + 1);
+    if (t.kind === 'number' || t.kind === 'string') return true;
+    if (t.kind === 'op') return ['(', '-', '+', ':', '?'].includes(t.text);
+    return t.kind === 'word' && ['NULL', 'TRUE', 'FALSE', 'DATE', 'TIMESTAMP', 'INTERVAL', 'CAST', 'ARRAY', 'MAP', 'STRUCT', 'NAMED_STRUCT'].includes(t.value);
   }
 }

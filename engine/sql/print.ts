@@ -200,7 +200,8 @@ function printSelect(s: SelectSpec): string {
 }
 
 function printRelation(r: Relation): string {
-  const alias = r.alias === undefined ? '' : ` AS ${quoteIdent(r.alias)}`;
+  const columns = r.columns === undefined ? '' : `(${r.columns.map(quoteIdent).join(', ')})`;
+  const alias = r.alias === undefined ? '' : ` AS ${quoteIdent(r.alias)}${columns}`;
   switch (r.kind) {
     case 'table':
       return r.name.map(quoteIdent).join('.') + alias;
@@ -208,6 +209,8 @@ function printRelation(r: Relation): string {
       return `(${printQuery(r.query)})${alias}`;
     case 'tableFunction':
       return `${functionName(r.name)}(${r.args.map(printExpr).join(', ')})${alias}`;
+    case 'values':
+      return `VALUES ${r.rows.map((row) => `(${row.map(printExpr).join(', ')})`).join(', ')}${alias}`;
     default:
       return assertNever(r);
   }

@@ -1,4 +1,4 @@
-import { AnalysisError, NotSupportedError } from '../errors/errors.js';
+import { AnalysisError, NotSupportedError, ParseError } from '../errors/errors.js';
 import { E, type Expr } from '../expr/expr.js';
 import type { LogicalPlan } from '../plan/logical-plan.js';
 import { assertNever } from '../types/data-type.js';
@@ -77,7 +77,9 @@ class PlanBuilder {
     switch (r.kind) {
       case 'table': {
         const cte = r.name.length === 1 ? ctes.get((r.name[0] as string).toLowerCase()) : undefined;
-        if (cte) return P.alias(cte, r.alias ?? (r.name[0] as string));
+        if (cte) {
+          return P.alias(r.columns === undefined ? cte : P.toDF(cte, r.columns), r.alias ?? (r.name[0] as string));
+        }
         plan = P.table(columnName(r.name));
         break;
       }
@@ -87,10 +89,32 @@ class PlanBuilder {
       case 'tableFunction':
         plan = this.tableFunction(r.name, r.args);
         break;
+      case 'values': {
+        // The column aliases name the inline table's columns (below), not a rename of them.
+        const table = this.inlineTable(r.rows, r.columns);
+        return r.alias === undefined ? table : P.alias(table, r.alias);
+      }
       default:
         return assertNever(r);
     }
+    if (r.columns !== undefined) plan = P.toDF(plan, r.columns);
     return r.alias === undefined ? plan : P.alias(plan, r.alias);
+  }
+
+  /** Spark's inline table: every row as wide as the column list (or the first row), columns `col1`... by default. */
+  private inlineTable(rows: readonly (readonly AstExpr[])[], columns: readonly string[] | undefined): LogicalPlan {
+    const width = columns?.length ?? rows[0]?.length ?? 0;
+    rows.forEach((row, i) => {
+      if (row.length !== width) {
+        throw ParseError.withClass('INVALID_INLINE_TABLE.NUM_COLUMNS_MISMATCH', {
+          expectedNumCols: String(width),
+          actualNumCols: String(row.length),
+          rowIndex: String(i),
+        });
+      }
+    });
+    const names = columns ?? Array.from({ length: width }, (_, i) => `col${i + 1}`);
+    return P.inlineTable(rows.map((row) => row.map((e) => this.expr(e))), names);
   }
 
   private tableFunction(name: string, args: readonly AstExpr[]): LogicalPlan {

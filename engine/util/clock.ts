@@ -51,16 +51,20 @@ export class ManualClock implements Clock {
   waitUntil(targetMs: number, signal?: AbortSignal): Promise<void> {
     if (targetMs <= this.time || signal?.aborted) return Promise.resolve();
     return new Promise((resolve) => {
-      const w = { target: targetMs, resolve };
-      this.waiters.push(w);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          this.waiters = this.waiters.filter((x) => x !== w);
+      const onAbort = (): void => {
+        this.waiters = this.waiters.filter((x) => x !== w);
+        resolve();
+      };
+      // Advancing past the target resolves it: drop the abort listener then, so a long-lived signal does not collect them.
+      const w = {
+        target: targetMs,
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
           resolve();
         },
-        { once: true },
-      );
+      };
+      this.waiters.push(w);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 }

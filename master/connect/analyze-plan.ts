@@ -1,5 +1,6 @@
 import { decodeRelation, encodeDataType, oneofNotSet } from '../../engine/connect/index.js';
 import { AnalysisError, ParseError } from '../../engine/errors/errors.js';
+import type { ExplainMode } from '../../engine/physical/explain.js';
 import type { LogicalPlan } from '../../engine/plan/logical-plan.js';
 import type { DataType } from '../../engine/types/data-type.js';
 import { parseDataType, parseSchema, schemaToDdl } from '../../engine/types/ddl.js';
@@ -15,15 +16,23 @@ export const SPARK_VERSION = '4.0.0';
 
 type Result = Omit<AnalyzePlanResponse, 'session_id' | 'server_side_session_id'>;
 
+const EXPLAIN_MODES: Readonly<Record<string, ExplainMode>> = {
+  EXPLAIN_MODE_UNSPECIFIED: 'simple',
+  EXPLAIN_MODE_SIMPLE: 'simple',
+  EXPLAIN_MODE_EXTENDED: 'extended',
+  EXPLAIN_MODE_CODEGEN: 'codegen',
+  EXPLAIN_MODE_COST: 'cost',
+  EXPLAIN_MODE_FORMATTED: 'formatted',
+};
+
 /** AnalyzePlan: schema, explain, tree string and the other questions about a plan, answered without running it. */
 export function runAnalyzePlan(session: Session, req: AnalyzePlanRequest__Output): Result {
   switch (req.analyze) {
     case 'schema':
       return { schema: { schema: encodeDataType(session.schema(planRelation(req.schema?.plan))) } };
     case 'explain': {
-      const mode = req.explain?.explain_mode ?? 'EXPLAIN_MODE_SIMPLE';
-      const simple = mode === 'EXPLAIN_MODE_SIMPLE' || mode === 'EXPLAIN_MODE_UNSPECIFIED';
-      return { explain: { explain_string: session.explain(planRelation(req.explain?.plan), !simple) } };
+      const mode = EXPLAIN_MODES[req.explain?.explain_mode ?? 'EXPLAIN_MODE_SIMPLE'] ?? 'simple';
+      return { explain: { explain_string: session.explain(planRelation(req.explain?.plan), mode) } };
     }
     case 'tree_string': {
       const level = req.tree_string?.level;

@@ -1,7 +1,9 @@
 import { oneofNotSet } from '../../engine/connect/index.js';
 import type { ConfigRequest__Output } from '../../proto/generated/spark/connect/ConfigRequest.js';
 import type { KeyValue } from '../../proto/generated/spark/connect/KeyValue.js';
+import { NoSuchElementError } from '../../engine/errors/errors.js';
 import type { Session } from '../session/session.js';
+import type { SessionConf } from '../session/session-conf.js';
 
 export interface ConfigAnswer {
   readonly pairs: KeyValue[];
@@ -10,11 +12,18 @@ export interface ConfigAnswer {
 
 const pair = (key: string, value: string | undefined): KeyValue => (value === undefined ? { key } : { key, value });
 
+/** Spark's `RuntimeConfig.get(key)`: the value (none for a known setting without one), else SQL_CONF_NOT_FOUND. */
+function known(conf: SessionConf, key: string): string | undefined {
+  if (!conf.isKnown(key)) throw NoSuchElementError.withClass('SQL_CONF_NOT_FOUND', { sqlConf: `"${key}"` });
+  return conf.get(key);
+}
+
 /**
- * `spark.conf` and the client's hidden probes. Never fails for an unknown key: gets answer one
- * pair per key in request order, with no value when the key is unset (PySpark reads them by
- * position). Static settings are not changed by a silent set (PySpark's getOrCreate); a loud one
- * gets a warning.
+ * `spark.conf` and the client's hidden probes. Gets answer one pair per key in request order
+ * (PySpark reads them by position). A plain `get` of a key Spark would not know (never set, no
+ * default) fails with SQL_CONF_NOT_FOUND, as Spark's does; `get_with_default` and `get_option`
+ * answer no value instead. Static settings are not changed by a silent set (PySpark's
+ * getOrCreate); a loud one gets a warning.
  */
 export function runConfig(session: Session, operation: ConfigRequest__Output['operation']): ConfigAnswer {
   if (!operation) throw oneofNotSet('spark.connect.ConfigRequest.Operation', 'op_type');
@@ -34,7 +43,7 @@ export function runConfig(session: Session, operation: ConfigRequest__Output['op
       return { pairs: [], warnings };
     }
     case 'get':
-      return { pairs: (operation.get?.keys ?? []).map((k) => pair(k, conf.get(k))), warnings };
+      return { pairs: (operation.get?.keys ?? []).map((k) => pair(k, known(conf, k))), warnings };
     case 'get_with_default':
       return {
         pairs: (operation.get_with_default?.pairs ?? []).map((p) => pair(p.key, conf.get(p.key) ?? p.value ?? undefined)),

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { builtinSources, type SourceRegistry } from '../../engine/connectors/index.js';
+import type { SourceRegistry } from '../../engine/connectors/index.js';
 import { defaultRegistry } from '../../engine/functions/builtin/index.js';
 import type { FunctionRegistry } from '../../engine/functions/registry.js';
 import { systemClock, type Clock } from '../../engine/util/clock.js';
 import type { ClusterExecutor } from '../execution/executor.js';
+import { masterSources } from '../sources/index.js';
 import type { CheckpointStoreFactory } from '../streaming/checkpoint/checkpoint-store.js';
 import { defaultConf } from './session-conf.js';
 import { GlobalViews } from './session-catalog.js';
@@ -41,7 +42,7 @@ export class MasterRuntime {
     this.checkpoints = options.checkpoints;
     this.log = options.log;
     this.clock = options.clock ?? systemClock;
-    this.sources = options.sources ?? builtinSources();
+    this.sources = options.sources ?? masterSources();
     this.registry = options.registry ?? defaultRegistry;
     this.defaults = { ...defaultConf(), ...(options.conf ?? {}) };
   }

@@ -46,7 +46,21 @@ export function defaultConf(): Record<string, string> {
 /** Settings a session may not change after the server started. */
 const STATIC = new Set(['spark.sql.streaming.stateStore.providerClass']);
 
-/** One session's settings (`spark.conf`). Unknown keys are allowed, as in Spark. */
+/**
+ * Settings Spark knows that have no default here: reading one unset gives no value, where an
+ * unknown key is Spark's SQL_CONF_NOT_FOUND.
+ */
+const KNOWN_WITHOUT_DEFAULT = new Set([
+  'spark.sql.streaming.checkpointLocation',
+  'spark.sql.streaming.stateStore.providerClass',
+  'spark.app.name',
+  'spark.sql.catalogImplementation',
+  // PySpark reads these when a UDF / UDTF is defined (no value: not Arrow-optimized).
+  'spark.sql.execution.pythonUDF.arrow.enabled',
+  'spark.sql.execution.pythonUDTF.arrow.enabled',
+]);
+
+/** One session's settings (`spark.conf`). Any key may be set, as in Spark. */
 export class SessionConf {
   private readonly values: Map<string, string>;
 
@@ -56,6 +70,11 @@ export class SessionConf {
 
   get(key: string): string | undefined {
     return this.values.get(key);
+  }
+
+  /** Whether Spark would know `key`: set, defaulted, or a known setting without a default. */
+  isKnown(key: string): boolean {
+    return this.values.has(key) || KNOWN_WITHOUT_DEFAULT.has(key);
   }
 
   set(key: string, value: string): void {

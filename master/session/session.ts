@@ -5,7 +5,7 @@ import { batchFromRows, concatBatches, sliceBatch, type RecordBatch } from '../.
 import { AnalysisError, NotSupportedError } from '../../engine/errors/errors.js';
 import { showString } from '../../engine/format/index.js';
 import { executeBatchPlan } from '../../engine/physical/batch-executor.js';
-import { explainPlan } from '../../engine/physical/explain.js';
+import { explainPlan, type ExplainMode } from '../../engine/physical/explain.js';
 import { isStreamingPlan, type AnalyzedPlan, type SourceSpec } from '../../engine/plan/analyzed-plan.js';
 import type { LogicalPlan } from '../../engine/plan/logical-plan.js';
 import { T } from '../../engine/types/data-type.js';
@@ -63,7 +63,9 @@ export class Session {
         if (streaming && !provider.createStream) {
           throw new NotSupportedError(`Data source ${spec.format} does not support streamed reading.`);
         }
-        return provider.schema(spec.options, spec.userSchema, streaming);
+        // As for createStream: `load(path)` is the source's `path` option.
+        const [path] = spec.paths;
+        return provider.schema(path === undefined ? spec.options : { ...spec.options, path }, spec.userSchema, streaming);
       },
     };
   }
@@ -82,9 +84,22 @@ export class Session {
     return isStreamingPlan(this.analyze(plan));
   }
 
-  explain(plan: LogicalPlan, extended: boolean): string {
+  /**
+   * `df.explain(mode)`. A streaming DataFrame shows the plan a query started from it would run
+   * (as Spark does, in append mode before any batch), with Kindling's stages.
+   */
+  explain(plan: LogicalPlan, mode: ExplainMode): string {
     const analyzed = this.analyze(plan.kind === 'showString' ? plan.input : plan);
-    return explainPlan(analyzed, this.runtime.registry, { extended });
+    return explainPlan(analyzed, this.runtime.registry, {
+      mode,
+      resolve: { timeZone: this.conf.timeZone, ansi: this.conf.ansi },
+      currentTimestampMs: this.runtime.clock.now(),
+      streaming: {
+        numPartitions: Math.max(1, this.conf.int('spark.sql.shuffle.partitions', 200)),
+        stateProvider: this.runtime.executor.stateProvider,
+        outputMode: 'append',
+      },
+    });
   }
 
   /** Runs a batch query (or `show()`), returning all its rows. */

@@ -50,6 +50,14 @@ export interface RunnerDeps {
   onBatchCommitted?(batchId: number): void;
 }
 
+/** A planned batch as explain() describes it: id, timestamp, late-row and eviction watermarks. */
+export interface LastExecution {
+  readonly batchId: number;
+  readonly batchTimestampMs: number;
+  readonly lateWatermarkMs: number;
+  readonly evictionWatermarkMs: number;
+}
+
 /** A batch whose offsets are in the log: what it reads and with which timestamp and watermark. */
 interface PlannedBatch {
   readonly batchId: number;
@@ -76,13 +84,18 @@ export class MicroBatchRunner {
   private readonly abort = new AbortController();
   private lastTriggerStartMs: number | undefined;
   private lastIdleProgressMs = Number.NEGATIVE_INFINITY;
+  /** The progress of the last batch this run executed (idle progress is derived from it). */
   private lastProgress: QueryProgress | undefined;
-  private idleWaiters: (() => void)[] = [];
+  /** processAllAvailable callers, with the trigger that was under way when they asked. */
+  private idleWaiters: { readonly trigger: number; readonly resolve: () => void }[] = [];
+  private triggers = 0;
   private frozenConf: Record<string, string> = {};
   private numPartitions: number;
   /** Complete mode: the result as of the last batch this run committed (see CompleteResult). */
   private completeResult: CompleteResult | undefined;
   private availableNowTarget: Offset | null | undefined;
+  private lastPlanned: LastExecution | undefined;
+  private selfLimitedAvailableNow = false;
 
   constructor(private readonly deps: RunnerDeps) {
     this.numPartitions = deps.conf.numPartitions;
@@ -95,6 +108,11 @@ export class MicroBatchRunner {
   /** Shuffle partitions in force (frozen in the checkpoint at the first start). */
   get currentPartitions(): number {
     return this.numPartitions;
+  }
+
+  /** The batch most recently planned (what explain() shows; Spark's `lastExecution`), if any. */
+  get lastExecution(): LastExecution | undefined {
+    return this.lastPlanned;
   }
 
   get currentWatermarkMs(): number {
@@ -118,8 +136,15 @@ export class MicroBatchRunner {
       try {
         if (!restored) {
           await this.restore();
-          if (t.kind === 'availableNow' && this.availableNowTarget === undefined) {
-            this.availableNowTarget = await this.deps.source.latestOffset();
+          if (t.kind === 'availableNow' && this.availableNowTarget === undefined && !this.selfLimitedAvailableNow) {
+            // Spark's SupportsTriggerAvailableNow: such a source limits itself to what is there now,
+            // in as many batches as its read limit needs; any other source is capped at its latest offset.
+            if (this.deps.source.prepareForTriggerAvailableNow) {
+              await this.deps.source.prepareForTriggerAvailableNow();
+              this.selfLimitedAvailableNow = true;
+            } else {
+              this.availableNowTarget = await this.deps.source.latestOffset(this.committed);
+            }
           }
           restored = true;
         }
@@ -150,13 +175,17 @@ export class MicroBatchRunner {
     this.abort.abort();
   }
 
-  /** Resolves after the next trigger that finds nothing to do (Spark's processAllAvailable). */
+  /**
+   * Resolves after the next trigger that finds nothing to do (Spark's processAllAvailable). A trigger
+   * already asking the source when this is called does not count: it may have looked before the
+   * caller's data arrived (Spark holds its progress lock over constructNextBatch for the same reason).
+   */
   whenIdle(): Promise<void> {
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return new Promise((resolve) => this.idleWaiters.push({ trigger: this.triggers, resolve }));
   }
 
   private reachedTarget(): boolean {
-    return this.availableNowTarget === null || sameOffset(this.committed, this.availableNowTarget ?? null);
+    return this.selfLimitedAvailableNow || this.availableNowTarget === null || sameOffset(this.committed, this.availableNowTarget ?? null);
   }
 
   private async restore(): Promise<void> {
@@ -201,6 +230,7 @@ export class MicroBatchRunner {
 
   /** One trigger: run the pending or a new batch, or record an idle attempt. True if a batch ran. */
   private async attempt(triggerStart: number): Promise<boolean> {
+    this.triggers++;
     const durations: Record<string, number> = {};
     if (this.pending) {
       const b = this.pending;
@@ -211,7 +241,7 @@ export class MicroBatchRunner {
     const source = this.deps.source;
     this.status(STATUS.gettingOffsets(source.description), false, true);
     const t0 = performance.now();
-    let latest = await source.latestOffset();
+    let latest = await source.latestOffset(this.committed);
     durations['latestOffset'] = Math.round(performance.now() - t0);
     if (this.deps.trigger.kind === 'availableNow' && this.availableNowTarget !== undefined) latest = this.availableNowTarget;
     const hasData = latest !== null && !sameOffset(latest, this.committed);
@@ -271,6 +301,12 @@ export class MicroBatchRunner {
   private async runBatchOnce(b: PlannedBatch, triggerStart: number, durations: Record<string, number>, latest?: Offset | null): Promise<void> {
     const { plan, source, sink, checkpoint } = this.deps;
     const log = this.deps.log.child({ batchId: b.batchId });
+    this.lastPlanned = {
+      batchId: b.batchId,
+      batchTimestampMs: b.seq.batchTimestampMs,
+      lateWatermarkMs: this.prevBatchWatermarkMs,
+      evictionWatermarkMs: b.seq.batchWatermarkMs,
+    };
     this.status(b.hasData ? STATUS.processing : STATUS.noDataCleanup, b.hasData, true);
     const t0 = performance.now();
     const splits = b.hasData && b.end !== null ? await source.planSplits(b.start, b.end) : [];
@@ -369,12 +405,16 @@ export class MicroBatchRunner {
   private idle(triggerStart: number, latest: Offset | null, durations: Record<string, number>): void {
     this.status(STATUS.waitingForData, false, true);
     const now = this.deps.clock.now();
-    if (now - this.lastIdleProgressMs >= this.deps.conf.noDataProgressIntervalMs && this.lastProgress) {
+    // As Spark's ProgressReporter.updateIdleness: the first idle trigger of a run reports at once,
+    // also before any batch ran (batch id 0 on a fresh query); then one every interval.
+    if (now - this.lastIdleProgressMs >= this.deps.conf.noDataProgressIntervalMs) {
       this.lastIdleProgressMs = now;
       durations['triggerExecution'] = Math.max(0, now - triggerStart);
       const p = this.lastProgress;
-      this.emit({
-        ...p,
+      this.deps.onProgress({
+        id: this.deps.queryId,
+        runId: this.deps.runId,
+        name: this.deps.name,
         timestamp: isoUtcMillis(triggerStart),
         batchId: this.nextBatchId,
         batchDuration: Math.max(0, now - triggerStart),
@@ -382,9 +422,11 @@ export class MicroBatchRunner {
         inputRowsPerSecond: 0,
         processedRowsPerSecond: 0,
         durationMs: durations,
-        eventTime: eventTimeBlock(this.deps.plan.watermarks.length > 0, undefined, this.watermark.currentMs),
-        stateOperators: p.stateOperators.map((s) => ({ ...s, numRowsUpdated: 0, numRowsDroppedByWatermark: 0 })),
-        sources: p.sources.map((s) => ({
+        // Without an executed batch in this run Spark has no execution stats: no eventTime, no
+        // state operators, sink rows unknown (-1).
+        eventTime: p ? eventTimeBlock(this.deps.plan.watermarks.length > 0, undefined, this.watermark.currentMs) : {},
+        stateOperators: (p?.stateOperators ?? []).map((s) => ({ ...s, numRowsUpdated: 0, numRowsDroppedByWatermark: 0 })),
+        sources: (p?.sources ?? [{ description: this.deps.source.description }]).map((s) => ({
           ...s,
           startOffset: this.committed,
           endOffset: this.committed,
@@ -393,16 +435,16 @@ export class MicroBatchRunner {
           inputRowsPerSecond: 0,
           processedRowsPerSecond: 0,
         })),
-        sink: { ...p.sink, numOutputRows: 0 },
+        sink: p ? { ...p.sink, numOutputRows: 0 } : { description: this.deps.sink.description, numOutputRows: -1 },
       });
     }
     this.lastTriggerStartMs = triggerStart;
     // Spark sleeps the polling delay under this message and only then says "Waiting for next
     // trigger" (run() does), so an idle query with the default trigger mostly shows this one.
     this.status(STATUS.waitingForData, false, false);
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    waiters.forEach((w) => w());
+    const waiters = this.idleWaiters.filter((w) => w.trigger < this.triggers);
+    this.idleWaiters = this.idleWaiters.filter((w) => w.trigger >= this.triggers);
+    waiters.forEach((w) => w.resolve());
   }
 
   private report(
@@ -465,7 +507,7 @@ export class MicroBatchRunner {
           processedRowsPerSecond: processedRate,
         },
       ],
-      sink: { description: this.deps.sink.description, numOutputRows },
+      sink: { description: this.deps.sink.description, numOutputRows, ...(this.deps.sink.metrics ? { metrics: this.deps.sink.metrics() } : {}) },
     });
   }
 

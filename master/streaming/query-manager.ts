@@ -2,13 +2,12 @@ import { AnalysisError, IllegalArgumentError } from '../../engine/errors/errors.
 import type { StreamingQuery } from './streaming-query.js';
 
 /**
- * Spark's StreamingQueryManager for one session: the active queries, every query run by id (so
- * stopped ones stay addressable), and awaitAnyTermination.
+ * Spark's StreamingQueryManager for one session: the active queries (what `get(id)` finds), every
+ * query run by run id (so a stopped query's handle keeps answering), and awaitAnyTermination.
  */
 export class StreamingQueryManager {
   private readonly active = new Map<string, StreamingQuery>();
   private readonly runs = new Map<string, StreamingQuery>();
-  private readonly byId = new Map<string, StreamingQuery>();
   private lastTerminated: StreamingQuery | undefined;
   private anyWaiters: (() => void)[] = [];
 
@@ -29,7 +28,6 @@ export class StreamingQueryManager {
   register(q: StreamingQuery): void {
     this.active.set(q.id, q);
     this.runs.set(q.runId, q);
-    this.byId.set(q.id, q);
     q.onTermination(() => {
       if (this.active.get(q.id) === q) this.active.delete(q.id);
       this.lastTerminated = q;
@@ -41,9 +39,9 @@ export class StreamingQueryManager {
     return [...this.active.values()];
   }
 
-  /** The latest run of query `id` (active or not). */
+  /** The active query with this id; undefined once it stopped or failed (Spark's `streams.get`). */
   get(id: string): StreamingQuery | undefined {
-    return this.byId.get(id);
+    return this.active.get(id);
   }
 
   /** A specific run; an error when the id or run id is unknown. */

@@ -10,7 +10,7 @@ import { explainPlan } from '../../engine/physical/explain.js';
 import type { Session } from '../session/session.js';
 import { MicroBatchRunner } from './micro-batch-runner.js';
 import { ConsoleSink, consoleOptions } from './sinks/console-sink.js';
-import { MemorySink } from './sinks/memory-sink.js';
+import { MEMORY_SINK_MAX_ROWS_CONF, MEMORY_SINK_MAX_ROWS_DEFAULT, MemorySink } from './sinks/memory-sink.js';
 import { StreamingQuery } from './streaming-query.js';
 import { DEFAULT_TRIGGER, processingTime, type Trigger } from './trigger.js';
 
@@ -33,6 +33,23 @@ export interface WriteStreamSpec {
 }
 
 const DRIVER_SINKS = new Set(['memory', 'console']);
+/** Spark's sinks Kindling does not write to (yet): files, `noop`. */
+const SPARK_SINKS = new Set(['parquet', 'json', 'csv', 'orc', 'text', 'xml', 'noop']);
+/** Spark's read-only formats: its `_LEGACY_ERROR_TEMP_2049` ("does not support streamed writing"). */
+const READ_ONLY_FORMATS = new Set(['rate', 'rate-micro-batch', 'socket', 'jdbc', 'libsvm', 'image', 'binaryfile', 'redis']);
+
+/** The error Spark raises for a sink format it cannot write a stream to, or Kindling's own limit. */
+function unsupportedSink(format: string): Error {
+  if (format === 'kafka') return AnalysisError.withClass('KAFKA_DATA_SOURCE_NOT_ENABLED', { provider: format });
+  if (format === 'avro') return AnalysisError.withClass('AVRO_DATA_SOURCE_NOT_ENABLED', { provider: format });
+  if (READ_ONLY_FORMATS.has(format)) {
+    return NotSupportedError.withClass('_LEGACY_ERROR_TEMP_2049', { className: format, operator: 'writing' });
+  }
+  if (SPARK_SINKS.has(format)) {
+    return new NotSupportedError(`The ${format} sink is not supported by Kindling; it writes streams to memory and console.`);
+  }
+  return AnalysisError.withClass('DATA_SOURCE_NOT_FOUND', { provider: format });
+}
 
 /**
  * Analyzes and checks the query, picks its checkpoint (an explicit one, one under the session's
@@ -48,11 +65,9 @@ export async function startStreamingQuery(session: Session, spec: WriteStreamSpe
   checkStreamingQuery(analyzed, mode);
   const format = (spec.format || 'memory').toLowerCase();
   if (spec.tableName) throw new NotSupportedError('toTable() is not supported by Kindling; use format("memory").');
-  if (!DRIVER_SINKS.has(format)) {
-    throw new NotSupportedError(`Data source ${format} does not support streamed writing; Kindling writes to memory and console.`);
-  }
+  if (!DRIVER_SINKS.has(format)) throw unsupportedSink(format);
   const name = spec.queryName === '' ? null : spec.queryName;
-  if (format === 'memory' && name === null) throw new AnalysisError('queryName must be specified for memory sink.');
+  if (format === 'memory' && name === null) throw AnalysisError.withClass('_LEGACY_ERROR_TEMP_1194');
 
   const option = (k: string): string | undefined =>
     Object.entries(spec.options).find(([key]) => key.toLowerCase() === k.toLowerCase())?.[1];
@@ -91,16 +106,17 @@ export async function startStreamingQuery(session: Session, spec: WriteStreamSpe
     lineLog: () => checkpoint.lineLog(0),
     log,
     parallelism: () => runtime.executor.parallelism(),
+    conf: (key) => conf.get(key),
+    readAllAvailable: trigger.kind === 'once',
   });
 
   let sink: Sink;
   if (format === 'memory') {
-    const table = new MemorySink(name ?? id, analyzed.schema, mode, conf.int('kindling.memorySink.maxRows', 1_000_000), (n) =>
-      log.warn(
-        { table: name, maxRows: conf.int('kindling.memorySink.maxRows', 1_000_000), dropped: n },
-        'memory sink reached kindling.memorySink.maxRows: the oldest rows are dropped from now on',
-      ),
-    );
+    const maxRows = conf.int(MEMORY_SINK_MAX_ROWS_CONF, MEMORY_SINK_MAX_ROWS_DEFAULT);
+    if (maxRows <= 0) {
+      throw new IllegalArgumentError(`${MEMORY_SINK_MAX_ROWS_CONF} must be a positive number of rows, got '${conf.get(MEMORY_SINK_MAX_ROWS_CONF) ?? ''}'`);
+    }
+    const table = new MemorySink(name ?? id, analyzed.schema, mode, maxRows, log);
     session.catalog.registerMemoryTable(name ?? id, table);
     sink = table;
   } else {
@@ -147,16 +163,17 @@ export async function startStreamingQuery(session: Session, spec: WriteStreamSpe
         await runtime.executor.releaseQuery(id);
         if (checkpoint.temporary && !failed) await checkpoint.destroy();
       },
-      explain(extended, lastBatchId) {
-        if (lastBatchId === undefined) return 'No physical plan. Waiting for data.';
+      explain(extended) {
+        const last = runner.lastExecution;
+        if (last === undefined) return 'No physical plan. Waiting for data.';
         return explainPlan(analyzed, runtime.registry, {
-          extended,
+          mode: extended ? 'extended' : 'simple',
+          resolve: resolveCtx,
           streaming: {
             numPartitions: runner.currentPartitions,
             stateProvider: runtime.executor.stateProvider,
             outputMode: mode,
-            sink: sinkDescription,
-            batchId: lastBatchId,
+            run: { ...last, runId, checkpointLocation: location, sink: sinkDescription, source: source.description },
           },
         });
       },

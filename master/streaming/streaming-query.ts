@@ -113,7 +113,8 @@ export class StreamingQuery {
 
   private addProgress(p: QueryProgress): void {
     this.progress.push(p);
-    this.lastBatchId = p.batchId;
+    // Idle progress (no addBatch) names the next batch, which has not run: explain keeps the last one that did.
+    if (p.durationMs['addBatch'] !== undefined) this.lastBatchId = p.batchId;
     while (this.progress.length >= this.retainProgress) this.progress.shift();
   }
 

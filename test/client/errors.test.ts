@@ -4,7 +4,11 @@ import { encodeRpcStatus, errorInfoDetail, type ErrorInfo } from '../../engine/c
 import { convertGrpcError } from '../../client/connect/errors.js';
 import {
   AnalysisException,
+  ArithmeticException,
+  DateTimeException,
   IllegalArgumentException,
+  NumberFormatException,
+  SparkNoSuchElementException,
   ParseException,
   SparkConnectGrpcException,
   StreamingQueryException,
@@ -57,6 +61,26 @@ describe('server errors become PySpark-named exceptions', () => {
     expect(parse).toBeInstanceOf(AnalysisException);
     expect(of(['org.apache.spark.sql.streaming.StreamingQueryException'])).toBeInstanceOf(StreamingQueryException);
     expect(of(['java.lang.NumberFormatException', 'java.lang.IllegalArgumentException'])).toBeInstanceOf(IllegalArgumentException);
+  });
+
+  it("Spark's run-time data error chains (as Spark 4.3 sends them) give the Java exception classes", () => {
+    const of = (classes: string[]) => exceptionFromServerError({ message: 'm', reason: classes[0] ?? '', classes });
+    const tail = ['java.lang.RuntimeException', 'java.lang.Exception', 'java.lang.Throwable', 'java.lang.Object'];
+    expect(of(['org.apache.spark.SparkArithmeticException', 'java.lang.ArithmeticException', ...tail])).toBeInstanceOf(ArithmeticException);
+    const nfe = of([
+      'org.apache.spark.SparkNumberFormatException',
+      'java.lang.NumberFormatException',
+      'java.lang.IllegalArgumentException',
+      ...tail,
+    ]);
+    expect(nfe).toBeInstanceOf(NumberFormatException);
+    expect(nfe).toBeInstanceOf(IllegalArgumentException);
+    expect(of(['org.apache.spark.SparkDateTimeException', 'java.time.DateTimeException', ...tail])).toBeInstanceOf(DateTimeException);
+    expect(
+      of(['org.apache.spark.SparkNoSuchElementException', 'java.util.NoSuchElementException', ...tail]),
+    ).toBeInstanceOf(SparkNoSuchElementException);
+    // Without the Java superclasses (what Kindling used to send) nothing matches.
+    expect(of(['org.apache.spark.SparkArithmeticException', ...tail])).toBeInstanceOf(UnknownException);
   });
 
   it('an unknown class chain gives UnknownException with the reason as prefix', () => {

@@ -80,8 +80,9 @@ describe('a Kindling cluster counts every word exactly once', () => {
       expect(r.get('count')).toBe(expected.get(r.get('word') as string));
     }
     const plan = await q.explainString();
-    expect(plan).toContain('Exchange hashpartitioning(window, word, 16)');
-    expect(plan).toContain('StateStore redis');
+    expect(plan).toMatch(/\n +\+- Exchange hashpartitioning\(window#\d+-T5000ms, word#\d+, 16\), REQUIRED_BY_STATEFUL_OPERATOR\n/);
+    expect(plan).toMatch(/\n +\+- StateStoreSave \[window#\d+-T5000ms, word#\d+\], state info \[.*numPartitions = 16\], Complete, /);
+    expect(plan).toContain('Stage 1 (reduce, a task per owner of the 16 state partitions, StateStore redis)');
     await q.stop();
   });
 

@@ -1,10 +1,11 @@
+import { status, type ServiceError } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeArrowBatch } from '../../engine/arrow/index.js';
 import { batchFromRows } from '../../engine/batch/record-batch.js';
 import { T } from '../../engine/types/data-type.js';
 import { schemaOf } from '../../engine/types/schema.js';
 import type { Relation } from '../../proto/generated/spark/connect/Relation.js';
-import { startHarness, type ClientSession, type Harness } from './harness.js';
+import { decodeError, startHarness, type ClientSession, type Harness } from './harness.js';
 import { root, socketLines, sql } from './pyspark-plans.js';
 
 const local: Relation = {
@@ -27,13 +28,32 @@ describe('Config', () => {
     await h.close();
   });
 
-  it('answers one pair per key, in order, with no value for unknown keys', async () => {
-    const res = await s.config({ get: { keys: ['spark.sql.session.timeZone', 'no.such.key', 'spark.sql.shuffle.partitions'] } });
+  it('answers one pair per key, in order, with no value for known keys without one', async () => {
+    const res = await s.config({
+      get: { keys: ['spark.sql.session.timeZone', 'spark.sql.streaming.checkpointLocation', 'spark.sql.shuffle.partitions'] },
+    });
     expect(res.session_id).toBe(s.sessionId);
     expect(res.pairs.map((p) => [p.key, p.value])).toEqual([
       ['spark.sql.session.timeZone', 'UTC'],
-      ['no.such.key', undefined],
+      ['spark.sql.streaming.checkpointLocation', undefined],
       ['spark.sql.shuffle.partitions', '200'],
+    ]);
+  });
+
+  it("a get of a key Spark does not know fails with SQL_CONF_NOT_FOUND (SparkNoSuchElementException)", async () => {
+    const failed = await s.config({ get: { keys: ['spark.sql.session.timeZone', 'no.such.key'] } }).catch((e: unknown) => e);
+    const e = decodeError(failed as ServiceError);
+    expect(e.code).toBe(status.INTERNAL);
+    expect(e.details).toBe('[SQL_CONF_NOT_FOUND] The SQL config "no.such.key" cannot be found. Please verify that the config exists. SQLSTATE: 42K0I');
+    expect(e.info?.metadata['errorClass']).toBe('SQL_CONF_NOT_FOUND');
+    expect(e.info?.metadata['sqlState']).toBe('42K0I');
+    expect(JSON.parse(e.info?.metadata['messageParameters'] ?? '{}')).toEqual({ sqlConf: '"no.such.key"' });
+    expect(JSON.parse(e.info?.metadata['classes'] ?? '[]')).toEqual([
+      'org.apache.spark.SparkNoSuchElementException',
+      'java.util.NoSuchElementException',
+      'java.lang.RuntimeException',
+      'java.lang.Exception',
+      'java.lang.Throwable',
     ]);
   });
 
@@ -57,7 +77,8 @@ describe('Config', () => {
       ['my.other', 'v2'],
     ]);
     await s.config({ unset: { keys: ['my.key'] } });
-    expect((await s.config({ get: { keys: ['my.key'] } })).pairs[0]?.value).toBeUndefined();
+    expect((await s.config({ get_option: { keys: ['my.key'] } })).pairs[0]?.value).toBeUndefined();
+    await expect(s.config({ get: { keys: ['my.key'] } })).rejects.toMatchObject({ details: expect.stringContaining('SQL_CONF_NOT_FOUND') });
     const modifiable = await s.config({ is_modifiable: { keys: ['spark.sql.shuffle.partitions', 'spark.sql.streaming.stateStore.providerClass'] } });
     expect(modifiable.pairs.map((p) => p.value)).toEqual(['true', 'false']);
     const loud = await s.config({ set: { pairs: [{ key: 'spark.sql.streaming.stateStore.providerClass', value: 'x' }] } });

@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeError, expectWellFormed, startHarness, type ClientSession, type Harness, type StreamResult } from './harness.js';
+import { decodeError, expectWellFormed, lineServer, startHarness, type ClientSession, type Harness, type StreamResult } from './harness.js';
 import { attr, fn, int, managerCommand, queryCommand, root, socketLines, sql, sqlCommand } from './pyspark-plans.js';
 
 /** The failure PySpark would raise: INTERNAL, a trailer with the same code and text, and ErrorInfo. */
@@ -88,6 +88,40 @@ describe('Spark Connect errors', () => {
     await expectServerStillServes();
   });
 
+  it('run-time data errors carry the Java class chain PySpark picks its exception from', async () => {
+    const chain = async (query: string): Promise<string[]> => sparkError(await s.execute(root(sql(query)))).classes;
+    const tail = ['java.lang.RuntimeException', 'java.lang.Exception', 'java.lang.Throwable'];
+    const arithmetic = ['org.apache.spark.SparkArithmeticException', 'java.lang.ArithmeticException', ...tail];
+    expect(await chain('SELECT 1/0 AS x')).toEqual(arithmetic);
+    expect(await chain('SELECT 2147483647 + 1 AS x')).toEqual(arithmetic);
+    expect(await chain('SELECT CAST(3000000000L AS INT) AS x')).toEqual(arithmetic);
+    expect(await chain("SELECT CAST('abc' AS INT) AS x")).toEqual([
+      'org.apache.spark.SparkNumberFormatException',
+      'java.lang.NumberFormatException',
+      'java.lang.IllegalArgumentException',
+      ...tail,
+    ]);
+    expect(await chain("SELECT CAST('abc' AS DATE) AS x")).toEqual(['org.apache.spark.SparkDateTimeException', 'java.time.DateTimeException', ...tail]);
+    expect(await chain('SELECT element_at(array(1, 2), 5) AS x')).toEqual([
+      'org.apache.spark.SparkArrayIndexOutOfBoundsException',
+      'java.lang.ArrayIndexOutOfBoundsException',
+      'java.lang.IndexOutOfBoundsException',
+      ...tail,
+    ]);
+    await expectServerStillServes();
+  });
+
+  it('a batch action on a streaming relation: _LEGACY_ERROR_TEMP_3102 with its msg, the source after the text', async () => {
+    const e = decodeError((await s.execute(root(socketLines(1)))).error);
+    expect(e.info?.metadata['errorClass']).toBe('_LEGACY_ERROR_TEMP_3102');
+    const msg =
+      'Queries with streaming sources must be executed with writeStream.start(), or from a streaming table or flow definition within a Spark Declarative Pipeline.';
+    expect(JSON.parse(e.info?.metadata['messageParameters'] ?? '{}')).toEqual({ msg });
+    expect(e.details).toBe(`${msg};\nsocket`);
+    expect(e.info?.metadata['sqlState']).toBeUndefined();
+    await expectServerStillServes();
+  });
+
   it('a malformed request: ExecutePlan without a plan', async () => {
     const e = sparkError(await s.execute(null));
     expect(e.errorClass).toBe('CONNECT_INVALID_PLAN.INVALID_ONE_OF_FIELD_NOT_SET');
@@ -133,9 +167,26 @@ describe('Spark Connect errors', () => {
     await expectServerStillServes();
   });
 
+  it('get_query finds active queries only: a stopped query is not returned, its handle still answers', async () => {
+    const feed = await lineServer(['a']);
+    const started = await s.ok({
+      command: { write_stream_operation_start: { input: socketLines(feed.port), format: 'memory', output_mode: 'append', query_name: 'gets' } },
+    });
+    const id = started[0]?.write_stream_operation_start_result?.query_id ?? { id: '', run_id: '' };
+    const active = await s.ok(managerCommand({ get_query: id.id }));
+    expect(active[0]?.streaming_query_manager_command_result?.query?.id?.run_id).toBe(id.run_id);
+    await s.ok(queryCommand(id, { stop: true }));
+    const stopped = await s.ok(managerCommand({ get_query: id.id }));
+    expect(stopped[0]?.streaming_query_manager_command_result?.query).toBeUndefined();
+    const status = await s.ok(queryCommand(id, { status: true }));
+    expect(status[0]?.streaming_query_command_result?.status?.is_active).toBe(false);
+    await feed.close();
+    await expectServerStillServes();
+  });
+
   it('a client that saw another server-side session id is told the session changed', async () => {
     const fresh = h.session();
-    await fresh.config({ get: { keys: ['a'] } });
+    await fresh.config({ get: { keys: ['spark.sql.session.timeZone'] } });
     fresh.serverSideSessionId = '11111111-1111-4111-8111-111111111111';
     const e = sparkError(await fresh.execute(root(sql('SELECT 1 AS one'))));
     expect(e.errorClass).toBe('INVALID_HANDLE.SESSION_CHANGED');

@@ -168,7 +168,7 @@ describe('operations: reattach, release, interrupt', () => {
 
   it('ReleaseSession interrupts the session and answers with its ids', async () => {
     const other = h.session();
-    await other.config({ get: { keys: ['a'] } });
+    await other.config({ get: { keys: ['spark.sql.session.timeZone'] } });
     const started = await other.ok({
       command: { write_stream_operation_start: { input: socketLines(feed.port), format: 'memory', output_mode: 'append', query_name: 'rel' } },
     });

@@ -2,13 +2,25 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** One DataFrame call of a fixture's query; arguments are SQL expression strings (see cases.py). */
+/** A grouping key: a SQL string (`F.expr`), a column name, or `F.window(column, width, slide?)`. */
+export type GroupKey = string | { readonly col: string } | { readonly window: readonly string[] };
+
+/** `F.<fn>(column).alias(alias)`. */
+export interface AggSpec {
+  readonly fn: 'count' | 'sum' | 'min' | 'max' | 'avg';
+  readonly column: string;
+  readonly alias: string;
+}
+
+/** One DataFrame call of a fixture's query (see cases.py). */
 export type QueryOp =
   | { readonly op: 'selectExpr'; readonly exprs: readonly string[] }
   | { readonly op: 'withColumn'; readonly name: string; readonly expr: string }
   | { readonly op: 'filter'; readonly condition: string }
   | { readonly op: 'withWatermark'; readonly eventTime: string; readonly delay: string }
-  | { readonly op: 'groupByCount'; readonly keys: readonly string[] };
+  | { readonly op: 'groupByCount'; readonly keys: readonly GroupKey[] }
+  | { readonly op: 'groupByAgg'; readonly keys: readonly GroupKey[]; readonly aggs: readonly AggSpec[] }
+  | { readonly op: 'drop'; readonly columns: readonly string[] };
 
 export interface StateFacts {
   readonly numRowsTotal: number;
@@ -27,7 +39,7 @@ export interface BatchRecord {
 }
 
 export interface FixtureStep {
-  /** The lines of the one file this step adds to the input directory. */
+  /** Text source: the lines of the one file this step adds. rate-micro-batch: empty (a step is a run). */
   readonly input: readonly string[];
   /** Every micro-batch Spark ran for the step, no-data batches included. */
   readonly batches: readonly BatchRecord[];
@@ -43,7 +55,12 @@ export interface Fixture {
   readonly howMade: string;
   readonly conf: Readonly<Record<string, string>>;
   readonly query: {
-    readonly source: { readonly format: 'text'; readonly options: Readonly<Record<string, string>> };
+    readonly source: { readonly format: 'text' | 'rate-micro-batch'; readonly options: Readonly<Record<string, string>> };
+    /**
+     * `default`: one query; each step adds one file, then processAllAvailable(). `availableNow`: each
+     * step starts the query from the same checkpoint with Trigger.AvailableNow and awaits its end.
+     */
+    readonly trigger: 'default' | 'availableNow';
     readonly ops: readonly QueryOp[];
     readonly pyspark: string;
   };

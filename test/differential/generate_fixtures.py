@@ -4,12 +4,18 @@ Run through `npm run fixtures:spark` (test/differential/generate.sh), which make
 Options: --check (write nothing; exit 1 if a fixture would change), --only NAME (repeatable).
 
 How Spark is driven, so that each input step is exactly one known micro-batch (plus the no-data
-batches Spark itself inserts): a classic local SparkSession reads a text directory with
-`maxFilesPerTrigger=1` under the default trigger; for each step one file is moved into the
-directory and `processAllAvailable()` waits until Spark has processed it and run every no-data
-batch it wants. A `foreachBatch` sink records each micro-batch's rows by batch id (it is called for
-no-data batches too), and the progress of that batch id gives numInputRows, the eventTime block
-and the state operator's row counts.
+batches Spark itself inserts), on a classic local SparkSession:
+
+* text cases read a directory with `maxFilesPerTrigger=1` under the default trigger; for each step
+  one file is moved into the directory and `processAllAvailable()` waits until Spark has processed
+  it and run every no-data batch it wants;
+* rate-micro-batch cases start the query once per step from the same checkpoint with
+  `Trigger.AvailableNow` and wait for it to end: one data batch of `rowsPerBatch` rows, then the
+  no-data batch Spark runs when the watermark moved.
+
+A `foreachBatch` sink records each micro-batch's rows by batch id (it is called for no-data batches
+too), and the progress of that batch id gives numInputRows, the eventTime block and the state
+operator's row counts.
 
 A fixture whose content (everything but `generatedAt`) is unchanged is left as it is; a changed
 one is rewritten and its diff printed.
@@ -28,7 +34,7 @@ import tempfile
 import time
 from typing import Any
 
-from cases import CASES
+from cases import CASES, TEXT_SOURCE
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "fixtures")
@@ -58,6 +64,37 @@ def spark_session():
     return spark
 
 
+AGG_FUNCTIONS = {"count", "sum", "min", "max", "avg"}
+
+
+def group_key(key: Any):
+    from pyspark.sql import functions as F
+
+    if isinstance(key, str):
+        return F.expr(key)
+    if "col" in key:
+        return key["col"]
+    if "window" in key:
+        return F.window(*key["window"])
+    raise ValueError(f"unknown grouping key {key!r}")
+
+
+def aggregate(agg: dict[str, str]):
+    from pyspark.sql import functions as F
+
+    if agg["fn"] not in AGG_FUNCTIONS:
+        raise ValueError(f"unknown aggregate {agg['fn']}")
+    return getattr(F, agg["fn"])(agg["column"]).alias(agg["alias"])
+
+
+def read_source(spark, case: dict[str, Any], input_dir: str):
+    source = case.get("source", TEXT_SOURCE)
+    reader = spark.readStream.options(**source["options"])
+    if source["format"] == "text":
+        return reader.text(input_dir)
+    return reader.format(source["format"]).load()
+
+
 def apply_ops(df, ops: list[dict[str, Any]]):
     from pyspark.sql import functions as F
 
@@ -72,15 +109,29 @@ def apply_ops(df, ops: list[dict[str, Any]]):
         elif kind == "withWatermark":
             df = df.withWatermark(op["eventTime"], op["delay"])
         elif kind == "groupByCount":
-            df = df.groupBy(*[F.expr(k) for k in op["keys"]]).count()
+            df = df.groupBy(*[group_key(k) for k in op["keys"]]).count()
+        elif kind == "groupByAgg":
+            df = df.groupBy(*[group_key(k) for k in op["keys"]]).agg(*[aggregate(a) for a in op["aggs"]])
+        elif kind == "drop":
+            df = df.drop(*op["columns"])
         else:
             raise ValueError(f"unknown op {kind}")
     return df
 
 
+def key_code(key: Any) -> str:
+    if isinstance(key, str):
+        return f"F.expr({key!r})"
+    if "col" in key:
+        return repr(key["col"])
+    return "F.window(" + ", ".join(repr(a) for a in key["window"]) + ")"
+
+
 def pyspark_code(case: dict[str, Any]) -> str:
     """The same query as PySpark code, for people reading the fixture."""
-    out = "spark.readStream.option('maxFilesPerTrigger', 1).text(inputDir)"
+    source = case.get("source", TEXT_SOURCE)
+    out = "spark.readStream" + "".join(f".option({k!r}, {v!r})" for k, v in source["options"].items())
+    out += ".text(inputDir)" if source["format"] == "text" else f".format({source['format']!r}).load()"
     for op in case["ops"]:
         kind = op["op"]
         if kind == "selectExpr":
@@ -92,8 +143,19 @@ def pyspark_code(case: dict[str, Any]) -> str:
         elif kind == "withWatermark":
             out += f".withWatermark({op['eventTime']!r}, {op['delay']!r})"
         elif kind == "groupByCount":
-            out += ".groupBy(" + ", ".join(f"F.expr({k!r})" for k in op["keys"]) + ").count()"
-    return out + f".writeStream.outputMode({case['outputMode']!r}).foreachBatch(record).start()"
+            out += ".groupBy(" + ", ".join(key_code(k) for k in op["keys"]) + ").count()"
+        elif kind == "groupByAgg":
+            aggs = ", ".join(f"F.{a['fn']}({a['column']!r}).alias({a['alias']!r})" for a in op["aggs"])
+            out += ".groupBy(" + ", ".join(key_code(k) for k in op["keys"]) + f").agg({aggs})"
+        elif kind == "drop":
+            out += ".drop(" + ", ".join(repr(c) for c in op["columns"]) + ")"
+    trigger = ".trigger(availableNow=True)" if trigger_of(case) == "availableNow" else ""
+    return out + f".writeStream.outputMode({case['outputMode']!r}){trigger}.foreachBatch(record).start()"
+
+
+def trigger_of(case: dict[str, Any]) -> str:
+    """Text cases: default trigger, one file per step. rate-micro-batch: one availableNow run per step."""
+    return "default" if case.get("source", TEXT_SOURCE)["format"] == "text" else "availableNow"
 
 
 def plain(value: Any) -> Any:
@@ -115,28 +177,34 @@ def run_case(spark, case: dict[str, Any], work: str) -> dict[str, Any]:
     os.makedirs(input_dir)
     os.makedirs(staging)
 
-    df = apply_ops(spark.readStream.option("maxFilesPerTrigger", 1).text(input_dir), case["ops"])
+    df = apply_ops(read_source(spark, case, input_dir), case["ops"])
     columns = df.columns
     captured: dict[int, list[list[Any]]] = {}
+    trigger = trigger_of(case)
 
     def record(batch_df, batch_id: int) -> None:
         captured[batch_id] = sorted(([plain(v) for v in r] for r in batch_df.collect()), key=row_key)
 
-    query = (
-        df.writeStream.outputMode(case["outputMode"])
-        .option("checkpointLocation", checkpoint)
-        .foreachBatch(record)
-        .start()
-    )
+    def start():
+        writer = df.writeStream.outputMode(case["outputMode"]).option("checkpointLocation", checkpoint)
+        if trigger == "availableNow":
+            writer = writer.trigger(availableNow=True)
+        return writer.foreachBatch(record).start()
+
+    query = start() if trigger == "default" else None
     steps = []
     done = -1
     try:
         for i, step in enumerate(case["steps"]):
-            name = f"step-{i:03d}.txt"
-            with open(os.path.join(staging, name), "w", encoding="utf-8") as f:
-                f.write("".join(line + "\n" for line in step))
-            os.replace(os.path.join(staging, name), os.path.join(input_dir, name))
-            query.processAllAvailable()
+            if trigger == "default":
+                name = f"step-{i:03d}.txt"
+                with open(os.path.join(staging, name), "w", encoding="utf-8") as f:
+                    f.write("".join(line + "\n" for line in step))
+                os.replace(os.path.join(staging, name), os.path.join(input_dir, name))
+                query.processAllAvailable()
+            else:
+                query = start()
+                query.awaitTermination()
             # The executed batch's progress is the last one carrying its id (idle reports carry the next id).
             progress = {p.batchId: p for p in query.recentProgress}
             batches = []
@@ -159,9 +227,19 @@ def run_case(spark, case: dict[str, Any], work: str) -> dict[str, Any]:
         if query.exception() is not None:
             raise RuntimeError(str(query.exception()))
     finally:
-        query.stop()
+        if query is not None:
+            query.stop()
 
     import pyspark
+
+    source = case.get("source", TEXT_SOURCE)
+    driven = (
+        "text file source with maxFilesPerTrigger=1, default trigger; per step one file moved into the"
+        " input directory, then processAllAvailable()"
+        if trigger == "default"
+        else "rate-micro-batch source; per step the query started from the same checkpoint with"
+        " Trigger.AvailableNow, then awaitTermination()"
+    )
 
     return {
         "name": case["name"],
@@ -172,13 +250,14 @@ def run_case(spark, case: dict[str, Any], work: str) -> dict[str, Any]:
         "howMade": (
             "Real Spark (pip pyspark, classic local[2] session, Java "
             + spark.sparkContext._jvm.java.lang.System.getProperty("java.version")
-            + "): text file source with maxFilesPerTrigger=1, default trigger; per step one file moved into the"
-            " input directory, then processAllAvailable(); rows per batch from foreachBatch, facts from"
-            " recentProgress of the same batch id."
+            + "): "
+            + driven
+            + "; rows per batch from foreachBatch, facts from recentProgress of the same batch id."
         ),
         "conf": CONF,
         "query": {
-            "source": {"format": "text", "options": {"maxFilesPerTrigger": "1"}},
+            "source": source,
+            "trigger": trigger,
             "ops": case["ops"],
             "pyspark": pyspark_code(case),
         },

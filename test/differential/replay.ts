@@ -1,122 +1,171 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { batchToRows } from '../../engine/batch/record-batch.js';
-import { E, type Expr } from '../../engine/expr/expr.js';
-import type { LogicalPlan } from '../../engine/plan/logical-plan.js';
-import { T } from '../../engine/types/data-type.js';
-import type { QueryProgress } from '../../master/streaming/progress.js';
-import type { LocalRuntime } from '../support/local-runtime.js';
-import type { BatchRecord, Fixture, QueryOp } from './fixture.js';
+import { F, type Column, type DataFrame, type SparkSession, type StreamingQuery } from '../../client/index.js';
+import type { StreamingQueryProgress } from '../../client/streaming/streaming-query.js';
+import type { AggSpec, BatchRecord, Fixture, GroupKey, QueryOp, StateFacts } from './fixture.js';
 
 /**
- * Replays a fixture's query and input steps on Kindling the way the generator drove Spark: a text
- * file source over a directory with the fixture's options, one file moved in per step, then
- * processAllAvailable(). Expressions travel as SQL strings (`ExpressionString`), as PySpark's
- * `selectExpr` / `F.expr` send them over Spark Connect.
+ * Replays a fixture's query and steps on a Kindling server through Spark Connect with our
+ * TypeScript client, driven as generate_fixtures.py drove Spark:
+ *
+ * - text source (`trigger: default`): one query over a directory; per step one file is moved in,
+ *   then `processAllAvailable()`;
+ * - rate-micro-batch (`trigger: availableNow`): per step the query is started from the same
+ *   checkpoint with `Trigger.AvailableNow`, then `awaitTermination()`.
+ *
+ * The query is built with the DataFrame API (`selectExpr`, `F.expr`, `F.window`, `groupBy`, `agg`,
+ * `drop`, ...), so what the server gets is what PySpark sends for the same code. Spark recorded each
+ * batch's rows with foreachBatch, which Kindling does not run; here they come from the memory sink:
+ * after each step the table is read back (`spark.table(name).collect()`), the rows added since the
+ * last step (update/append; in complete mode the table is the last batch's result) are cut into
+ * the step's batches by each batch's `sink.numOutputRows`, in batch order (the memory sink keeps
+ * rows in arrival order). Batch ids and facts come from `recentProgress` (executed batches only:
+ * idle reports have no `addBatch` duration).
  */
-export function fixturePlan(fixture: Fixture, inputDir: string): LogicalPlan {
-  let plan: LogicalPlan = {
-    kind: 'read',
-    // Paths only, no `path` option: what PySpark's readStream.text(dir) sends.
-    source: { type: 'dataSource', format: fixture.query.source.format, options: { ...fixture.query.source.options }, paths: [inputDir] },
-    isStreaming: true,
+const RUN_TIMEOUT_SECONDS = 30;
+
+export async function replayOnKindling(spark: SparkSession, fixture: Fixture, name: string, dir: string): Promise<ReplayedBatch[][]> {
+  for (const [k, v] of Object.entries(fixture.conf)) await spark.conf.set(k, v);
+  const inputDir = join(dir, `${name}-input`);
+  const staging = join(dir, `${name}-staging`);
+  const checkpoint = join(dir, `${name}-checkpoint`);
+  mkdirSync(inputDir);
+  mkdirSync(staging);
+  const df = fixture.query.ops.reduce(applyOp, source(spark, fixture, inputDir));
+
+  const start = (queryName: string): Promise<StreamingQuery> => {
+    let writer = df.writeStream
+      .outputMode(fixture.outputMode)
+      .format('memory')
+      .queryName(queryName)
+      .option('checkpointLocation', checkpoint);
+    if (fixture.query.trigger === 'availableNow') {
+      // Spark refuses to restart a memory sink in append/update mode; its own tests opt out, so do we.
+      writer = writer.trigger({ availableNow: true }).option('_kindling.test.recoverMemorySink', 'true');
+    }
+    return writer.start();
   };
-  for (const op of fixture.query.ops) plan = applyOp(plan, op);
-  return plan;
+
+  const steps: ReplayedBatch[][] = [];
+  let done = -1;
+  let seenRows = 0;
+  let query = fixture.query.trigger === 'default' ? await start(name) : undefined;
+  try {
+    for (const [i, step] of fixture.steps.entries()) {
+      let table = name;
+      if (query !== undefined && fixture.query.trigger === 'default') {
+        const file = `step-${String(i).padStart(3, '0')}.txt`;
+        writeFileSync(join(staging, file), step.input.map((l) => `${l}\n`).join(''));
+        renameSync(join(staging, file), join(inputDir, file));
+        await query.processAllAvailable();
+      } else {
+        table = `${name}_run${i}`;
+        query = await start(table);
+        if (!(await query.awaitTermination(RUN_TIMEOUT_SECONDS))) {
+          throw new Error(`${fixture.name} step ${i}: the availableNow run did not end within ${RUN_TIMEOUT_SECONDS} s (${JSON.stringify(await query.status())})`);
+        }
+        seenRows = 0;
+      }
+      const failure = await query.exception();
+      if (failure) throw failure;
+
+      // The executed batch's progress is the last one carrying its id.
+      const progress = new Map<number, StreamingQueryProgress>();
+      for (const p of await query.recentProgress()) {
+        const durations = p['durationMs'] as Record<string, number> | undefined;
+        if (durations?.['addBatch'] !== undefined) progress.set(p['batchId'] as number, p);
+      }
+      const ran = [...progress.keys()].filter((b) => b > done).sort((a, b) => a - b);
+      const all = (await spark.table(table).collect()).map((r) => r.toArray());
+      const counts = ran.map((b) => Number((progress.get(b)?.['sink'] as { numOutputRows?: number } | undefined)?.numOutputRows ?? 0));
+      let rowsOf: (index: number) => unknown[][] | null;
+      if (fixture.outputMode === 'complete') {
+        // The table is the last batch's whole result; earlier batches of the step are not visible.
+        rowsOf = (index) => (index === ran.length - 1 ? all : null);
+      } else {
+        const fresh = all.slice(seenRows);
+        const total = counts.reduce((a, b) => a + b, 0);
+        if (fresh.length !== total) {
+          throw new Error(`${fixture.name} step ${i}: the memory sink got ${fresh.length} rows, progress says ${total} (${JSON.stringify(counts)})`);
+        }
+        seenRows = all.length;
+        const offsets = counts.map((_, k) => counts.slice(0, k).reduce((a, b) => a + b, 0));
+        rowsOf = (index) => fresh.slice(offsets[index], (offsets[index] ?? 0) + (counts[index] ?? 0));
+      }
+      steps.push(ran.map((batchId, index) => record(batchId, progress.get(batchId) as StreamingQueryProgress, rowsOf(index))));
+      done = ran[ran.length - 1] ?? done;
+    }
+  } finally {
+    if (query !== undefined && (await query.isActive())) await query.stop();
+  }
+  return steps;
 }
 
-function applyOp(input: LogicalPlan, op: QueryOp): LogicalPlan {
-  const sql = (text: string): Expr => E.exprString(text);
+/** A batch as Kindling reported it; `rows` null when the memory sink cannot show that batch alone. */
+export type ReplayedBatch = Omit<BatchRecord, 'rows'> & { readonly rows: BatchRecord['rows'] | null };
+
+function record(batchId: number, p: StreamingQueryProgress, rows: unknown[][] | null): ReplayedBatch {
+  const op = (p['stateOperators'] as StateFacts[] | undefined)?.[0];
+  return {
+    batchId,
+    rows,
+    numInputRows: p['numInputRows'] as number,
+    eventTime: (p['eventTime'] as Record<string, string> | undefined) ?? {},
+    ...(op
+      ? {
+          stateOperator: {
+            numRowsTotal: op.numRowsTotal,
+            numRowsUpdated: op.numRowsUpdated,
+            numRowsRemoved: op.numRowsRemoved,
+            numRowsDroppedByWatermark: op.numRowsDroppedByWatermark,
+          },
+        }
+      : {}),
+  };
+}
+
+function source(spark: SparkSession, fixture: Fixture, inputDir: string): DataFrame {
+  const { format, options } = fixture.query.source;
+  const reader = spark.readStream.options(options);
+  // Paths only, no `path` option: what PySpark's readStream.text(dir) sends.
+  return format === 'text' ? reader.text(inputDir) : reader.format(format).load();
+}
+
+function groupKey(key: GroupKey): Column | string {
+  if (typeof key === 'string') return F.expr(key);
+  if ('col' in key) return key.col;
+  const [column, width, slide] = key.window;
+  if (column === undefined || width === undefined) throw new Error(`bad window key ${JSON.stringify(key)}`);
+  return F.window(column, width, slide);
+}
+
+const AGGREGATES: Readonly<Record<AggSpec['fn'], (c: string) => Column>> = {
+  count: F.count,
+  sum: F.sum,
+  min: F.min,
+  max: F.max,
+  avg: F.avg,
+};
+
+function applyOp(df: DataFrame, op: QueryOp): DataFrame {
   switch (op.op) {
     case 'selectExpr':
-      return { kind: 'project', input, exprs: op.exprs.map(sql) };
+      return df.selectExpr(...op.exprs);
     case 'withColumn':
-      return { kind: 'withColumns', input, columns: [{ name: op.name, expr: sql(op.expr) }] };
+      return df.withColumn(op.name, F.expr(op.expr));
     case 'filter':
-      return { kind: 'filter', input, condition: sql(op.condition) };
+      return df.filter(F.expr(op.condition));
     case 'withWatermark':
-      return { kind: 'withWatermark', input, eventTime: op.eventTime, delay: op.delay };
+      return df.withWatermark(op.eventTime, op.delay);
     case 'groupByCount':
-      // GroupedData.count() is agg(count(lit(1)).alias("count")).
-      return {
-        kind: 'aggregate',
-        input,
-        groupType: 'groupby',
-        grouping: op.keys.map(sql),
-        aggregates: [E.alias(E.call('count', [E.lit(1, T.integer)]), 'count')],
-      };
+      return df.groupBy(...op.keys.map(groupKey)).count();
+    case 'groupByAgg':
+      return df.groupBy(...op.keys.map(groupKey)).agg(...op.aggs.map((a) => AGGREGATES[a.fn](a.column).alias(a.alias)));
+    case 'drop':
+      return df.drop(...op.columns);
     default: {
       const never: never = op;
       throw new Error(`unknown op ${JSON.stringify(never)}`);
     }
   }
-}
-
-/** What Kindling did for each input step, in the fixture's shape. */
-export async function replayOnKindling(env: LocalRuntime, fixture: Fixture, name: string): Promise<BatchRecord[][]> {
-  const inputDir = join(env.dir, `${name}-input`);
-  const staging = join(env.dir, `${name}-staging`);
-  mkdirSync(inputDir);
-  mkdirSync(staging);
-  const query = await env.session.startStream({
-    input: fixturePlan(fixture, inputDir),
-    format: 'memory',
-    options: { checkpointLocation: join(env.dir, `${name}-checkpoint`) },
-    outputMode: fixture.outputMode,
-    queryName: name,
-    trigger: { kind: 'default' },
-  });
-  // Per-batch rows, like the generator's foreachBatch: the memory sink is wrapped before any file
-  // exists, so no batch can run before the wrapper is in place.
-  const sink = env.session.catalog.memorySink(name);
-  if (!sink) throw new Error(`no memory sink ${name}`);
-  const captured = new Map<number, unknown[][]>();
-  const addBatch = sink.addBatch.bind(sink);
-  sink.addBatch = async (batchId, batch) => {
-    if (!captured.has(batchId)) captured.set(batchId, batchToRows(batch));
-    await addBatch(batchId, batch);
-  };
-
-  const steps: BatchRecord[][] = [];
-  let done = -1;
-  try {
-    for (const [i, step] of fixture.steps.entries()) {
-      const file = `step-${String(i).padStart(3, '0')}.txt`;
-      writeFileSync(join(staging, file), step.input.map((l) => `${l}\n`).join(''));
-      renameSync(join(staging, file), join(inputDir, file));
-      await query.processAllAvailable();
-      const failure = query.exception();
-      if (failure) throw failure;
-      // The executed batch's progress is the last one carrying its id (idle reports carry the next id).
-      const progress = new Map<number, QueryProgress>();
-      for (const p of query.recentProgress()) progress.set(p.batchId, p);
-      const batches: BatchRecord[] = [];
-      for (const batchId of [...captured.keys()].filter((b) => b > done).sort((a, b) => a - b)) {
-        const p = progress.get(batchId);
-        if (!p) throw new Error(`${fixture.name}: Kindling reported no progress for batch ${batchId}`);
-        const op = p.stateOperators[0];
-        batches.push({
-          batchId,
-          rows: captured.get(batchId) ?? [],
-          numInputRows: p.numInputRows,
-          eventTime: p.eventTime,
-          ...(op
-            ? {
-                stateOperator: {
-                  numRowsTotal: op.numRowsTotal,
-                  numRowsUpdated: op.numRowsUpdated,
-                  numRowsRemoved: op.numRowsRemoved,
-                  numRowsDroppedByWatermark: op.numRowsDroppedByWatermark,
-                },
-              }
-            : {}),
-        });
-        done = batchId;
-      }
-      steps.push(batches);
-    }
-  } finally {
-    await query.stop();
-  }
-  return steps;
 }

@@ -164,8 +164,9 @@ describe('kindling local runs the seed notebook through the TypeScript client', 
     expect(recent.length).toBeGreaterThan(0);
     expect(recent[recent.length - 1]?.['batchId']).toBe(last?.['batchId']);
     const plan = await wordcounts.explainString();
-    expect(plan).toContain('Exchange hashpartitioning(window, word, 8)');
-    expect(plan).toContain('StatefulAggregate');
+    expect(plan).toMatch(/\n +\+- Exchange hashpartitioning\(window#\d+-T5000ms, word#\d+, 8\), REQUIRED_BY_STATEFUL_OPERATOR\n/);
+    expect(plan).toMatch(/\n +\+- StateStoreSave \[window#\d+-T5000ms, word#\d+\], state info \[.*numPartitions = 8\], Complete, /);
+    expect(plan).toContain('Stage 1 (reduce, a task per owner of the 8 state partitions, StateStore memory)');
     expect(await wordcounts.exception()).toBeNull();
     expect(await wordcounts.awaitTermination(0.2)).toBe(false);
     expect((await spark.streams.active()).map((q) => q.name).sort()).toEqual(['catpm', 'wordcounts']);

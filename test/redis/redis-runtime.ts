@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { builtinSources, builtinSplitReaders, type SourceProvider, type SplitReader } from '../../engine/connectors/index.js';
+import { builtinSplitReaders, type SourceProvider, type SplitReader } from '../../engine/connectors/index.js';
 import { TaskRunner } from '../../engine/exec/task-runner.js';
 import { defaultRegistry } from '../../engine/functions/builtin/index.js';
 import { defaultOperators } from '../../engine/physical/operators/index.js';
@@ -10,6 +10,7 @@ import { RedisOwnershipStore } from '../../master/execution/redis-ownership-stor
 import { StageScheduler } from '../../master/execution/stage-scheduler.js';
 import { MasterRuntime } from '../../master/session/runtime.js';
 import type { Session } from '../../master/session/session.js';
+import { masterSources } from '../../master/sources/index.js';
 import { RedisCheckpointStoreFactory } from '../../master/streaming/checkpoint/redis-checkpoint.js';
 
 export interface RedisRuntime {
@@ -44,7 +45,7 @@ export function redisRuntime(
     });
     pool.add(new LocalWorker(runner, 1));
   }
-  const sources = builtinSources();
+  const sources = masterSources();
   for (const s of extra.sources ?? []) sources.register(s);
   const runtime = new MasterRuntime({
     executor: new StageScheduler(pool, new RedisOwnershipStore(redis), state.name),

@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { E } from '../../engine/expr/expr.js';
 import type { LogicalPlan } from '../../engine/plan/logical-plan.js';
 import { T } from '../../engine/types/data-type.js';
 import { localRuntime, type LocalRuntime } from '../support/local-runtime.js';
 import { Q, intStream } from './queries.js';
-import { AddData, CheckLastBatch, StartStream, StopStream, testStream } from './stream-test.js';
+import { AddData, CheckLastBatch, Execute, ProcessAllAvailable, StartStream, StopStream, testStream } from './stream-test.js';
 
 /**
  * Complete mode: the driver keeps the whole result and merges each batch's updated rows into it,
@@ -42,6 +42,31 @@ describe('complete mode over the driver-kept result', () => {
       AddData(input, 5),
       CheckLastBatch([2, 2], [3, 1], [4, 1], [5, 1]),
     ]);
+  });
+
+  it('a sort over the result places NULL keys as Spark does: DESC → last, ASC → first, explicit NULLS honoured', async () => {
+    const sorted = (s: ReturnType<typeof intStream>, ascending: boolean, nullsFirst?: boolean): LogicalPlan => ({
+      kind: 'sort',
+      input: Q.groupBy(Q.read(s), [E.col('value')], [Q.count()]),
+      order: [E.sortOrder(E.col('value'), ascending, nullsFirst)],
+      isGlobal: true,
+    });
+    const cases: [boolean, boolean | undefined, unknown[][]][] = [
+      [false, undefined, [[3, 1], [1, 2], [null, 2]]],
+      [true, undefined, [[null, 2], [1, 2], [3, 1]]],
+      [false, true, [[null, 2], [3, 1], [1, 2]]],
+      [true, false, [[1, 2], [3, 1], [null, 2]]],
+    ];
+    for (const [ascending, nullsFirst, expected] of cases) {
+      const input = intStream();
+      await testStream(env, sorted(input, ascending, nullsFirst), { outputMode: 'complete' }, [
+        AddData(input, 1, null, 3, 1, null),
+        ProcessAllAvailable,
+        Execute(({ lastBatch }) => {
+          expect(lastBatch).toEqual(expected);
+        }),
+      ]);
+    }
   });
 
   it('keeps rows the batch did not touch, with their last values, across many batches', async () => {

@@ -103,7 +103,9 @@ export async function testStream(
   for (let step = 0; step < actions.length; step++) {
     const a = actions[step] as StreamAction;
     try {
-      if (!query && a.kind !== 'StartStream' && a.kind !== 'AddData' && a.kind !== 'StopStream') await start(undefined);
+      // Execute runs against whatever is there (also nothing, e.g. right after ExpectFailure).
+      const needsQuery = a.kind !== 'StartStream' && a.kind !== 'AddData' && a.kind !== 'StopStream' && a.kind !== 'Execute';
+      if (!query && needsQuery) await start(undefined);
       switch (a.kind) {
         case 'AddData':
           a.stream.addData(...a.rows);

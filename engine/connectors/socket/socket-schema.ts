@@ -1,7 +1,7 @@
-import { AnalysisError } from '../../errors/errors.js';
+import { AnalysisError, IllegalArgumentError } from '../../errors/errors.js';
 import { T } from '../../types/data-type.js';
 import { schemaOf, type Schema } from '../../types/schema.js';
-import { SourceOptions } from '../options.js';
+import { SourceOptions, parseJavaInteger } from '../options.js';
 
 export interface SocketOptions {
   readonly host: string;
@@ -9,16 +9,21 @@ export interface SocketOptions {
   readonly includeTimestamp: boolean;
 }
 
+/** Spark's TextSocketSourceProvider checks: its error classes, and Java's parse of the port. */
 export function socketOptions(raw: Readonly<Record<string, string>>): SocketOptions {
   const o = new SourceOptions(raw);
-  const host = o.require('host', 'Set a host to read from with option("host", ...).');
-  const portText = o.require('port', 'Set a port to read from with option("port", ...).');
-  const port = Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new AnalysisError(`Invalid port '${portText}' for the socket source.`);
+  const host = o.get('host');
+  if (host === undefined) throw AnalysisError.withClass('_LEGACY_ERROR_TEMP_1295');
+  const portText = o.get('port');
+  if (portText === undefined) throw AnalysisError.withClass('_LEGACY_ERROR_TEMP_1296');
+  const timestampText = o.get('includeTimestamp')?.toLowerCase();
+  if (timestampText !== undefined && timestampText !== 'true' && timestampText !== 'false') {
+    throw AnalysisError.withClass('_LEGACY_ERROR_TEMP_1297');
   }
-  const includeTimestamp = o.bool('includeTimestamp', false, 'IncludeTimestamp must be set to either "true" or "false".');
-  return { host, port, includeTimestamp };
+  const port = parseJavaInteger(portText, 32);
+  // java.net.InetSocketAddress's check.
+  if (port < 0 || port > 65535) throw new IllegalArgumentError(`port out of range:${port}`);
+  return { host, port, includeTimestamp: timestampText === 'true' };
 }
 
 export function socketSchema(includeTimestamp: boolean): Schema {

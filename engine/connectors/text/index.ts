@@ -1,14 +1,17 @@
+import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { recordBatch, concatBatches } from '../../batch/record-batch.js';
 import { valuesVector } from '../../batch/vector.js';
 import { AnalysisError, ExecutionError } from '../../errors/errors.js';
 import type { Offset, Source, SourceContext, SourceProvider } from '../source.js';
 import { SourceOptions } from '../options.js';
 import type { InputSplit } from '../split.js';
+import { COMPACT_INTERVAL_CONF, DEFAULT_COMPACT_INTERVAL, FileStreamSourceLog } from './file-source-log.js';
 import { TEXT_SCHEMA, readTextFile } from './text-reader.js';
 
-interface FileEntry {
+interface ListedFile {
   readonly path: string;
   readonly mtimeMs: number;
 }
@@ -19,34 +22,57 @@ function sourceDir(options: Readonly<Record<string, string>>, paths: readonly st
   return resolve(p.replace(/^file:(\/\/)?/, ''));
 }
 
-async function listFiles(dir: string): Promise<FileEntry[]> {
+/**
+ * A file stream's directory, which must exist when the stream is defined and started: Spark's
+ * PATH_NOT_FOUND (with the path as given) rather than a query that retries listing forever.
+ */
+function requireStreamPath(options: Readonly<Record<string, string>>): string {
+  const dir = sourceDir(options, []);
+  if (!existsSync(dir)) {
+    throw AnalysisError.withClass('PATH_NOT_FOUND', { path: new SourceOptions(options).get('path') ?? dir });
+  }
+  return dir;
+}
+
+async function listFiles(dir: string): Promise<ListedFile[]> {
   let names: string[];
   try {
     names = await readdir(dir);
   } catch (e) {
     throw new ExecutionError(`Cannot list ${dir}: ${(e as Error).message}`, { cause: e });
   }
-  const out: FileEntry[] = [];
+  const out: ListedFile[] = [];
   for (const name of names) {
     if (name.startsWith('.') || name.startsWith('_')) continue;
     const path = join(dir, name);
     const s = await stat(path).catch(() => undefined);
-    if (s?.isFile()) out.push({ path, mtimeMs: s.mtimeMs });
+    if (s?.isFile()) out.push({ path, mtimeMs: Math.floor(s.mtimeMs) });
   }
   return out;
 }
 
+/** A log entry's path (a `file:` URL as Kindling and Spark write it, or a plain path) on this machine. */
+function localPath(entryPath: string): string {
+  return entryPath.startsWith('file:') ? fileURLToPath(entryPath) : entryPath;
+}
+
 /**
  * Spark's file stream source for text: new files in a directory become batches in order of
- * modification time; each batch's file list is logged in the checkpoint (`fileLog/<n>`), so offsets
- * (`{"logOffset": n}`) replay the same files.
+ * modification time. Each batch's files go to the source's file log in the checkpoint (Spark's
+ * FileStreamSourceLog: `sources/0/<n>`, compacted every
+ * `spark.sql.streaming.fileSource.log.compactInterval` batches), so offsets (`{"logOffset": n}`)
+ * replay the same files.
  */
 class TextFileSource implements Source {
   readonly schema = TEXT_SCHEMA;
   readonly description: string;
+  /** Files already in the log, by URL. */
   private readonly seen = new Set<string>();
   private logOffset = -1;
   private loaded = false;
+  private readonly log: FileStreamSourceLog;
+  /** Trigger.AvailableNow: the files listed when the query started; later files wait for another run. */
+  private availableNowFiles: ListedFile[] | undefined;
 
   constructor(
     private readonly dir: string,
@@ -54,19 +80,34 @@ class TextFileSource implements Source {
     private readonly ctx: SourceContext,
   ) {
     this.description = `FileStreamSource[file:${dir}]`;
+    const interval = Number(ctx.conf?.(COMPACT_INTERVAL_CONF) ?? DEFAULT_COMPACT_INTERVAL);
+    this.log = new FileStreamSourceLog(ctx.metadata, interval);
+    if (ctx.readAllAvailable && options.get('maxFilesPerTrigger') !== undefined) {
+      ctx.log.warn({ maxFilesPerTrigger: options.get('maxFilesPerTrigger') }, `The read limit maxFilesPerTrigger for ${this.description} is ignored when Trigger.Once is used.`);
+    }
+  }
+
+  async prepareForTriggerAvailableNow(): Promise<void> {
+    this.availableNowFiles = await listFiles(this.dir);
   }
 
   async latestOffset(): Promise<Offset | null> {
     await this.load();
-    const maxFiles = this.options.int('maxFilesPerTrigger', Number.POSITIVE_INFINITY, (n) => n > 0, "Invalid value '<value>' for option 'maxFilesPerTrigger', must be a positive integer");
+    const limit = this.options.int('maxFilesPerTrigger', Number.POSITIVE_INFINITY, (n) => n > 0, "Invalid value '<value>' for option 'maxFilesPerTrigger', must be a positive integer");
+    const maxFiles = this.ctx.readAllAvailable ? Number.POSITIVE_INFINITY : limit;
     const latestFirst = this.options.bool('latestFirst', false, "'latestFirst' must be true or false");
-    const fresh = (await listFiles(this.dir)).filter((f) => !this.seen.has(f.path));
+    const listed = this.availableNowFiles ?? (await listFiles(this.dir));
+    const fresh = listed.map((f) => ({ ...f, url: pathToFileURL(f.path).href })).filter((f) => !this.seen.has(f.url));
     fresh.sort((a, b) => (latestFirst ? b.mtimeMs - a.mtimeMs : a.mtimeMs - b.mtimeMs) || a.path.localeCompare(b.path));
     const batch = fresh.slice(0, Number.isFinite(maxFiles) ? maxFiles : undefined);
     if (batch.length > 0) {
       const next = this.logOffset + 1;
-      await this.ctx.metadata.putIfAbsent(`fileLog/${next}`, JSON.stringify(batch.map((f) => f.path)));
-      batch.forEach((f) => this.seen.add(f.path));
+      const added = await this.log.add(
+        next,
+        batch.map((f) => ({ path: f.url, timestamp: f.mtimeMs, batchId: next })),
+      );
+      if (!added) throw new ExecutionError(`Concurrent update to the log. Multiple streaming jobs detected for ${next}`, { retryable: false });
+      batch.forEach((f) => this.seen.add(f.url));
       this.logOffset = next;
     }
     return this.logOffset < 0 ? null : { logOffset: this.logOffset };
@@ -78,9 +119,7 @@ class TextFileSource implements Source {
     const to = logOffsetOf(end);
     const splits: InputSplit[] = [];
     for (let n = from; n <= to; n++) {
-      const entry = await this.ctx.metadata.get(`fileLog/${n}`);
-      if (entry === undefined) throw new ExecutionError(`The file log of ${this.dir} misses entry ${n}.`);
-      for (const path of JSON.parse(entry) as string[]) splits.push({ reader: 'text-file', config: { path } });
+      for (const entry of await this.log.get(n)) splits.push({ reader: 'text-file', config: { path: localPath(entry.path) } });
     }
     return splits;
   }
@@ -96,13 +135,9 @@ class TextFileSource implements Source {
   /** Restores the files seen so far from the checkpoint's file log. */
   private async load(): Promise<void> {
     if (this.loaded) return;
+    for (const entry of await this.log.allFiles()) this.seen.add(pathToFileURL(localPath(entry.path)).href);
+    this.logOffset = (await this.log.latestBatchId()) ?? -1;
     this.loaded = true;
-    for (let n = 0; ; n++) {
-      const entry = await this.ctx.metadata.get(`fileLog/${n}`);
-      if (entry === undefined) break;
-      for (const p of JSON.parse(entry) as string[]) this.seen.add(p);
-      this.logOffset = n;
-    }
   }
 }
 
@@ -113,14 +148,15 @@ function logOffsetOf(o: Offset): number {
 
 export const textSourceProvider: SourceProvider = {
   format: 'text',
-  schema(options, userSchema) {
+  schema(options, userSchema, streaming) {
     if (userSchema && (userSchema.fields.length !== 1 || userSchema.fields[0]?.type.kind !== 'string')) {
       throw new AnalysisError('The text source produces a single string column `value`.');
     }
+    if (streaming) requireStreamPath(options);
     return userSchema ?? TEXT_SCHEMA;
   },
   createStream(options, _userSchema, ctx: SourceContext) {
-    return new TextFileSource(sourceDir(options, []), new SourceOptions(options), ctx);
+    return new TextFileSource(requireStreamPath(options), new SourceOptions(options), ctx);
   },
   async readBatch(options, paths) {
     const targets = paths.length > 0 ? paths : [sourceDir(options, paths)];

@@ -34,8 +34,8 @@ export const SortExec: OperatorFactory<SortConfig> = {
             const key = keys[k] as (typeof keys)[number];
             const v = keyVectors[k];
             if (!v) continue;
-            const c = compareValues(valueAt(v, a), valueAt(v, b), key.expr.type, key.nullsFirst);
-            if (c !== 0) return key.ascending ? c : -c;
+            const c = compareSortKey(valueAt(v, a), valueAt(v, b), key);
+            if (c !== 0) return c;
           }
           return a - b;
         });
@@ -44,6 +44,18 @@ export const SortExec: OperatorFactory<SortConfig> = {
     };
   },
 };
+
+/**
+ * Spark's SortOrder: the direction orders the values, while NULLS FIRST/LAST places nulls on its
+ * own, whatever the direction (`DESC` defaults to NULLS LAST, `ASC` to NULLS FIRST).
+ */
+export function compareSortKey(a: unknown, b: unknown, key: Pick<SortKey, 'expr' | 'ascending' | 'nullsFirst'>): number {
+  const an = a === null || a === undefined;
+  const bn = b === null || b === undefined;
+  if (an || bn) return an === bn ? 0 : an === key.nullsFirst ? -1 : 1;
+  const c = compareValues(a, b, key.expr.type, true);
+  return key.ascending ? c : -c;
+}
 
 export interface LimitConfig {
   readonly limit: number;

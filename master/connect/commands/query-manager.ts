@@ -17,7 +17,7 @@ export async function runQueryManagerCommand(ctx: CommandContext, cmd: Streaming
       result = { active: { active_queries: streams.activeQueries().map(instance) } };
       break;
     case 'get_query': {
-      // An unknown id leaves `query` unset: the client returns None.
+      // Only active queries, as in Spark: an unknown or stopped id leaves `query` unset (None).
       const query = streams.get(cmd.get_query ?? '');
       result = query === undefined ? {} : { query: instance(query) };
       break;

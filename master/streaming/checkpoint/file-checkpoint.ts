@@ -77,6 +77,7 @@ class FileMetadataLog<T> implements MetadataLog<T> {
   }
 }
 
+/** A source's files under `sources/<i>/`, one per name (the rate source's `0`, the file source's log). */
 class FileSourceMetadata implements SourceMetadataLog {
   constructor(private readonly dir: string) {}
   get(name: string): Promise<string | undefined> {
@@ -85,6 +86,10 @@ class FileSourceMetadata implements SourceMetadataLog {
   async putIfAbsent(name: string, value: string): Promise<string> {
     await writeOnce(join(this.dir, name), value);
     return (await readText(join(this.dir, name))) ?? value;
+  }
+  async names(): Promise<string[]> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    return names.filter((n) => !n.endsWith('.tmp'));
   }
 }
 

@@ -68,6 +68,11 @@ class RedisMetadataLog<T> implements MetadataLog<T> {
   }
 }
 
+/**
+ * A source's metadata as one hash: field = the name a file checkpoint uses under `sources/<i>/`
+ * (`0` for the rate source's start time, `<n>` / `<n>.compact` for the file source log), value =
+ * the same Spark text, so both stores hold the same entries.
+ */
 class RedisSourceMetadata implements SourceMetadataLog {
   constructor(
     private readonly redis: Redis,
@@ -84,6 +89,10 @@ class RedisSourceMetadata implements SourceMetadataLog {
     );
     const stored = replies?.[1]?.[1];
     return typeof stored === 'string' ? stored : value;
+  }
+
+  names(): Promise<string[]> {
+    return redisCall('listing source metadata', () => this.redis.hkeys(this.key));
   }
 }
 

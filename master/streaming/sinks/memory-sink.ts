@@ -1,12 +1,21 @@
 import { batchFromRows, batchToRows, type RecordBatch } from '../../../engine/batch/record-batch.js';
 import type { Sink } from '../../../engine/connectors/sink.js';
+import type { Logger } from '../../../engine/connectors/source.js';
 import type { OutputMode } from '../../../engine/analysis/streaming-checks.js';
+import { RuntimeDataError } from '../../../engine/errors/errors.js';
 import type { Schema } from '../../../engine/types/schema.js';
 
+/** The session conf that caps a memory table's rows. */
+export const MEMORY_SINK_MAX_ROWS_CONF = 'kindling.memorySink.maxRows';
+export const MEMORY_SINK_MAX_ROWS_DEFAULT = 1_000_000;
+
 /**
- * Spark's memory sink, bounded: complete mode replaces the table with each batch; append and
- * update add rows. Past `maxRows` the oldest rows are dropped (and counted), so a long-running
- * query cannot exhaust the driver's memory. Ignores batch ids it has already stored.
+ * Spark's memory sink, bounded by `maxRows` so a long-running query cannot exhaust the driver's
+ * memory. Complete mode replaces the table with each batch; a result over the cap fails the query
+ * (KINDLING_MEMORY_SINK_ROW_LIMIT_EXCEEDED) and leaves the table as it was, since a truncated
+ * complete result would be wrong. Append and update add rows; past the cap the oldest rows are
+ * dropped, with a warning the first time and the count in progress `sink.metrics`. Ignores batch
+ * ids it has already stored.
  */
 export class MemorySink implements Sink {
   readonly description = 'MemorySink';
@@ -20,23 +29,48 @@ export class MemorySink implements Sink {
     readonly schema: Schema,
     private readonly mode: OutputMode,
     private readonly maxRows: number,
-    private readonly onCap: (dropped: number) => void = () => undefined,
+    private readonly log?: Pick<Logger, 'warn'>,
   ) {}
 
   addBatch(batchId: number, batch: RecordBatch): Promise<void> {
     if (batchId <= this.lastBatchId) return Promise.resolve();
     const incoming = batchToRows(batch);
+    if (this.mode === 'complete') {
+      if (incoming.length > this.maxRows) {
+        return Promise.reject(
+          RuntimeDataError.withClass('KINDLING_MEMORY_SINK_ROW_LIMIT_EXCEEDED', {
+            tableName: `\`${this.name}\``,
+            numRows: String(incoming.length),
+            maxRows: String(this.maxRows),
+            confKey: MEMORY_SINK_MAX_ROWS_CONF,
+          }),
+        );
+      }
+      this.rows = incoming;
+    } else {
+      for (const r of incoming) this.rows.push(r);
+    }
     this.last = incoming;
-    if (this.mode === 'complete') this.rows = incoming;
-    else for (const r of incoming) this.rows.push(r);
     if (this.rows.length > this.maxRows) {
       const excess = this.rows.length - this.maxRows;
       this.rows = this.rows.slice(excess);
-      if (this.dropped === 0) this.onCap(excess);
+      if (this.dropped === 0) {
+        this.log?.warn(
+          { table: this.name, batchId, maxRows: this.maxRows, dropped: excess, conf: MEMORY_SINK_MAX_ROWS_CONF },
+          `memory sink table \`${this.name}\` (${this.mode} mode) reached its limit of ${this.maxRows} rows (${MEMORY_SINK_MAX_ROWS_CONF}): ` +
+            `dropped the ${excess} oldest rows, and from now on the oldest rows are dropped as new ones arrive ` +
+            `(progress sink.metrics.numRowsDropped counts them). Raise ${MEMORY_SINK_MAX_ROWS_CONF} before starting the query to keep more.`,
+        );
+      }
       this.dropped += excess;
     }
     this.lastBatchId = batchId;
     return Promise.resolve();
+  }
+
+  /** Spark's ReportsSinkMetrics: empty (as Spark's memory sink) until the cap dropped rows. */
+  metrics(): Readonly<Record<string, string>> {
+    return this.dropped === 0 ? {} : { maxRows: String(this.maxRows), numRowsDropped: String(this.dropped) };
   }
 
   /** The table as of now. */

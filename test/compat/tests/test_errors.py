@@ -4,7 +4,18 @@
 from __future__ import annotations
 
 import pytest
-from pyspark.errors import AnalysisException, ParseException, StreamingQueryException
+from pyspark.errors import (
+    AnalysisException,
+    ArithmeticException,
+    ArrayIndexOutOfBoundsException,
+    DateTimeException,
+    IllegalArgumentException,
+    NumberFormatException,
+    ParseException,
+    SparkNoSuchElementException,
+    StreamingQueryException,
+    UnknownException,
+)
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
@@ -107,3 +118,93 @@ def test_session_survives_errors(spark: SparkSession) -> None:
             spark.sql(bad)
     assert spark.range(4).count() == 4
     assert spark.sql("SELECT 1 AS one").collect()[0].one == 1
+
+
+def text(e: Exception) -> str:
+    """The error's message without the JVM stack trace a real Spark appends."""
+    return str(e).split("\n\nJVM stacktrace:")[0]
+
+
+def test_runtime_data_errors(spark: SparkSession) -> None:
+    """ANSI data errors are the Java exception classes Spark raises, so PySpark picks its
+    ArithmeticException / NumberFormatException / DateTimeException (not UnknownException)."""
+    for query, exc, condition in (
+        ("SELECT 1/0", ArithmeticException, "DIVIDE_BY_ZERO"),
+        ("SELECT 2147483647 + 1", ArithmeticException, "ARITHMETIC_OVERFLOW"),
+        ("SELECT CAST(3000000000L AS INT)", ArithmeticException, "CAST_OVERFLOW"),
+        ("SELECT CAST('abc' AS INT)", NumberFormatException, "CAST_INVALID_INPUT"),
+        ("SELECT CAST('abc' AS DATE)", DateTimeException, "CAST_INVALID_INPUT"),
+        ("SELECT CAST('abc' AS TIMESTAMP)", DateTimeException, "CAST_INVALID_INPUT"),
+        ("SELECT element_at(array(1, 2), 5)", ArrayIndexOutOfBoundsException, "INVALID_ARRAY_INDEX_IN_ELEMENT_AT"),
+    ):
+        with pytest.raises(exc) as e:
+            spark.sql(query).collect()
+        assert not isinstance(e.value, UnknownException)
+        assert e.value.getCondition() == condition, query
+        assert str(e.value).startswith(f"[{condition}]")
+    with pytest.raises(NumberFormatException) as e:
+        spark.sql("SELECT CAST('abc' AS INT)").collect()
+    assert isinstance(e.value, IllegalArgumentException)
+    assert e.value.getSqlState() == "22018"
+    assert e.value.getMessageParameters()["expression"] == "'abc'"
+
+
+def test_batch_action_on_streaming_dataframe(spark: SparkSession) -> None:
+    msg = (
+        "Queries with streaming sources must be executed with writeStream.start(), "
+        "or from a streaming table or flow definition within a Spark Declarative Pipeline."
+    )
+    rate = spark.readStream.format("rate").load()
+    for action in (rate.collect, rate.count, rate.toPandas, lambda: rate.select("value").show()):
+        with pytest.raises(AnalysisException) as e:
+            action()
+        assert e.value.getCondition() == "_LEGACY_ERROR_TEMP_3102"
+        assert e.value.getMessageParameters() == {"msg": msg}
+        assert text(e.value) == f"{msg};\nrate"
+
+
+def test_stream_start_errors(spark: SparkSession, tmp_path) -> None:
+    rate = spark.readStream.format("rate").load()
+    with pytest.raises(AnalysisException) as e:
+        rate.writeStream.format("memory").start()
+    assert e.value.getCondition() == "_LEGACY_ERROR_TEMP_1194"
+    assert text(e.value) == "queryName must be specified for memory sink."
+
+    with pytest.raises(AnalysisException) as e:
+        spark.readStream.format("socket").option("port", 9).load().schema
+    assert e.value.getCondition() == "_LEGACY_ERROR_TEMP_1295"
+
+    with pytest.raises(NumberFormatException) as e:
+        spark.readStream.format("rate").option("rowsPerSecond", "abc").load().schema
+    assert text(e.value) == 'For input string: "abc"'
+
+    missing = str(tmp_path / "no-such-dir")
+    with pytest.raises(AnalysisException) as e:
+        spark.readStream.format("text").load(missing).writeStream.format("memory").queryName("no_dir").start()
+    assert e.value.getCondition() == "PATH_NOT_FOUND"
+    assert e.value.getMessageParameters() == {"path": missing}
+    assert spark.streams.active == []
+
+
+def test_conf_get_unknown_key(spark: SparkSession) -> None:
+    with pytest.raises(SparkNoSuchElementException) as e:
+        spark.conf.get("some.unknown.key")
+    assert e.value.getCondition() == "SQL_CONF_NOT_FOUND"
+    assert e.value.getSqlState() == "42K0I"
+    assert e.value.getMessageParameters() == {"sqlConf": '"some.unknown.key"'}
+    assert spark.conf.get("some.unknown.key", "dflt") == "dflt"
+    assert spark.conf.get("some.unknown.key", None) is None
+    assert spark.conf.get("spark.sql.streaming.checkpointLocation") is None
+    # PySpark's own reads of known settings keep working (defining a UDF reads one).
+    F.udf(lambda x: x, "int")
+
+
+def test_streams_get_finds_active_queries_only(spark: SparkSession) -> None:
+    q = spark.readStream.format("rate").load().writeStream.format("memory").queryName("get_me").start()
+    assert spark.streams.get(q.id).runId == q.runId
+    q.stop()
+    assert spark.streams.get(q.id) is None
+    # The handle itself keeps answering after stop.
+    assert q.isActive is False
+    assert q.exception() is None
+    assert set(q.status) == {"message", "isDataAvailable", "isTriggerActive"}

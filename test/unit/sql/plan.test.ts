@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ParseError } from '../../../engine/errors/errors.js';
 import { E } from '../../../engine/expr/expr.js';
 import type { LogicalPlan } from '../../../engine/plan/logical-plan.js';
 import { parseSql } from '../../../engine/sql/index.js';
@@ -11,6 +12,14 @@ const table = (name: string): LogicalPlan => ({
 });
 const oneRow: LogicalPlan = { kind: 'range', start: 0, end: 1, step: 1 };
 const int = (v: number) => E.lit(v, T.integer);
+const errorOf = (f: () => unknown): unknown => {
+  try {
+    f();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected an error');
+};
 
 describe('the notebook queries', () => {
   it('SELECT * FROM wordcounts', () => {
@@ -151,6 +160,52 @@ describe('relations', () => {
     expect(plan.kind).toBe('limit');
     const sort = plan.kind === 'limit' ? plan.input : plan;
     expect(sort.kind === 'sort' && sort.input.kind).toBe('union');
+  });
+
+  it('maps VALUES to an inline table: rows of expressions, named col1.. or by the alias column list', () => {
+    expect(parseSql("SELECT * FROM VALUES (1, 'a'), (2, 'b') AS t(n, s)")).toEqual({
+      kind: 'project',
+      input: {
+        kind: 'subqueryAlias',
+        alias: 't',
+        input: {
+          kind: 'inlineTable',
+          rows: [
+            [int(1), E.lit('a', T.string)],
+            [int(2), E.lit('b', T.string)],
+          ],
+          columnNames: ['n', 's'],
+        },
+      },
+      exprs: [E.star()],
+    });
+    // A parenthesized expression that is not a row, a bare value, and a VALUES query.
+    expect(parseSql('VALUES (1 + 2) * 3, 4')).toEqual({
+      kind: 'project',
+      input: { kind: 'inlineTable', rows: [[E.call('*', [E.call('+', [int(1), int(2)]), int(3)])], [int(4)]], columnNames: ['col1'] },
+      exprs: [E.star()],
+    });
+    // A table named `values` is still a table.
+    expect(parseSql('SELECT * FROM values v')).toEqual({
+      kind: 'project',
+      input: { kind: 'subqueryAlias', alias: 'v', input: table('values') },
+      exprs: [E.star()],
+    });
+  });
+
+  it('renames a subquery’s columns with AS s(a, b)', () => {
+    expect(parseSql('SELECT x FROM (SELECT 1 AS one) AS s(x)')).toEqual({
+      kind: 'project',
+      input: { kind: 'subqueryAlias', alias: 's', input: { kind: 'toDF', input: expect.anything(), columnNames: ['x'] } },
+      exprs: [E.col('x')],
+    });
+  });
+
+  it('an inline table row with the wrong width is INVALID_INLINE_TABLE.NUM_COLUMNS_MISMATCH (a ParseError)', () => {
+    const e = errorOf(() => parseSql('SELECT * FROM VALUES (1, 2) AS t(v, w, x)'));
+    expect(e).toBeInstanceOf(ParseError);
+    expect((e as ParseError).errorClass).toBe('INVALID_INLINE_TABLE.NUM_COLUMNS_MISMATCH');
+    expect((e as ParseError).messageParameters).toEqual({ expectedNumCols: '3', actualNumCols: '2', rowIndex: '0' });
   });
 
   it('maps range() to a range relation', () => {

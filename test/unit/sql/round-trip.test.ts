@@ -21,6 +21,11 @@ const QUERIES = [
   'SELECT a FROM t GROUP BY a HAVING sum(b) > 0',
   "SELECT window(ts, '10 minutes', '5 minutes') AS w, count(1) FROM t GROUP BY window(ts, '10 minutes', '5 minutes')",
   "SELECT split(lower(line), ' ') AS words FROM lines WHERE length(line) BETWEEN 1 AND 100",
+  "SELECT * FROM VALUES (1, 'a'), (2, NULL) AS t(n, s)",
+  'SELECT v FROM VALUES 1, -2, (3 + 4) * 5 t',
+  'VALUES (1), (2)',
+  'SELECT * FROM (VALUES (1), (2)) AS t(v)',
+  'SELECT x FROM (SELECT 1) AS s(x)',
 ];
 
 const EXPRESSIONS = [

@@ -1,10 +1,26 @@
 import { connect, type Socket } from 'node:net';
-import { ExecutionError } from '../../errors/errors.js';
-import type { Schema } from '../../types/schema.js';
-import type { LineLog, Offset, Source, SourceContext } from '../source.js';
-import type { InputSplit } from '../split.js';
-import { linesSplit } from './lines-reader.js';
-import { socketSchema, type SocketOptions } from './socket-schema.js';
+import type { LineLog, Offset, Source, SourceContext, SourceProvider } from '../../engine/connectors/source.js';
+import type { InputSplit } from '../../engine/connectors/split.js';
+import { linesSplit } from '../../engine/connectors/socket/lines-reader.js';
+import { socketOptions, socketSchema, type SocketOptions } from '../../engine/connectors/socket/socket-schema.js';
+import { AnalysisError, ExecutionError, KindlingError, NotSupportedError } from '../../engine/errors/errors.js';
+import type { Schema } from '../../engine/types/schema.js';
+
+/**
+ * The `socket` format. Its TCP client runs on the driver (this file); the lines it logs reach map
+ * tasks as `lines` splits (engine/connectors/socket/lines-reader.ts), so workers need no network.
+ */
+export const socketSourceProvider: SourceProvider = {
+  format: 'socket',
+  schema(options, userSchema, streaming) {
+    if (!streaming) throw new NotSupportedError('The socket source can only be read as a stream (spark.readStream).');
+    if (userSchema) throw new AnalysisError('The socket source does not support a user-specified schema.');
+    return socketSchema(socketOptions(options).includeTimestamp);
+  },
+  createStream(options, _userSchema, ctx) {
+    return new SocketSource(socketOptions(options), ctx);
+  },
+};
 
 /** A line longer than this without a newline is cut here (garbage on the socket must not eat memory). */
 const MAX_LINE_CHARS = 8 * 1024 * 1024;
@@ -29,7 +45,19 @@ export class SocketSource implements Source {
   private cacheTimes: number[] = [];
   private cacheBase = 0;
   private log: LineLog | undefined;
+  /** Lines in the write-ahead log (their offsets are 0 .. logged-1). */
   private logged = 0;
+  /**
+   * Received lines waiting for the log, oldest first, as the chunks they are appended in: a chunk
+   * whose append failed stays first and unchanged, so the log can recognise its retry.
+   */
+  private queue: { readonly lines: string[]; readonly times: number[] }[] = [];
+  private appending: Promise<void> | undefined;
+  private flushScheduled = false;
+  private appendError: unknown;
+  /** Called after each append settles (latestOffset waits on them). */
+  private waiters: (() => void)[] = [];
+  private stopped = false;
   private closedByPeer = false;
 
   constructor(
@@ -40,25 +68,20 @@ export class SocketSource implements Source {
     this.description = `TextSocketV2[host: ${options.host}, port: ${options.port}]`;
   }
 
+  /**
+   * The last line that is durable in the write-ahead log, after waiting for every line received
+   * before this call to get there. Lines are logged in the background as they arrive, so this
+   * usually waits only for the lines of the last moments, not for a whole batch's worth.
+   */
   async latestOffset(): Promise<Offset | null> {
     await this.ensureConnected();
-    const log = this.lineLog();
-    if (this.pending.length > 0) {
-      const lines = this.pending;
-      const times = this.pendingTimes;
-      this.pending = [];
-      this.pendingTimes = [];
-      const start = this.logged;
-      this.logged = await log.append(lines.map((l, i) => `${times[i] ?? 0}\t${l}`));
-      if (this.cacheBase + this.cacheLines.length !== start) {
-        this.cacheLines = [];
-        this.cacheTimes = [];
-        this.cacheBase = start;
-      }
-      for (let i = 0; i < lines.length; i++) {
-        this.cacheLines.push(lines[i] as string);
-        this.cacheTimes.push(times[i] ?? 0);
-      }
+    const target = this.logged + this.unloggedLines();
+    while (this.logged < target && !this.stopped) {
+      const progressed = new Promise<void>((resolve) => this.waiters.push(resolve));
+      this.appendError = undefined;
+      void this.flush();
+      await progressed;
+      if (this.appendError !== undefined) throw this.appendFailure(this.appendError);
     }
     return this.logged - 1;
   }
@@ -88,6 +111,8 @@ export class SocketSource implements Source {
   }
 
   stop(): Promise<void> {
+    this.stopped = true;
+    this.notify();
     this.socket?.destroy();
     this.socket = undefined;
     return Promise.resolve();
@@ -172,5 +197,72 @@ export class SocketSource implements Source {
   private push(line: string, now: number): void {
     this.pending.push(line);
     this.pendingTimes.push(now);
+    this.scheduleFlush();
+  }
+
+  private unloggedLines(): number {
+    let n = this.pending.length;
+    for (const c of this.queue) n += c.lines.length;
+    return n;
+  }
+
+  /** Logs what arrived during this turn of the event loop together; after a failure, waits for latestOffset. */
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.appending || this.appendError !== undefined) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      void this.flush();
+    });
+  }
+
+  /** Appends queued lines one chunk at a time until none are left (or an append fails). */
+  private flush(): Promise<void> {
+    this.appending ??= this.drain().finally(() => {
+      this.appending = undefined;
+      this.notify();
+    });
+    return this.appending;
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      if (this.pending.length > 0) {
+        this.queue.push({ lines: this.pending, times: this.pendingTimes });
+        this.pending = [];
+        this.pendingTimes = [];
+      }
+      const chunk = this.queue[0];
+      if (!chunk || this.stopped) return;
+      const start = this.logged;
+      try {
+        this.logged = await this.lineLog().append(chunk.lines.map((l, i) => `${chunk.times[i] ?? 0}\t${l}`));
+      } catch (e) {
+        this.appendError = e;
+        return;
+      }
+      this.queue.shift();
+      if (this.cacheBase + this.cacheLines.length !== start) {
+        this.cacheLines = [];
+        this.cacheTimes = [];
+        this.cacheBase = start;
+      }
+      for (let i = 0; i < chunk.lines.length; i++) {
+        this.cacheLines.push(chunk.lines[i] as string);
+        this.cacheTimes.push(chunk.times[i] ?? 0);
+      }
+      this.notify();
+    }
+  }
+
+  private notify(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+
+  private appendFailure(e: unknown): Error {
+    if (e instanceof KindlingError) return e;
+    return new ExecutionError(`The socket source could not log its lines: ${(e as Error).message}`, { cause: e });
   }
 }

@@ -14,6 +14,8 @@ async function main(): Promise<void> {
   const lines = generateCorpus({ lines: lineCount, wordsPerLine: 10, vocabularySize: vocabulary, skew: 1.0 });
   const rate = (words: number, ms: number): number => words / (ms / 1000);
   const fmt = (n: number): string => `${(n / 1e6).toFixed(2)} M words/s`;
+  // Each figure is printed as soon as it is measured: a later part failing keeps the earlier ones.
+  const print = (line: string): void => void process.stdout.write(`${line}\n`);
 
   // Both sides warmed up (JIT), then each measured three times on the whole corpus; medians reported.
   const runs = Number(process.env['KINDLING_BENCH_RUNS'] ?? 3);
@@ -30,46 +32,39 @@ async function main(): Promise<void> {
   const local = median(locals);
   const handRate = rate(hand.words, hand.ms);
   const localRate = rate(local.words, local.ms);
+  print(`corpus: ${lineCount} lines, ${hand.words} words (Zipf s=1 over ${vocabulary} made-up words, 10 per line)`);
+  print(`hand loop (single thread):      ${fmt(handRate)}  (${hand.ms.toFixed(0)} ms)`);
+  print(
+    `local mode, ${workers} workers (socket → Spark Connect query → memory sink): ${fmt(localRate)}  (${local.ms.toFixed(0)} ms, ${local.batches} batches, p50 batch ${local.p50BatchMs} ms)`,
+  );
+  print(`ratio local / hand loop: ${((localRate / handRate) * 100).toFixed(1)} %`);
 
   // The cluster: redis-server + master + workers as separate processes on this machine.
   const withCluster = process.env['KINDLING_BENCH_CLUSTER'] !== '0';
-  let clusterLines: string[] = [];
   if (withCluster) {
     const cluster = await ClusterBench.start(workers);
     await cluster.run(lines.slice(0, Math.min(lines.length, 100_000)), 'warmup');
     const runsC = [];
     for (let i = 0; i < runs; i++) runsC.push(await cluster.run(lines, `cluster${i}`));
     const best = median(runsC);
+    const clusterRate = rate(best.words, best.ms);
+    print(`cluster, ${workers} worker processes + master + redis-server (AOF always): ${fmt(clusterRate)}  (${best.ms.toFixed(0)} ms, ${best.batches} batches)`);
+    print(`ratio cluster / hand loop: ${((clusterRate / handRate) * 100).toFixed(1)} %`);
     // Latency at sustained rates the cluster keeps up with (fractions of its maximum), 15 s each.
     const loads = (process.env['KINDLING_BENCH_LOADS'] ?? '0.03,0.1,0.33').split(',').map(Number);
-    const steadyLines: string[] = [];
-    for (const load of loads) {
-      const sustainedRate = Math.max(1, Math.floor((rate(best.words, best.ms) / 10) * load));
-      const steady = await cluster.run(lines.slice(0, Math.min(lines.length, sustainedRate * 15)), `steady${steadyLines.length}`, sustainedRate);
+    for (const [i, load] of loads.entries()) {
+      const sustainedRate = Math.max(1, Math.floor((clusterRate / 10) * load));
+      const steady = await cluster.run(lines.slice(0, Math.min(lines.length, sustainedRate * 15)), `steady${i}`, sustainedRate);
       const calls = Object.entries(steady.redisCallsPerBatch)
         .filter(([cmd]) => !['info', 'scan', 'unlink', 'hkeys', 'del'].includes(cmd))
         .map(([cmd, n]) => `${cmd} ${n}`)
         .join(', ');
-      steadyLines.push(
+      print(
         `cluster at ${((sustainedRate * 10) / 1e6).toFixed(2)} M words/s sustained: p50 batch ${steady.p50BatchMs} ms over ${steady.batches} batches; Redis commands per batch: ${calls}`,
       );
     }
     await cluster.close();
-    clusterLines = [
-      `cluster, ${workers} worker processes + master + redis-server (AOF always): ${fmt(rate(best.words, best.ms))}  (${best.ms.toFixed(0)} ms, ${best.batches} batches)`,
-      ...steadyLines,
-      `ratio cluster / hand loop: ${((rate(best.words, best.ms) / handRate) * 100).toFixed(1)} %`,
-    ];
   }
-
-  const out = [
-    `corpus: ${lineCount} lines, ${hand.words} words (Zipf s=1 over ${vocabulary} made-up words, 10 per line)`,
-    `hand loop (single thread):      ${fmt(handRate)}  (${hand.ms.toFixed(0)} ms)`,
-    `local mode, ${workers} workers (socket → Spark Connect query → memory sink): ${fmt(localRate)}  (${local.ms.toFixed(0)} ms, ${local.batches} batches, p50 batch ${local.p50BatchMs} ms)`,
-    `ratio local / hand loop: ${((localRate / handRate) * 100).toFixed(1)} %`,
-    ...clusterLines,
-  ];
-  process.stdout.write(out.join('\n') + '\n');
 }
 
 main().catch((e: unknown) => {

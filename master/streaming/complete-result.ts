@@ -1,6 +1,8 @@
 import { recordBatch, type RecordBatch } from '../../engine/batch/record-batch.js';
 import { valuesVector, type Vector } from '../../engine/batch/vector.js';
 import type { CompleteResultSpec } from '../../engine/physical/streaming-planner.js';
+import { keyPartText } from '../../engine/state/key-text.js';
+import type { DataType } from '../../engine/types/data-type.js';
 
 /** Nested maps, one level per grouping column, down to the row's position. */
 type KeyIndex = Map<unknown, KeyIndex | number>;
@@ -16,9 +18,12 @@ export class CompleteResult {
   private readonly columns: unknown[][];
   private readonly index: KeyIndex = new Map();
   private rows = 0;
+  /** What identifies each grouping column's value in the index (see `keyPartOf`). */
+  private readonly keyParts: readonly ((v: unknown) => unknown)[];
 
   constructor(private readonly spec: CompleteResultSpec) {
     this.columns = spec.schema.fields.map(() => []);
+    this.keyParts = spec.schema.fields.slice(0, spec.keyCount).map((f) => keyPartOf(f.type));
   }
 
   get size(): number {
@@ -28,6 +33,7 @@ export class CompleteResult {
   /** Adds or replaces the rows of `parts` (the stateful aggregate's output) by grouping key. */
   merge(parts: readonly RecordBatch[]): void {
     const keyCount = this.spec.keyCount;
+    const keyPart = this.keyParts;
     for (const b of parts) {
       const values = (b.columns as readonly Vector[]).map((v) => (v.kind === 'values' ? v.values : undefined));
       const at = (c: number, i: number): unknown => {
@@ -38,7 +44,7 @@ export class CompleteResult {
         let level = this.index;
         let pos: number | undefined;
         for (let c = 0; c < keyCount; c++) {
-          const part = keyPart(at(c, i));
+          const part = (keyPart[c] as (v: unknown) => unknown)(at(c, i));
           const next = level.get(part);
           if (c === keyCount - 1) {
             if (next === undefined) level.set(part, (pos = this.rows++));
@@ -68,9 +74,19 @@ export class CompleteResult {
 
 /**
  * What identifies a grouping value in the index: primitives as they are (Map keys treat NaN as
- * equal to NaN and -0 as 0, as Spark's grouping does), structs and other composites by their JSON.
+ * equal to NaN and -0 as 0, as Spark's grouping does), structs and other composites by their JSON
+ * text (written by the type's direct encoder: a window struct is two numbers, not a JSON walk).
  */
-function keyPart(v: unknown): unknown {
-  if (v === undefined) return null;
-  return typeof v === 'object' && v !== null ? JSON.stringify(v) : v;
+function keyPartOf(type: DataType): (v: unknown) => unknown {
+  switch (type.kind) {
+    case 'struct':
+    case 'array':
+    case 'map':
+    case 'binary': {
+      const text = keyPartText(type);
+      return (v) => (v === undefined || v === null ? null : text(v));
+    }
+    default:
+      return (v) => (v === undefined ? null : v);
+  }
 }

@@ -162,6 +162,32 @@ describe('a socket query checkpointed in Redis', () => {
     await rt2.close();
   });
 
+  it('keeps the lines that arrive while Redis is down and logs each exactly once when it is back', async () => {
+    const own = await RedisServer.start({ appendfsync: 'always' });
+    const name = join(tmpdir(), `kindling-redis-down-${randomUUID()}`);
+    dirs.push(name);
+    const rt = redisRuntime(own.url);
+    try {
+      const q = await startWordCount(rt.session, name);
+      await lines.send(['a b']);
+      await eventually(() => sameCounts(counts(rt.session, 'wc'), { a: 1, b: 1 }), 'the first counts');
+      await own.kill();
+      // Received while the log cannot take them: they must wait, not vanish.
+      await lines.send(['b c', 'c c c']);
+      await new Promise((r) => setTimeout(r, 700));
+      await own.launch();
+      await lines.send(['d']);
+      await eventually(() => sameCounts(counts(rt.session, 'wc'), { a: 1, b: 2, c: 4, d: 1 }), 'every line counted once', 60_000);
+      const wal = (await rt.redis.lrange(CheckpointKeys.sourceLog(name, 0), 0, -1)).flatMap((chunk) => chunk.split('\n'));
+      expect(wal.map((r) => r.slice(r.indexOf('\t') + 1))).toEqual(['a b', 'b c', 'c c c', 'd']);
+      expect(q.exception()).toBeUndefined();
+      await q.stop();
+    } finally {
+      await rt.close();
+      await own.close();
+    }
+  });
+
   it('deletes a temporary checkpoint from Redis when its query stops cleanly', async () => {
     const rt = redisRuntime(redisServer.url);
     const q = await rt.session.startStream({

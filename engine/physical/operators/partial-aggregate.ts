@@ -7,6 +7,8 @@ import type { MergeOp } from '../../functions/function.js';
 import { mergeValue } from '../../state/state-store.js';
 import type { DataType } from '../../types/data-type.js';
 import type { Schema } from '../../types/schema.js';
+import type { StructField } from '../../types/data-type.js';
+import { keyPartText } from '../../state/key-text.js';
 import { AggregateLayout } from '../aggregation.js';
 import type { OperatorFactory } from '../operator.js';
 
@@ -150,10 +152,19 @@ export class PartialMerger {
     const cols = batch.columns;
     const width = cols.length;
     const read = cols.map((c) => (c.kind === 'const' ? (): unknown => c.value : (i: number): unknown => c.values[i]));
+    // The state key is encodeKey(key); a constant key column (a window from the batch time) is written once.
+    const text = cols.slice(0, kc).map((c, i): ((row: number) => string) => {
+      const part = keyPartText((batch.schema.fields[i] as StructField).type);
+      if (c.kind === 'const') {
+        const once = part(c.value);
+        return () => once;
+      }
+      return (row) => part(c.values[row]);
+    });
     for (let i = 0; i < batch.numRows; i++) {
-      const key = new Array<unknown>(kc);
-      for (let c = 0; c < kc; c++) key[c] = (read[c] as (i: number) => unknown)(i);
-      const k = JSON.stringify(key);
+      let k = '[';
+      for (let c = 0; c < kc; c++) k += (c === 0 ? '' : ',') + (text[c] as (row: number) => string)(i);
+      k += ']';
       const g = this.groups.get(k);
       if (g) {
         const into = g.buffers;
@@ -161,6 +172,8 @@ export class PartialMerger {
           into[c - kc] = mergeValue(this.ops[c - kc] as MergeOp, into[c - kc], (read[c] as (i: number) => unknown)(i));
         }
       } else {
+        const key = new Array<unknown>(kc);
+        for (let c = 0; c < kc; c++) key[c] = (read[c] as (i: number) => unknown)(i);
         const buffers = new Array<unknown>(width - kc);
         for (let c = kc; c < width; c++) buffers[c - kc] = (read[c] as (i: number) => unknown)(i);
         this.groups.set(k, { key, buffers });

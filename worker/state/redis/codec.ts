@@ -1,6 +1,6 @@
 import { InternalError, NotSupportedError } from '../../../engine/errors/errors.js';
 import type { MergeOp } from '../../../engine/functions/function.js';
-import { decodeKey, encodeKey, type StateBatchResult, type StateRow } from '../../../engine/state/state-store.js';
+import { decodeKey, type StateBatchResult, type StateRow } from '../../../engine/state/state-store.js';
 
 /**
  * The text a state row is kept as in Redis (`StateKeys.rows` values): a JSON array
@@ -81,20 +81,6 @@ function decodeBuffers(value: readonly unknown[]): unknown[] {
   return buffers;
 }
 
-/** An emitted row arrives with its key decoded; the key text is made again only if asked for. */
-class EmittedRow implements StateRow {
-  private text: string | undefined;
-  constructor(
-    readonly keyValues: readonly unknown[],
-    readonly eventTimeUs: number | null,
-    readonly buffers: readonly unknown[],
-  ) {}
-
-  get key(): string {
-    return (this.text ??= encodeKey(this.keyValues));
-  }
-}
-
 function special(b: object): number {
   switch ((b as { n?: unknown }).n) {
     case 'Infinity':
@@ -110,22 +96,19 @@ function special(b: object): number {
 
 /**
  * The recorded output of a batch (`StateKeys.output`): `[batchId, numRowsTotal, numRowsUpdated,
- * numRowsRemoved, numRowsDroppedByWatermark, memoryUsedBytes, [key1, rowValue1, ...]]`, where each
- * key is the grouping key's JSON text embedded as is (so it arrives decoded, and `encodeKey` of the
- * decoded values gives the key back exactly: keys are `JSON.stringify` output).
+ * numRowsRemoved, numRowsDroppedByWatermark, memoryUsedBytes, [key1, rowValue1, ...]]`, where the
+ * row list is a JSON array of strings: each grouping key's text and its row value's text, exactly
+ * as the rows hash holds them (the apply script appends the list it was sent to this head).
  */
-export function encodePayload(batchId: number, r: Omit<StateBatchResult, 'rows' | 'replayed'>, flatRows: readonly string[]): string {
-  return `[${batchId},${r.numRowsTotal},${r.numRowsUpdated},${r.numRowsRemoved},${r.numRowsDroppedByWatermark},${r.memoryUsedBytes},[${flatRows.join(',')}]]`;
+export function payloadHead(batchId: number, r: Omit<StateBatchResult, 'rows' | 'replayed'>): string {
+  return `[${batchId},${r.numRowsTotal},${r.numRowsUpdated},${r.numRowsRemoved},${r.numRowsDroppedByWatermark},${r.memoryUsedBytes},`;
 }
 
 export function decodePayload(text: string, replayed: boolean): { readonly batchId: number; readonly result: StateBatchResult } {
-  const p = JSON.parse(text) as [number, number, number, number, number, number, unknown[]];
+  const p = JSON.parse(text) as [number, number, number, number, number, number, string[]];
   const flat = p[6];
   const rows: StateRow[] = new Array<StateRow>(flat.length / 2);
-  for (let i = 0, j = 0; i < flat.length; i += 2, j++) {
-    const value = flat[i + 1] as unknown[];
-    rows[j] = new EmittedRow(flat[i] as unknown[], (value[0] ?? null) as number | null, decodeBuffers(value));
-  }
+  for (let i = 0, j = 0; i + 1 < flat.length; i += 2, j++) rows[j] = decodeRowValue(flat[i] as string, flat[i + 1] as string);
   return {
     batchId: p[0],
     result: {

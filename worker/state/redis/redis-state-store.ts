@@ -12,7 +12,7 @@ import type {
 } from '../../../engine/state/state-store.js';
 import { computeBatchChanges, type StateChanges } from '../../../engine/state/apply-batch.js';
 import { IndexedState } from '../../../engine/state/indexed-state.js';
-import { asStored, decodePayload, decodeRowValue, encodePayload, encodeRowValue } from './codec.js';
+import { asStored, decodePayload, decodeRowValue, encodeRowValue, payloadHead } from './codec.js';
 import { RedisScript } from './scripts.js';
 
 /** What the provider logs through (a pino logger fits). */
@@ -78,6 +78,9 @@ export class RedisStateStoreProvider implements StateStoreProvider {
   /** Applies to one partition run one at a time: a retried task may race a slow original. */
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly maxCachedRows: number;
+  /** Versions are this process's random prefix and a counter: unique per write without a syscall each. */
+  private readonly versionPrefix = randomBytes(8).toString('hex');
+  private versions = 0;
 
   constructor(
     connection: RedisStateConnection,
@@ -120,6 +123,11 @@ export class RedisStateStoreProvider implements StateStoreProvider {
     this.cachedRows = 0;
     if (!this.owned) return;
     await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  /** @internal A version no other write (of this or any process) records. */
+  nextVersion(): string {
+    return `${this.versionPrefix}-${(this.versions++).toString(36)}`;
   }
 
   /** @internal Runs `step` after every earlier apply to the same partition has settled. */
@@ -324,14 +332,19 @@ export class RedisStateStore implements StateStore {
       numRowsDroppedByWatermark: changes.numRowsDroppedByWatermark,
       memoryUsedBytes: bytes,
     };
-    let recordedRows: string[] = [];
+    const packedUpserts = JSON.stringify(upserts);
+    let recordedRows: string;
     if (batch.emit === 'updated' && changes.removed.length === 0) {
-      // Nothing evicted: the updated rows are exactly the upserts, already encoded.
-      recordedRows = upserts;
-    } else if (batch.emit !== 'all') {
-      for (const r of changes.output) recordedRows.push(r.key, encodeRowValue(r.eventTimeUs, r.buffers, batch.mergeOps));
+      // Nothing evicted: the updated rows are exactly the upserts, already packed.
+      recordedRows = '=';
+    } else if (batch.emit === 'all') {
+      recordedRows = '[]';
+    } else {
+      const flat: string[] = [];
+      for (const r of changes.output) flat.push(r.key, encodeRowValue(r.eventTimeUs, r.buffers, batch.mergeOps));
+      recordedRows = JSON.stringify(flat);
     }
-    const version = randomBytes(8).toString('hex');
+    const version = this.provider.nextVersion();
     const argv = [
       String(batch.batchId),
       String(this.location.epoch),
@@ -339,10 +352,10 @@ export class RedisStateStore implements StateStore {
       version,
       batch.emit,
       String(bytes),
-      String(changes.upserts.length),
-      encodePayload(batch.batchId, result, recordedRows),
-      ...upserts,
-      ...changes.removed,
+      payloadHead(batch.batchId, result),
+      packedUpserts,
+      JSON.stringify(changes.removed),
+      recordedRows,
     ];
     return { argv, result, version, bytes, lengths };
   }

@@ -1,12 +1,14 @@
 -- apply-batch-3.lua: persists batch N's changes to one state partition, as one atomic step.
 --
 -- The worker merges against its copy of the partition and sends the result; this script checks
--- that the write is allowed and that the copy was current, then writes. No row is decoded here,
--- so a batch costs Redis little more than the HSET of the keys it changed.
+-- that the write is allowed and that the copy was current, then writes. No row value is decoded
+-- here: rows travel packed in one JSON array argument (one argument, not two per row, keeps the
+-- client's encoding cheap), so a batch costs Redis little more than the HSET of what it changed.
 --
 -- KEYS[1]  rows    hash: grouping key -> row value (JSON text [eventTimeUs|null, buffer1, ...])
 -- KEYS[2]  meta    hash: lastBatch, epoch (fencing), version (of the rows), bytes (size estimate)
--- KEYS[3]  output  string: the recorded output of the last applied batch (see ARGV[8])
+-- KEYS[3]  output  string: the recorded output of the last applied batch:
+--          ARGV[7] .. <recorded rows, a JSON array of strings> .. ']'
 --
 -- ARGV[1]  batch id (decimal integer)
 -- ARGV[2]  epoch of the caller (decimal integer)
@@ -14,12 +16,12 @@
 -- ARGV[4]  version to record (new and unique per write)
 -- ARGV[5]  emit: updated | all | evicted
 -- ARGV[6]  bytes: the size estimate after this batch (decimal integer)
--- ARGV[7]  U: number of upserted keys
--- ARGV[8]  the output to record: JSON [batchId, numRowsTotal, numRowsUpdated, numRowsRemoved,
---          numRowsDroppedByWatermark, memoryUsedBytes, [key1, rowValue1, ...]]; for emit 'all'
---          the row list is empty, since a replay reads the (unchanged) rows instead
--- ARGV[9 .. 8+2U]      upserts: grouping key, row value
--- ARGV[9+2U .. #ARGV]  keys to delete (evicted)
+-- ARGV[7]  head of the output to record: '[batchId,numRowsTotal,numRowsUpdated,numRowsRemoved,
+--          numRowsDroppedByWatermark,memoryUsedBytes,'
+-- ARGV[8]  upserts: JSON array of strings [key1, value1, key2, value2, ...]
+-- ARGV[9]  keys to delete (evicted): JSON array of strings
+-- ARGV[10] the rows to record (JSON array of strings [key1, value1, ...]), or '=' when they are
+--          exactly ARGV[8]; for emit 'all' it is '[]', since a replay reads the (unchanged) rows
 --
 -- Returns a flat array:
 --   {'APPLIED'}                   written now
@@ -33,15 +35,14 @@
 
 local CHUNK = 1000
 
--- `cmd key ARGV[from..to]`, CHUNK arguments at a time (unpack has a stack limit).
-local function chunked(cmd, key, from, to)
-  for c = from, to, CHUNK do
-    redis.call(cmd, key, unpack(ARGV, c, math.min(c + CHUNK - 1, to)))
+-- `cmd key list[1..#list]`, CHUNK elements at a time (unpack has a stack limit).
+local function chunked(cmd, key, list)
+  for c = 1, #list, CHUNK do
+    redis.call(cmd, key, unpack(list, c, math.min(c + CHUNK - 1, #list)))
   end
 end
 
-local upserts = tonumber(ARGV[7])
-if not upserts or 8 + 2 * upserts > #ARGV then return redis.error_reply('ERR kindling state: bad upsert count') end
+if #ARGV ~= 10 then return redis.error_reply('ERR kindling state: expected 10 arguments, got ' .. #ARGV) end
 
 -- (a) fencing, (b) batch-id guard, (c) the caller merged against the stored version.
 local meta = redis.call('HMGET', KEYS[2], 'epoch', 'lastBatch', 'version')
@@ -61,9 +62,14 @@ if last and last > batch then return { 'STALE', meta[2] } end
 local version = meta[3] or ''
 if version ~= ARGV[3] then return { 'CONFLICT', version } end
 
+local upserts = cjson.decode(ARGV[8])
+if #upserts % 2 ~= 0 then return redis.error_reply('ERR kindling state: upserts must be key/value pairs') end
 -- CHUNK is even, so key/value pairs never straddle two HSETs.
-if upserts > 0 then chunked('HSET', KEYS[1], 9, 8 + 2 * upserts) end
-if #ARGV > 8 + 2 * upserts then chunked('HDEL', KEYS[1], 9 + 2 * upserts, #ARGV) end
-redis.call('SET', KEYS[3], ARGV[8])
+if #upserts > 0 then chunked('HSET', KEYS[1], upserts) end
+local removed = cjson.decode(ARGV[9])
+if #removed > 0 then chunked('HDEL', KEYS[1], removed) end
+local rows = ARGV[10]
+if rows == '=' then rows = ARGV[8] end
+redis.call('SET', KEYS[3], ARGV[7] .. rows .. ']')
 redis.call('HSET', KEYS[2], 'lastBatch', ARGV[1], 'version', ARGV[4], 'bytes', ARGV[6])
 return { 'APPLIED' }

@@ -1,4 +1,4 @@
-import { batchFromRows, batchToRows, type RecordBatch } from '../../../engine/batch/record-batch.js';
+import { concatBatches, emptyBatch, sliceBatch, withSchema, type RecordBatch } from '../../../engine/batch/record-batch.js';
 import type { Sink } from '../../../engine/connectors/sink.js';
 import type { Logger } from '../../../engine/connectors/source.js';
 import type { OutputMode } from '../../../engine/analysis/streaming-checks.js';
@@ -19,10 +19,12 @@ export const MEMORY_SINK_MAX_ROWS_DEFAULT = 1_000_000;
  */
 export class MemorySink implements Sink {
   readonly description = 'MemorySink';
-  private rows: unknown[][] = [];
+  /** The table, as the batches that made it (columnar: a batch is stored as it came, not as rows). */
+  private batches: RecordBatch[] = [];
+  private rowCount = 0;
   private lastBatchId = -1;
   private dropped = 0;
-  private last: unknown[][] = [];
+  private last: RecordBatch;
 
   constructor(
     readonly name: string,
@@ -30,30 +32,34 @@ export class MemorySink implements Sink {
     private readonly mode: OutputMode,
     private readonly maxRows: number,
     private readonly log?: Pick<Logger, 'warn'>,
-  ) {}
+  ) {
+    this.last = emptyBatch(schema);
+  }
 
   addBatch(batchId: number, batch: RecordBatch): Promise<void> {
     if (batchId <= this.lastBatchId) return Promise.resolve();
-    const incoming = batchToRows(batch);
+    const incoming = withSchema(batch, this.schema);
     if (this.mode === 'complete') {
-      if (incoming.length > this.maxRows) {
+      if (incoming.numRows > this.maxRows) {
         return Promise.reject(
           RuntimeDataError.withClass('KINDLING_MEMORY_SINK_ROW_LIMIT_EXCEEDED', {
             tableName: `\`${this.name}\``,
-            numRows: String(incoming.length),
+            numRows: String(incoming.numRows),
             maxRows: String(this.maxRows),
             confKey: MEMORY_SINK_MAX_ROWS_CONF,
           }),
         );
       }
-      this.rows = incoming;
-    } else {
-      for (const r of incoming) this.rows.push(r);
+      this.batches = [incoming];
+      this.rowCount = incoming.numRows;
+    } else if (incoming.numRows > 0) {
+      this.batches.push(incoming);
+      this.rowCount += incoming.numRows;
     }
     this.last = incoming;
-    if (this.rows.length > this.maxRows) {
-      const excess = this.rows.length - this.maxRows;
-      this.rows = this.rows.slice(excess);
+    if (this.rowCount > this.maxRows) {
+      const excess = this.rowCount - this.maxRows;
+      this.dropOldest(excess);
       if (this.dropped === 0) {
         this.log?.warn(
           { table: this.name, batchId, maxRows: this.maxRows, dropped: excess, conf: MEMORY_SINK_MAX_ROWS_CONF },
@@ -68,19 +74,35 @@ export class MemorySink implements Sink {
     return Promise.resolve();
   }
 
+  private dropOldest(count: number): void {
+    let left = count;
+    while (left > 0) {
+      const first = this.batches[0] as RecordBatch;
+      if (first.numRows <= left) {
+        this.batches.shift();
+        left -= first.numRows;
+      } else {
+        this.batches[0] = sliceBatch(first, left, first.numRows);
+        left = 0;
+      }
+    }
+    this.rowCount -= count;
+  }
+
   /** Spark's ReportsSinkMetrics: empty (as Spark's memory sink) until the cap dropped rows. */
   metrics(): Readonly<Record<string, string>> {
     return this.dropped === 0 ? {} : { maxRows: String(this.maxRows), numRowsDropped: String(this.dropped) };
   }
 
-  /** The table as of now. */
+  /** The table as of now (concatenated once, then kept as one batch until the next addBatch). */
   snapshot(): RecordBatch {
-    return batchFromRows(this.schema, this.rows);
+    if (this.batches.length !== 1) this.batches = this.rowCount === 0 ? [] : [concatBatches(this.schema, this.batches)];
+    return this.batches[0] ?? emptyBatch(this.schema);
   }
 
   /** The rows of the latest batch only (tests: Spark's CheckLastBatch). */
   lastBatch(): RecordBatch {
-    return batchFromRows(this.schema, this.last);
+    return this.last;
   }
 
   get droppedRows(): number {

@@ -79,9 +79,7 @@ export async function startStreamingQuery(session: Session, spec: WriteStreamSpe
   // Spark's rule; tests that restart a memory sink on purpose (Spark's own do) opt out.
   const testRecovery = option('_kindling.test.recoverMemorySink') === 'true';
   if (format === 'memory' && mode !== 'complete' && !temporary && !testRecovery && (await checkpoint.offsets.latest())) {
-    throw new AnalysisError(
-      `This query does not support recovering from checkpoint location. Delete ${location}/offsets to start over.`,
-    );
+    throw AnalysisError.withClass('_LEGACY_ERROR_TEMP_1299', { checkpointPath: `${location}/offsets` });
   }
   const meta = (await checkpoint.readMetadata()) ?? (await checkpoint.writeMetadata({ id: randomUUID() }));
   const id = meta.id;

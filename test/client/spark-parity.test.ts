@@ -112,6 +112,17 @@ describe('errors that carry Spark’s error classes', () => {
     expect(e.message).toBe('queryName must be specified for memory sink.');
   });
 
+  it('an append-mode memory sink restarted from its checkpoint: _LEGACY_ERROR_TEMP_1299', async () => {
+    const checkpoint = join(dir, 'append-memory');
+    const q = await rate().writeStream.format('memory').queryName('append_once').option('checkpointLocation', checkpoint).start();
+    await q.processAllAvailable();
+    await q.stop();
+    const e = await failure(rate().writeStream.format('memory').queryName('append_again').option('checkpointLocation', checkpoint).start());
+    expect(e).toBeInstanceOf(AnalysisException);
+    expect(e.getCondition()).toBe('_LEGACY_ERROR_TEMP_1299');
+    expect(e.message).toBe(`This query does not support recovering from checkpoint location. Delete ${checkpoint}/offsets to start over.`);
+  });
+
   it('sink formats Spark cannot stream to, or does not know', async () => {
     const unknown = await failure(rate().writeStream.format('nosuchsink').queryName('q1').start());
     expect(unknown.getCondition()).toBe('DATA_SOURCE_NOT_FOUND');

@@ -50,7 +50,8 @@ export function prettyAggregateName(
   return `${name}(${distinct ? 'DISTINCT ' : ''}${argNames.join(', ')})`;
 }
 
-const INFIX: Readonly<Record<string, string>> = {
+/** Spark's SQL text of the infix operators (`==` prints as `=`), shared with explain text. */
+export const INFIX: Readonly<Record<string, string>> = {
   '+': '+',
   '-': '-',
   '*': '*',

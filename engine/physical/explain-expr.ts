@@ -1,4 +1,5 @@
 import type { BoundExpr } from '../expr/bound-expr.js';
+import { INFIX as PRETTY_INFIX } from '../expr/pretty-name.js';
 import { formatDouble, formatFloat } from '../expr/cast-format.js';
 import type { AggregateCall } from '../plan/analyzed-plan.js';
 import { assertNever, simpleString, type DataType } from '../types/data-type.js';
@@ -61,26 +62,8 @@ export function exprString(e: BoundExpr, input: readonly Attr[], ctx: ExprContex
   }
 }
 
-const INFIX: Readonly<Record<string, string>> = {
-  '+': '+',
-  '-': '-',
-  '*': '*',
-  '/': '/',
-  '%': '%',
-  div: 'div',
-  '==': '=',
-  '=': '=',
-  '<=>': '<=>',
-  '<': '<',
-  '<=': '<=',
-  '>': '>',
-  '>=': '>=',
-  and: 'AND',
-  or: 'OR',
-  '&': '&',
-  '|': '|',
-  '^': '^',
-};
+/** The infix operators as Spark prints them; `=` as written in SQL, too. */
+const INFIX: Readonly<Record<string, string>> = { ...PRETTY_INFIX, '=': '=' };
 
 function callString(fn: string, args: readonly BoundExpr[], s: (e: BoundExpr) => string, ctx: ExprContext): string {
   const name = fn.toLowerCase();

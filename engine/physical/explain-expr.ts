@@ -1,9 +1,9 @@
 import type { BoundExpr } from '../expr/bound-expr.js';
 import { INFIX as PRETTY_INFIX } from '../expr/pretty-name.js';
-import { formatDouble, formatFloat } from '../expr/cast-format.js';
+import { formatDouble, valueToString } from '../expr/cast-format.js';
 import type { AggregateCall } from '../plan/analyzed-plan.js';
 import { assertNever, simpleString, type DataType } from '../types/data-type.js';
-import { formatDate, formatTimestamp } from '../types/time.js';
+import { formatTimestamp } from '../types/time.js';
 
 /**
  * An output column as explain() names it: Spark's `AttributeReference` text `name#id`, with `L`
@@ -126,20 +126,15 @@ function foldedCast(x: BoundExpr, to: DataType): string | undefined {
 export function literalString(value: unknown, type: DataType, timeZone: string): string {
   if (value === null || value === undefined) return 'null';
   switch (type.kind) {
-    case 'double':
-      return formatDouble(value as number);
-    case 'float':
-      return formatFloat(value as number);
-    case 'date':
-      return formatDate(value as number);
-    case 'timestamp':
-      return formatTimestamp(value as number, timeZone);
-    case 'timestamp_ntz':
-      return formatTimestamp(value as number, 'UTC');
     case 'array':
       return Array.isArray(value) ? `[${value.map((v) => literalString(v, type.elementType, timeZone)).join(',')}]` : String(value);
-    default:
+    case 'struct':
+    case 'map':
+    case 'binary':
       return String(value);
+    default:
+      // Atomic values print as CAST(x AS STRING) does.
+      return valueToString(value, type, timeZone);
   }
 }
 

@@ -148,6 +148,8 @@ describe('a socket query checkpointed in Redis', () => {
     const q2 = await startWordCount(rt2.session, name);
     expect(q2.id).toBe(q1.id);
     await eventually(() => sameCounts(counts(rt2.session, 'wc'), { a: 1, b: 2, c: 3 }), 'the re-run batch');
+    // The sink holds the rows before the batch's commit is written and its progress reported.
+    await eventually(() => q2.recentProgress().length > 0, 'the re-run batch to report progress');
     const rerun = q2.recentProgress()[0];
     expect(rerun?.batchId).toBe(last);
     expect(rerun?.sources[0]?.endOffset).toBe(2);

@@ -115,6 +115,8 @@ describe('the redis stream source', () => {
     const q2 = await start('ev', 'ev-cp', { key: 'events', startId: '0-0' });
     await eventually(() => table('ev').length === 2, 'the replayed batch');
     expect(table('ev')).toEqual(second);
+    // The sink holds the rows before the batch's commit is written and its progress reported.
+    await eventually(() => q2.recentProgress().length > 0, 'the replayed batch to report progress');
     expect(q2.recentProgress()[0]?.batchId).toBe(last);
     await redis.xadd('events', '6000-0', 'word', 'f');
     await eventually(() => table('ev').length === 3, 'an entry after the restart');

@@ -306,6 +306,10 @@ export function exprText(e: Expr): string {
       return `(${e.params.join(', ')}) -> ${exprText(e.body)}`;
     case 'lambdaVariable':
       return e.name;
+    case 'window':
+      return `${exprText(e.fn)} OVER (${e.partitionBy.length > 0 ? `PARTITION BY ${e.partitionBy.map(exprText).join(', ')} ` : ''}${
+        e.orderBy.length > 0 ? `ORDER BY ${e.orderBy.map(exprText).join(', ')}` : ''
+      })`;
     default: {
       const never: never = e;
       return String(never);

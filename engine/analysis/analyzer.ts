@@ -15,7 +15,11 @@ import { requireBoolean, resolveAggregate } from './aggregate.js';
 import { expandExprStrings } from './expr-walk.js';
 import type { AnalyzerContext } from './context.js';
 import { parseIdentifierParts, quoteIdentifier, quoteName } from './identifier.js';
-import { resolveProject, resolveWithColumns } from './project.js';
+import { resolveWithColumns } from './project.js';
+import { resolveGroupingSets } from './grouping-sets.js';
+import { resolveJoin } from './join.js';
+import { resolveRelational } from './relational.js';
+import { resolveProjectWithWindows } from './window.js';
 import { ExprResolver } from './resolve-expr.js';
 import { unqualified, type Resolved } from './resolved.js';
 import { Scope, unresolvedColumn } from './scope.js';
@@ -38,7 +42,7 @@ class Analyzer {
       case 'read':
         return this.read(plan);
       case 'project':
-        return resolveProject(this.ctx, this.resolve(plan.input), plan.exprs.map(expandExprStrings));
+        return resolveProjectWithWindows(this.ctx, this.resolve(plan.input), plan.exprs.map(expandExprStrings));
       case 'filter': {
         const input = this.resolve(plan.input);
         const condition = this.resolver(input).resolve(expandExprStrings(plan.condition));
@@ -46,6 +50,7 @@ class Analyzer {
         return { plan: PlanBuilder.filter(input.plan, condition), qualifiers: input.qualifiers };
       }
       case 'aggregate':
+        if (plan.groupType !== 'groupby') return resolveGroupingSets(this.ctx, this.resolve(plan.input), plan, (p) => this.resolve(p));
         return resolveAggregate(this.ctx, this.resolve(plan.input), {
           grouping: plan.grouping.map(expandExprStrings),
           aggregates: plan.aggregates.map(expandExprStrings),
@@ -95,6 +100,15 @@ class Analyzer {
         return this.union(plan.inputs.map((p) => this.resolve(p)), plan.byName, plan.allowMissingColumns);
       case 'inlineTable':
         return unqualified(resolveInlineTable(this.ctx, plan.rows, plan.columnNames));
+      case 'join':
+        return resolveJoin(this.ctx, plan, this.resolve(plan.left), this.resolve(plan.right));
+      case 'sample':
+      case 'tail':
+      case 'naFill':
+      case 'naDrop':
+      case 'naReplace':
+      case 'statSummary':
+        return resolveRelational(this.ctx, plan, this.resolve(plan.input));
       default: {
         const never: never = plan;
         throw new NotSupportedError(`Relation ${JSON.stringify(never)} is not supported.`);

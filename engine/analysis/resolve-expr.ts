@@ -1,7 +1,7 @@
 import { AnalysisError, NotSupportedError } from '../errors/errors.js';
 import { B, type BoundExpr } from '../expr/bound-expr.js';
 import { canCast } from '../expr/cast.js';
-import type { Expr } from '../expr/expr.js';
+import type { Expr, WindowExpr } from '../expr/expr.js';
 import { prettyAggregateName, prettyName } from '../expr/pretty-name.js';
 import { parseExpression } from '../sql/index.js';
 import { parseDataType } from '../types/ddl.js';
@@ -9,7 +9,7 @@ import { T, simpleString, type DataType } from '../types/data-type.js';
 import type { AggregateCall } from '../plan/analyzed-plan.js';
 import type { AnalyzerContext } from './context.js';
 import { parseIdentifierParts, quoteIdentifier } from './identifier.js';
-import { extractField, type Scope } from './scope.js';
+import { extractField, type ResolvedName, type Scope } from './scope.js';
 
 /** A resolved expression and the column name Spark would give it. */
 export interface NamedBound {
@@ -42,6 +42,10 @@ export interface ResolveOptions {
   readonly aggregates?: AggregateCollector;
   /** Maps a `window(...)` call to the column a TimeWindow node added below. */
   readonly timeWindow?: (call: Expr) => BoundExpr | undefined;
+  /** Resolves `df.col` (a reference carrying a plan id) on the side of a join it came from. */
+  readonly planColumn?: (name: string, planId: number) => ResolvedName | undefined;
+  /** Maps `fn OVER (...)` to the column a Window node adds (see window.ts). */
+  readonly window?: (e: WindowExpr, resolver: ExprResolver) => NamedBound;
 }
 
 /** Resolves unresolved expressions against one scope. */
@@ -59,6 +63,8 @@ export class ExprResolver {
   resolveNamed(e: Expr): NamedBound {
     switch (e.kind) {
       case 'column': {
+        const byPlan = e.planId === undefined ? undefined : this.options.planColumn?.(e.name, e.planId);
+        if (byPlan) return { expr: byPlan.expr, name: byPlan.name };
         const r = this.scope.resolve(parseIdentifierParts(e.name));
         return { expr: r.expr, name: r.name };
       }
@@ -89,6 +95,11 @@ export class ExprResolver {
       case 'lambda':
       case 'lambdaVariable':
         throw new NotSupportedError('Lambda functions are not supported by Kindling.');
+      case 'window':
+        if (!this.options.window) {
+          throw new AnalysisError('Window functions are only allowed in a select list (select, withColumn).');
+        }
+        return this.options.window(e, this);
       default: {
         const never: never = e;
         throw new NotSupportedError(`Expression ${JSON.stringify(never)} is not supported.`);

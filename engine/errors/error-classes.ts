@@ -487,6 +487,23 @@ const CATALOG: Readonly<Record<string, ErrorClassInfo>> = {
     sqlState: 'XX000',
     template: '<message>',
   },
+  // Joins, window functions, catalog (relational operators).
+  UNRESOLVED_USING_COLUMN_FOR_JOIN: {
+    sqlState: '42703',
+    template: 'USING column <colName> cannot be resolved on the <side> side of the join. The <side>-side columns: [<suggestion>].',
+  },
+  WINDOW_FUNCTION_FRAME_NOT_ORDERED: {
+    sqlState: '42601',
+    template:
+      'Window function <wf_name> requires the window to be ordered. You need to add an ORDER BY clause. For example: SELECT <wf_expr> OVER (PARTITION BY window_partition ORDER BY window_ordering) FROM table.',
+  },
+  UNSUPPORTED_EXPR_FOR_WINDOW: { sqlState: '42P20', template: 'Expression <sqlExpr> not supported within a window function.' },
+  WINDOW_FUNCTION_WITHOUT_OVER_CLAUSE: { sqlState: '42601', template: 'Window function <funcName> requires an OVER clause.' },
+  'DATATYPE_MISMATCH.RANGE_FRAME_MULTI_ORDER': {
+    sqlState: '42K09',
+    template:
+      'Cannot resolve <sqlExpr> due to data type mismatch: A range window frame with value boundaries cannot be used in a window specification with multiple order by expressions: <orderSpec>.',
+  },
   // Kindling's own classes (Spark has none for these limits): `KINDLING_` prefix, SQLSTATE as Spark
   // would pick it (54xxx: a limit was exceeded).
   KINDLING_MEMORY_SINK_ROW_LIMIT_EXCEEDED: {

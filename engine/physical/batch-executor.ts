@@ -7,6 +7,9 @@ import { Pipeline, type OperatorSpec, type TaskContext } from './operator.js';
 import { defaultOperators } from './operators/index.js';
 import { deduplicateSpec, finalAggregateSpec, limitSpec, narrowSpec, partialAggregateSpec, sortSpec } from './specs.js';
 import { newTaskMetrics } from './task-metrics.js';
+import { hashJoin } from './join-operator.js';
+import { expandRows, sampleRows, summaryRows, tailRows } from './relational-exec.js';
+import { windowSpec } from './window-spec.js';
 import type { EvalContext } from '../functions/function.js';
 
 const MAX_RANGE_ROWS = 50_000_000;
@@ -92,6 +95,20 @@ export async function executeBatchPlan(plan: AnalyzedPlan, deps: BatchExecutionD
           parts.map((b) => recordBatch(p.schema, b.numRows, b.columns)),
         );
       }
+      case 'join': {
+        const [left, right] = await Promise.all([exec(p.left, p), exec(p.right, p)]);
+        return hashJoin(left, right, p, deps.registry, deps.eval);
+      }
+      case 'window':
+        return withSchema(await run([windowSpec(p)], await exec(p.input, p)), p.schema);
+      case 'expand':
+        return expandRows(p, await exec(p.input, p), deps.registry, deps.eval);
+      case 'sample':
+        return withSchema(sampleRows(p, await exec(p.input, p)), p.schema);
+      case 'tail':
+        return withSchema(tailRows(await exec(p.input, p), p.limit), p.schema);
+      case 'summary':
+        return summaryRows(p, await exec(p.input, p), deps.eval);
       default: {
         const never: never = p;
         throw new InternalError(`cannot execute ${JSON.stringify(never)}`);

@@ -168,14 +168,55 @@ class QueryParser extends ExprParser {
     return this.expression();
   }
 
+  /** `a [, b | [INNER|CROSS|LEFT [OUTER]|RIGHT [OUTER]|FULL [OUTER]|[LEFT] SEMI|[LEFT] ANTI] JOIN b [ON c | USING (k)]]...`. */
   private fromClause(): Relation {
     const ts = this.ts;
-    const relation = this.relation();
-    if (ts.isOp(',') || ts.isAnyWord(JOIN_WORDS)) {
-      const what = ts.isOp(',') ? 'Joins (FROM a, b)' : `${ts.peek().value} in FROM`;
-      throw new NotSupportedError(`${what} is not supported by Kindling.`);
+    let relation = this.relation();
+    for (;;) {
+      if (ts.acceptOp(',')) {
+        relation = { kind: 'join', left: relation, right: this.relation(), joinType: 'CROSS' };
+        continue;
+      }
+      const joinType = this.joinType();
+      if (joinType === undefined) break;
+      const right = this.relation();
+      if (ts.acceptWord('ON')) {
+        relation = { kind: 'join', left: relation, right, joinType, on: this.expression() };
+      } else if (ts.acceptWord('USING')) {
+        relation = { kind: 'join', left: relation, right, joinType, using: this.nameList() };
+      } else {
+        relation = { kind: 'join', left: relation, right, joinType: joinType === 'INNER' ? 'CROSS' : joinType };
+      }
     }
+    if (ts.isAnyWord(JOIN_WORDS)) throw new NotSupportedError(`${ts.peek().value} in FROM is not supported by Kindling.`);
     return relation;
+  }
+
+  private joinType(): 'INNER' | 'CROSS' | 'LEFT' | 'RIGHT' | 'FULL' | 'SEMI' | 'ANTI' | undefined {
+    const ts = this.ts;
+    const at = ts.position;
+    if (ts.acceptWord('JOIN')) return 'INNER';
+    if (ts.isWord('NATURAL') || ts.isWord('LATERAL')) throw new NotSupportedError(`${ts.peek().value} JOIN is not supported by Kindling.`);
+    let type: 'INNER' | 'CROSS' | 'LEFT' | 'RIGHT' | 'FULL' | 'SEMI' | 'ANTI' | undefined;
+    if (ts.acceptWord('INNER')) type = 'INNER';
+    else if (ts.acceptWord('CROSS')) type = 'CROSS';
+    else if (ts.acceptWord('LEFT')) {
+      type = ts.acceptWord('SEMI') ? 'SEMI' : ts.acceptWord('ANTI') ? 'ANTI' : 'LEFT';
+      if (type === 'LEFT') ts.acceptWord('OUTER');
+    } else if (ts.acceptWord('RIGHT')) {
+      type = 'RIGHT';
+      ts.acceptWord('OUTER');
+    } else if (ts.acceptWord('FULL')) {
+      type = 'FULL';
+      ts.acceptWord('OUTER');
+    } else if (ts.acceptWord('SEMI')) type = 'SEMI';
+    else if (ts.acceptWord('ANTI')) type = 'ANTI';
+    if (type === undefined) return undefined;
+    if (!ts.acceptWord('JOIN')) {
+      ts.reset(at);
+      return undefined;
+    }
+    return type;
   }
 
   private relation(): Relation {

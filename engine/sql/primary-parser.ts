@@ -1,6 +1,6 @@
 import { NotSupportedError } from '../errors/errors.js';
 import { parseDataTypeFrom } from '../types/ddl.js';
-import type { AstExpr } from './ast.js';
+import type { AstExpr, AstFrameBound, AstWindowFrame, OrderItem } from './ast.js';
 import { NOT_A_COLUMN, intervalUnit, INTERVAL_UNITS } from './keywords.js';
 import type { Token } from './lexer.js';
 import { numberLiteral } from './literals.js';
@@ -224,10 +224,73 @@ export abstract class PrimaryParser {
       ts.expectOp(')');
       result = { ...base, args, distinct };
     }
-    if ((ts.isWord('FILTER') && ts.isOp('(', 1)) || ts.isWord('OVER')) {
+    if (ts.isWord('FILTER') && ts.isOp('(', 1)) {
       throw new NotSupportedError(`${ts.peek().value} clauses on function calls are not supported by Kindling.`);
     }
+    if (ts.acceptWord('OVER')) return this.over(result);
     return result;
+  }
+
+  /** `OVER (PARTITION BY ... ORDER BY ... [ROWS|RANGE] frame)`. */
+  private over(fn: AstExpr): AstExpr {
+    const ts = this.ts;
+    if (!ts.isOp('(')) throw new NotSupportedError('Named windows (OVER w) are not supported by Kindling; write the window specification in OVER (...).');
+    ts.expectOp('(');
+    const partitionBy: AstExpr[] = [];
+    if ((ts.isWord('PARTITION') || ts.isWord('DISTRIBUTE')) && ts.isWord('BY', 1)) {
+      ts.next();
+      ts.next();
+      do partitionBy.push(this.expression());
+      while (ts.acceptOp(','));
+    }
+    const orderBy: OrderItem[] = [];
+    if ((ts.isWord('ORDER') || ts.isWord('SORT')) && ts.isWord('BY', 1)) {
+      ts.next();
+      ts.next();
+      do {
+        const expr = this.expression();
+        const ascending = !ts.acceptWord('DESC');
+        if (ascending) ts.acceptWord('ASC');
+        let nullsFirst = ascending;
+        if (ts.acceptWord('NULLS')) {
+          if (ts.acceptWord('FIRST')) nullsFirst = true;
+          else if (ts.acceptWord('LAST')) nullsFirst = false;
+          else ts.fail();
+        }
+        orderBy.push({ expr, ascending, nullsFirst });
+      } while (ts.acceptOp(','));
+    }
+    let frame: AstWindowFrame | undefined;
+    if (ts.isWord('ROWS') || ts.isWord('RANGE')) {
+      const type = ts.next().value as 'ROWS' | 'RANGE';
+      if (ts.acceptWord('BETWEEN')) {
+        const lower = this.frameBound();
+        ts.expectWord('AND');
+        frame = { type, lower, upper: this.frameBound() };
+      } else {
+        frame = { type, lower: this.frameBound(), upper: { kind: 'currentRow' } };
+      }
+    }
+    ts.expectOp(')');
+    return { kind: 'over', fn, partitionBy, orderBy, ...(frame ? { frame } : {}) };
+  }
+
+  private frameBound(): AstFrameBound {
+    const ts = this.ts;
+    if (ts.acceptWord('UNBOUNDED')) {
+      if (ts.acceptWord('PRECEDING')) return { kind: 'unboundedPreceding' };
+      ts.expectWord('FOLLOWING');
+      return { kind: 'unboundedFollowing' };
+    }
+    if (ts.isWord('CURRENT') && ts.isWord('ROW', 1)) {
+      ts.next();
+      ts.next();
+      return { kind: 'currentRow' };
+    }
+    const value = this.expression();
+    if (ts.acceptWord('PRECEDING')) return { kind: 'preceding', value };
+    ts.expectWord('FOLLOWING');
+    return { kind: 'following', value };
   }
 
   /** A function argument, which may be a lambda: `x -> e` or `(x, y) -> e`. */

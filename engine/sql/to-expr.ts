@@ -1,7 +1,7 @@
 import { AnalysisError } from '../errors/errors.js';
-import { E, type Expr } from '../expr/expr.js';
+import { E, type Expr, type FrameBoundary, type WindowFrame } from '../expr/expr.js';
 import { T, assertNever } from '../types/data-type.js';
-import type { AstExpr, BinaryOp, UnaryOp } from './ast.js';
+import type { AstExpr, AstFrameBound, BinaryOp, UnaryOp } from './ast.js';
 
 /** Values for `:name` and `?` parameters (Spark Connect's `SQL.named_arguments` / `pos_arguments`). */
 export interface SqlArgs {
@@ -70,6 +70,8 @@ export class ExprConverter {
         return e.target.length > 0 ? E.star(columnName(e.target)) : E.star();
       case 'unary':
         return E.call(UNARY_FUNCTIONS[e.op], [c(e.operand)]);
+      case 'over':
+        return overToExpr(e, c);
       case 'binary':
         return E.call(BINARY_FUNCTIONS[e.op], [c(e.left), c(e.right)]);
       case 'isNull':
@@ -149,4 +151,34 @@ function hexBytes(hex: string): Uint8Array {
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
   return out;
+}
+
+/** `f() OVER (...)` as Connect's Window expression; `n PRECEDING` is `-n` as Spark's parser builds it. */
+function overToExpr(e: Extract<AstExpr, { kind: 'over' }>, c: (x: AstExpr) => Expr): Expr {
+  const bound = (b: AstFrameBound): FrameBoundary => {
+    switch (b.kind) {
+      case 'unboundedPreceding':
+      case 'unboundedFollowing':
+        return { kind: 'unbounded' };
+      case 'currentRow':
+        return { kind: 'currentRow' };
+      case 'preceding':
+        return { kind: 'value', value: E.call('negative', [c(b.value)]) };
+      case 'following':
+        return { kind: 'value', value: c(b.value) };
+      default: {
+        const never: never = b;
+        throw new Error(`unknown frame bound ${JSON.stringify(never)}`);
+      }
+    }
+  };
+  const frame: WindowFrame | undefined = e.frame
+    ? { type: e.frame.type === 'ROWS' ? 'rows' : 'range', lower: bound(e.frame.lower), upper: bound(e.frame.upper) }
+    : undefined;
+  return E.window(
+    c(e.fn),
+    e.partitionBy.map(c),
+    e.orderBy.map((o) => E.sortOrder(c(o.expr), o.ascending, o.nullsFirst)),
+    frame,
+  );
 }

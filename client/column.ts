@@ -36,6 +36,11 @@ export class Column {
 
   // ---- naming and types ----
 
+  /** `fn.over(window)`: this window or aggregate function over a WindowSpec. */
+  over(window: { apply(fn: Column): Column }): Column {
+    return window.apply(this);
+  }
+
   alias(...names: string[]): Column {
     return new Column(E.alias(this.expr, ...names));
   }

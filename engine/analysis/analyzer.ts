@@ -47,7 +47,7 @@ class Analyzer {
         const input = this.resolve(plan.input);
         const condition = this.resolver(input).resolve(expandExprStrings(plan.condition));
         requireBoolean(this.ctx, condition, 'WHERE');
-        return { plan: PlanBuilder.filter(input.plan, condition), qualifiers: input.qualifiers };
+        return { ...input, plan: PlanBuilder.filter(input.plan, condition) };
       }
       case 'aggregate':
         if (plan.groupType !== 'groupby') return resolveGroupingSets(this.ctx, this.resolve(plan.input), plan, (p) => this.resolve(p));
@@ -117,7 +117,7 @@ class Analyzer {
   }
 
   private resolver(input: Resolved): ExprResolver {
-    return new ExprResolver(this.ctx, Scope.of(input.plan, input.qualifiers));
+    return new ExprResolver(this.ctx, Scope.of(input.plan, input.qualifiers, input.planIds));
   }
 
   private read(plan: Extract<LogicalPlan, { kind: 'read' }>): Resolved {

@@ -22,9 +22,14 @@ import { Scope, type ResolvedName } from './scope.js';
  */
 export function resolveJoin(ctx: AnalyzerContext, plan: Join, left: Resolved, right: Resolved): Resolved {
   const joinType = physicalType(plan);
+  const ids = { left: [...planIds(plan.left)], right: [...planIds(plan.right)] };
+  const withIds = (r: Resolved, leftWidth: number): Resolved => ({
+    ...r,
+    planIds: r.plan.schema.fields.map((_, i) => (i < leftWidth ? ids.left : ids.right)),
+  });
   if (plan.usingColumns.length > 0) return usingJoin(ctx, joinType, plan.usingColumns, left, right);
   const L = left.plan.schema.fields.length;
-  if (!plan.condition) return joined(PlanBuilder.join(left.plan, right.plan, joinType, [], [], undefined), left, right);
+  if (!plan.condition) return withIds(joined(PlanBuilder.join(left.plan, right.plan, joinType, [], [], undefined), left, right), L);
 
   const scope = new Scope([...Scope.of(left.plan, left.qualifiers).columns, ...Scope.of(right.plan, right.qualifiers).columns]);
   const leftIds = planIds(plan.left);
@@ -56,7 +61,7 @@ export function resolveJoin(ctx: AnalyzerContext, plan: Join, left: Resolved, ri
     }
   }
   const rest = residual.reduce<BoundExpr | undefined>((acc, c) => (acc ? B.call('and', [acc, c], T.boolean, true) : c), undefined);
-  return joined(PlanBuilder.join(left.plan, right.plan, joinType, leftKeys, rightKeys, rest), left, right);
+  return withIds(joined(PlanBuilder.join(left.plan, right.plan, joinType, leftKeys, rightKeys, rest), left, right), L);
 }
 
 function physicalType(plan: Join): PhysicalJoinType {

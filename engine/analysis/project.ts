@@ -63,7 +63,7 @@ export function resolveProject(ctx: AnalyzerContext, input: Resolved, exprs: rea
     base = { plan: node, qualifiers: [...base.qualifiers, ...outputs.map(() => undefined)] };
   }
 
-  const scope = Scope.of(base.plan, base.qualifiers);
+  const scope = Scope.of(base.plan, base.qualifiers, base.planIds);
   const resolver = new ExprResolver(ctx, scope, { ...extra, ...(timeWindow ? { timeWindow } : {}) });
   const named: NamedExpr[] = [];
   exprs.forEach((e, i) => {

@@ -65,7 +65,7 @@ export class ExprResolver {
       case 'column': {
         const byPlan = e.planId === undefined ? undefined : this.options.planColumn?.(e.name, e.planId);
         if (byPlan) return { expr: byPlan.expr, name: byPlan.name };
-        const r = this.scope.resolve(parseIdentifierParts(e.name));
+        const r = this.scope.resolve(parseIdentifierParts(e.name), e.planId);
         return { expr: r.expr, name: r.name };
       }
       case 'literal':

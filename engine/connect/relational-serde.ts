@@ -1,5 +1,5 @@
 import { NotSupportedError } from '../errors/errors.js';
-import type { Expr, Literal } from '../expr/expr.js';
+import { E, type Expr, type Literal } from '../expr/expr.js';
 import type { Join, JoinType, LogicalPlan } from '../plan/logical-plan.js';
 import { decodeExpression, encodeExpression } from './expression-serde.js';
 import { decodeLiteral, encodeLiteral } from './literal-serde.js';
@@ -45,8 +45,9 @@ export function decodeRelational(rel: RelationMsg, kind: string, decode: Decode)
     }
     case 'hint': {
       // broadcast / merge / shuffle_hash / coalesce / repartition: accepted, the plan is the same.
+      // A pass-through projection keeps the hinted DataFrame's own plan id (for `df.col`) above its input's.
       const h = rel.hint as Msg<'hint'>;
-      return input(h.input, 'Hint', decode);
+      return Object.freeze({ kind: 'project', input: input(h.input, 'Hint', decode), exprs: [E.star()] });
     }
     case 'sample': {
       const s = rel.sample as Msg<'sample'>;

@@ -48,6 +48,8 @@ export interface RunnerDeps {
   onStatus(status: QueryStatus): void;
   onProgress(progress: QueryProgress): void;
   onBatchCommitted?(batchId: number): void;
+  /** Evaluates the static sides of stream–static joins for a batch (Spark re-reads them every batch). */
+  bindStatic?(plan: StreamingPlan): Promise<StreamingPlan>;
 }
 
 /** A planned batch as explain() describes it: id, timestamp, late-row and eviction watermarks. */
@@ -110,6 +112,8 @@ export class MicroBatchRunner {
     return this.numPartitions;
   }
 
+  /** The plan with the static sides of stream–static joins as of the current batch. */
+  private boundPlan: StreamingPlan | undefined;
   /** The batch most recently planned (what explain() shows; Spark's `lastExecution`), if any. */
   get lastExecution(): LastExecution | undefined {
     return this.lastPlanned;
@@ -351,6 +355,8 @@ export class MicroBatchRunner {
     emit: StateEmit,
   ): Promise<BatchJobResult> {
     const { conf } = this.deps;
+    const bound = this.deps.bindStatic ? await this.deps.bindStatic(this.deps.plan) : this.deps.plan;
+    this.boundPlan = bound;
     let lastError: unknown;
     for (let attempt = 0; attempt < conf.maxBatchAttempts; attempt++) {
       try {
@@ -358,7 +364,7 @@ export class MicroBatchRunner {
           queryId: this.deps.queryId,
           batchId: b.batchId,
           attempt,
-          plan: { ...this.deps.plan, exchange: this.deps.plan.exchange && { ...this.deps.plan.exchange, numPartitions: this.numPartitions } },
+          plan: { ...bound, exchange: bound.exchange && { ...bound.exchange, numPartitions: this.numPartitions } },
           splits,
           env: { batchTimestampMs: b.seq.batchTimestampMs, timeZone: conf.timeZone, ansi: conf.ansi },
           checkpoint: this.deps.checkpoint.location,
@@ -379,7 +385,7 @@ export class MicroBatchRunner {
 
   /** Operators that need the whole result (sort, limit) run here, before the sink. */
   private async driverSide(parts: readonly RecordBatch[]): Promise<RecordBatch> {
-    const plan = this.deps.plan;
+    const plan = this.boundPlan ?? this.deps.plan;
     if (plan.driverOps.length === 0) return parts.length === 0 ? emptyBatch(plan.outputSchema) : concatBatches(plan.outputSchema, parts);
     const ctx = {
       batchTimestampUs: 0,

@@ -20,6 +20,18 @@ function legacy(text: string): AnalysisError {
  * the stream on the right). Stream–stream joins, which Spark runs with state, are Kindling's limit.
  */
 export function checkStreamingJoins(plan: AnalyzedPlan): void {
+  for (const w of collectNodes(plan, 'window')) {
+    if (!isStreamingPlan(w.input)) continue;
+    // Spark names the function, the column and the window specification.
+    const first = w.schema.fields[w.schema.fields.length - w.calls.length];
+    const name = first?.name ?? '';
+    const at = name.indexOf(' OVER ');
+    throw AnalysisError.withClass('NON_TIME_WINDOW_NOT_SUPPORTED_IN_STREAMING', {
+      windowFunc: at < 0 ? name : name.slice(0, at),
+      columnName: `\`${name}\``,
+      windowSpec: at < 0 ? '' : name.slice(at + ' OVER '.length),
+    });
+  }
   for (const j of collectNodes(plan, 'join')) {
     const left = isStreamingPlan(j.left);
     const right = isStreamingPlan(j.right);

@@ -209,3 +209,6 @@ def test_stream_static_join_errors(spark: SparkSession, line_server: LineServer)
     with pytest.raises(AnalysisException) as e:
         lookup.join(words, "word", "left_outer").writeStream.format("memory").queryName("bad3").start()
     assert "LeftOuter join with a streaming DataFrame/Dataset on the right and a static DataFrame/Dataset on the left is not supported" in str(e.value)
+    with pytest.raises(AnalysisException) as e:
+        words.select("word", F.row_number().over(Window.orderBy("word"))).writeStream.format("memory").queryName("bad4").start()
+    assert e.value.getCondition() == "NON_TIME_WINDOW_NOT_SUPPORTED_IN_STREAMING"

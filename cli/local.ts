@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { startConnectServer } from '../master/connect/index.js';
+import { startMasterHttp } from '../master/http/master-http.js';
 import { LocalCluster } from '../master/execution/local-cluster.js';
 import { MasterRuntime } from '../master/session/runtime.js';
 import { FileCheckpointStoreFactory } from '../master/streaming/checkpoint/file-checkpoint.js';
@@ -15,6 +16,9 @@ export interface LocalOptions {
   /** Root for checkpoints of queries that name none; also where named queries resume from. */
   readonly checkpointDir?: string;
   readonly token?: string;
+  /** HTTP port for the web UI, /api and /metrics (undefined: none). */
+  readonly uiPort?: number;
+  readonly metricsOpen?: boolean;
   readonly stateStore?: StateStoreProvider;
   readonly conf?: Readonly<Record<string, string>>;
   readonly log: Logger;
@@ -22,6 +26,7 @@ export interface LocalOptions {
 
 export interface LocalMode {
   readonly port: number;
+  readonly uiPort: number | undefined;
   readonly runtime: MasterRuntime;
   readonly cluster: LocalCluster;
   close(): Promise<void>;
@@ -52,14 +57,28 @@ export async function startLocal(options: LocalOptions): Promise<LocalMode> {
     ...(options.token ? { token: options.token } : {}),
     log: options.log,
   });
-  options.log.info({ component: 'master', port: server.port, workers: options.workers, checkpointDir: root ?? temp }, 'local mode ready');
+  const http =
+    options.uiPort === undefined
+      ? undefined
+      : await startMasterHttp({
+          runtime,
+          mode: 'local',
+          port: options.uiPort,
+          log: options.log,
+          ...(options.host ? { host: options.host } : {}),
+          ...(options.token ? { token: options.token } : {}),
+          metricsOpen: options.metricsOpen === true,
+        });
+  options.log.info({ component: 'master', port: server.port, uiPort: http?.port, workers: options.workers, checkpointDir: root ?? temp }, 'local mode ready');
   return {
     port: server.port,
+    uiPort: http?.port,
     runtime,
     cluster,
     async close() {
       await runtime.shutdown();
       await server.close();
+      await http?.close();
       await cluster.close();
     },
   };

@@ -22,6 +22,8 @@ export interface MasterOptions {
   readonly redis: string;
   readonly clusterSecret: string;
   readonly token?: string;
+  /** Serve /metrics without the token (for a Prometheus scraper) even when a token is set. */
+  readonly metricsOpen?: boolean;
   readonly workerTimeoutMs: number;
   readonly heartbeatIntervalMs?: number;
   readonly conf?: Readonly<Record<string, string>>;
@@ -51,8 +53,13 @@ export async function startMaster(options: MasterOptions): Promise<MasterProcess
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? Math.max(100, Math.floor(options.workerTimeoutMs / 5)),
     log,
   });
+  // The latest ownership of every query's state partitions, for the UI's per-worker counts.
+  const owners = new Map<string, readonly string[]>();
   const scheduler = new StageScheduler(registry, new RedisOwnershipStore(main), 'redis', {
-    rebalanced: (queryId, moved) => log.info({ component: 'scheduler', queryId, moved }, 'state partitions rebalanced'),
+    rebalanced: (queryId, moved, ownership) => {
+      owners.set(queryId, ownership.owners);
+      log.info({ component: 'scheduler', queryId, moved }, 'state partitions rebalanced');
+    },
   });
   const sources = masterSources().register(redisStreamSourceProvider(redis.connect));
   const runtime = new MasterRuntime({
@@ -72,8 +79,13 @@ export async function startMaster(options: MasterOptions): Promise<MasterProcess
   });
   const http = await startMasterHttp({
     runtime,
+    mode: 'cluster',
     workers: () => registry.workers(),
+    partitionsOwned: () => partitionCounts(owners, runtime),
     ready: async () => (await main.ping()) === 'PONG',
+    redisUp: async () => (await main.ping()) === 'PONG',
+    ...(options.token ? { token: options.token } : {}),
+    metricsOpen: options.metricsOpen === true,
     port: options.uiPort,
     log,
     ...(options.host ? { host: options.host } : {}),
@@ -97,4 +109,18 @@ export async function startMaster(options: MasterOptions): Promise<MasterProcess
       await redis.close();
     },
   };
+}
+
+/** State partitions per worker over the active queries' latest ownerships. */
+function partitionCounts(owners: Map<string, readonly string[]>, runtime: MasterRuntime): Map<string, number> {
+  const active = new Set(runtime.queryDirectory.list().filter((e) => e.query.isActive).map((e) => e.query.id));
+  const counts = new Map<string, number>();
+  for (const [queryId, list] of owners) {
+    if (!active.has(queryId)) {
+      owners.delete(queryId);
+      continue;
+    }
+    for (const w of list) counts.set(w, (counts.get(w) ?? 0) + 1);
+  }
+  return counts;
 }

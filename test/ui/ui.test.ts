@@ -44,6 +44,7 @@ describe('the master web UI', () => {
   let catpm: StreamingQuery;
   let ui: string;
   let sentCats = 0;
+  const scriptErrors: string[] = [];
 
   /** Lines with `cats` cats and some other words, in one write (one micro-batch). */
   function sendCats(cats: number): void {
@@ -77,6 +78,7 @@ describe('the master web UI', () => {
     await catpm.processAllAvailable();
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    context.on('page', (p) => p.on('pageerror', (e) => scriptErrors.push(`${p.url()}: ${e.message}`)));
     // Sign in the way a person would: ?token= once, then the HttpOnly cookie.
     const page = await context.newPage();
     await page.goto(`${ui}/?token=${TOKEN}`);
@@ -272,5 +274,9 @@ describe('the master web UI', () => {
     await page.waitForSelector('#workers tbody tr');
     expect(new URL(page.url()).pathname).toBe('/');
     await anon.close();
+  });
+
+  it('no page raised a script error', () => {
+    expect(scriptErrors).toEqual([]);
   });
 });

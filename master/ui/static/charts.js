@@ -19,13 +19,15 @@ function sized(el, make) {
  * A timeline over batches: x = batch time, one line per series. `stacked` draws the series as
  * stacked areas (legend values stay the parts, not the sums).
  */
+const timeTicks = (u, vals) => vals.map((v) => (v === null ? '' : new Date(v * 1000).toLocaleTimeString('en-GB', { hour12: false })));
+
 export function timeline(el, { unit, series, stacked = false, height = 190, format = tickFormat }) {
   let raw = series.map(() => []);
   const chart = sized(el, (width) => new uPlot({
     width, height,
     scales: { x: { time: true }, y: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] } },
     axes: [
-      { ...axisStyle, label: 'batch time (local)', labelSize: 16, size: 36 },
+      { ...axisStyle, label: 'batch time (local, HH:MM:SS)', labelSize: 16, size: 36, values: timeTicks, space: 70 },
       { ...axisStyle, label: unit, labelSize: 16, size: 56, values: format },
     ],
     series: [
@@ -39,7 +41,8 @@ export function timeline(el, { unit, series, stacked = false, height = 190, form
         value: (u, v, si, idx) => { const r = raw[si - 1]?.[idx]; return r === null || r === undefined ? '–' : fmt.format(r); },
       })),
     ],
-    legend: { live: true },
+    // One series: the chart's title names it. Several: a legend of names (values on hover would jump).
+    legend: { show: series.length > 1, live: false },
   }, [[], ...series.map(() => [])], el));
   return {
     /** xs: batch times in ms; ys: one array per series. */
@@ -77,7 +80,7 @@ export function histogram(el, { unit, color = COLORS[0], bins = 16, height = 190
       { label: unit, value: (u, v) => (v === null ? '–' : `≈${fmt.format(v)}`) },
       { label: 'batches', stroke: color, fill: `${color}66`, width: 1, paths: uPlot.paths.bars({ size: [0.92, Infinity] }), points: { show: false } },
     ],
-    legend: { live: true },
+    legend: { show: false },
   }, [[], []], el));
   return {
     update(values) {
@@ -86,12 +89,13 @@ export function histogram(el, { unit, color = COLORS[0], bins = 16, height = 190
       if (vs.length === 0) return chart.setData([[], []]);
       let min = Math.min(...vs);
       let max = Math.max(...vs);
-      if (max === min) { min -= 0.5; max += 0.5; }
+      if (max === min) { min = Math.max(0, min - 0.5); max = min + 1; }
       const width = (max - min) / bins;
       half = width / 2;
       const counts = new Array(bins).fill(0);
       for (const v of vs) counts[Math.min(bins - 1, Math.floor((v - min) / width))]++;
-      chart.setData([counts.map((_, i) => min + width * (i + 0.5)), counts]);
+      // Empty bins as gaps, not as zero-height bars drawn along the axis.
+      chart.setData([counts.map((_, i) => min + width * (i + 0.5)), counts.map((c) => (c === 0 ? null : c))]);
     },
   };
 }

@@ -29,7 +29,7 @@ export function table(columns, rows, empty = 'None.') {
   if (rows.length === 0) return h('div', { class: 'empty' }, empty);
   return h('table', {},
     h('thead', {}, h('tr', {}, columns.map((c) => h('th', { class: c.num ? 'num' : undefined }, c.title)))),
-    h('tbody', {}, rows.map((r) => h('tr', c0(r), columns.map((c) => h('td', { class: c.num ? 'num' : undefined }, c.value(r)))))));
+    h('tbody', {}, rows.map((r) => h('tr', c0(r), columns.map((c) => h('td', { class: c.num ? 'num' : c.wrap ? 'wrap' : undefined }, c.value(r)))))));
 }
 function c0(r) { return r && r.id ? { 'data-id': r.id } : {}; }
 

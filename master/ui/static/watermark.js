@@ -36,7 +36,7 @@ export function drawWatermark(host, { watermarkMs, windows, nowMs }) {
   t0 -= pad; t1 += pad;
   const width = Math.max(400, host.clientWidth - 16);
   const left = 10, right = width - 10;
-  const laneH = 18, top = 26;
+  const laneH = 18, top = 40;
   const axisY = top + Math.max(1, lanes.length) * laneH + 8;
   const height = axisY + 40;
   const x = (t) => left + ((t - t0) / (t1 - t0)) * (right - left);
@@ -58,12 +58,15 @@ export function drawWatermark(host, { watermarkMs, windows, nowMs }) {
     svg.append(el('text', { x: x(t), y: axisY + 17, 'font-size': 11, 'text-anchor': 'middle', fill: '#5b6475' }, clock(t)));
   }
   svg.append(el('text', { x: right, y: axisY + 34, 'font-size': 11, 'text-anchor': 'end', fill: '#5b6475', 'font-weight': 600 }, 'event time (local, HH:MM:SS)'));
-  const marker = (t, color, text, anchorEnd) => {
-    svg.append(el('line', { x1: x(t), x2: x(t), y1: 14, y2: axisY, stroke: color, 'stroke-width': 2, 'stroke-dasharray': anchorEnd ? '4 3' : '' }));
-    svg.append(el('text', { x: x(t) + (anchorEnd ? -4 : 4), y: 11, 'font-size': 11.5, 'font-weight': 600, fill: color, 'text-anchor': anchorEnd ? 'end' : 'start' }, text));
+  // Two label rows, so the watermark's and the latest batch's labels never overlap.
+  const marker = (t, color, text, row, dashed) => {
+    const y = row === 0 ? 12 : 27;
+    svg.append(el('line', { x1: x(t), x2: x(t), y1: y + 3, y2: axisY, stroke: color, 'stroke-width': 2, 'stroke-dasharray': dashed ? '4 3' : '' }));
+    const rightHalf = x(t) > (left + right) / 2;
+    svg.append(el('text', { x: x(t) + (rightHalf ? -4 : 4), y, 'font-size': 11.5, 'font-weight': 600, fill: color, 'text-anchor': rightHalf ? 'end' : 'start' }, text));
   };
-  if (nowMs) marker(nowMs, '#4b5563', `latest batch ${clock(nowMs)}`, true);
-  marker(watermarkMs, '#b91c1c', `watermark ${clock(watermarkMs)}`, false);
+  marker(watermarkMs, '#b91c1c', `watermark ${clock(watermarkMs)}`, 0, false);
+  if (nowMs) marker(nowMs, '#4b5563', `latest batch ${clock(nowMs)}`, 1, true);
   const open = shown.filter((w) => w.open).length;
   const legend = document.createElement('div');
   legend.className = 'legend';

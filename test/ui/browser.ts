@@ -30,7 +30,7 @@ export async function screenshots(page: Page, name: string, fullPage = false): P
 }
 
 /** Polls `cond` until it is true or the deadline passes (then throws naming `what`). */
-export async function until(cond: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+export async function until(cond: () => Promise<boolean>, what: string, timeoutMs = 45_000): Promise<void> {
   const started = Date.now();
   let last: unknown;
   for (;;) {

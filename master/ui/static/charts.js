@@ -115,6 +115,7 @@ export function categoryBars(el, { unit, category, color = COLORS[1], height = 3
       { label: unit, stroke: color, fill: `${color}99`, width: 1, paths: uPlot.paths.bars({ size: [0.7, 60] }), points: { show: false } },
     ],
     legend: { show: false },
+    hooks: { draw: [labelBars] },
   }, [[], []], el));
   return {
     update(items) {
@@ -122,4 +123,19 @@ export function categoryBars(el, { unit, category, color = COLORS[1], height = 3
       chart.setData([items.map((_, i) => i), items.map((i) => i.value)]);
     },
   };
+}
+
+/** Writes each bar's value above it (exact counts, not just heights). */
+function labelBars(u) {
+  const ctx = u.ctx;
+  const ratio = window.devicePixelRatio || 1;
+  ctx.save();
+  ctx.font = `600 ${11 * ratio}px system-ui, sans-serif`;
+  ctx.fillStyle = '#1d2330';
+  ctx.textAlign = 'center';
+  u.data[1].forEach((v, i) => {
+    if (v === null || v === undefined) return;
+    ctx.fillText(new Intl.NumberFormat('en-US').format(v), u.valToPos(u.data[0][i], 'x', true), u.valToPos(v, 'y', true) - 5 * ratio);
+  });
+  ctx.restore();
 }

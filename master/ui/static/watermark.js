@@ -63,7 +63,8 @@ export function drawWatermark(host, { watermarkMs, windows, nowMs }) {
     const y = row === 0 ? 12 : 27;
     svg.append(el('line', { x1: x(t), x2: x(t), y1: y + 3, y2: axisY, stroke: color, 'stroke-width': 2, 'stroke-dasharray': dashed ? '4 3' : '' }));
     const rightHalf = x(t) > (left + right) / 2;
-    svg.append(el('text', { x: x(t) + (rightHalf ? -4 : 4), y, 'font-size': 11.5, 'font-weight': 600, fill: color, 'text-anchor': rightHalf ? 'end' : 'start' }, text));
+    // A white halo keeps a label readable where the other marker's line crosses it.
+    svg.append(el('text', { x: x(t) + (rightHalf ? -4 : 4), y, 'font-size': 11.5, 'font-weight': 600, fill: color, 'text-anchor': rightHalf ? 'end' : 'start', stroke: '#fff', 'stroke-width': 4, 'paint-order': 'stroke' }, text));
   };
   marker(watermarkMs, '#b91c1c', `watermark ${clock(watermarkMs)}`, 0, false);
   if (nowMs) marker(nowMs, '#4b5563', `latest batch ${clock(nowMs)}`, 1, true);

@@ -5,6 +5,7 @@ import { WorkerRegistry } from '../master/cluster/worker-registry.js';
 import { RedisOwnershipStore } from '../master/execution/redis-ownership-store.js';
 import { StageScheduler } from '../master/execution/stage-scheduler.js';
 import { startMasterHttp } from '../master/http/master-http.js';
+import { PartitionOwners } from '../master/http/partition-owners.js';
 import { MasterRuntime } from '../master/session/runtime.js';
 import { masterSources } from '../master/sources/index.js';
 import { redisStreamSourceProvider } from '../master/sources/redis-stream-source.js';
@@ -53,16 +54,16 @@ export async function startMaster(options: MasterOptions): Promise<MasterProcess
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? Math.max(100, Math.floor(options.workerTimeoutMs / 5)),
     log,
   });
-  // The latest ownership of every query's state partitions, for the UI's per-worker counts.
-  const owners = new Map<string, readonly string[]>();
+  let runtime: MasterRuntime | undefined;
+  const owners = new PartitionOwners(() => runtime as MasterRuntime);
   const scheduler = new StageScheduler(registry, new RedisOwnershipStore(main), 'redis', {
     rebalanced: (queryId, moved, ownership) => {
-      owners.set(queryId, ownership.owners);
+      owners.record(queryId, ownership.owners);
       log.info({ component: 'scheduler', queryId, moved }, 'state partitions rebalanced');
     },
   });
   const sources = masterSources().register(redisStreamSourceProvider(redis.connect));
-  const runtime = new MasterRuntime({
+  runtime = new MasterRuntime({
     executor: scheduler,
     checkpoints: new RedisCheckpointStoreFactory(main),
     sources,
@@ -81,7 +82,7 @@ export async function startMaster(options: MasterOptions): Promise<MasterProcess
     runtime,
     mode: 'cluster',
     workers: () => registry.workers(),
-    partitionsOwned: () => partitionCounts(owners, runtime),
+    partitionsOwned: () => owners.counts(),
     ready: async () => (await main.ping()) === 'PONG',
     redisUp: async () => (await main.ping()) === 'PONG',
     ...(options.token ? { token: options.token } : {}),
@@ -111,16 +112,3 @@ export async function startMaster(options: MasterOptions): Promise<MasterProcess
   };
 }
 
-/** State partitions per worker over the active queries' latest ownerships. */
-function partitionCounts(owners: Map<string, readonly string[]>, runtime: MasterRuntime): Map<string, number> {
-  const active = new Set(runtime.queryDirectory.list().filter((e) => e.query.isActive).map((e) => e.query.id));
-  const counts = new Map<string, number>();
-  for (const [queryId, list] of owners) {
-    if (!active.has(queryId)) {
-      owners.delete(queryId);
-      continue;
-    }
-    for (const w of list) counts.set(w, (counts.get(w) ?? 0) + 1);
-  }
-  return counts;
-}

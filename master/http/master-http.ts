@@ -160,7 +160,7 @@ export async function startMasterHttp(options: MasterHttpOptions): Promise<{ por
             sentUpTo = points.at(-1)?.batchId ?? sentUpTo;
             send2('query', { reset, detail: queryDetail(e), points });
           };
-          const soon = throttle(200, () => push(false));
+          const soon = throttle(1000, () => push(false)); // at most one update a second: 16 charts redraw per update
           const unsubscribe = directory.subscribe((ev) => ev.entry === e && soon());
           const send2 = stream(req, res, () => {
             soon.cancel();
@@ -208,7 +208,7 @@ export async function startMasterHttp(options: MasterHttpOptions): Promise<{ por
         if (!e || !table) return notFound(res, `table ${name ?? ''}`, true);
         const { n, word } = tableArgs(url);
         const push = (): void => send2('table', tableView(e, table, n, word));
-        const soon = throttle(200, push);
+        const soon = throttle(500, push);
         const unsubscribe = directory.subscribe((ev) => ev.entry === e && soon());
         const send2 = stream(req, res, () => {
           soon.cancel();

@@ -50,7 +50,9 @@ describe('kindling local serves the web UI', () => {
       await until(async () => (await page.getAttribute('#t-top-list li[data-key="cat"]', 'data-value')) === '2', 'cat = 2 in the top list');
       await page.goto(ui);
       await page.waitForSelector(`#queries tbody tr[data-id="${q.id}"]`);
-      expect(await page.textContent('#workers')).toContain('Local mode');
+      expect(await page.textContent('#workers')).toContain('thread of the master');
+      // Both state partitions are owned by the one thread worker.
+      await until(async () => (await page.textContent('#workers tbody tr td:nth-child(5)')) === '2', 'partitions owned');
       await screenshots(page, 'local-cluster');
       expect(errors).toEqual([]);
     } finally {

@@ -21,14 +21,14 @@ function sized(el, make) {
  */
 const timeTicks = (u, vals) => vals.map((v) => (v === null ? '' : new Date(v * 1000).toLocaleTimeString('en-GB', { hour12: false })));
 
-export function timeline(el, { unit, series, stacked = false, height = 190, format = tickFormat }) {
+export function timeline(el, { unit, series, stacked = false, height = 190, format = tickFormat, ySize = 56 }) {
   let raw = series.map(() => []);
   const chart = sized(el, (width) => new uPlot({
     width, height,
     scales: { x: { time: true }, y: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] } },
     axes: [
       { ...axisStyle, label: 'batch time (local, HH:MM:SS)', labelSize: 16, size: 36, values: timeTicks, space: 70 },
-      { ...axisStyle, label: unit, labelSize: 16, size: 56, values: format },
+      { ...axisStyle, label: unit, labelSize: 16, size: ySize, values: format },
     ],
     series: [
       { label: 'time', value: (u, v) => (v === null ? '–' : new Date(v * 1000).toLocaleTimeString('en-GB', { hour12: false })) },
@@ -67,13 +67,13 @@ export function timeline(el, { unit, series, stacked = false, height = 190, form
 }
 
 /** A histogram: how many batches fell in each of `bins` value ranges. */
-export function histogram(el, { unit, color = COLORS[0], bins = 16, height = 190, format = tickFormat }) {
+export function histogram(el, { unit, color = COLORS[0], bins = 16, height = 190, format = tickFormat, ySize }) {
   let half = 0.5;
   const chart = sized(el, (width) => new uPlot({
     width, height,
     scales: { x: { time: false, range: (u, min, max) => (min === null ? [0, 1] : [min - half, max + half]) }, y: { range: (u, min, max) => [0, Math.max(1, max * 1.1)] } },
     axes: [
-      { ...axisStyle, label: unit, labelSize: 16, size: 36, values: format },
+      { ...axisStyle, label: unit, labelSize: 16, size: 36, values: format, ...(ySize ? { space: ySize + 10 } : {}) },
       { ...axisStyle, label: 'batches', labelSize: 16, size: 46, values: tickFormat },
     ],
     series: [

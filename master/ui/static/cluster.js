@@ -7,6 +7,7 @@ function card(k, v, attrs = {}) {
 
 function render(c) {
   const alive = c.workers.filter((w) => w.state === 'ALIVE');
+  const local = c.master.mode === 'local';
   const active = c.queries.filter((q) => q.isActive);
   replace('master', h('div', { style: 'display: contents' },
     card('Mode', c.master.mode),
@@ -23,10 +24,10 @@ function render(c) {
     { title: 'State', value: (w) => h('span', { class: `state-${w.state}` }, w.state) },
     { title: 'Cores', value: (w) => num(w.cores), num: true },
     { title: 'State partitions', value: (w) => num(w.partitionsOwned), num: true },
-    { title: 'Heartbeat age', value: (w) => duration(w.heartbeatAgeMs), num: true },
-    { title: 'Tasks running', value: (w) => num(w.runningTasks), num: true },
-    { title: 'Memory (RSS)', value: (w) => (w.rssBytes ? bytes(w.rssBytes) : '–'), num: true },
-  ], c.workers, c.master.mode === 'local' ? 'Local mode: workers are threads of the master.' : 'No workers registered.'));
+    { title: 'Heartbeat age', value: (w) => (local ? '–' : duration(w.heartbeatAgeMs)), num: true },
+    { title: 'Tasks running', value: (w) => (local ? '–' : num(w.runningTasks)), num: true },
+    { title: 'Memory (RSS)', value: (w) => (w.rssBytes ? bytes(w.rssBytes) : local ? 'in the master' : '–'), num: true },
+  ], c.workers, 'No workers registered.'));
   replace('queries', table([
     { title: 'Name', value: (q) => h('a', { href: `/queries/${encodeURIComponent(q.id)}` }, q.name ?? '(unnamed)') },
     { title: 'Id', value: (q) => h('code', {}, q.id.slice(0, 8)) },

@@ -26,7 +26,8 @@ let operation = null; // built once the parts are known
 let operationParts = [];
 
 function pair(key, unit, series, values, format) {
-  const opts = format ? { format } : {};
+  // Byte labels ("195.3 KiB") need a wider axis.
+  const opts = format ? { format, ySize: 78 } : {};
   return {
     values,
     count: series.length,
@@ -131,7 +132,7 @@ function drawBatches(d) {
     { title: 'Input rate (rows/s)', value: (p) => num(p.inputRowsPerSecond), num: true },
     { title: 'Process rate (rows/s)', value: (p) => num(p.processedRowsPerSecond), num: true },
     { title: 'Duration', value: (p) => duration(p.batchDurationMs), num: true },
-    { title: 'Parts (ms)', value: (p) => Object.entries(p.durationMs).sort((a, b) => rank(a[0]) - rank(b[0])).map(([k, v]) => `${k} ${v}`).join(' · '), wrap: true },
+    { title: 'Parts (ms, non-zero)', value: (p) => Object.entries(p.durationMs).filter(([, v]) => v > 0).sort((a, b) => rank(a[0]) - rank(b[0])).map(([k, v]) => `${k} ${v}`).join(' · '), wrap: true },
     { title: 'State rows (total / upd / rem)', value: (p) => `${num(p.stateRowsTotal)} / ${num(p.stateRowsUpdated)} / ${num(p.stateRowsRemoved)}`, num: true },
     { title: 'Late rows', value: (p) => num(p.lateRowsDropped), num: true },
   ], d.recentBatches, 'No batch has run yet.'));

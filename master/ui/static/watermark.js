@@ -44,7 +44,7 @@ export function drawWatermark(host, { watermarkMs, windows, nowMs }) {
   for (const w of placed) {
     const y = top + w.lane * laneH;
     const g = el('g', { class: w.open ? 'window open' : 'window closed' });
-    g.append(el('rect', { x: x(w.startMs), y, width: Math.max(1, x(w.endMs) - x(w.startMs)), height: laneH - 4, rx: 3, fill: w.open ? '#fed7aa' : '#e5e7eb', stroke: w.open ? '#c2410c' : '#9ca3af' }));
+    g.append(el('rect', { x: x(w.startMs) + 1, y, width: Math.max(1, x(w.endMs) - x(w.startMs) - 2), height: laneH - 4, rx: 3, fill: w.open ? '#fed7aa' : '#e5e7eb', stroke: w.open ? '#c2410c' : '#9ca3af' }));
     g.append(el('title', {}, `${clock(w.startMs)}–${clock(w.endMs)}: ${w.rows} rows, ${w.open ? 'open' : 'closed (watermark passed its end)'}`));
     const label = `${clock(w.startMs)}–${clock(w.endMs)} · ${w.rows} rows`;
     if (x(w.endMs) - x(w.startMs) > label.length * 6.2 + 8) g.append(el('text', { x: x(w.startMs) + 4, y: y + 10, 'font-size': 10.5, fill: '#1d2330' }, label));

@@ -1,4 +1,5 @@
-import { batchToRows } from '../../engine/batch/record-batch.js';
+import { batchToRows, sliceBatch, type RecordBatch } from '../../engine/batch/record-batch.js';
+import { materialize } from '../../engine/batch/vector.js';
 import type { DataType } from '../../engine/types/data-type.js';
 import { simpleString } from '../../engine/types/data-type.js';
 import type { WorkerInfo } from '../cluster/worker-registry.js';
@@ -132,18 +133,22 @@ function windowsOf(table: MemorySink, watermarkMs: number | null): WindowView[] 
   const col = windowColumn(table);
   if (col < 0) return [];
   const batch = table.snapshot();
-  const counts = new Map<string, { startMs: number; endMs: number; rows: number }>();
-  for (const row of batchToRows(batch)) {
-    const w = row[col] as readonly [number, number] | null;
+  const counts = new Map<number, { startMs: number; endMs: number; rows: number }>();
+  for (const w of column(batch, col) as readonly (readonly [number, number] | null)[]) {
     if (!w) continue;
-    const key = `${w[0]}:${w[1]}`;
-    const entry = counts.get(key) ?? { startMs: Math.floor(w[0] / 1000), endMs: Math.floor(w[1] / 1000), rows: 0 };
+    const entry = counts.get(w[0]) ?? { startMs: Math.floor(w[0] / 1000), endMs: Math.floor(w[1] / 1000), rows: 0 };
     entry.rows++;
-    counts.set(key, entry);
+    counts.set(w[0], entry);
   }
   return [...counts.values()]
     .sort((a, b) => a.startMs - b.startMs)
     .map((w) => ({ ...w, open: watermarkMs === null || w.endMs > watermarkMs }));
+}
+
+/** One column's values (only the columns a view reads are materialized, not whole rows). */
+function column(batch: RecordBatch, index: number): readonly unknown[] {
+  const v = batch.columns[index];
+  return v === undefined ? [] : materialize(v, batch.numRows);
 }
 
 /** Index of a `window` column (struct<start: timestamp, end: timestamp>), or -1. */
@@ -174,7 +179,6 @@ export function tableView(e: QueryRunEntry, table: MemorySink, n: number, word: 
   const key = fields.findIndex((f) => f.type.kind === 'string');
   const value = fields.findIndex((f) => NUMERIC.has(f.type.kind));
   const batch = table.snapshot();
-  const rows = batchToRows(batch);
   const base = {
     name: table.name,
     queryId: e.query.id,
@@ -185,54 +189,50 @@ export function tableView(e: QueryRunEntry, table: MemorySink, n: number, word: 
     columns: fields.map((f) => ({ name: f.name, type: simpleString(f.type) })),
   };
   if (win < 0 || value < 0) {
-    return { ...base, shape: 'rows', rows: rows.slice(0, 100).map((r) => r.map(jsonValue)) };
+    return { ...base, shape: 'rows', rows: batchToRows(sliceBatch(batch, 0, 100)).map((r) => r.map(jsonValue)) };
   }
   const valueName = fields[value]?.name ?? 'count';
+  // Window values are [start, end] in microseconds.
+  const wins = column(batch, win) as readonly (readonly [number, number] | null)[];
+  const starts = wins.map((w) => (w ? Math.floor(w[0] / 1000) : null));
   const windows = new Map<number, { startMs: number; endMs: number }>();
-  const windowOf = (r: unknown[]): { startMs: number; endMs: number } | undefined => {
-    const w = r[win] as readonly [number, number] | null;
-    if (!w) return undefined;
-    const startMs = Math.floor(w[0] / 1000);
-    let v = windows.get(startMs);
-    if (!v) windows.set(startMs, (v = { startMs, endMs: Math.floor(w[1] / 1000) }));
-    return v;
-  };
-  rows.forEach(windowOf);
+  wins.forEach((w, i) => {
+    const startMs = starts[i];
+    if (w && startMs != null && !windows.has(startMs)) windows.set(startMs, { startMs, endMs: Math.floor(w[1] / 1000) });
+  });
   const ordered = [...windows.values()].sort((a, b) => a.startMs - b.startMs);
   const latest = ordered.at(-1) ?? null;
-  const num = (r: unknown[]): number => Number(r[value] ?? 0);
-  if (key < 0) {
+  const values = column(batch, value).map((v) => Number(v ?? 0));
+  const perWindow = (include: (i: number) => boolean): { startMs: number; endMs: number; value: number }[] => {
     const per = new Map<number, number>();
-    for (const r of rows) {
-      const w = windowOf(r);
-      if (w) per.set(w.startMs, (per.get(w.startMs) ?? 0) + num(r));
-    }
-    return { ...base, shape: 'series', valueColumn: valueName, perWindow: ordered.map((w) => ({ ...w, value: per.get(w.startMs) ?? 0 })), latestWindow: latest };
+    starts.forEach((s, i) => {
+      if (s !== null && include(i)) per.set(s, (per.get(s) ?? 0) + (values[i] ?? 0));
+    });
+    return ordered.map((w) => ({ ...w, value: per.get(w.startMs) ?? 0 }));
+  };
+  if (key < 0) {
+    return { ...base, shape: 'series', valueColumn: valueName, perWindow: perWindow(() => true), latestWindow: latest };
   }
   const keyName = fields[key]?.name ?? 'word';
-  const top = latest
-    ? rows
-        .filter((r) => windowOf(r)?.startMs === latest.startMs)
-        .map((r) => ({ key: String(r[key]), value: num(r) }))
-        .sort((a, b) => b.value - a.value || a.key.localeCompare(b.key))
-        .slice(0, n)
-    : [];
-  const per = new Map<number, number>();
-  for (const r of rows) {
-    const w = windowOf(r);
-    if (w && r[key] === word) per.set(w.startMs, (per.get(w.startMs) ?? 0) + num(r));
+  const keyValues = column(batch, key);
+  const top: { key: string; value: number }[] = [];
+  if (latest) {
+    starts.forEach((s, i) => {
+      if (s === latest.startMs) top.push({ key: String(keyValues[i]), value: values[i] ?? 0 });
+    });
+    top.sort((a, b) => b.value - a.value || a.key.localeCompare(b.key));
   }
   const keys = new Set<string>();
-  for (const r of rows) if (typeof r[key] === 'string') keys.add(r[key]);
+  for (const k of keyValues) if (typeof k === 'string') keys.add(k);
   return {
     ...base,
     shape: 'keyed',
     keyColumn: keyName,
     valueColumn: valueName,
     latestWindow: latest,
-    top,
+    top: top.slice(0, n),
     word,
-    perWindow: ordered.map((w) => ({ ...w, value: per.get(w.startMs) ?? 0 })),
+    perWindow: perWindow((i) => keyValues[i] === word),
     keys: [...keys].sort().slice(0, 5000),
   };
 }

@@ -242,6 +242,8 @@ export async function startMasterHttp(options: MasterHttpOptions): Promise<{ por
     }
     const path = url.pathname;
     const api = path.startsWith('/api/') || path === '/metrics';
+    // A POST from another site's page (a stop button's request forged elsewhere) is refused, token or not.
+    if (req.method === 'POST' && !sameOrigin(req)) return send(res, 403, JSON.stringify({ error: 'cross-origin request refused' }), JSON_TYPE);
     if (!auth.isOpen(path) && !auth.allows(req, url)) {
       if (api || !acceptsHtml(req)) {
         return send(res, 401, JSON.stringify({ error: 'authentication required: Authorization: Bearer <token>' }), JSON_TYPE, {
@@ -291,6 +293,17 @@ export async function startMasterHttp(options: MasterHttpOptions): Promise<{ por
   };
 }
 
+/** True unless the request names an Origin other than the host it was sent to. */
+function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
 function acceptsHtml(req: IncomingMessage): boolean {
   return (req.headers.accept ?? '').includes('text/html');
 }
@@ -305,7 +318,7 @@ function safeDecode(p: string): string {
 
 /** A same-site path to go to after login (never another origin). */
 function safeNext(next: string | null): string {
-  return next !== null && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+  return next !== null && next.startsWith('/') && !next.startsWith('//') && !next.includes('\\') ? next : '/';
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<string> {

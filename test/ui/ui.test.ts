@@ -259,6 +259,8 @@ describe('the master web UI', { timeout: 120_000 }, () => {
       expect((await fetch(`${ui}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } })).status, path).toBe(200);
     }
     expect((await fetch(`${ui}/api/queries/${wordcounts.id}/stop`, { method: 'POST' })).status).toBe(401);
+    const forged = await fetch(`${ui}/api/queries/${wordcounts.id}/stop`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, origin: 'http://evil.example' } });
+    expect(forged.status).toBe(403);
     expect(await wordcounts.isActive()).toBe(true);
     expect((await fetch(`${ui}/healthz`)).status).toBe(200);
     expect((await fetch(`${ui}/readyz`)).status).toBe(200);

@@ -33,6 +33,8 @@ describe('joins (answers and columns checked against Spark 4.3)', () => {
     expect((await t.run('SELECT * FROM a LEFT ANTI JOIN b ON a.id = b.id')).rows).toEqual([[2, 'y']]);
     expect((await t.run('SELECT * FROM a, b')).rows).toHaveLength(9);
     expect((await t.run('SELECT * FROM a CROSS JOIN b')).rows).toHaveLength(9);
+    // Join hints are accepted (a comment to the parser): the plan is the same.
+    expect(sorted((await t.run('SELECT /*+ BROADCAST(b) */ a.s FROM a JOIN b ON a.id = b.id')).rows)).toEqual(sorted([[null], ['x']]));
     const residual = await t.run('SELECT a.id, b.id FROM a JOIN b ON a.id < b.id AND b.t <> \'q\'');
     expect(sorted(residual.rows)).toEqual([[1, 4], [2, 4], [3, 4]]);
     const full = await t.run('SELECT a.s, b.t FROM a FULL OUTER JOIN b ON a.id = b.id');

@@ -181,6 +181,7 @@ def test_stream_static_join(spark: SparkSession, line_server: LineServer) -> Non
         assert sorted(inner, key=str) == sorted(
             [Row(word="cat", kind="animal"), Row(word="dog", kind="animal"), Row(word="tea", kind="drink"), Row(word="cat", kind="animal")], key=str
         )
+        q1.explain(True)  # the plan of a stream-static join prints (no error)
         left = _wait_rows(spark, "ssj_outer", 5)
         assert sorted(left, key=str) == sorted(
             [Row(word="cat", kind="animal"), Row(word="dog", kind="animal"), Row(word="fish", kind=None), Row(word="tea", kind="drink"), Row(word="cat", kind="animal")],

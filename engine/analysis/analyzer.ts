@@ -19,7 +19,7 @@ import { resolveWithColumns } from './project.js';
 import { resolveGroupingSets } from './grouping-sets.js';
 import { resolveJoin } from './join.js';
 import { resolveRelational } from './relational.js';
-import { resolveProjectWithWindows } from './window.js';
+import { hasWindowExpr, resolveProjectWithWindows, resolveWindowsOverAggregate } from './window.js';
 import { ExprResolver } from './resolve-expr.js';
 import { unqualified, type Resolved } from './resolved.js';
 import { Scope, unresolvedColumn } from './scope.js';
@@ -51,6 +51,13 @@ class Analyzer {
       }
       case 'aggregate':
         if (plan.groupType !== 'groupby') return resolveGroupingSets(this.ctx, this.resolve(plan.input), plan, (p) => this.resolve(p));
+        if (plan.selectList === true && hasWindowExpr(plan.aggregates)) {
+          const grouping = plan.grouping.map(expandExprStrings);
+          const having = plan.having ? expandExprStrings(plan.having) : undefined;
+          return resolveWindowsOverAggregate(this.ctx, this.resolve(plan.input), { grouping, items: plan.aggregates.map(expandExprStrings) }, (input, items) =>
+            resolveAggregate(this.ctx, input, { grouping, aggregates: items, selectList: true, ...(having ? { having } : {}) }),
+          );
+        }
         return resolveAggregate(this.ctx, this.resolve(plan.input), {
           grouping: plan.grouping.map(expandExprStrings),
           aggregates: plan.aggregates.map(expandExprStrings),

@@ -3,7 +3,7 @@ import { valueAt } from '../batch/vector.js';
 import { AnalysisError, InternalError, NotSupportedError } from '../errors/errors.js';
 import { B, type BoundExpr } from '../expr/bound-expr.js';
 import { compileExpr } from '../expr/evaluate.js';
-import type { Expr, FrameBoundary, WindowExpr } from '../expr/expr.js';
+import { E, type Expr, type FrameBoundary, type WindowExpr } from '../expr/expr.js';
 import { prettyAggregateName, prettyName } from '../expr/pretty-name.js';
 import { PlanBuilder } from '../plan/builder.js';
 import type { AnalyzedPlan, ProjectNode, SortKey, WindowBound, WindowCall, WindowFrameSpec } from '../plan/analyzed-plan.js';
@@ -11,6 +11,7 @@ import { T, type DataType } from '../types/data-type.js';
 import { schemaOf } from '../types/schema.js';
 import type { AnalyzerContext } from './context.js';
 import { subExpressions } from './expr-walk.js';
+import { quoteIdentifier } from './identifier.js';
 import { resolveProject } from './project.js';
 import type { ExprResolver, NamedBound } from './resolve-expr.js';
 import { unqualified, type Resolved } from './resolved.js';
@@ -83,7 +84,12 @@ class WindowCollector {
     const fn = e.fn.kind === 'alias' ? e.fn.expr : e.fn;
     if (fn.kind !== 'call') throw new AnalysisError(`Expression '${fn.kind}' is not a window function; OVER needs a window or aggregate function.`);
     const lower = fn.name.toLowerCase();
-    const specText = this.specText(partitionBy, orderBy);
+    // A column standing for an aggregation's expression (see resolveWindowsOverAggregate) prints as that expression.
+    const computed = (x: Expr): boolean => x.kind === 'column' && x.name.startsWith('`__c');
+    const specText = this.specText(
+      partitionBy.map((p, i) => (computed(e.partitionBy[i] as Expr) && p.kind === 'ref' ? { ...p, name: `\u0000${p.name}` } : p)),
+      orderBy.map((o, i) => (computed((e.orderBy[i] as { expr: Expr }).expr) && o.expr.kind === 'ref' ? { ...o, expr: { ...o.expr, name: `\u0000${o.expr.name}` } } : o)),
+    );
     let call: WindowCall;
     let display: string;
     let nullable = true;
@@ -294,7 +300,10 @@ class WindowCollector {
 
 /** A column reference as Spark's `sql` prints it: back-quoted when it is not a plain identifier. */
 function sqlName(e: BoundExpr, ctx: AnalyzerContext): string {
-  if (e.kind === 'ref') return /^[A-Za-z_][A-Za-z0-9_]*$/.test(e.name) ? e.name : '`' + e.name.replace(/`/g, '``') + '`';
+  if (e.kind === 'ref') {
+    if (e.name.startsWith('\u0000')) return e.name.slice(1);
+    return /^[A-Za-z_][A-Za-z0-9_]*$/.test(e.name) ? e.name : '`' + e.name.replace(/`/g, '``') + '`';
+  }
   return prettyName(e, ctx.registry);
 }
 
@@ -325,3 +334,68 @@ function rangeLiteral(v: number, frame: WindowFrameSpec, order: SortKey | undefi
   return String(v);
 }
 
+
+/**
+ * A SQL aggregation whose select list has window functions (`SELECT word, sum(n), rank() OVER
+ * (ORDER BY sum(n) DESC) FROM t GROUP BY word`): the aggregation computes the plain select items
+ * and every expression the windows read, then the windows run over its rows, as Spark plans it.
+ * Window items must be a window function (optionally aliased) at the top of the item.
+ */
+export function resolveWindowsOverAggregate(
+  ctx: AnalyzerContext,
+  input: Resolved,
+  spec: { readonly grouping: readonly Expr[]; readonly items: readonly Expr[]; readonly having?: Expr },
+  aggregate: (input: Resolved, items: readonly Expr[]) => Resolved,
+): Resolved {
+  const hidden: Expr[] = [];
+  const hiddenKeys: string[] = [];
+  const hide = (e: Expr): number => {
+    const key = JSON.stringify(e);
+    let k = hiddenKeys.indexOf(key);
+    if (k < 0) {
+      k = hiddenKeys.length;
+      hiddenKeys.push(key);
+      hidden.push(e);
+    }
+    return k;
+  };
+  const plain: { index: number; expr: Expr }[] = [];
+  const windows: { index: number; window: WindowExpr; alias: readonly string[] | undefined; hides: number[][] }[] = [];
+  spec.items.forEach((item, index) => {
+    const alias = item.kind === 'alias' ? item.names : undefined;
+    const inner = item.kind === 'alias' ? item.expr : item;
+    if (!containsWindow(item)) {
+      plain.push({ index, expr: item });
+      return;
+    }
+    if (inner.kind !== 'window' || inner.fn.kind !== 'call') {
+      throw new NotSupportedError('A window function inside a larger expression over an aggregation is not supported by Kindling; compute it in a subquery.');
+    }
+    const fnArgs = inner.fn.args.map((a) => (a.kind === 'literal' || a.kind === 'star' ? -1 : hide(a)));
+    const parts = inner.partitionBy.map(hide);
+    const orders = inner.orderBy.map((o) => hide(o.expr));
+    windows.push({ index, window: inner, alias, hides: [fnArgs, parts, orders] });
+  });
+  const innerItems = [...plain.map((p) => p.expr), ...hidden];
+  const inner = aggregate(input, innerItems);
+  const fields = inner.plan.schema.fields;
+  const qualifier = (i: number): string => `__c${i}`;
+  const ref = (i: number): Expr => E.col(quoteIdentifier([qualifier(i), fields[i]?.name ?? '']));
+  const base: Resolved = { plan: inner.plan, qualifiers: fields.map((_, i) => qualifier(i)) };
+  const outer: Expr[] = new Array<Expr>(spec.items.length);
+  plain.forEach((p, j) => (outer[p.index] = ref(j)));
+  const hiddenAt = (k: number): Expr => ref(plain.length + k);
+  for (const w of windows) {
+    const fn = w.window.fn as Extract<Expr, { kind: 'call' }>;
+    const [argHides, partHides, orderHides] = w.hides as [number[], number[], number[]];
+    const args = fn.args.map((a, i) => ((argHides[i] ?? -1) < 0 ? a : hiddenAt(argHides[i] as number)));
+    const rewritten = E.window(
+      E.call(fn.name, args, fn.distinct),
+      partHides.map(hiddenAt),
+      w.window.orderBy.map((o, i) => E.sortOrder(hiddenAt(orderHides[i] as number), o.ascending, o.nullsFirst)),
+      w.window.frame,
+    );
+    outer[w.index] = w.alias ? E.alias(rewritten, ...w.alias) : rewritten;
+  }
+  return resolveProjectWithWindows(ctx, base, outer);
+}

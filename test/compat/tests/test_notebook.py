@@ -240,3 +240,9 @@ def test_top_words_per_window(nb: Notebook) -> None:
         "SELECT word, count FROM (SELECT *, row_number() OVER (PARTITION BY window ORDER BY count DESC) AS rn FROM wordcounts) WHERE rn = 1"
     ).collect()
     assert len(top) == len(by_window)
+    ranked = nb.spark.sql(
+        "SELECT word, sum(count) AS total, rank() OVER (ORDER BY sum(count) DESC) AS r FROM wordcounts GROUP BY word ORDER BY r"
+    ).collect()
+    totals = sorted((2 * n for _, (_, n) in nb.expected.items()), reverse=True)
+    assert [r.total for r in ranked] == totals
+    assert [r.r for r in ranked] == [1 + totals.index(t) for t in totals]

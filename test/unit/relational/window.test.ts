@@ -64,6 +64,20 @@ describe('window functions (answers and names checked against Spark 4.3)', () =>
     );
   });
 
+  it('a window over an aggregation: the aggregation first, then the window over its rows', async () => {
+    const r = await t().run('SELECT g, count(*) AS c, rank() OVER (ORDER BY count(*) DESC) FROM t GROUP BY g');
+    expect(r.columns).toEqual(['g', 'c', 'RANK() OVER (ORDER BY count(1) DESC NULLS LAST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)']);
+    expect(sorted(r.rows)).toEqual([
+      [1, 2, 2],
+      [2, 3, 1],
+    ]);
+    const top = await t().run('SELECT g, sum(v) AS total, row_number() OVER (ORDER BY sum(v) DESC) AS rn FROM t GROUP BY g HAVING count(*) > 1 ORDER BY rn');
+    expect(top.rows).toEqual([
+      [1, 30, 1],
+      [2, 10, 2],
+    ]);
+  });
+
   it('Spark errors: ranking without ORDER BY, a non-window function under OVER', async () => {
     const e1 = await t().run('SELECT row_number() OVER (PARTITION BY g) FROM t').catch((e: unknown) => e);
     expect((e1 as AnalysisError).errorClass).toBe('WINDOW_FUNCTION_FRAME_NOT_ORDERED');

@@ -146,6 +146,14 @@ export class DataFrame {
     return new GroupedData(this, columnExprs(cols));
   }
 
+  rollup(...cols: ColumnArgs): GroupedData {
+    return new GroupedData(this, columnExprs(cols), 'rollup');
+  }
+
+  cube(...cols: ColumnArgs): GroupedData {
+    return new GroupedData(this, columnExprs(cols), 'cube');
+  }
+
   groupby(...cols: ColumnArgs): GroupedData {
     return this.groupBy(...cols);
   }

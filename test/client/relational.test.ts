@@ -47,6 +47,15 @@ describe('the TypeScript client: joins, windows, na, describe', () => {
     ]);
   });
 
+  it('rollup, cube and pivot', async () => {
+    const df = spark.sql("SELECT * FROM VALUES (1, 'a', true), (2, 'b', false), (4, 'a', true) AS t(i, s, b)");
+    expect(await values(df.rollup('s').agg(F.sum('i')))).toEqual([['a', 5], ['b', 2], [null, 7]]);
+    expect(await df.cube('s', 'b').count().count()).toBe(7);
+    const p = df.groupBy('b').pivot('s', ['a', 'b']).agg(F.sum('i'));
+    expect(await p.columns()).toEqual(['b', 'a', 'b']);
+    expect((await p.collect()).length).toBe(2);
+  });
+
   it('fillna, dropna, describe, tail', async () => {
     const df = spark.sql('SELECT * FROM VALUES (1, CAST(NULL AS DOUBLE)), (2, 3.5D) AS t(i, v)');
     expect(await values(df.fillna(0))).toEqual([[1, 0], [2, 3.5]]);

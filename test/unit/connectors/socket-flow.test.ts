@@ -81,7 +81,7 @@ function sourceContext(dir: string): SourceContext {
 async function splitLines(source: SocketSource, start: Offset | null, end: Offset): Promise<string[]> {
   const out: string[] = [];
   for (const split of await source.planSplits(start, end)) {
-    for (const b of await linesReader.read(split)) for (const [v] of batchToRows(b)) out.push(v as string);
+    for (const b of await linesReader.read(split, { timeZone: 'UTC', ansi: true, batchTimestampUs: 0 })) for (const [v] of batchToRows(b)) out.push(v as string);
   }
   return out;
 }

@@ -7,6 +7,7 @@ import { startShell } from './shell.js';
 import { runDemo } from './demo.js';
 import { startMaster } from './master.js';
 import { startWorkerProcess } from './worker.js';
+import { SESSION_TIMEOUT_CONF } from '../master/connect/sessions.js';
 import { hostname } from 'node:os';
 
 /** Every flag also reads `KINDLING_<FLAG>` (dashes as underscores), so compose files can configure it. */
@@ -35,6 +36,9 @@ function whole(flag: string, value: string, min: number, max = Number.MAX_SAFE_I
 const positive = (flag: string, value: string): number => whole(flag, value, 1);
 const nonNegative = (flag: string, value: string): number => whole(flag, value, 0);
 const port = (flag: string, value: string): number => whole(flag, value, 0, 65535);
+/** `--session-timeout`: Spark Connect's session idle timeout conf (checked when the server starts). */
+const sessionTimeoutConf = (value: string | undefined): { conf?: Record<string, string> } =>
+  value === undefined ? {} : { conf: { [SESSION_TIMEOUT_CONF]: value } };
 program.name('kindling').description('A Spark Structured Streaming look-alike cluster in TypeScript, speaking Spark Connect.');
 
 program
@@ -45,8 +49,9 @@ program
   .addOption(opt('--workers <n>', 'in-process workers', '2'))
   .addOption(opt('--checkpoint-dir <dir>', 'root for query checkpoints (named queries resume from here)'))
   .addOption(opt('--token <token>', 'require this bearer token from clients'))
+  .addOption(opt('--session-timeout <duration>', 'release a Spark Connect session idle this long, stopping its queries (e.g. 60m, 30s)'))
   .addOption(opt('--log-level <level>', 'pino log level', 'info'))
-  .action(async (o: { host: string; port: string; workers: string; checkpointDir?: string; token?: string; logLevel: string }) => {
+  .action(async (o: { host: string; port: string; workers: string; checkpointDir?: string; token?: string; sessionTimeout?: string; logLevel: string }) => {
     const log = createLogger(o.logLevel, 'local');
     const local = await startLocal({
       host: o.host,
@@ -55,6 +60,7 @@ program
       log,
       ...(o.checkpointDir ? { checkpointDir: o.checkpointDir } : {}),
       ...(o.token ? { token: o.token } : {}),
+      ...sessionTimeoutConf(o.sessionTimeout),
     });
     process.stdout.write(`kindling local: Spark Connect on sc://localhost:${local.port} with ${o.workers} workers\n`);
     const shutdown = (): void => {
@@ -76,6 +82,7 @@ program
   .addOption(opt('--cluster-secret <secret>', 'secret workers must present', ''))
   .addOption(opt('--token <token>', 'require this bearer token from Spark Connect clients'))
   .addOption(opt('--worker-timeout <ms>', 'a worker without heartbeats for this long is dead', '10000'))
+  .addOption(opt('--session-timeout <duration>', 'release a Spark Connect session idle this long, stopping its queries (e.g. 60m, 30s)'))
   .addOption(opt('--log-level <level>', 'pino log level', 'info'))
   .action(
     async (o: {
@@ -87,6 +94,7 @@ program
       clusterSecret: string;
       token?: string;
       workerTimeout: string;
+      sessionTimeout?: string;
       logLevel: string;
     }) => {
       const log = createLogger(o.logLevel, 'master');
@@ -100,6 +108,7 @@ program
         workerTimeoutMs: positive('--worker-timeout', o.workerTimeout),
         log,
         ...(o.token ? { token: o.token } : {}),
+        ...sessionTimeoutConf(o.sessionTimeout),
       });
       process.stdout.write(
         `kindling master: Spark Connect on sc://localhost:${master.port}, cluster kindling://localhost:${master.clusterPort}, HTTP http://localhost:${master.uiPort}\n`,

@@ -116,7 +116,7 @@ function emptyOf(specs: readonly OperatorSpec[], input: RecordBatch): RecordBatc
 }
 
 /** Rows a range builds between two turns of the event loop (a 50 M-row range must not stall the master). */
-const RANGE_SLICE_ROWS = 1 << 20;
+const RANGE_SLICE_ROWS = 1 << 16;
 
 async function rangeBatch(start: number, end: number, step: number, schema: RecordBatch['schema']): Promise<RecordBatch> {
   const n = Math.max(0, Math.ceil((end - start) / step));

@@ -90,6 +90,11 @@ export class ExecuteOperation {
     return this.stateValue === 'running';
   }
 
+  /** A stream is reading this operation now. */
+  get attached(): boolean {
+    return this.consumer !== undefined;
+  }
+
   /** Appends a response and sends it to the attached stream; ignored once the operation ended. */
   emit(body: ResponseBody): void {
     if (!this.isRunning) return;

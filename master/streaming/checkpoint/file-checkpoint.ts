@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { link, mkdir, open, readFile, readdir, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -93,6 +94,34 @@ class FileSourceMetadata implements SourceMetadataLog {
   }
 }
 
+/**
+ * Calls `onLine(index, bytes)` for each `\n`-ended line of the file from line `from` on, streaming
+ * it (a write-ahead log after a flood is larger than a JavaScript string may be); stops at `to`.
+ * Returns the number of lines seen. A missing file has none.
+ */
+async function scanLines(path: string, from: number, to: number, onLine?: (bytes: Buffer) => void): Promise<number> {
+  let index = 0;
+  let partial: Buffer[] = [];
+  const stream = createReadStream(path);
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      let start = 0;
+      for (let nl = chunk.indexOf(10, start); nl !== -1; nl = chunk.indexOf(10, start)) {
+        if (onLine && index >= from) onLine(partial.length === 0 ? chunk.subarray(start, nl) : Buffer.concat([...partial, chunk.subarray(start, nl)]));
+        partial = [];
+        start = nl + 1;
+        if (++index >= to) return index;
+      }
+      if (onLine && index >= from && start < chunk.length) partial.push(chunk.subarray(start));
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  } finally {
+    stream.destroy();
+  }
+  return index;
+}
+
 /** An append-only file of records, one per line, fsynced before `append` resolves. */
 class FileLineLog implements LineLog {
   private count: number | undefined;
@@ -114,16 +143,15 @@ class FileLineLog implements LineLog {
   }
 
   async length(): Promise<number> {
-    if (this.count === undefined) {
-      const text = (await readText(this.path)) ?? '';
-      this.count = text === '' ? 0 : text.split('\n').length - 1;
-    }
+    this.count ??= await scanLines(this.path, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY);
     return this.count;
   }
 
   async read(from: number, to: number): Promise<string[]> {
-    const text = (await readText(this.path)) ?? '';
-    return text.split('\n').slice(from, to);
+    const out: string[] = [];
+    if (to <= from) return out;
+    await scanLines(this.path, from, to, (bytes) => out.push(bytes.toString('utf8')));
+    return out;
   }
 }
 

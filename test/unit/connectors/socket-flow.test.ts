@@ -201,3 +201,22 @@ describe('maxLinesPerTrigger in a query', () => {
     }
   });
 });
+
+describe('the file write-ahead log', () => {
+  it('counts and reads line ranges by streaming the file (lines across read chunks, multibyte text)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kindling-wal-'));
+    dirs.push(dir);
+    const log = new FileCheckpointStore(dir, true).lineLog(0);
+    expect(await log.length()).toBe(0);
+    expect(await log.read(0, 0)).toEqual([]);
+    const lines = Array.from({ length: 3000 }, (_, i) => `${i}\t${'é'.repeat(i % 97)}${'x'.repeat((i * 37) % 211)}`);
+    expect(await log.append(lines.slice(0, 1000))).toBe(1000);
+    expect(await log.append(lines.slice(1000))).toBe(3000);
+    // A fresh reader (as after a restart) counts the file.
+    const reopened = new FileCheckpointStore(dir, true).lineLog(0);
+    expect(await reopened.length()).toBe(3000);
+    expect(await reopened.read(0, 3000)).toEqual(lines);
+    expect(await reopened.read(997, 1203)).toEqual(lines.slice(997, 1203));
+    expect(await reopened.read(2999, 3000)).toEqual([lines[2999]]);
+  });
+});

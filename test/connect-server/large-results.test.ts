@@ -92,6 +92,14 @@ describe('large results stream out with flow control', () => {
     await eventually(() => h.server.service.operations.size === 0, 'no operation left');
   });
 
+  it('a large range (held as a typed array) goes through filters, casts and aggregates like a small one', async () => {
+    const query = "select count(*) as n, sum(id) as s, max(cast(id as string)) as m, min(id * 2) as d from range(1500000) where id % 3 = 0";
+    const messages = await s.ok({ root: { common: { plan_id: 1 }, sql: { query } } });
+    const batch = messages.find((m) => m.response_type === 'arrow_batch')?.arrow_batch;
+    const row = tableFromIPC(batch?.data as Uint8Array).get(0)?.toJSON() as Record<string, unknown>;
+    expect([Number(row['n']), Number(row['s']), row['m'], Number(row['d'])]).toEqual([500_000, 374_999_250_000, '999999', 0]);
+  });
+
   it('ReleaseExecute(release_all) mid-stream stops the operation and drops it', async () => {
     const opId = randomUUID();
     const call = s.executeStream(range(total), opId);

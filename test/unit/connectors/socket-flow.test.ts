@@ -217,6 +217,10 @@ describe('the file write-ahead log', () => {
     expect(await reopened.length()).toBe(3000);
     expect(await reopened.read(0, 3000)).toEqual(lines);
     expect(await reopened.read(997, 1203)).toEqual(lines.slice(997, 1203));
+    // Reads continue from where the last one stopped, and start over for an earlier line.
+    expect(await reopened.read(1203, 1500)).toEqual(lines.slice(1203, 1500));
+    expect(await reopened.read(1500, 1501)).toEqual([lines[1500]]);
+    expect(await reopened.read(3, 5)).toEqual(lines.slice(3, 5));
     expect(await reopened.read(2999, 3000)).toEqual([lines[2999]]);
   });
 });

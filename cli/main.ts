@@ -7,7 +7,7 @@ import { startShell } from './shell.js';
 import { runDemo } from './demo.js';
 import { startMaster } from './master.js';
 import { startWorkerProcess } from './worker.js';
-import { SESSION_TIMEOUT_CONF } from '../master/connect/sessions.js';
+import { SESSION_TIMEOUT_CONF, timeConfMs } from '../master/connect/sessions.js';
 import { hostname } from 'node:os';
 
 /** Every flag also reads `KINDLING_<FLAG>` (dashes as underscores), so compose files can configure it. */
@@ -36,9 +36,18 @@ function whole(flag: string, value: string, min: number, max = Number.MAX_SAFE_I
 const positive = (flag: string, value: string): number => whole(flag, value, 1);
 const nonNegative = (flag: string, value: string): number => whole(flag, value, 0);
 const port = (flag: string, value: string): number => whole(flag, value, 0, 65535);
-/** `--session-timeout`: Spark Connect's session idle timeout conf (checked when the server starts). */
-const sessionTimeoutConf = (value: string | undefined): { conf?: Record<string, string> } =>
-  value === undefined ? {} : { conf: { [SESSION_TIMEOUT_CONF]: value } };
+/** `--session-timeout`: Spark Connect's session idle timeout conf, a positive duration (`60m`, `30s`, `500ms`). */
+function sessionTimeoutConf(value: string | undefined): { conf?: Record<string, string> } {
+  if (value === undefined) return {};
+  let ms = 0;
+  try {
+    ms = timeConfMs(SESSION_TIMEOUT_CONF, value);
+  } catch {
+    // The usage error below names the flag.
+  }
+  if (ms <= 0) usageError(`--session-timeout must be a duration such as 60m, 30s or 500ms, got '${value}'`);
+  return { conf: { [SESSION_TIMEOUT_CONF]: value } };
+}
 program.name('kindling').description('A Spark Structured Streaming look-alike cluster in TypeScript, speaking Spark Connect.');
 
 program

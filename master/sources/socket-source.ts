@@ -37,7 +37,7 @@ export interface SocketReadLimits {
 
 export const DEFAULT_SOCKET_READ_LIMITS: SocketReadLimits = Object.freeze({
   maxLinesPerTrigger: 100_000,
-  maxBufferedBytes: 64 * 1024 * 1024,
+  maxBufferedBytes: 16 * 1024 * 1024,
 });
 
 export function socketReadLimits(raw: Readonly<Record<string, string>>): SocketReadLimits {

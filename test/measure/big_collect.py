@@ -4,6 +4,8 @@ Phase 1: one process runs `spark.range(N).toPandas()` while this one times `sele
 session (p50/p99 during the collect) and samples the master's RSS. Phase 2: the collect again,
 its process killed (SIGKILL) mid-stream; the master's RSS 30 s later.
 Usage: test/compat/.venv/bin/python test/measure/big_collect.py sc://127.0.0.1:PORT MASTER_PID [N]
+With METRICS_URL=http://127.0.0.1:UI_PORT/metrics (a cluster master) it also reports the master's
+own event-loop delay during the collect (prom-client resets it at each scrape).
 """
 
 from __future__ import annotations
@@ -23,6 +25,21 @@ def rss_mb(pid: int) -> float:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     return 0.0
+
+
+def event_loop_lag() -> dict[str, float] | None:
+    url = os.environ.get("METRICS_URL")
+    if not url:
+        return None
+    import urllib.request
+
+    text = urllib.request.urlopen(url, timeout=10).read().decode()
+    out: dict[str, float] = {}
+    for line in text.splitlines():
+        for key in ("p50", "p99", "max"):
+            if line.startswith(f"kindling_master_nodejs_eventloop_lag_{key}_seconds "):
+                out[key] = round(float(line.split()[1]) * 1000, 1)
+    return out
 
 
 def collector(url: str, n: int) -> None:
@@ -55,6 +72,7 @@ def main() -> None:
     threading.Thread(target=sample_rss, daemon=True).start()
     before = rss_mb(pid)
     me = [sys.executable, __file__, "--collect", url, str(n)]
+    event_loop_lag()
     child = subprocess.Popen(me, stdout=subprocess.PIPE, text=True)
     while child.poll() is None:
         t = time.time()
@@ -62,6 +80,7 @@ def main() -> None:
         samples.append((t, (time.time() - t) * 1000))
         time.sleep(0.02)
     result = json.loads(child.stdout.read() if child.stdout else "{}")
+    lag = event_loop_lag()
     lat = sorted(ms for _, ms in samples)
     pct = lambda p: round(lat[min(len(lat) - 1, int(p * len(lat)))], 1)  # noqa: E731
     peak_collect = peak[0]
@@ -85,6 +104,7 @@ def main() -> None:
     print(json.dumps({
         "collect": result,
         "neighbour_select1_ms": {"n": len(lat), "p50": pct(0.5), "p99": pct(0.99), "max": round(lat[-1], 1)},
+        "master_event_loop_delay_ms": lag,
         "master_rss_mb": {"before": round(before), "peak": round(max(peak_collect, peak[0])), "10s_after_complete": round(after_complete),
                           "at_kill": round(at_kill), "30s_after_kill": round(after_kill)},
     }))

@@ -7,7 +7,7 @@ import { systemClock, type Clock } from '../../engine/util/clock.js';
 import type { ClusterExecutor } from '../execution/executor.js';
 import { masterSources } from '../sources/index.js';
 import type { CheckpointStoreFactory } from '../streaming/checkpoint/checkpoint-store.js';
-import { QueryDirectory, type QueryRunInfo } from '../streaming/query-directory.js';
+import { QueryDirectory } from '../streaming/query-directory.js';
 import { defaultConf } from './session-conf.js';
 import { GlobalViews } from './session-catalog.js';
 import { Session } from './session.js';
@@ -36,8 +36,8 @@ export class MasterRuntime {
   readonly registry: FunctionRegistry;
   readonly defaults: Readonly<Record<string, string>>;
   readonly globalViews = new GlobalViews();
-  /** Every query run of every session (see `queries()` / `stopQuery()`). */
-  readonly queryDirectory: QueryDirectory;
+  /** Every query run across sessions (the UI's list; stop by id from outside a session). */
+  readonly queryDirectory = new QueryDirectory();
   private readonly sessions = new Map<string, Session>();
 
   constructor(options: RuntimeOptions) {
@@ -48,27 +48,6 @@ export class MasterRuntime {
     this.sources = options.sources ?? masterSources();
     this.registry = options.registry ?? defaultRegistry;
     this.defaults = { ...defaultConf(), ...(options.conf ?? {}) };
-    this.queryDirectory = new QueryDirectory(() => this.clock.now());
-  }
-
-  /**
-   * Every streaming query on this master, whichever session or user started it: the active runs,
-   * then the recently ended ones, each with its session id and user id (for `/api/queries`).
-   */
-  queries(): QueryRunInfo[] {
-    return this.queryDirectory.list();
-  }
-
-  /**
-   * Stops the active run of query `id` (a query id, not a run id), as `query.stop()` from its own
-   * session would; resolves with the stopped run, or undefined when no run of that id is active.
-   */
-  async stopQuery(id: string): Promise<QueryRunInfo | undefined> {
-    const q = this.queryDirectory.active(id);
-    if (q === undefined) return undefined;
-    this.log.info({ queryId: id, runId: q.runId }, 'query stopped by an operator');
-    await q.stop();
-    return this.queryDirectory.info(q.runId);
   }
 
   /** The session for (userId, sessionId), created on first use as Spark Connect does. */

@@ -27,7 +27,7 @@ export const SHOW_STRING_SCHEMA: Schema = schemaOf([T.field('show_string', T.str
 export class Session {
   readonly conf: SessionConf;
   readonly catalog: SessionCatalog;
-  readonly streams: Manager;
+  readonly streams: Manager = new StreamingQueryManager();
   readonly log: Logger;
   private closed = false;
 
@@ -40,7 +40,6 @@ export class Session {
     this.conf = new SessionConf(runtime.defaults);
     this.catalog = new SessionCatalog(runtime.globalViews);
     this.log = runtime.log.child({ sessionId });
-    this.streams = new StreamingQueryManager((q) => runtime.queryDirectory.track(q, { sessionId, userId }));
   }
 
   get isClosed(): boolean {

@@ -1,95 +1,93 @@
+import type { MemorySink } from './sinks/memory-sink.js';
+import type { QueryProgress } from './progress.js';
 import type { StreamingQuery } from './streaming-query.js';
 
-/** Who started a query run: the Spark Connect session and user. */
-export interface QueryOwner {
-  readonly sessionId: string;
-  readonly userId: string;
-}
-
-/** One query run as the master's operators see it (the HTTP API and the UI list these). */
-export interface QueryRunInfo {
-  readonly id: string;
-  readonly runId: string;
-  readonly name: string | null;
-  readonly sessionId: string;
-  readonly userId: string;
-  readonly state: 'active' | 'stopped' | 'failed';
-  /** The status message (Spark's `status.message`). */
-  readonly message: string;
-  readonly startedAtMs: number;
-  readonly endedAtMs: number | null;
-  readonly lastBatchId: number | null;
-  /** The failure's message, when it failed. */
-  readonly exception: string | null;
-}
-
-interface Entry {
+/** A query run as the master's UI and HTTP API see it: which session started it, where it writes. */
+export interface QueryRunEntry {
   readonly query: StreamingQuery;
-  readonly owner: QueryOwner;
+  readonly sessionId: string;
+  readonly userId: string;
   readonly startedAtMs: number;
-  endedAtMs: number | null;
+  /** `memory` or `console`. */
+  readonly sinkFormat: string;
+  /** The memory-sink table it writes, if any. */
+  readonly table: MemorySink | undefined;
+  /** The watermark batches run with now (ms since epoch; 0 before any event time). */
+  watermarkMs(): number;
+  readonly hasWatermark: boolean;
+  /** explain() text of the latest batch (what `query.explain()` prints). */
+  explain(): string;
 }
 
-/** Ended runs kept for listing, newest last (Spark's UI keeps `spark.sql.streaming.ui.retainedQueries`, 100). */
-export const RETAINED_ENDED_RUNS = 100;
+export type QueryRunEvent =
+  | { readonly kind: 'progress'; readonly entry: QueryRunEntry; readonly progress: QueryProgress }
+  | { readonly kind: 'terminated'; readonly entry: QueryRunEntry };
 
 /**
- * Every streaming query run on this master, whatever session started it: the active runs and the
- * last RETAINED_ENDED_RUNS that ended. Sessions register their runs; a released or expired
- * session's runs stay listed as stopped, so an operator can see what a vanished client left.
+ * Every query run on this master, across sessions: the active ones and the last `keepFinished`
+ * that ended (also those of released sessions), so the cluster page and `/api/queries` can list,
+ * show and stop any of them by id, and listeners hear each progress report as it happens.
  */
 export class QueryDirectory {
-  private readonly runs = new Map<string, Entry>();
-  private readonly ended: string[] = [];
+  private readonly runs: QueryRunEntry[] = [];
+  private readonly listeners = new Set<(e: QueryRunEvent) => void>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly keepFinished = 50) {}
 
-  track(query: StreamingQuery, owner: QueryOwner): void {
-    const entry: Entry = { query, owner, startedAtMs: this.now(), endedAtMs: null };
-    this.runs.set(query.runId, entry);
-    query.onTermination(() => {
-      entry.endedAtMs = this.now();
-      this.ended.push(query.runId);
-      while (this.ended.length > RETAINED_ENDED_RUNS) this.runs.delete(this.ended.shift() as string);
+  add(entry: QueryRunEntry): void {
+    this.runs.push(entry);
+    entry.query.onProgress((progress) => this.emit({ kind: 'progress', entry, progress }));
+    entry.query.onTermination(() => {
+      this.trim();
+      this.emit({ kind: 'terminated', entry });
     });
   }
 
-  /** Active runs first, then ended ones, newest first within each. */
-  list(): QueryRunInfo[] {
-    const all = [...this.runs.values()].map(info);
-    const active = all.filter((r) => r.state === 'active').reverse();
-    const ended = all.filter((r) => r.state !== 'active').sort((a, b) => (b.endedAtMs ?? 0) - (a.endedAtMs ?? 0));
-    return [...active, ...ended];
+  /** Active runs first, then finished ones, newest first within each. */
+  list(): QueryRunEntry[] {
+    const newest = [...this.runs].reverse();
+    return [...newest.filter((e) => e.query.isActive), ...newest.filter((e) => !e.query.isActive)];
   }
 
-  /** The active run of query `id` (a query id, as Spark's; at most one run of it is active). */
-  active(id: string): StreamingQuery | undefined {
-    for (const e of this.runs.values()) if (e.query.id === id && e.query.isActive) return e.query;
-    return undefined;
+  /** The active run of query `id`, else its latest run. */
+  get(id: string): QueryRunEntry | undefined {
+    return this.list().find((e) => e.query.id === id);
   }
 
-  info(runId: string): QueryRunInfo | undefined {
-    const e = this.runs.get(runId);
-    return e === undefined ? undefined : info(e);
+  /** The query writing memory table `name` (case-insensitive): its active run, else the latest. */
+  byTable(name: string): QueryRunEntry | undefined {
+    return this.list().find((e) => e.table?.name.toLowerCase() === name.toLowerCase());
   }
-}
 
-function info(e: Entry): QueryRunInfo {
-  const q = e.query;
-  const failure = q.exception();
-  const progress = q.recentProgress();
-  const lastBatch = [...progress].reverse().find((p) => p.durationMs['addBatch'] !== undefined);
-  return {
-    id: q.id,
-    runId: q.runId,
-    name: q.name,
-    sessionId: e.owner.sessionId,
-    userId: e.owner.userId,
-    state: q.isActive ? 'active' : failure ? 'failed' : 'stopped',
-    message: q.status().message,
-    startedAtMs: e.startedAtMs,
-    endedAtMs: e.endedAtMs,
-    lastBatchId: lastBatch?.batchId ?? null,
-    exception: failure ? failure.message : null,
-  };
+  /**
+   * Stops the active run of query `id` from outside its session (HTTP stop button, an orphaned
+   * query). False when no run of that id is active.
+   */
+  async stopQueryById(id: string): Promise<boolean> {
+    const entry = this.runs.find((e) => e.query.id === id && e.query.isActive);
+    if (entry === undefined) return false;
+    await entry.query.stop();
+    return true;
+  }
+
+  subscribe(listener: (e: QueryRunEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(e: QueryRunEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch {
+        // A listener (an HTTP stream) failing must not disturb the query.
+      }
+    }
+  }
+
+  private trim(): void {
+    const finished = this.runs.filter((e) => !e.query.isActive);
+    const excess = finished.length - this.keepFinished;
+    for (const e of finished.slice(0, Math.max(0, excess))) this.runs.splice(this.runs.indexOf(e), 1);
+  }
 }

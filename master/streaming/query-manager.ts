@@ -11,9 +11,6 @@ export class StreamingQueryManager {
   private lastTerminated: StreamingQuery | undefined;
   private anyWaiters: (() => void)[] = [];
 
-  /** `onRegister` hears of every run started in this session (the master's query directory). */
-  constructor(private readonly onRegister?: (q: StreamingQuery) => void) {}
-
   /** Refuses a second active query with the same name or id (Spark's rule). */
   checkCanStart(id: string, name: string | null): void {
     if (name !== null && [...this.active.values()].some((q) => q.name === name)) {
@@ -31,7 +28,6 @@ export class StreamingQueryManager {
   register(q: StreamingQuery): void {
     this.active.set(q.id, q);
     this.runs.set(q.runId, q);
-    this.onRegister?.(q);
     q.onTermination(() => {
       if (this.active.get(q.id) === q) this.active.delete(q.id);
       this.lastTerminated = q;

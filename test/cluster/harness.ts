@@ -70,6 +70,8 @@ export interface ClusterOptions {
   readonly workers: number;
   readonly secret?: string;
   readonly workerTimeoutMs?: number;
+  /** Extra environment of the first master process (e.g. `KINDLING_FAILPOINT`). */
+  readonly masterEnv?: NodeJS.ProcessEnv;
 }
 
 export interface WorkerNode {
@@ -94,7 +96,7 @@ export class Cluster {
 
   static async start(options: ClusterOptions): Promise<Cluster> {
     const c = new Cluster(await RedisServer.start({ appendfsync: 'always' }), options);
-    await c.startMaster();
+    await c.startMaster(options.masterEnv);
     for (let i = 0; i < options.workers; i++) await c.addWorker();
     await c.waitForWorkers(options.workers);
     return c;
@@ -108,7 +110,8 @@ export class Cluster {
     return `sc://localhost:${this.port}`;
   }
 
-  async startMaster(): Promise<void> {
+  /** `env`: extra environment of the master process (e.g. `KINDLING_FAILPOINT`). */
+  async startMaster(env: NodeJS.ProcessEnv = {}): Promise<void> {
     const fixed = this.clusterPort > 0;
     this.master = KindlingNode.spawn('master', [
       'master',
@@ -120,7 +123,7 @@ export class Cluster {
       '--cluster-secret', this.secret,
       '--worker-timeout', String(this.options.workerTimeoutMs ?? 3000),
       '--log-level', process.env['KINDLING_TEST_LOG'] ?? 'info',
-    ]);
+    ], env);
     const m = await this.master.waitFor(/Spark Connect on sc:\/\/localhost:(\d+), cluster kindling:\/\/localhost:(\d+), HTTP http:\/\/localhost:(\d+)/);
     this.port = Number(m[1]);
     this.clusterPort = Number(m[2]);

@@ -5,20 +5,7 @@ import { SparkSession } from '../../client/index.js';
 import { CheckpointKeys } from '../../engine/redis-keys.js';
 import { LineServer, burst } from '../e2e/process.js';
 import { Cluster } from './harness.js';
-import { startWordCounts, totals, waitFor } from './word-count.js';
-
-/** Per word, how often it occurs in the socket source's write-ahead log: what was durably read. */
-export async function walCounts(r: Redis, checkpoint: string): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  for (const chunk of await r.lrange(CheckpointKeys.sourceLog(checkpoint, 0), 0, -1)) {
-    // Each record is `<arrival ms>\t<line>`.
-    for (const record of chunk.split('\n')) {
-      const line = record.slice(record.indexOf('\t') + 1);
-      for (const w of line.split(' ')) if (w !== '') counts.set(w, (counts.get(w) ?? 0) + 1);
-    }
-  }
-  return counts;
-}
+import { startWordCounts, totals, waitFor, walCounts } from './word-count.js';
 
 /**
  * A master killed between the map and the reduce stage of a batch leaves that attempt's shuffle

@@ -77,5 +77,5 @@ describe('a master restart mid-batch', () => {
     expect(wrong).toEqual([]);
     expect(counts.size).toBe(expected.size);
     await q2.stop();
-  });
+  }, 180_000);
 });

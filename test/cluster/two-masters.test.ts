@@ -86,5 +86,5 @@ describe('two masters on one Redis', () => {
       }),
     ).rejects.toThrow(/newer run 2/);
     await newer.stop();
-  });
+  }, 180_000);
 });

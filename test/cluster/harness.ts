@@ -72,6 +72,10 @@ export interface ClusterOptions {
   readonly workerTimeoutMs?: number;
   /** Extra environment of the first master process (e.g. `KINDLING_FAILPOINT`). */
   readonly masterEnv?: NodeJS.ProcessEnv;
+  /** The master's `--token` (Spark Connect and HTTP); `api()` and `url` then carry it. */
+  readonly token?: string;
+  /** More `kindling master` flags. */
+  readonly masterArgs?: readonly string[];
 }
 
 export interface WorkerNode {
@@ -109,7 +113,7 @@ export class Cluster {
   }
 
   get url(): string {
-    return `sc://localhost:${this.port}`;
+    return this.options.token ? `sc://localhost:${this.port}/;token=${this.options.token}` : `sc://localhost:${this.port}`;
   }
 
   /** `env`: extra environment of the master process (e.g. `KINDLING_FAILPOINT`). */
@@ -125,6 +129,8 @@ export class Cluster {
       '--cluster-secret', this.secret,
       '--worker-timeout', String(this.options.workerTimeoutMs ?? 3000),
       '--log-level', process.env['KINDLING_TEST_LOG'] ?? 'info',
+      ...(this.options.token ? ['--token', this.options.token] : []),
+      ...(this.options.masterArgs ?? []),
     ], env);
     const m = await this.master.waitFor(/Spark Connect on sc:\/\/localhost:(\d+), cluster kindling:\/\/localhost:(\d+), HTTP http:\/\/localhost:(\d+)/);
     this.port = Number(m[1]);
@@ -171,7 +177,8 @@ export class Cluster {
   }
 
   async api<T>(path: string): Promise<T> {
-    const res = await fetch(`http://127.0.0.1:${this.uiPort}${path}`);
+    const headers: Record<string, string> = this.options.token ? { authorization: `Bearer ${this.options.token}` } : {};
+    const res = await fetch(`http://127.0.0.1:${this.uiPort}${path}`, { headers });
     return (await res.json()) as T;
   }
 

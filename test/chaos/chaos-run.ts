@@ -14,6 +14,8 @@ export interface ChaosOptions {
   /** Faults are injected at seeded times within this window (after a warm-up). */
   readonly faultWindowMs: number;
   readonly faultsPerKind: number;
+  /** The kinds injected (all by default; a subset helps find which kind breaks a seed). */
+  readonly kinds?: readonly FaultKind[];
   readonly linesPerSecond?: number;
   /** Healthy root-namespace workers kept running (plus one in the network namespace). */
   readonly workers?: number;
@@ -139,7 +141,7 @@ export class ChaosRun {
       this.say(`cluster up: master, ${this.workerTarget} workers + 1 in netns ${this.ns.name}; checkpoint ${this.checkpoint}`);
       await sleep(this.o.warmupMs ?? 5000);
 
-      const schedule = faultSchedule(this.o.seed, this.o.faultWindowMs, this.o.faultsPerKind);
+      const schedule = faultSchedule(this.o.seed, this.o.faultWindowMs, this.o.faultsPerKind, this.o.kinds);
       const windowStart = Date.now();
       for (const [i, f] of schedule.entries()) {
         await sleep(windowStart + f.atMs - Date.now());

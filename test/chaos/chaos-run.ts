@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { SparkSession, functions as F, type StreamingQuery } from '../../client/index.js';
@@ -40,6 +41,8 @@ export interface ChaosReport {
   readonly cells: number;
   readonly batchesCommitted: number;
   readonly batchesRerun: number;
+  /** State writes refused because a newer owner held the partition (workers' logs). */
+  readonly staleWritesFenced: number;
   readonly queryRestarts: number;
   readonly secondRun: { refused: number; olderStopped: number; bothActive: number };
   readonly collectsKilled: number;
@@ -332,7 +335,7 @@ export class ChaosRun {
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     try {
-      await this.waitFor(() => Promise.resolve(out.includes('collecting') || child.exitCode !== null), 20_000, 'the collect to start');
+      await this.waitFor(() => Promise.resolve(out.includes('collecting') || child.exitCode !== null), 60_000, 'the collect to start');
       await sleep(300 + Math.floor(this.rnd() * 1500));
       if (child.exitCode !== null) return `client ended first: ${out.trim().split('\n').pop() ?? ''}`;
       this.collectsKilled++;
@@ -504,6 +507,7 @@ export class ChaosRun {
       cells: expected.size,
       batchesCommitted: (this.commits[this.commits.length - 1]?.batch ?? -1) + 1,
       batchesRerun: this.cluster.masters.reduce((n, m) => n + (m.stderr.match(rerunLog)?.length ?? 0), 0),
+      staleWritesFenced: this.countInLogs(/stale owner fenced off/g),
       queryRestarts: this.queryRestarts,
       secondRun: { ...this.secondRun },
       collectsKilled: this.collectsKilled,
@@ -518,6 +522,12 @@ export class ChaosRun {
       masterRssMaxMb: Math.round(this.masterRssMaxMb),
       notes: this.notes,
     };
+  }
+
+  private countInLogs(re: RegExp): number {
+    let n = 0;
+    for (const f of readdirSync(this.o.logDir)) n += readFileSync(join(this.o.logDir, f), 'utf8').match(re)?.length ?? 0;
+    return n;
   }
 
   private async shutdown(): Promise<void> {
@@ -536,7 +546,7 @@ export function formatReport(r: ChaosReport): string {
   const lines = [
     `chaos seed ${r.seed}: ${(r.elapsedMs / 1000).toFixed(0)} s, ${r.lines} lines, ${r.words} words, ${r.cells} (window, word) counts`,
     `faults: ${FAULT_KINDS.map((k) => `${k} ${r.faults[k]}`).join(', ')} (total ${Object.values(r.faults).reduce((a, b) => a + b, 0)})`,
-    `batches committed ${r.batchesCommitted}, re-run ${r.batchesRerun}; query restarts ${r.queryRestarts}; collects killed mid-stream ${r.collectsKilled}`,
+    `batches committed ${r.batchesCommitted}, re-run ${r.batchesRerun}; stale state writes fenced ${r.staleWritesFenced}; query restarts ${r.queryRestarts}; collects killed mid-stream ${r.collectsKilled}`,
     `second run on the checkpoint: older stopped ${r.secondRun.olderStopped}, refused ${r.secondRun.refused}, both active ${r.secondRun.bothActive}`,
     `recovery (fault -> next committed batch): p50 ${ms(r.recovery.p50)}, p99 ${ms(r.recovery.p99)}, max ${ms(r.recovery.max)} over ${r.recovery.n} faults`,
     ...FAULT_KINDS.map((k) => `  ${k.padEnd(20)} p50 ${ms(r.recoveryByKind[k].p50)}, p99 ${ms(r.recoveryByKind[k].p99)}`),

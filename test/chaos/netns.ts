@@ -1,7 +1,12 @@
 import { execFileSync } from 'node:child_process';
 
 function ip(...args: string[]): void {
-  execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  try {
+    execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (e) {
+    const stderr = String((e as { stderr?: Buffer }).stderr ?? (e as Error).message).trim();
+    throw new Error(`ip ${args.join(' ')} failed (the chaos suite needs root and iproute2): ${stderr}`, { cause: e });
+  }
 }
 
 /**

@@ -16,6 +16,7 @@ import type { StreamingQuery } from '../streaming/streaming-query.js';
 import { startStreamingQuery, type WriteStreamSpec } from '../streaming/start-query.js';
 import type { MasterRuntime } from './runtime.js';
 import { SessionCatalog } from './session-catalog.js';
+import { fillPivotValues } from './pivot-values.js';
 import { SessionConf } from './session-conf.js';
 
 export const SHOW_STRING_SCHEMA: Schema = schemaOf([T.field('show_string', T.string, false)]);
@@ -105,7 +106,7 @@ export class Session {
   /** Runs a batch query (or `show()`), returning all its rows. */
   async execute(plan: LogicalPlan): Promise<RecordBatch> {
     if (plan.kind === 'showString') return this.showString(plan);
-    return this.run(this.analyze(plan));
+    return this.run(this.analyze(await fillPivotValues(plan, (p) => this.execute(p))));
   }
 
   async run(analyzed: AnalyzedPlan): Promise<RecordBatch> {

@@ -101,6 +101,9 @@ def test_grouping_sets_and_pivot(spark: SparkSession) -> None:
     pivoted = df.groupBy("b").pivot("s", ["a", "d", "zz"]).agg(F.sum("i"))
     assert pivoted.columns == ["b", "a", "d", "zz"]
     assert {tuple(r) for r in pivoted.collect()} == {(None, None, None, None), (True, 1, 4, None), (False, None, None, None)}
+    # Without values the pivot's distinct values are found first (sorted, NULL first, named "null").
+    auto = df.groupBy("b").pivot("s").count()
+    assert {tuple(r) for r in auto.collect()} == {(False, 1, None, None, None), (None, None, None, 1, None), (True, None, 1, None, 1)}
     two = df.groupBy("b").pivot("s", ["a"]).agg(F.sum("i"), F.count("i").alias("c"))
     assert two.columns == ["b", "a_sum(i)", "a_c"]
 

@@ -25,7 +25,13 @@ import { resolveInlineTable } from './inline-table.js';
 
 /** Resolves an unresolved plan (DataFrame API or SQL) into an AnalyzedPlan, raising Spark's errors. */
 export function analyze(plan: LogicalPlan, ctx: AnalyzerContext): AnalyzedPlan {
-  return new Analyzer(ctx).resolve(plan).plan;
+  try {
+    return new Analyzer(ctx).resolve(plan).plan;
+  } catch (e) {
+    // A plan or expression nested deeper than the stack allows: Spark's "too complex" rather than a crash.
+    if (e instanceof RangeError && /call stack/i.test(e.message)) throw AnalysisError.withClass('FAILED_TO_PARSE_TOO_COMPLEX');
+    throw e;
+  }
 }
 
 const MAX_VIEW_DEPTH = 100;

@@ -198,8 +198,13 @@ function approxPercentile(name: string): AggregateFunction {
 export const percentileApprox = approxPercentile('percentile_approx');
 export const approxPercentileFn = approxPercentile('approx_percentile');
 
-/** The most frequent value; ties go to the value seen first. */
-export const mode = collecting('mode', (t) => t, (values) => {
+/**
+ * The most frequent value; ties go to the value seen first, or with `mode(x, true)` (PySpark
+ * always sends the flag) to the smallest, as Spark's deterministic mode.
+ */
+export const mode = collecting('mode', (t) => t, (values, args) => {
+  const deterministic = args[1]?.kind === 'literal' && args[1].value === true;
+  if (deterministic) values = values.slice().sort(comparatorFor((args[0] as BoundExpr).type));
   const counts = new Map<unknown, { value: unknown; n: number }>();
   let best: { value: unknown; n: number } | undefined;
   for (const v of values) {
@@ -210,6 +215,9 @@ export const mode = collecting('mode', (t) => t, (values) => {
     if (!best || c.n > best.n) best = c;
   }
   return best ? best.value : null;
+}, (args, ctx) => {
+  checkArity('mode', args, [1, 2]);
+  return args.length === 2 ? [args[0] as BoundExpr, coerceArgs('mode', args, ['any', T.boolean], ctx)[1] as BoundExpr] : [...args];
 });
 
 export const countIf: AggregateFunction = {

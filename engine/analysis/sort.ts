@@ -5,8 +5,7 @@ import { PlanBuilder } from '../plan/builder.js';
 import type { SortKey } from '../plan/analyzed-plan.js';
 import type { LogicalPlan } from '../plan/logical-plan.js';
 import type { AnalyzerContext } from './context.js';
-import { expandExprStrings, findCalls } from './expr-walk.js';
-import { resolveProject } from './project.js';
+import { findCalls } from './expr-walk.js';
 import { ExprResolver } from './resolve-expr.js';
 import { unqualified, type Resolved } from './resolved.js';
 import { Scope } from './scope.js';
@@ -33,14 +32,9 @@ export function resolveSort(
   resolve: (p: LogicalPlan) => Resolved,
 ): Resolved {
   const orders = order.map(orderOf);
-  let below: Resolved | undefined;
-  let input: Resolved;
-  if (inputPlan.kind === 'project') {
-    below = resolve(inputPlan.input);
-    input = resolveProject(ctx, below, inputPlan.exprs.map(expandExprStrings));
-  } else {
-    input = resolve(inputPlan);
-  }
+  const input = resolve(inputPlan);
+  // The projection's input, resolved on its own for its qualifiers (`ORDER BY v.n` below `SELECT w`).
+  const below = inputPlan.kind === 'project' ? resolve(inputPlan.input) : undefined;
   const width = input.plan.schema.fields.length;
   const keyOver = (r: Resolved, o: SortOrder): SortKey => {
     const k = ordinalOf(o.expr);
@@ -60,7 +54,8 @@ export function resolveSort(
     // ORDER BY a column the select list dropped: sort below the projection (Spark adds the column).
     if (input.plan.kind !== 'project' || orders.some((o) => ordinalOf(o.expr) !== undefined)) throw e;
     const project = input.plan;
-    const underneath: Resolved = below && below.plan === project.input ? below : unqualified(project.input);
+    const sameInput = below !== undefined && JSON.stringify(below.plan.schema) === JSON.stringify(project.input.schema);
+    const underneath: Resolved = sameInput ? { plan: project.input, qualifiers: below.qualifiers } : unqualified(project.input);
     let keys: SortKey[];
     try {
       keys = orders.map((o) => keyOver(underneath, o));

@@ -182,6 +182,11 @@ function side(e: BoundExpr, L: number): 'left' | 'right' | 'both' | 'none' {
       case 'getField':
         walk(x.expr);
         return;
+      case 'lambda':
+        walk(x.body);
+        return;
+      case 'lambdaVar':
+        return;
       default: {
         const never: never = x;
         throw new InternalError(`unknown expression ${JSON.stringify(never)}`);
@@ -206,6 +211,10 @@ export function shift(e: BoundExpr, by: number): BoundExpr {
       return B.cast(shift(e.expr, by), e.type, e.mode, e.implicit === true);
     case 'getField':
       return B.getField(shift(e.expr, by), e.ordinal, e.name, e.type, e.nullable);
+    case 'lambda':
+      return B.lambda(e.params, shift(e.body, by));
+    case 'lambdaVar':
+      return e;
     default: {
       const never: never = e;
       throw new InternalError(`unknown expression ${JSON.stringify(never)}`);

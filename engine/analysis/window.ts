@@ -223,6 +223,10 @@ class WindowCollector {
           return B.cast(rebind(e.expr), e.type, e.mode, e.implicit === true);
         case 'getField':
           return B.getField(rebind(e.expr), e.ordinal, e.name, e.type, e.nullable);
+        case 'lambda':
+          return B.lambda(e.params, rebind(e.body));
+        case 'lambdaVar':
+          return e;
         default: {
           const never: never = e;
           throw new InternalError(`unknown expression ${JSON.stringify(never)}`);

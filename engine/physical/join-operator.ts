@@ -233,6 +233,10 @@ function swapCondition(e: BoundExpr, staticWidth: number, streamWidth: number): 
       case 'cast':
       case 'getField':
         return { ...x, expr: walk(x.expr) };
+      case 'lambda':
+        return { ...x, body: walk(x.body) };
+      case 'lambdaVar':
+        return x;
       default: {
         const never: never = x;
         return never;

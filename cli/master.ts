@@ -20,6 +20,8 @@ export interface MasterOptions {
   /** HTTP: /healthz, /metrics, /api (8080). */
   readonly uiPort: number;
   readonly redis: string;
+  /** AUTH password for `redis` when its URL carries none. */
+  readonly redisPassword?: string;
   readonly clusterSecret: string;
   readonly token?: string;
   readonly workerTimeoutMs: number;
@@ -43,7 +45,7 @@ export interface MasterProcess {
  */
 export async function startMaster(options: MasterOptions): Promise<MasterProcess> {
   const log = options.log;
-  const redis = new RedisConnections(log, 'kindling-master');
+  const redis = new RedisConnections(log, 'kindling-master', { url: options.redis, password: options.redisPassword });
   const main = redis.connect(options.redis);
   const registry = new WorkerRegistry({
     secret: options.clusterSecret,

@@ -1,7 +1,6 @@
-import type { Redis } from 'ioredis';
 import { ExecutionError } from '../../engine/errors/errors.js';
 import { OwnershipKeys, StateKeys } from '../../engine/redis-keys.js';
-import { LuaScript, redisCall } from '../redis/redis-call.js';
+import { LuaScript, redisCall, replicated, type RedisClient } from '../redis/redis-call.js';
 import type { Ownership } from './partition-ownership.js';
 import type { OwnershipStore } from './stage-scheduler.js';
 
@@ -34,7 +33,7 @@ return cur
  * still working with its old epoch can then no longer change the partition's state.
  */
 export class RedisOwnershipStore implements OwnershipStore {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async get(queryId: string): Promise<Ownership | undefined> {
     const key = OwnershipKeys.owners(queryId);
@@ -56,10 +55,12 @@ export class RedisOwnershipStore implements OwnershipStore {
           }),
         ),
       );
+      await Promise.all(ownership.owners.map((_, p) => replicated(this.redis, StateKeys.meta(checkpoint, OPERATOR_ID, p), `fencing the state partitions of query ${queryId}`)));
       recorded = { owners: ownership.owners, epochs };
     }
     const text = JSON.stringify({ owners: recorded.owners, epochs: recorded.epochs });
     await redisCall(`recording the partition owners of query ${queryId}`, () => this.redis.set(OwnershipKeys.owners(queryId), text));
+    await replicated(this.redis, OwnershipKeys.owners(queryId), `recording the partition owners of query ${queryId}`);
     return recorded;
   }
 

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { LineLog, SourceMetadataLog } from '../../../engine/connectors/source.js';
 import { ExecutionError } from '../../../engine/errors/errors.js';
 import { CheckpointKeys, StateKeys } from '../../../engine/redis-keys.js';
-import { LuaScript, redisCall, unlinkMatching } from '../../redis/redis-call.js';
+import { LuaScript, redisCall, replicated, unlinkMatching, type RedisClient } from '../../redis/redis-call.js';
 import type {
   CheckpointMetadata,
   CheckpointStore,
@@ -20,7 +19,7 @@ const READ_CHUNK = 10_000;
 /** A hash of batch id → Spark `v1` text; HSETNX makes every entry write-once. */
 class RedisMetadataLog<T> implements MetadataLog<T> {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key: string,
     /** `offsets` or `commits`, for messages. */
     private readonly log: string,
@@ -31,7 +30,9 @@ class RedisMetadataLog<T> implements MetadataLog<T> {
 
   async add(batchId: number, value: T): Promise<boolean> {
     const text = this.encode(value);
-    return (await redisCall(`writing ${this.entry(batchId)}`, () => this.redis.hsetnx(this.key, String(batchId), text))) === 1;
+    const added = (await redisCall(`writing ${this.entry(batchId)}`, () => this.redis.hsetnx(this.key, String(batchId), text))) === 1;
+    await replicated(this.redis, this.key, `writing ${this.entry(batchId)}`);
+    return added;
   }
 
   async get(batchId: number): Promise<T | undefined> {
@@ -75,7 +76,7 @@ class RedisMetadataLog<T> implements MetadataLog<T> {
  */
 class RedisSourceMetadata implements SourceMetadataLog {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key: string,
   ) {}
 
@@ -87,6 +88,7 @@ class RedisSourceMetadata implements SourceMetadataLog {
     const replies = await redisCall(`writing source metadata ${name}`, () =>
       this.redis.multi().hsetnx(this.key, name, value).hget(this.key, name).exec(),
     );
+    await replicated(this.redis, this.key, `writing source metadata ${name}`);
     const stored = replies?.[1]?.[1];
     return typeof stored === 'string' ? stored : value;
   }
@@ -123,7 +125,7 @@ export class RedisLineLog implements LineLog {
   private known: number | undefined;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     readonly key: string,
     readonly endsKey: string,
   ) {}
@@ -136,6 +138,7 @@ export class RedisLineLog implements LineLog {
         APPEND.run(this.redis, [this.key, this.endsKey], [expected, lines.length, lines.join('\n')]),
       ),
     );
+    await replicated(this.redis, this.key, 'appending to the write-ahead log');
     if (reply >= 0) {
       this.known = reply;
       return reply;
@@ -219,7 +222,7 @@ export class RedisCheckpointStore implements CheckpointStore {
   readonly commits: MetadataLog<CommitMetadata>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     readonly location: string,
     readonly temporary: boolean,
   ) {
@@ -243,6 +246,7 @@ export class RedisCheckpointStore implements CheckpointStore {
   async writeMetadata(meta: CheckpointMetadata): Promise<CheckpointMetadata> {
     const key = CheckpointKeys.metadata(this.location);
     await redisCall('writing checkpoint metadata', () => this.redis.set(key, JSON.stringify({ id: meta.id }), 'NX'));
+    await replicated(this.redis, key, 'writing checkpoint metadata');
     return (await this.readMetadata()) ?? meta;
   }
 
@@ -263,9 +267,9 @@ export class RedisCheckpointStore implements CheckpointStore {
   }
 }
 
-/** Checkpoints in one Redis: a location is a checkpoint name; temporary ones get a fresh name. */
+/** Checkpoints in Redis (one, or a Redis Cluster: each checkpoint's keys share one slot): a location is a checkpoint name; temporary ones get a fresh name. */
 export class RedisCheckpointStoreFactory implements CheckpointStoreFactory {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   open(location: string, temporary: boolean): Promise<CheckpointStore> {
     return Promise.resolve(new RedisCheckpointStore(this.redis, location, temporary));

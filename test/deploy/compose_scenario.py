@@ -89,11 +89,16 @@ def wait(what: str, ok, timeout: float = 120.0) -> None:
 
 
 def wait_healthy(service: str, n: int) -> None:
+    states: list[str] = []
+
     def ok() -> bool:
-        states = [health(c) for c in containers(service)]
+        states[:] = [health(c) for c in containers(service)]
         return sum(s == "running/healthy" for s in states) >= n
 
-    wait(f"{n} healthy {service} container(s)", ok)
+    try:
+        wait(f"{n} healthy {service} container(s)", ok, 240)
+    except TimeoutError:
+        raise TimeoutError(f"timed out waiting for {n} healthy {service} container(s): {states}") from None
 
 
 class LineServer:

@@ -22,22 +22,28 @@ import { watchUntilProcessed } from './progress-watch.js';
 interface RedisTotals {
   calls: number;
   inputBytes: number;
+  byCommand: Map<string, number>;
 }
 
 async function redisTotals(ports: readonly number[]): Promise<RedisTotals> {
   let calls = 0;
   let inputBytes = 0;
+  const byCommand = new Map<string, number>();
   for (const port of ports) {
     const r = new Redis(port, '127.0.0.1', { maxRetriesPerRequest: 1 });
     try {
       const stats = await r.info('commandstats');
-      for (const m of stats.matchAll(/cmdstat_(\w+(?:\|\w+)?):calls=(\d+)/g)) if (!['info', 'cluster', 'ping', 'command', 'client'].some((c) => (m[1] as string).startsWith(c))) calls += Number(m[2]);
+      for (const m of stats.matchAll(/cmdstat_(\w+(?:\|\w+)?):calls=(\d+)/g)) {
+        if (['info', 'cluster', 'ping', 'command', 'client'].some((c) => (m[1] as string).startsWith(c))) continue;
+        calls += Number(m[2]);
+        byCommand.set(m[1] as string, (byCommand.get(m[1] as string) ?? 0) + Number(m[2]));
+      }
       inputBytes += Number(/total_net_input_bytes:(\d+)/.exec(await r.info('stats'))?.[1] ?? 0);
     } finally {
       r.disconnect();
     }
   }
-  return { calls, inputBytes };
+  return { calls, inputBytes, byCommand };
 }
 
 function cpuMs(pid: number): number {
@@ -80,6 +86,7 @@ async function measure(workers: number, shards: number, lines: readonly string[]
         batches: Math.max(1, batches.length),
         words: wordCount,
         calls: after.redis.calls - before.redis.calls,
+        byCommand: [...after.redis.byCommand].map(([cmd, n]) => [cmd, n - (before.redis.byCommand.get(cmd) ?? 0)] as const).filter(([, n]) => n > 0),
         redisIn: after.redis.inputBytes - before.redis.inputBytes,
         masterMs: after.master - before.master,
         workerBytes: after.out.reduce((n, b, i) => n + b - (before.out[i] ?? 0), 0),
@@ -97,6 +104,11 @@ async function measure(workers: number, shards: number, lines: readonly string[]
       `max ${Math.round(max.wordsPerSecond).toLocaleString('en')} words/s (${max.batches} batches);`,
       `steady ${steadyRate * 10} words/s in ${n} batches:`,
       `Redis ${(steady.calls / n).toFixed(0)} calls/batch (${(steady.calls / n / p).toFixed(2)}/partition),`,
+      `[${steady.byCommand
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 6)
+        .map(([cmd, k]) => `${cmd} ${(k / n).toFixed(1)}`)
+        .join(', ')}],`,
       `${(steady.redisIn / n / 1024).toFixed(1)} KiB in/batch (${(steady.redisIn / steady.words).toFixed(1)} B/word),`,
       `workers write ${(steady.workerBytes / steady.words).toFixed(1)} B/word,`,
       `master CPU ${(steady.masterMs / n).toFixed(0)} ms/batch (${((steady.masterMs / steady.words) * 1000).toFixed(1)} µs/word)`,

@@ -223,15 +223,20 @@ program
   .addOption(opt('--log-level <level>', 'pino log level', 'warn'))
   .action(
     async (o: { port: string; feedPort: string; workers: string; rate: string; interval: string; duration: string; checkpointDir?: string; logLevel: string }) => {
+      const ports = { port: port('--port', o.port), feedPort: port('--feed-port', o.feedPort) };
       await runDemo({
-        port: port('--port', o.port),
-        feedPort: port('--feed-port', o.feedPort),
+        ...ports,
         workers: positive('--workers', o.workers),
         rate: nonNegative('--rate', o.rate),
         intervalSeconds: positive('--interval', o.interval),
         durationSeconds: nonNegative('--duration', o.duration),
         log: createLogger(o.logLevel, 'demo'),
         ...(o.checkpointDir ? { checkpointDir: o.checkpointDir } : {}),
+      }).catch((e: unknown) => {
+        throw explainListenError('demo', e, [
+          { flag: '--port', port: ports.port },
+          { flag: '--feed-port', port: ports.feedPort },
+        ]);
       });
       process.exit(0);
     },

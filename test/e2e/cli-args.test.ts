@@ -40,3 +40,36 @@ describe('kindling flags are checked before anything starts', () => {
     expect(r.stderr.trim()).toBe("kindling: --workers must be a whole number, 1 or more, got '0'");
   });
 });
+
+describe('a port already in use', () => {
+  /** Holds a port on 0.0.0.0 (where the commands listen) until the returned close is called. */
+  async function busy(): Promise<{ port: number; close: () => Promise<void> }> {
+    const { createServer } = await import('node:net');
+    const s = createServer();
+    await new Promise<void>((r) => s.listen(0, '0.0.0.0', () => r()));
+    const port = (s.address() as { port: number }).port;
+    return { port, close: () => new Promise((r) => s.close(() => r())) };
+  }
+
+  it.each([
+    ['worker', '--metrics-port', 'KINDLING_METRICS_PORT'],
+    ['worker', '--port', 'KINDLING_PORT'],
+    ['master', '--ui-port', 'KINDLING_UI_PORT'],
+    ['feed', '--port', 'KINDLING_PORT'],
+  ])('%s %s: names the flag and its variable', async (command, flag, env) => {
+    const held = await busy();
+    try {
+      // Nothing reachable is needed: the port is taken before any connection is made.
+      const rest: Record<string, string[]> = {
+        worker: ['--master', 'kindling://127.0.0.1:1', '--redis', 'redis://127.0.0.1:1', '--cluster-secret', 's'],
+        master: ['--port', '0', '--cluster-port', '0', '--redis', 'redis://127.0.0.1:1', '--cluster-secret', 's'],
+        feed: [],
+      };
+      const r = run([command, flag, String(held.port), ...(rest[command] ?? [])]);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(`${command} port ${held.port} is already in use; set ${flag} (env ${env}) to a free port, or 0 for any free one`);
+    } finally {
+      await held.close();
+    }
+  });
+});

@@ -45,9 +45,11 @@ program
   .addOption(opt('--port <port>', 'Spark Connect port', '15002'))
   .addOption(opt('--workers <n>', 'in-process workers', '2'))
   .addOption(opt('--checkpoint-dir <dir>', 'root for query checkpoints (named queries resume from here)'))
-  .addOption(opt('--token <token>', 'require this bearer token from clients'))
+  .addOption(opt('--token <token>', 'require this bearer token from clients (and on the HTTP port)'))
+  .addOption(opt('--ui-port <port>', 'HTTP port for the web UI, /api and /metrics (0: any free one; unset: no UI)'))
+  .addOption(opt('--metrics-open', 'serve /metrics without the token (for Prometheus)'))
   .addOption(opt('--log-level <level>', 'pino log level', 'info'))
-  .action(async (o: { host: string; port: string; workers: string; checkpointDir?: string; token?: string; logLevel: string }) => {
+  .action(async (o: { host: string; port: string; workers: string; checkpointDir?: string; token?: string; uiPort?: string; metricsOpen?: boolean; logLevel: string }) => {
     const log = createLogger(o.logLevel, 'local');
     const connectPort = port('--port', o.port);
     const local = await startLocal({
@@ -57,10 +59,13 @@ program
       log,
       ...(o.checkpointDir ? { checkpointDir: o.checkpointDir } : {}),
       ...(o.token ? { token: o.token } : {}),
+      ...(o.uiPort !== undefined ? { uiPort: port('--ui-port', o.uiPort) } : {}),
+      metricsOpen: o.metricsOpen === true,
     }).catch((e: unknown) => {
-      throw explainListenError('local', e, [{ flag: '--port', port: connectPort }]);
+      throw explainListenError('local', e, [{ flag: '--port', port: connectPort }, ...(o.uiPort !== undefined ? [{ flag: '--ui-port', port: port('--ui-port', o.uiPort) }] : [])]);
     });
-    process.stdout.write(`kindling local: Spark Connect on sc://localhost:${local.port} with ${o.workers} workers\n`);
+    const ui = local.uiPort === undefined ? '' : `, UI http://localhost:${local.uiPort}`;
+    process.stdout.write(`kindling local: Spark Connect on sc://localhost:${local.port} with ${o.workers} workers${ui}\n`);
     const shutdown = (): void => {
       log.info('shutting down');
       void local.close().then(() => process.exit(0));
@@ -79,7 +84,8 @@ program
   .addOption(opt('--redis <url>', 'Redis for checkpoints and state: redis://[user:password@]host:port, rediss:// (TLS), or redis-cluster://h1:p1,h2:p2,...; ?replicas=N waits for N replicas per write', 'redis://localhost:6379'))
   .addOption(opt('--redis-password <password>', 'Redis AUTH password when the --redis URL has none'))
   .addOption(opt('--cluster-secret <secret>', 'secret workers must present', ''))
-  .addOption(opt('--token <token>', 'require this bearer token from Spark Connect clients'))
+  .addOption(opt('--token <token>', 'require this bearer token from Spark Connect clients and on the HTTP port'))
+  .addOption(opt('--metrics-open', 'serve /metrics without the token (for Prometheus)'))
   .addOption(opt('--worker-timeout <ms>', 'a worker without heartbeats for this long is dead', '10000'))
   .addOption(opt('--log-level <level>', 'pino log level', 'info'))
   .action(
@@ -92,6 +98,7 @@ program
       redisPassword?: string;
       clusterSecret: string;
       token?: string;
+      metricsOpen?: boolean;
       workerTimeout: string;
       logLevel: string;
     }) => {
@@ -106,6 +113,7 @@ program
         workerTimeoutMs: positive('--worker-timeout', o.workerTimeout),
         log,
         ...(o.token ? { token: o.token } : {}),
+        metricsOpen: o.metricsOpen === true,
       }).catch((e: unknown) => {
         throw explainListenError('master', e, [
           { flag: '--port', port: ports.port },
@@ -216,14 +224,15 @@ program
   .addOption(opt('--port <port>', 'Spark Connect port', '15002'))
   .addOption(opt('--feed-port <port>', 'port of the line feeder', '9999'))
   .addOption(opt('--workers <n>', 'in-process workers', '2'))
+  .addOption(opt('--ui-port <port>', 'HTTP port for the web UI (0: any free one)', '8080'))
   .addOption(opt('--rate <linesPerSecond>', 'lines per second fed', '200'))
   .addOption(opt('--interval <seconds>', 'seconds between table prints', '5'))
   .addOption(opt('--duration <seconds>', 'stop after this many seconds (0: until Ctrl-C)', '0'))
   .addOption(opt('--checkpoint-dir <dir>', 'root for query checkpoints'))
   .addOption(opt('--log-level <level>', 'pino log level', 'warn'))
   .action(
-    async (o: { port: string; feedPort: string; workers: string; rate: string; interval: string; duration: string; checkpointDir?: string; logLevel: string }) => {
-      const ports = { port: port('--port', o.port), feedPort: port('--feed-port', o.feedPort) };
+    async (o: { port: string; feedPort: string; uiPort: string; workers: string; rate: string; interval: string; duration: string; checkpointDir?: string; logLevel: string }) => {
+      const ports = { port: port('--port', o.port), feedPort: port('--feed-port', o.feedPort), uiPort: port('--ui-port', o.uiPort) };
       await runDemo({
         ...ports,
         workers: positive('--workers', o.workers),
@@ -236,6 +245,7 @@ program
         throw explainListenError('demo', e, [
           { flag: '--port', port: ports.port },
           { flag: '--feed-port', port: ports.feedPort },
+          { flag: '--ui-port', port: ports.uiPort },
         ]);
       });
       process.exit(0);

@@ -25,7 +25,7 @@ export async function startClusterServer(options: {
     },
     Heartbeat(call, cb) {
       if (denied(call.request.secret)) return cb({ code: status.UNAUTHENTICATED, details: 'wrong cluster secret' });
-      cb(null, { known: registry.heartbeat(call.request.worker_id, call.request.running_tasks) });
+      cb(null, { known: registry.heartbeat(call.request.worker_id, call.request.running_tasks, call.request.rss_bytes) });
     },
     DeregisterWorker(call, cb) {
       if (denied(call.request.secret)) return cb({ code: status.UNAUTHENTICATED, details: 'wrong cluster secret' });

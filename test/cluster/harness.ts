@@ -72,6 +72,10 @@ export interface ClusterOptions {
   readonly workerTimeoutMs?: number;
   /** Use this `--redis` URL (e.g. a Redis Cluster's) instead of starting a redis-server. */
   readonly redisUrl?: string;
+  /** The master's `--token` (Spark Connect and HTTP); `api()` and `url` then carry it. */
+  readonly token?: string;
+  /** More `kindling master` flags. */
+  readonly masterArgs?: readonly string[];
 }
 
 export interface WorkerNode {
@@ -117,7 +121,7 @@ export class Cluster {
   }
 
   get url(): string {
-    return `sc://localhost:${this.port}`;
+    return this.options.token ? `sc://localhost:${this.port}/;token=${this.options.token}` : `sc://localhost:${this.port}`;
   }
 
   async startMaster(): Promise<void> {
@@ -132,6 +136,8 @@ export class Cluster {
       '--cluster-secret', this.secret,
       '--worker-timeout', String(this.options.workerTimeoutMs ?? 3000),
       '--log-level', process.env['KINDLING_TEST_LOG'] ?? 'info',
+      ...(this.options.token ? ['--token', this.options.token] : []),
+      ...(this.options.masterArgs ?? []),
     ]);
     const m = await this.master.waitFor(/Spark Connect on sc:\/\/localhost:(\d+), cluster kindling:\/\/localhost:(\d+), HTTP http:\/\/localhost:(\d+)/);
     this.port = Number(m[1]);
@@ -159,7 +165,8 @@ export class Cluster {
   }
 
   async api<T>(path: string): Promise<T> {
-    const res = await fetch(`http://127.0.0.1:${this.uiPort}${path}`);
+    const headers: Record<string, string> = this.options.token ? { authorization: `Bearer ${this.options.token}` } : {};
+    const res = await fetch(`http://127.0.0.1:${this.uiPort}${path}`, { headers });
     return (await res.json()) as T;
   }
 

@@ -9,8 +9,8 @@ const BIN = [new URL('../../bin/kindling.js', import.meta.url), new URL('../../.
   .find((p) => existsSync(p)) as string;
 
 /** Runs `kindling <args>` (the built package) to its exit; a valid command would keep running, so a timeout fails. */
-function run(args: readonly string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 15_000, killSignal: 'SIGKILL' });
+function run(args: readonly string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 15_000): { status: number | null; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL' });
   return { status: r.status, stderr: r.stderr };
 }
 
@@ -56,7 +56,7 @@ describe('a port already in use', () => {
     ['worker', '--port', 'KINDLING_PORT'],
     ['master', '--ui-port', 'KINDLING_UI_PORT'],
     ['feed', '--port', 'KINDLING_PORT'],
-  ])('%s %s: names the flag and its variable', async (command, flag, env) => {
+  ])('%s %s: names the flag and its variable', { timeout: 60_000 }, async (command, flag, env) => {
     const held = await busy();
     try {
       // Nothing reachable is needed: the port is taken before any connection is made.
@@ -65,7 +65,8 @@ describe('a port already in use', () => {
         master: ['--port', '0', '--cluster-port', '0', '--redis', 'redis://127.0.0.1:1', '--cluster-secret', 's'],
         feed: [],
       };
-      const r = run([command, flag, String(held.port), ...(rest[command] ?? [])]);
+      // A busy shared machine can take many seconds to start a process: a generous deadline.
+      const r = run([command, flag, String(held.port), ...(rest[command] ?? [])], {}, 50_000);
       expect(r.status).toBe(1);
       expect(r.stderr).toContain(`${command} port ${held.port} is already in use; set ${flag} (env ${env}) to a free port, or 0 for any free one`);
     } finally {

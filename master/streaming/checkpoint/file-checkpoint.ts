@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { link, mkdir, open, readFile, readdir, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -93,9 +94,48 @@ class FileSourceMetadata implements SourceMetadataLog {
   }
 }
 
+/** A line index and the byte it starts at. */
+interface LinePosition {
+  readonly line: number;
+  readonly byte: number;
+}
+
+/**
+ * Calls `onLine(bytes)` for each `\n`-ended line of the file from line `from` up to `to`,
+ * streaming it from `at` (a known line start at or before `from`): a write-ahead log after a
+ * flood is larger than a JavaScript string may be. Returns where it stopped. A missing file has no lines.
+ */
+async function scanLines(path: string, at: LinePosition, from: number, to: number, onLine?: (bytes: Buffer) => void): Promise<LinePosition> {
+  let index = at.line;
+  let byte = at.byte;
+  let partial: Buffer[] = [];
+  const stream = createReadStream(path, { start: at.byte });
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      let start = 0;
+      for (let nl = chunk.indexOf(10, start); nl !== -1; nl = chunk.indexOf(10, start)) {
+        if (onLine && index >= from) onLine(partial.length === 0 ? chunk.subarray(start, nl) : Buffer.concat([...partial, chunk.subarray(start, nl)]));
+        partial = [];
+        byte += nl + 1 - start;
+        start = nl + 1;
+        if (++index >= to) return { line: index, byte };
+      }
+      if (onLine && index >= from && start < chunk.length) partial.push(chunk.subarray(start));
+      byte += chunk.length - start;
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  } finally {
+    stream.destroy();
+  }
+  return { line: index, byte };
+}
+
 /** An append-only file of records, one per line, fsynced before `append` resolves. */
 class FileLineLog implements LineLog {
   private count: number | undefined;
+  /** Where the last read stopped: batches re-read after a restart go forward, so each continues there. */
+  private mark: LinePosition = { line: 0, byte: 0 };
   constructor(private readonly path: string) {}
 
   async append(lines: readonly string[]): Promise<number> {
@@ -114,16 +154,18 @@ class FileLineLog implements LineLog {
   }
 
   async length(): Promise<number> {
-    if (this.count === undefined) {
-      const text = (await readText(this.path)) ?? '';
-      this.count = text === '' ? 0 : text.split('\n').length - 1;
-    }
+    this.count ??= (await scanLines(this.path, { line: 0, byte: 0 }, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY)).line;
     return this.count;
   }
 
   async read(from: number, to: number): Promise<string[]> {
-    const text = (await readText(this.path)) ?? '';
-    return text.split('\n').slice(from, to);
+    const out: string[] = [];
+    if (to <= from) return out;
+    const at = this.mark.line <= from ? this.mark : { line: 0, byte: 0 };
+    const end = await scanLines(this.path, at, from, to, (bytes) => out.push(bytes.toString('utf8')));
+    // Only a complete line end is a safe place to continue from.
+    if (end.line === to) this.mark = end;
+    return out;
   }
 }
 

@@ -46,6 +46,8 @@ export interface Cast {
   /** A type, or a type string such as `"bigint"` / `"struct<a:int>"` to be parsed. */
   readonly to: DataType | string;
   readonly mode?: 'legacy' | 'ansi' | 'try';
+  /** `DATE '2024-01-01'`: a typed literal, named as written rather than as a cast. */
+  readonly typedLiteral?: true;
 }
 
 /** A function or operator call by name, resolved through the function registry. */

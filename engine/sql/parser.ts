@@ -1,6 +1,6 @@
 import { AnalysisError, NotSupportedError } from '../errors/errors.js';
 import type { AstExpr, CommonTableExpr, NamedExpression, OrderItem, Query, QueryTerm, Relation, SelectItem, SelectSpec } from './ast.js';
-import { ExprParser } from './expr-parser.js';
+import { ExprParser, tooComplex } from './expr-parser.js';
 import { JOIN_WORDS, OTHER_STATEMENTS, SELECT_ALIAS_STOP, TABLE_ALIAS_STOP } from './keywords.js';
 import { TokenStream } from './token-stream.js';
 
@@ -16,8 +16,20 @@ export function parseQueryAst(text: string): Query {
 }
 
 export function parseQuery(text: string): Parsed<Query> {
-  const parser = new QueryParser(new TokenStream(text, true));
-  return { ast: parser.statement(), positionalOffsets: parser.positionalOffsets };
+  return withinStack(() => {
+    const parser = new QueryParser(new TokenStream(text, true));
+    return { ast: parser.statement(), positionalOffsets: parser.positionalOffsets };
+  });
+}
+
+/** Runs a parse, turning a stack overflow (long `NOT NOT ...` or `- - ...` chains) into Spark's error. */
+export function withinStack<R>(parse: () => R): R {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof RangeError && /call stack/i.test(e.message)) throw tooComplex();
+    throw e;
+  }
 }
 
 /** Parses one expression with optional aliases (`a + 1 AS b`) into its syntax tree. */
@@ -26,11 +38,13 @@ export function parseExpressionAst(text: string): NamedExpression {
 }
 
 export function parseNamedExpression(text: string): Parsed<NamedExpression> {
-  const ts = new TokenStream(text, true);
-  const parser = new QueryParser(ts);
-  const named = parser.namedExpression(SELECT_ALIAS_STOP);
-  if (!ts.atEnd()) ts.failExtraInput();
-  return { ast: named, positionalOffsets: parser.positionalOffsets };
+  return withinStack(() => {
+    const ts = new TokenStream(text, true);
+    const parser = new QueryParser(ts);
+    const named = parser.namedExpression(SELECT_ALIAS_STOP);
+    if (!ts.atEnd()) ts.failExtraInput();
+    return { ast: named, positionalOffsets: parser.positionalOffsets };
+  });
 }
 
 /** Words that continue an expression after `)` (so `(a) OR (b)` is one expression, not a row). */

@@ -2,6 +2,7 @@ import { AnalysisError } from '../errors/errors.js';
 import { E, type Expr } from '../expr/expr.js';
 import { T, assertNever } from '../types/data-type.js';
 import type { AstExpr, BinaryOp, UnaryOp } from './ast.js';
+import { intervalLiteral } from './interval-literal.js';
 
 /** Values for `:name` and `?` parameters (Spark Connect's `SQL.named_arguments` / `pos_arguments`). */
 export interface SqlArgs {
@@ -58,7 +59,7 @@ export class ExprConverter {
       case 'literal':
         return E.lit(e.value, T[e.type]);
       case 'typedLiteral':
-        return E.cast(E.lit(e.value, T.string), T[e.type]);
+        return Object.freeze({ ...E.cast(E.lit(e.value, T.string), T[e.type]), typedLiteral: true as const });
       case 'binaryLiteral':
         return E.lit(hexBytes(e.hex), T.binary);
       case 'interval':
@@ -71,6 +72,8 @@ export class ExprConverter {
       case 'unary':
         return E.call(UNARY_FUNCTIONS[e.op], [c(e.operand)]);
       case 'binary':
+        if ((e.op === '+' || e.op === '-') && e.right.kind === 'interval') return intervalArithmetic(c(e.left), e.right.text, e.op);
+        if (e.op === '+' && e.left.kind === 'interval') return intervalArithmetic(c(e.right), e.left.text, '+');
         return E.call(BINARY_FUNCTIONS[e.op], [c(e.left), c(e.right)]);
       case 'isNull':
         return E.call(e.negated ? 'isnotnull' : 'isnull', [c(e.operand)]);
@@ -139,6 +142,21 @@ export class ExprConverter {
     }
     return value;
   }
+}
+
+/** `x ± INTERVAL ...`: Spark's TimeAdd / DateAdd / DateAddYMInterval, by the interval's kind. */
+function intervalArithmetic(operand: Expr, text: string, op: '+' | '-'): Expr {
+  const literal = intervalLiteral(text);
+  const { months, days, micros } = literal.interval;
+  return E.call('interval_add', [
+    operand,
+    E.lit(literal.sql, T.string),
+    E.lit(op, T.string),
+    E.lit(months, T.integer),
+    E.lit(days, T.integer),
+    E.lit(micros, T.long),
+    E.lit(literal.daysOnly, T.boolean),
+  ]);
 }
 
 function negate(negated: boolean, e: Expr): Expr {

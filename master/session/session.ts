@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import { analyze } from '../../engine/analysis/analyzer.js';
 import type { AnalyzerContext } from '../../engine/analysis/context.js';
@@ -118,6 +119,7 @@ export class Session {
         ansi: this.conf.ansi,
       },
       readTable: (name) => this.catalog.readTable(name),
+      leafParallelism: this.conf.int('spark.sql.leafNodeDefaultParallelism', availableParallelism()),
       readSource: async (scan) => {
         const provider = sources.get(scan.source.format);
         if (!provider?.readBatch) {

@@ -249,7 +249,6 @@ describe('unsupported but valid Spark SQL', () => {
     'INSERT INTO t VALUES (1)',
     'WITH RECURSIVE r AS (SELECT 1) SELECT * FROM r',
     'SELECT * FROM explode(array(1))',
-    "SELECT INTERVAL '1 2' DAY TO HOUR",
   ])('%s', (sql) => {
     expect(errorOf(() => parseSql(sql))).toBeInstanceOf(NotSupportedError);
   });

@@ -220,6 +220,10 @@ export class RedisStateStore implements StateStore {
     if (batch.mergeOps.includes('union')) {
       return Promise.reject(new NotSupportedError('Distinct aggregates (merge op union) cannot be kept in a Redis state store.'));
     }
+    const unsupported = batch.mergeOps.find((op) => op !== 'sum' && op !== 'min' && op !== 'max');
+    if (unsupported !== undefined) {
+      return Promise.reject(new NotSupportedError(`Aggregates whose buffers merge by '${unsupported}' (collect_list, first, stddev, ...) cannot be kept in a Redis state store.`));
+    }
     for (const row of batch.rows) {
       // Keys go into the recorded output as they are: they must be encodeKey's JSON arrays.
       if (row.key.charCodeAt(0) !== 91 || row.key.charCodeAt(row.key.length - 1) !== 93) {

@@ -150,8 +150,11 @@ function probe(
       }
     }
   } else {
-    finalL.push(...outL);
-    finalR.push(...outR);
+    // (a loop: spreading a large array into push() overflows the stack)
+    for (let k = 0; k < outL.length; k++) {
+      finalL.push(outL[k] as number);
+      finalR.push(outR[k] as number);
+    }
   }
   if (rightOuter) {
     for (let r = 0; r < right.numRows; r++) {

@@ -50,4 +50,13 @@ describe('joins (answers and columns checked against Spark 4.3)', () => {
     expect((using as AnalysisError).errorClass).toBe('UNRESOLVED_USING_COLUMN_FOR_JOIN');
     expect((using as AnalysisError).message).toContain('USING column `zz` cannot be resolved on the left side of the join. The left-side columns: [`id`, `s`].');
   });
+
+  it('joins 200,000 rows (no argument spreading that overflows the stack)', async () => {
+    const t = new Tables()
+      .add('f', 'id int, k int', Array.from({ length: 200_000 }, (_, i) => [i, i % 1000]))
+      .add('d', 'k int, name string', Array.from({ length: 1000 }, (_, i) => [i, `n${i}`]));
+    const r = await t.run('SELECT f.id, d.name FROM f JOIN d ON f.k = d.k');
+    expect(r.rows).toHaveLength(200_000);
+    expect(r.rows[12_345]).toEqual([12_345, 'n345']);
+  });
 });

@@ -7,6 +7,7 @@ import { LocalCluster } from '../master/execution/local-cluster.js';
 import { MasterRuntime } from '../master/session/runtime.js';
 import { FileCheckpointStoreFactory } from '../master/streaming/checkpoint/file-checkpoint.js';
 import type { StateStoreProvider } from '../engine/state/state-store.js';
+import type { ConnectTls } from './security.js';
 
 export interface LocalOptions {
   readonly host?: string;
@@ -15,6 +16,8 @@ export interface LocalOptions {
   /** Root for checkpoints of queries that name none; also where named queries resume from. */
   readonly checkpointDir?: string;
   readonly token?: string;
+  /** TLS on the Spark Connect port. */
+  readonly tls?: ConnectTls;
   readonly stateStore?: StateStoreProvider;
   readonly conf?: Readonly<Record<string, string>>;
   readonly log: Logger;
@@ -50,6 +53,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalMode> {
     port: options.port,
     ...(options.host ? { host: options.host } : {}),
     ...(options.token ? { token: options.token } : {}),
+    ...(options.tls ? { tls: options.tls } : {}),
     log: options.log,
   });
   options.log.info({ component: 'master', port: server.port, workers: options.workers, checkpointDir: root ?? temp }, 'local mode ready');

@@ -7,6 +7,7 @@ import { startShell } from './shell.js';
 import { runDemo } from './demo.js';
 import { startMaster } from './master.js';
 import { startWorkerProcess } from './worker.js';
+import { clusterSecurity, connectTls, type ClusterSecurityFlags, type ConnectTls, type ConnectTlsFlags } from './security.js';
 import { hostname } from 'node:os';
 
 /** Every flag also reads `KINDLING_<FLAG>` (dashes as underscores), so compose files can configure it. */
@@ -32,6 +33,21 @@ function whole(flag: string, value: string, min: number, max = Number.MAX_SAFE_I
   return usageError(`${flag} must be ${what}, got '${value}'`);
 }
 
+/** Security settings built from flags; what is wrong with them is a usage error. */
+function flagged<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    return usageError((e as Error).message);
+  }
+}
+
+/** `{ tls }` when the Connect port's TLS flags are given, `{}` when not; a usage error when half given. */
+function tlsOption(o: ConnectTlsFlags): { tls?: ConnectTls } {
+  const tls = flagged(() => connectTls(o));
+  return tls ? { tls } : {};
+}
+
 const positive = (flag: string, value: string): number => whole(flag, value, 1);
 const nonNegative = (flag: string, value: string): number => whole(flag, value, 0);
 const port = (flag: string, value: string): number => whole(flag, value, 0, 65535);
@@ -45,8 +61,10 @@ program
   .addOption(opt('--workers <n>', 'in-process workers', '2'))
   .addOption(opt('--checkpoint-dir <dir>', 'root for query checkpoints (named queries resume from here)'))
   .addOption(opt('--token <token>', 'require this bearer token from clients'))
+  .addOption(opt('--tls-cert <file>', 'PEM certificate chain: serve Spark Connect over TLS (with --tls-key)'))
+  .addOption(opt('--tls-key <file>', 'PEM private key of --tls-cert'))
   .addOption(opt('--log-level <level>', 'pino log level', 'info'))
-  .action(async (o: { host: string; port: string; workers: string; checkpointDir?: string; token?: string; logLevel: string }) => {
+  .action(async (o: { host: string; port: string; workers: string; checkpointDir?: string; token?: string; logLevel: string } & ConnectTlsFlags) => {
     const log = createLogger(o.logLevel, 'local');
     const local = await startLocal({
       host: o.host,
@@ -55,6 +73,7 @@ program
       log,
       ...(o.checkpointDir ? { checkpointDir: o.checkpointDir } : {}),
       ...(o.token ? { token: o.token } : {}),
+      ...tlsOption(o),
     });
     process.stdout.write(`kindling local: Spark Connect on sc://localhost:${local.port} with ${o.workers} workers\n`);
     const shutdown = (): void => {
@@ -73,8 +92,14 @@ program
   .addOption(opt('--cluster-port <port>', 'port workers register on', '7077'))
   .addOption(opt('--ui-port <port>', 'HTTP port: /healthz, /metrics, /api', '8080'))
   .addOption(opt('--redis <url>', 'Redis for checkpoints and state', 'redis://localhost:6379'))
-  .addOption(opt('--cluster-secret <secret>', 'secret workers must present', ''))
+  .addOption(opt('--cluster-secret <secret>', 'secret workers must present (required unless --insecure)'))
+  .addOption(opt('--cluster-ca <file>', 'PEM CA of the cluster: mutual TLS on the cluster port (with --cluster-cert, --cluster-key)'))
+  .addOption(opt('--cluster-cert <file>', "PEM certificate the master presents to workers, signed by --cluster-ca"))
+  .addOption(opt('--cluster-key <file>', 'PEM private key of --cluster-cert'))
+  .addOption(opt('--insecure', 'run the cluster port without a secret (trusted networks only)'))
   .addOption(opt('--token <token>', 'require this bearer token from Spark Connect clients'))
+  .addOption(opt('--tls-cert <file>', 'PEM certificate chain: serve Spark Connect over TLS (with --tls-key)'))
+  .addOption(opt('--tls-key <file>', 'PEM private key of --tls-cert'))
   .addOption(opt('--worker-timeout <ms>', 'a worker without heartbeats for this long is dead', '10000'))
   .addOption(opt('--log-level <level>', 'pino log level', 'info'))
   .action(
@@ -84,11 +109,10 @@ program
       clusterPort: string;
       uiPort: string;
       redis: string;
-      clusterSecret: string;
       token?: string;
       workerTimeout: string;
       logLevel: string;
-    }) => {
+    } & ClusterSecurityFlags & ConnectTlsFlags) => {
       const log = createLogger(o.logLevel, 'master');
       const master = await startMaster({
         host: o.host,
@@ -96,11 +120,13 @@ program
         clusterPort: port('--cluster-port', o.clusterPort),
         uiPort: port('--ui-port', o.uiPort),
         redis: o.redis,
-        clusterSecret: o.clusterSecret,
         workerTimeoutMs: positive('--worker-timeout', o.workerTimeout),
+        cluster: flagged(() => clusterSecurity('master', o)),
         log,
         ...(o.token ? { token: o.token } : {}),
+        ...tlsOption(o),
       });
+      if (o.insecure === true && !o.clusterSecret) log.warn({ component: 'cluster' }, '--insecure: the cluster port accepts workers without a secret');
       process.stdout.write(
         `kindling master: Spark Connect on sc://localhost:${master.port}, cluster kindling://localhost:${master.clusterPort}, HTTP http://localhost:${master.uiPort}\n`,
       );
@@ -119,7 +145,11 @@ program
   .addOption(opt('--port <port>', 'port for tasks and shuffle (0: any free one)', '7078'))
   .addOption(opt('--advertise-host <host>', 'host other members reach this worker at (default: this hostname)'))
   .addOption(opt('--cores <n>', 'task slots to offer', '1'))
-  .addOption(opt('--cluster-secret <secret>', 'secret shared with the master', ''))
+  .addOption(opt('--cluster-secret <secret>', 'secret shared with the master (required unless --insecure)'))
+  .addOption(opt('--cluster-ca <file>', 'PEM CA of the cluster: mutual TLS on the cluster and worker ports (with --cluster-cert, --cluster-key)'))
+  .addOption(opt('--cluster-cert <file>', 'PEM certificate this worker presents, signed by --cluster-ca'))
+  .addOption(opt('--cluster-key <file>', 'PEM private key of --cluster-cert'))
+  .addOption(opt('--insecure', 'run without a cluster secret (trusted networks only)'))
   .addOption(opt('--metrics-port <port>', 'HTTP port for /healthz, /readyz, /metrics (0: any free one)', '8081'))
   .addOption(opt('--log-level <level>', 'pino log level', 'info'))
   .action(
@@ -130,10 +160,9 @@ program
       port: string;
       advertiseHost?: string;
       cores: string;
-      clusterSecret: string;
       metricsPort: string;
       logLevel: string;
-    }) => {
+    } & ClusterSecurityFlags) => {
       const log = createLogger(o.logLevel, 'worker');
       const { worker, close } = await startWorkerProcess({
         master: o.master,
@@ -142,10 +171,11 @@ program
         port: port('--port', o.port),
         advertiseHost: o.advertiseHost || hostname(),
         cores: positive('--cores', o.cores),
-        clusterSecret: o.clusterSecret,
         metricsPort: port('--metrics-port', o.metricsPort),
+        cluster: flagged(() => clusterSecurity('worker', o)),
         log,
       });
+      if (o.insecure === true && !o.clusterSecret) log.warn({ component: 'worker' }, '--insecure: the worker port accepts calls without a secret');
       process.stdout.write(`kindling worker ${worker.id} on ${o.advertiseHost || hostname()}:${worker.port}\n`);
       let stopping = false;
       process.on('SIGTERM', () => {

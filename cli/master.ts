@@ -9,7 +9,9 @@ import { MasterRuntime } from '../master/session/runtime.js';
 import { masterSources } from '../master/sources/index.js';
 import { redisStreamSourceProvider } from '../master/sources/redis-stream-source.js';
 import { RedisCheckpointStoreFactory } from '../master/streaming/checkpoint/redis-checkpoint.js';
+import type { ClusterSecurity } from '../proto/kindling/security.js';
 import { RedisConnections, redact } from './redis.js';
+import type { ConnectTls } from './security.js';
 
 export interface MasterOptions {
   readonly host?: string;
@@ -20,8 +22,11 @@ export interface MasterOptions {
   /** HTTP: /healthz, /metrics, /api (8080). */
   readonly uiPort: number;
   readonly redis: string;
-  readonly clusterSecret: string;
+  /** The cluster secret (empty only under `--insecure`) and optional mutual TLS. */
+  readonly cluster: ClusterSecurity;
   readonly token?: string;
+  /** TLS on the Spark Connect port. */
+  readonly tls?: ConnectTls;
   readonly workerTimeoutMs: number;
   readonly heartbeatIntervalMs?: number;
   readonly conf?: Readonly<Record<string, string>>;
@@ -46,7 +51,7 @@ export async function startMaster(options: MasterOptions): Promise<MasterProcess
   const redis = new RedisConnections(log, 'kindling-master');
   const main = redis.connect(options.redis);
   const registry = new WorkerRegistry({
-    secret: options.clusterSecret,
+    security: options.cluster,
     workerTimeoutMs: options.workerTimeoutMs,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? Math.max(100, Math.floor(options.workerTimeoutMs / 5)),
     log,
@@ -62,13 +67,14 @@ export async function startMaster(options: MasterOptions): Promise<MasterProcess
     log,
     conf: { ...(options.conf ?? {}) },
   });
-  const cluster = await startClusterServer({ registry, port: options.clusterPort, secret: options.clusterSecret, log, ...(options.host ? { host: options.host } : {}) });
+  const cluster = await startClusterServer({ registry, port: options.clusterPort, security: options.cluster, log, ...(options.host ? { host: options.host } : {}) });
   const connect = await startConnectServer({
     runtime,
     port: options.port,
     log,
     ...(options.host ? { host: options.host } : {}),
     ...(options.token ? { token: options.token } : {}),
+    ...(options.tls ? { tls: options.tls } : {}),
   });
   const http = await startMasterHttp({
     runtime,

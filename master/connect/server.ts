@@ -15,6 +15,8 @@ export interface ConnectServerOptions {
   /** 0 picks a free port. */
   readonly port: number;
   readonly token?: string;
+  /** PEM certificate chain and key: the port then speaks TLS only (`sc://...;use_ssl=true`). */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
   readonly log: Logger;
   readonly operationIdleTimeoutMs?: number;
   readonly chunkLimits?: ChunkLimits;
@@ -27,7 +29,7 @@ export interface ConnectServer {
   close(): Promise<void>;
 }
 
-/** Serves Spark Connect (`sc://host:port`) over cleartext HTTP/2 until `close()`. */
+/** Serves Spark Connect (`sc://host:port`) over HTTP/2, cleartext or TLS, until `close()`. */
 export async function startConnectServer(options: ConnectServerOptions): Promise<ConnectServer> {
   const log = options.log.child({ component: 'connect' });
   const service = new SparkConnectService({
@@ -45,9 +47,9 @@ export async function startConnectServer(options: ConnectServerOptions): Promise
   const host = options.host ?? '0.0.0.0';
   const address = host.includes(':') && !host.startsWith('[') ? `[${host}]:${options.port}` : `${host}:${options.port}`;
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(address, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
+    server.bindAsync(address, credentialsFor(options.tls), (err, bound) => (err ? reject(err) : resolve(bound)));
   });
-  log.info({ host, port, auth: options.token ? 'token' : 'none' }, 'Spark Connect server listening');
+  log.info({ host, port, auth: options.token ? 'token' : 'none', tls: options.tls !== undefined }, 'Spark Connect server listening');
   let closed: Promise<void> | undefined;
   return {
     port,
@@ -57,6 +59,11 @@ export async function startConnectServer(options: ConnectServerOptions): Promise
       return closed;
     },
   };
+}
+
+function credentialsFor(tls: ConnectServerOptions['tls']): ServerCredentials {
+  if (tls === undefined) return ServerCredentials.createInsecure();
+  return ServerCredentials.createSsl(null, [{ cert_chain: tls.cert, private_key: tls.key }], false);
 }
 
 async function shutdown(server: Server, service: SparkConnectService, log: Logger): Promise<void> {

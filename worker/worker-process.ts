@@ -8,6 +8,7 @@ import { defaultRegistry } from '../engine/functions/builtin/index.js';
 import { defaultOperators } from '../engine/physical/operators/index.js';
 import type { StateStoreProvider } from '../engine/state/state-store.js';
 import { loadCluster } from '../proto/load.js';
+import { tolerantDefinition } from '../proto/kindling/malformed.js';
 import { clusterServerCredentials, type ClusterSecurity } from '../proto/kindling/security.js';
 import { CHANNEL_OPTIONS } from './cluster/grpc-options.js';
 import { MasterLink } from './cluster/master-link.js';
@@ -88,7 +89,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerProcess
         tasks.inc({ kind: kind === 'RunMapTask' ? 'map' : 'reduce', outcome: err || res?.error ? 'failed' : 'ok' });
         cb(err, res);
       })) as (typeof handlers)[K];
-  server.addService(loadCluster().WorkerService.service, { ...handlers, RunMapTask: counted('RunMapTask'), RunReduceTask: counted('RunReduceTask') });
+  server.addService(tolerantDefinition(loadCluster().WorkerService.service), { ...handlers, RunMapTask: counted('RunMapTask'), RunReduceTask: counted('RunReduceTask') });
 
   const link = new MasterLink({
     master: options.master,

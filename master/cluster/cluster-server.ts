@@ -3,6 +3,7 @@ import { Server, status, type ServerUnaryCall, type ServiceError, type sendUnary
 import type { Logger } from 'pino';
 import { loadCluster, type MasterServiceHandlers } from '../../proto/load.js';
 import { clusterServerCredentials, secretMatches, type ClusterSecurity } from '../../proto/kindling/security.js';
+import { isMalformed, tolerantDefinition } from '../../proto/kindling/malformed.js';
 import type { WorkerRegistry } from './worker-registry.js';
 
 const MAX_ID_CHARS = 256;
@@ -48,6 +49,11 @@ export async function startClusterServer(options: {
   const guarded =
     <Req extends { secret: string }, Res>(rpc: string, h: (req: Req) => Res) =>
     (call: ServerUnaryCall<Req, Res>, cb: sendUnaryData<Res>): void => {
+      if (isMalformed(call.request)) {
+        log.warn({ rpc, peer: call.getPeer() }, 'undecodable cluster request refused');
+        cb({ code: status.INVALID_ARGUMENT, details: `${rpc}: the request is not a valid message` });
+        return;
+      }
       if (!secretMatches(call.request.secret, security.secret)) {
         log.warn({ rpc, peer: call.getPeer() }, 'cluster call refused: wrong secret');
         cb({ code: status.UNAUTHENTICATED, details: 'wrong cluster secret' });
@@ -87,7 +93,7 @@ export async function startClusterServer(options: {
     }),
   };
   const server = new Server();
-  server.addService(loadCluster().MasterService.service, handlers);
+  server.addService(tolerantDefinition(loadCluster().MasterService.service), handlers);
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${options.host ?? '0.0.0.0'}:${options.port}`, clusterServerCredentials(security), (e, p) => (e ? reject(e) : resolve(p))),
   );

@@ -1,6 +1,7 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { sparkConnectServiceDefinition } from '../../proto/load.js';
+import { tolerantDefinition } from '../../proto/kindling/malformed.js';
 import type { MasterRuntime } from '../session/runtime.js';
 import type { ChunkLimits } from './responses.js';
 import { SparkConnectService } from './service.js';
@@ -43,7 +44,7 @@ export async function startConnectServer(options: ConnectServerOptions): Promise
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
   });
-  server.addService(sparkConnectServiceDefinition(), service.handlers);
+  server.addService(tolerantDefinition(sparkConnectServiceDefinition()), service.handlers);
   const host = options.host ?? '0.0.0.0';
   const address = host.includes(':') && !host.startsWith('[') ? `[${host}]:${options.port}` : `${host}:${options.port}`;
   const port = await new Promise<number>((resolve, reject) => {

@@ -70,6 +70,10 @@ export interface ClusterOptions {
   readonly workers: number;
   readonly secret?: string;
   readonly workerTimeoutMs?: number;
+  /** More `kindling master` flags (e.g. TLS). */
+  readonly masterArgs?: readonly string[];
+  /** More `kindling worker` flags. */
+  readonly workerArgs?: readonly string[];
 }
 
 export interface WorkerNode {
@@ -120,6 +124,7 @@ export class Cluster {
       '--cluster-secret', this.secret,
       '--worker-timeout', String(this.options.workerTimeoutMs ?? 3000),
       '--log-level', process.env['KINDLING_TEST_LOG'] ?? 'info',
+      ...(this.options.masterArgs ?? []),
     ]);
     const m = await this.master.waitFor(/Spark Connect on sc:\/\/localhost:(\d+), cluster kindling:\/\/localhost:(\d+), HTTP http:\/\/localhost:(\d+)/);
     this.port = Number(m[1]);
@@ -139,6 +144,7 @@ export class Cluster {
       '--cluster-secret', this.secret,
       '--cores', '1',
       '--log-level', process.env['KINDLING_TEST_LOG'] ?? 'info',
+      ...(this.options.workerArgs ?? []),
     ]);
     const m = await node.waitFor(/kindling worker (\S+) on /);
     const w = { node, id: m[1] as string };

@@ -7,6 +7,7 @@ import type { JobRef, MapTaskResult, ReduceTaskResult } from '../../engine/exec/
 import type { TaskResponse } from '../../proto/generated/kindling/cluster/TaskResponse.js';
 import type { TaskRunner } from '../../engine/exec/task-runner.js';
 import type { WorkerServiceHandlers } from '../../proto/load.js';
+import { isMalformed } from '../../proto/kindling/malformed.js';
 import { secretMatches } from '../../proto/kindling/security.js';
 import {
   InvalidMessageError,
@@ -47,6 +48,11 @@ export function workerServiceHandlers(state: WorkerServiceState): WorkerServiceH
       answered = true;
       cb(err, res);
     };
+    if (isMalformed(call.request)) {
+      log.warn({ rpc, peer: call.getPeer() }, 'undecodable cluster message refused');
+      once(refusal(status.INVALID_ARGUMENT, `${rpc}: the request is not a valid message`));
+      return;
+    }
     if (!secretMatches(call.request.secret, state.secret)) {
       log.warn({ rpc, peer: call.getPeer() }, 'cluster call refused: wrong secret');
       once(refusal(status.UNAUTHENTICATED, 'wrong cluster secret'));

@@ -107,20 +107,57 @@ export function validateJob(v: unknown, path = 'job'): JobRef {
   return j as unknown as JobRef;
 }
 
-function validateEnv(v: unknown): TaskEnv {
-  const e = obj(v, 'env');
-  finite(e['batchTimestampMs'], 'env.batchTimestampMs');
-  str(e['timeZone'], 'env.timeZone');
-  bool(e['ansi'], 'env.ansi');
+function validateEnv(v: unknown, path: string): TaskEnv {
+  const e = obj(v, path);
+  finite(e['batchTimestampMs'], `${path}.batchTimestampMs`);
+  str(e['timeZone'], `${path}.timeZone`);
+  bool(e['ansi'], `${path}.ansi`);
   return e as unknown as TaskEnv;
 }
 
-function validateOps(v: unknown): void {
-  array(v, 'ops', MAX_OPS).forEach((op, i) => {
-    const o = obj(op, `ops[${i}]`);
-    str(o['name'], `ops[${i}].name`);
-    if (!('config' in o)) fail(`ops[${i}].config`, 'is missing');
+function validateOps(v: unknown, path: string): void {
+  array(v, path, MAX_OPS).forEach((op, i) => {
+    const o = obj(op, `${path}[${i}]`);
+    const name = str(o['name'], `${path}[${i}].name`);
+    if (!('config' in o)) fail(`${path}[${i}].config`, 'is missing');
+    validateLoopBounds(name, o['config'], `${path}[${i}].config`);
   });
+}
+
+/** Windows one row may fall into; Spark's own planner would make ceil(window / slide) of them. */
+const MAX_WINDOWS_PER_ROW = 10_000;
+
+/**
+ * The operator settings that size a loop or an allocation: a damaged value there (a slide of 0.5
+ * µs, a key count of 2^53) would keep the worker busy for hours instead of failing. Everything
+ * else in a config fails inside the task if it is wrong.
+ */
+function validateLoopBounds(name: string, v: unknown, path: string): void {
+  const c = obj(v, path);
+  switch (name) {
+    case 'TimeWindow': {
+      const windowUs = whole(c['windowUs'], `${path}.windowUs`);
+      const slideUs = whole(c['slideUs'], `${path}.slideUs`);
+      if (windowUs === 0 || slideUs === 0) fail(`${path}.windowUs`, 'and slideUs must be positive');
+      if (Math.ceil(windowUs / slideUs) > MAX_WINDOWS_PER_ROW) fail(`${path}.windowUs`, `/ slideUs must be at most ${MAX_WINDOWS_PER_ROW}`);
+      if (!Number.isSafeInteger(c['startUs'])) fail(`${path}.startUs`, 'must be a whole number');
+      return;
+    }
+    case 'FinalAggregate':
+    case 'StatefulAggregate':
+      whole(c['keyCount'], `${path}.keyCount`, MAX_OPS);
+      return;
+    case 'EventTimeWatermark':
+      whole(c['column'], `${path}.column`, MAX_OPS);
+      if (finite(c['delayMs'], `${path}.delayMs`) < 0) fail(`${path}.delayMs`, 'must not be negative');
+      return;
+    case 'Limit':
+      if (!Number.isSafeInteger(c['limit'])) fail(`${path}.limit`, 'must be a whole number');
+      whole(c['offset'], `${path}.offset`);
+      return;
+    default:
+      return;
+  }
 }
 
 /** Parses JSON text; a syntax error becomes an InvalidMessageError naming the field. */
@@ -134,49 +171,49 @@ export function parseJson(text: string, field: string): unknown {
 
 export function validateMapTask(v: unknown): MapTask {
   const t = obj(v, 'spec_json');
-  validateJob(t['job']);
-  whole(t['taskId'], 'taskId');
-  const split = obj(t['split'], 'split');
-  str(split['reader'], 'split.reader');
-  if (!('config' in split)) fail('split.config', 'is missing');
-  if (split['numRows'] !== undefined) whole(split['numRows'], 'split.numRows');
-  validateOps(t['ops']);
+  validateJob(t['job'], 'spec_json.job');
+  whole(t['taskId'], 'spec_json.taskId');
+  const split = obj(t['split'], 'spec_json.split');
+  str(split['reader'], 'spec_json.split.reader');
+  if (!('config' in split)) fail('spec_json.split.config', 'is missing');
+  if (split['numRows'] !== undefined) whole(split['numRows'], 'spec_json.split.numRows');
+  validateOps(t['ops'], 'spec_json.ops');
   if (t['shuffle'] !== undefined) {
-    const s = obj(t['shuffle'], 'shuffle');
-    array(s['keyTypes'], 'shuffle.keyTypes', MAX_OPS).forEach((k, i) => dataType(k, `shuffle.keyTypes[${i}]`));
-    const n = whole(s['numPartitions'], 'shuffle.numPartitions', MAX_PARTITIONS);
-    if (n === 0) fail('shuffle.numPartitions', 'must be at least 1');
-    const owners = array(s['owners'], 'shuffle.owners', MAX_PARTITIONS);
-    if (owners.length !== n) fail('shuffle.owners', `must name one owner per partition (${n})`);
-    owners.forEach((o, i) => str(o, `shuffle.owners[${i}]`));
+    const s = obj(t['shuffle'], 'spec_json.shuffle');
+    array(s['keyTypes'], 'spec_json.shuffle.keyTypes', MAX_OPS).forEach((k, i) => dataType(k, `spec_json.shuffle.keyTypes[${i}]`));
+    const n = whole(s['numPartitions'], 'spec_json.shuffle.numPartitions', MAX_PARTITIONS);
+    if (n === 0) fail('spec_json.shuffle.numPartitions', 'must be at least 1');
+    const owners = array(s['owners'], 'spec_json.shuffle.owners', MAX_PARTITIONS);
+    if (owners.length !== n) fail('spec_json.shuffle.owners', `must name one owner per partition (${n})`);
+    owners.forEach((o, i) => str(o, `spec_json.shuffle.owners[${i}]`));
     if (s['addresses'] !== undefined) {
-      const a = obj(s['addresses'], 'shuffle.addresses');
-      for (const [id, address] of Object.entries(a)) str(address, `shuffle.addresses[${preview(id, 32)}]`);
+      const a = obj(s['addresses'], 'spec_json.shuffle.addresses');
+      for (const [id, address] of Object.entries(a)) str(address, `spec_json.shuffle.addresses[${preview(id, 32)}]`);
     }
   }
-  validateEnv(t['env']);
+  validateEnv(t['env'], 'spec_json.env');
   return t as unknown as MapTask;
 }
 
 export function validateReduceTask(v: unknown): ReduceTask {
   const t = obj(v, 'spec_json');
-  validateJob(t['job']);
-  const partitions = array(t['partitions'], 'partitions', MAX_PARTITIONS);
-  partitions.forEach((p, i) => whole(p, `partitions[${i}]`, MAX_PARTITIONS));
-  whole(t['numMapTasks'], 'numMapTasks', MAX_PARTITIONS);
-  validateOps(t['ops']);
-  const s = obj(t['state'], 'state');
-  str(s['provider'], 'state.provider');
-  str(s['checkpoint'], 'state.checkpoint', false, 4096);
-  whole(s['operatorId'], 'state.operatorId');
-  nullableFinite(s['lateBeforeUs'], 'state.lateBeforeUs');
-  nullableFinite(s['evictBeforeUs'], 'state.evictBeforeUs');
-  oneOf(s['outputMode'], 'state.outputMode', ['append', 'update', 'complete']);
-  oneOf(s['emit'], 'state.emit', ['updated', 'all', 'evicted']);
-  const epochs = array(s['epochs'], 'state.epochs', MAX_PARTITIONS);
-  if (epochs.length !== partitions.length) fail('state.epochs', 'must have one epoch per partition');
-  epochs.forEach((e, i) => whole(e, `state.epochs[${i}]`));
-  validateEnv(t['env']);
+  validateJob(t['job'], 'spec_json.job');
+  const partitions = array(t['partitions'], 'spec_json.partitions', MAX_PARTITIONS);
+  partitions.forEach((p, i) => whole(p, `spec_json.partitions[${i}]`, MAX_PARTITIONS));
+  whole(t['numMapTasks'], 'spec_json.numMapTasks', MAX_PARTITIONS);
+  validateOps(t['ops'], 'spec_json.ops');
+  const s = obj(t['state'], 'spec_json.state');
+  str(s['provider'], 'spec_json.state.provider');
+  str(s['checkpoint'], 'spec_json.state.checkpoint', false, 4096);
+  whole(s['operatorId'], 'spec_json.state.operatorId');
+  nullableFinite(s['lateBeforeUs'], 'spec_json.state.lateBeforeUs');
+  nullableFinite(s['evictBeforeUs'], 'spec_json.state.evictBeforeUs');
+  oneOf(s['outputMode'], 'spec_json.state.outputMode', ['append', 'update', 'complete']);
+  oneOf(s['emit'], 'spec_json.state.emit', ['updated', 'all', 'evicted']);
+  const epochs = array(s['epochs'], 'spec_json.state.epochs', MAX_PARTITIONS);
+  if (epochs.length !== partitions.length) fail('spec_json.state.epochs', 'must have one epoch per partition');
+  epochs.forEach((e, i) => whole(e, `spec_json.state.epochs[${i}]`));
+  validateEnv(t['env'], 'spec_json.env');
   return t as unknown as ReduceTask;
 }
 

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { sparkConnectServiceDefinition } from '../../proto/load.js';
 import { tolerantDefinition } from '../../proto/kindling/malformed.js';
 import type { MasterRuntime } from '../session/runtime.js';
+import type { OperationLimits } from './operations.js';
 import type { ChunkLimits } from './responses.js';
 import { SparkConnectService } from './service.js';
 
@@ -21,6 +22,10 @@ export interface ConnectServerOptions {
   readonly log: Logger;
   readonly operationIdleTimeoutMs?: number;
   readonly chunkLimits?: ChunkLimits;
+  readonly maxSessions?: number;
+  readonly operationLimits?: OperationLimits;
+  /** Largest request accepted, in bytes (Spark's spark.connect.grpc.maxInboundMessageSize: 128 MiB); larger ones get RESOURCE_EXHAUSTED. */
+  readonly maxMessageBytes?: number;
 }
 
 export interface ConnectServer {
@@ -39,10 +44,12 @@ export async function startConnectServer(options: ConnectServerOptions): Promise
     ...(options.token !== undefined ? { token: options.token } : {}),
     ...(options.operationIdleTimeoutMs !== undefined ? { operationIdleTimeoutMs: options.operationIdleTimeoutMs } : {}),
     ...(options.chunkLimits !== undefined ? { chunkLimits: options.chunkLimits } : {}),
+    ...(options.maxSessions !== undefined ? { maxSessions: options.maxSessions } : {}),
+    ...(options.operationLimits !== undefined ? { operationLimits: options.operationLimits } : {}),
   });
   const server = new Server({
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
-    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+    'grpc.max_receive_message_length': options.maxMessageBytes ?? MAX_MESSAGE_BYTES,
   });
   server.addService(tolerantDefinition(sparkConnectServiceDefinition()), service.handlers);
   const host = options.host ?? '0.0.0.0';

@@ -10,7 +10,7 @@ import { plainStatus, toServiceError } from './errors.js';
 import { isMalformed } from '../../proto/kindling/malformed.js';
 import { startExecutePlan } from './execute-plan.js';
 import { interrupt, reattachExecute, releaseExecute } from './operation-handlers.js';
-import { OperationRegistry } from './operations.js';
+import { OperationRegistry, type OperationLimits } from './operations.js';
 import { DEFAULT_CHUNK_LIMITS, type ChunkLimits } from './responses.js';
 import { ConnectSessions } from './sessions.js';
 
@@ -22,6 +22,9 @@ export interface ConnectServiceOptions {
   /** How long an operation with no attached stream is kept for ReattachExecute / ReleaseExecute (Spark: 5 minutes). */
   readonly operationIdleTimeoutMs?: number;
   readonly chunkLimits?: ChunkLimits;
+  /** Sessions the server holds at most. */
+  readonly maxSessions?: number;
+  readonly operationLimits?: OperationLimits;
 }
 
 interface SessionScoped {
@@ -37,8 +40,8 @@ export class SparkConnectService {
 
   constructor(private readonly options: ConnectServiceOptions) {
     this.log = options.log;
-    this.sessions = new ConnectSessions(options.runtime);
-    this.operations = new OperationRegistry(this.log, options.operationIdleTimeoutMs ?? 5 * 60_000);
+    this.sessions = new ConnectSessions(options.runtime, options.maxSessions);
+    this.operations = new OperationRegistry(this.log, options.operationIdleTimeoutMs ?? 5 * 60_000, options.operationLimits);
     const deps = {
       sessions: this.sessions,
       operations: this.operations,

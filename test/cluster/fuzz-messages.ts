@@ -19,6 +19,10 @@ export function fuzzMessage(rng: Rng, method: MethodDefinition<unknown, unknown>
       return undefined;
     }
   };
+  const mutated = (): FuzzMessage => {
+    const m = rng.mutateDocument(valid) as Record<string, unknown>;
+    return encoded(m) ? { kind: 'typed', message: m } : { kind: 'raw', bytes: rng.bytes(rng.int(64)) };
+  };
   switch (rng.int(5)) {
     case 0:
       return { kind: 'raw', bytes: rng.bytes(rng.int(512)) };
@@ -26,14 +30,12 @@ export function fuzzMessage(rng: Rng, method: MethodDefinition<unknown, unknown>
       const bytes = encoded(valid);
       return bytes ? { kind: 'raw', bytes: rng.mutateBytes(bytes) } : { kind: 'typed', message: valid };
     }
-    case 2: {
-      const m = rng.mutateDocument(valid) as Record<string, unknown>;
-      return encoded(m) ? { kind: 'typed', message: m } : { kind: 'raw', bytes: rng.bytes(rng.int(64)) };
-    }
+    case 2:
+      return mutated();
     case 3: {
       const jsonFields = Object.keys(valid).filter((k) => k.endsWith('_json') && typeof valid[k] === 'string');
       const field = rng.pick(jsonFields);
-      if (field === undefined) return { kind: 'typed', message: rng.mutateDocument(valid) as Record<string, unknown> };
+      if (field === undefined) return mutated();
       let doc: unknown = JSON.parse(valid[field] as string);
       for (let i = 0, n = 1 + rng.int(3); i < n; i++) doc = rng.mutateDocument(doc);
       return { kind: 'typed', message: { ...valid, [field]: JSON.stringify(doc) ?? 'undefined' } };

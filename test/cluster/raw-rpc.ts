@@ -6,6 +6,8 @@ export interface Outcome {
   readonly details: string;
   /** Bytes of the trailing metadata (grpc-status-details-bin included). */
   readonly trailerBytes: number;
+  /** Whether the status carries a google.rpc.Status with details (Spark's ErrorInfo). */
+  readonly hasStatusDetails: boolean;
   readonly reply?: unknown;
 }
 
@@ -56,7 +58,13 @@ export class RawClient {
     const options = { deadline: Date.now() + deadlineMs };
     return new Promise((resolve) => {
       const done = (code: status, details: string, trailer: Metadata | undefined, reply?: unknown): void =>
-        resolve({ code, details, trailerBytes: trailerSize(trailer), ...(reply === undefined ? {} : { reply }) });
+        resolve({
+          code,
+          details,
+          trailerBytes: trailerSize(trailer),
+          hasStatusDetails: (trailer?.get('grpc-status-details-bin').length ?? 0) > 0,
+          ...(reply === undefined ? {} : { reply }),
+        });
       if (m.responseStream) {
         const stream = this.client.makeServerStreamRequest(m.path, identity, (b: Buffer) => b, bytes, metadata, options);
         const replies: unknown[] = [];

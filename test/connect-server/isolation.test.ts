@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClientSession, collect, decodeError, lineServer, startHarness, type Harness, type StreamResult } from './harness.js';
+import type { ClientSession} from './harness.js';
+import { collect, decodeError, lineServer, startHarness, type Harness, type StreamResult } from './harness.js';
 import { managerCommand, queryCommand, root, socketLines, sql, sqlCommand } from './pyspark-plans.js';
 
 function errorClassOf(result: StreamResult): string | undefined {

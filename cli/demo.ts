@@ -7,6 +7,8 @@ import { startLocal } from './local.js';
 export interface DemoOptions {
   readonly port: number;
   readonly feedPort: number;
+  /** The web UI's port (0: any free one). */
+  readonly uiPort?: number;
   readonly workers: number;
   readonly rate: number;
   readonly intervalSeconds: number;
@@ -27,6 +29,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     port: options.port,
     workers: options.workers,
     log: options.log,
+    ...(options.uiPort !== undefined ? { uiPort: options.uiPort } : {}),
     ...(options.checkpointDir ? { checkpointDir: options.checkpointDir } : {}),
     conf: { 'spark.sql.shuffle.partitions': '8' },
   });
@@ -62,6 +65,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     queries.push(await catpm.writeStream.outputMode('complete').format('memory').queryName('catpm').start());
     write(
       `Kindling demo: Spark Connect on sc://localhost:${local.port}, lines on localhost:${feeder.port}.\n` +
+        (local.uiPort === undefined ? '' : `Web UI: http://localhost:${local.uiPort}/ (live tables: /tables/wordcounts, /tables/catpm)\n`) +
         `Queries: ${queries.map((q) => q.name).join(', ')}. Try \`npx kindling shell\` in another terminal. Ctrl-C stops.\n`,
     );
     const onSignal = (): void => void stop();

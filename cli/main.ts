@@ -60,11 +60,13 @@ program
   .addOption(opt('--port <port>', 'Spark Connect port', '15002'))
   .addOption(opt('--workers <n>', 'in-process workers', '2'))
   .addOption(opt('--checkpoint-dir <dir>', 'root for query checkpoints (named queries resume from here)'))
-  .addOption(opt('--token <token>', 'require this bearer token from clients'))
+  .addOption(opt('--token <token>', 'require this bearer token from clients (and on the HTTP port)'))
   .addOption(opt('--tls-cert <file>', 'PEM certificate chain: serve Spark Connect over TLS (with --tls-key)'))
   .addOption(opt('--tls-key <file>', 'PEM private key of --tls-cert'))
+  .addOption(opt('--ui-port <port>', 'HTTP port for the web UI, /api and /metrics (0: any free one; unset: no UI)'))
+  .addOption(opt('--metrics-open', 'serve /metrics without the token (for Prometheus)'))
   .addOption(opt('--log-level <level>', 'pino log level', 'info'))
-  .action(async (o: { host: string; port: string; workers: string; checkpointDir?: string; token?: string; logLevel: string } & ConnectTlsFlags) => {
+  .action(async (o: { host: string; port: string; workers: string; checkpointDir?: string; token?: string; uiPort?: string; metricsOpen?: boolean; logLevel: string } & ConnectTlsFlags) => {
     const log = createLogger(o.logLevel, 'local');
     const local = await startLocal({
       host: o.host,
@@ -74,8 +76,11 @@ program
       ...(o.checkpointDir ? { checkpointDir: o.checkpointDir } : {}),
       ...(o.token ? { token: o.token } : {}),
       ...tlsOption(o),
+      ...(o.uiPort !== undefined ? { uiPort: port('--ui-port', o.uiPort) } : {}),
+      metricsOpen: o.metricsOpen === true,
     });
-    process.stdout.write(`kindling local: Spark Connect on sc://localhost:${local.port} with ${o.workers} workers\n`);
+    const ui = local.uiPort === undefined ? '' : `, UI http://localhost:${local.uiPort}`;
+    process.stdout.write(`kindling local: Spark Connect on sc://localhost:${local.port} with ${o.workers} workers${ui}\n`);
     const shutdown = (): void => {
       log.info('shutting down');
       void local.close().then(() => process.exit(0));
@@ -97,9 +102,10 @@ program
   .addOption(opt('--cluster-cert <file>', "PEM certificate the master presents to workers, signed by --cluster-ca"))
   .addOption(opt('--cluster-key <file>', 'PEM private key of --cluster-cert'))
   .addOption(opt('--insecure', 'run the cluster port without a secret (trusted networks only)'))
-  .addOption(opt('--token <token>', 'require this bearer token from Spark Connect clients'))
+  .addOption(opt('--token <token>', 'require this bearer token from Spark Connect clients and on the HTTP port'))
   .addOption(opt('--tls-cert <file>', 'PEM certificate chain: serve Spark Connect over TLS (with --tls-key)'))
   .addOption(opt('--tls-key <file>', 'PEM private key of --tls-cert'))
+  .addOption(opt('--metrics-open', 'serve /metrics without the token (for Prometheus)'))
   .addOption(opt('--worker-timeout <ms>', 'a worker without heartbeats for this long is dead', '10000'))
   .addOption(opt('--log-level <level>', 'pino log level', 'info'))
   .action(
@@ -110,6 +116,7 @@ program
       uiPort: string;
       redis: string;
       token?: string;
+      metricsOpen?: boolean;
       workerTimeout: string;
       logLevel: string;
     } & ClusterSecurityFlags & ConnectTlsFlags) => {
@@ -125,6 +132,7 @@ program
         log,
         ...(o.token ? { token: o.token } : {}),
         ...tlsOption(o),
+        metricsOpen: o.metricsOpen === true,
       });
       if (o.insecure === true && !o.clusterSecret) log.warn({ component: 'cluster' }, '--insecure: the cluster port accepts workers without a secret');
       process.stdout.write(
@@ -221,16 +229,18 @@ program
   .addOption(opt('--port <port>', 'Spark Connect port', '15002'))
   .addOption(opt('--feed-port <port>', 'port of the line feeder', '9999'))
   .addOption(opt('--workers <n>', 'in-process workers', '2'))
+  .addOption(opt('--ui-port <port>', 'HTTP port for the web UI (0: any free one)', '8080'))
   .addOption(opt('--rate <linesPerSecond>', 'lines per second fed', '200'))
   .addOption(opt('--interval <seconds>', 'seconds between table prints', '5'))
   .addOption(opt('--duration <seconds>', 'stop after this many seconds (0: until Ctrl-C)', '0'))
   .addOption(opt('--checkpoint-dir <dir>', 'root for query checkpoints'))
   .addOption(opt('--log-level <level>', 'pino log level', 'warn'))
   .action(
-    async (o: { port: string; feedPort: string; workers: string; rate: string; interval: string; duration: string; checkpointDir?: string; logLevel: string }) => {
+    async (o: { port: string; feedPort: string; uiPort: string; workers: string; rate: string; interval: string; duration: string; checkpointDir?: string; logLevel: string }) => {
       await runDemo({
         port: port('--port', o.port),
         feedPort: port('--feed-port', o.feedPort),
+        uiPort: port('--ui-port', o.uiPort),
         workers: positive('--workers', o.workers),
         rate: nonNegative('--rate', o.rate),
         intervalSeconds: positive('--interval', o.interval),

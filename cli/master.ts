@@ -5,6 +5,7 @@ import { WorkerRegistry } from '../master/cluster/worker-registry.js';
 import { RedisOwnershipStore } from '../master/execution/redis-ownership-store.js';
 import { StageScheduler } from '../master/execution/stage-scheduler.js';
 import { startMasterHttp } from '../master/http/master-http.js';
+import { PartitionOwners } from '../master/http/partition-owners.js';
 import { MasterRuntime } from '../master/session/runtime.js';
 import { masterSources } from '../master/sources/index.js';
 import { redisStreamSourceProvider } from '../master/sources/redis-stream-source.js';
@@ -27,6 +28,8 @@ export interface MasterOptions {
   readonly token?: string;
   /** TLS on the Spark Connect port. */
   readonly tls?: ConnectTls;
+  /** Serve /metrics without the token (for a Prometheus scraper) even when a token is set. */
+  readonly metricsOpen?: boolean;
   readonly workerTimeoutMs: number;
   readonly heartbeatIntervalMs?: number;
   readonly conf?: Readonly<Record<string, string>>;
@@ -56,11 +59,16 @@ export async function startMaster(options: MasterOptions): Promise<MasterProcess
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? Math.max(100, Math.floor(options.workerTimeoutMs / 5)),
     log,
   });
+  let runtime: MasterRuntime | undefined;
+  const owners = new PartitionOwners(() => runtime as MasterRuntime);
   const scheduler = new StageScheduler(registry, new RedisOwnershipStore(main), 'redis', {
-    rebalanced: (queryId, moved) => log.info({ component: 'scheduler', queryId, moved }, 'state partitions rebalanced'),
+    rebalanced: (queryId, moved, ownership) => {
+      owners.record(queryId, ownership.owners);
+      log.info({ component: 'scheduler', queryId, moved }, 'state partitions rebalanced');
+    },
   });
   const sources = masterSources().register(redisStreamSourceProvider(redis.connect));
-  const runtime = new MasterRuntime({
+  runtime = new MasterRuntime({
     executor: scheduler,
     checkpoints: new RedisCheckpointStoreFactory(main),
     sources,
@@ -78,8 +86,13 @@ export async function startMaster(options: MasterOptions): Promise<MasterProcess
   });
   const http = await startMasterHttp({
     runtime,
+    mode: 'cluster',
     workers: () => registry.workers(),
+    partitionsOwned: () => owners.counts(),
     ready: async () => (await main.ping()) === 'PONG',
+    redisUp: async () => (await main.ping()) === 'PONG',
+    ...(options.token ? { token: options.token } : {}),
+    metricsOpen: options.metricsOpen === true,
     port: options.uiPort,
     log,
     ...(options.host ? { host: options.host } : {}),
@@ -104,3 +117,4 @@ export async function startMaster(options: MasterOptions): Promise<MasterProcess
     },
   };
 }
+

@@ -85,7 +85,9 @@ export async function startClusterServer(options: {
     }),
     Heartbeat: guarded('Heartbeat', (r) => {
       const id = requireId(r.worker_id, 'worker_id');
-      return { known: registry.heartbeat(id, requireCount(r.running_tasks, 'running_tasks', 0, 1_000_000)) };
+      const rss = r.rss_bytes;
+      if (!(Number.isFinite(rss) && rss >= 0)) throw new InvalidRequest('rss_bytes must be a finite number, 0 or more');
+      return { known: registry.heartbeat(id, requireCount(r.running_tasks, 'running_tasks', 0, 1_000_000), rss) };
     }),
     DeregisterWorker: guarded('DeregisterWorker', (r) => {
       registry.deregister(requireId(r.worker_id, 'worker_id'));

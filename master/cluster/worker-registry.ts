@@ -13,6 +13,8 @@ export interface WorkerInfo {
   readonly registeredAt: number;
   readonly lastHeartbeat: number;
   readonly runningTasks: number;
+  /** Resident memory of the worker process at its last heartbeat (0 until reported). */
+  readonly rssBytes: number;
 }
 
 interface Entry {
@@ -61,16 +63,16 @@ export class WorkerRegistry implements WorkerPool {
     if (old) setTimeout(() => old.handle.close(), 120_000).unref();
     const handle = new RemoteWorker(id, address, Math.max(1, cores), this.options.security, () => this.addresses());
     const t = this.now();
-    this.entries.set(id, { info: { id, address, cores: Math.max(1, cores), state: 'ALIVE', registeredAt: t, lastHeartbeat: t, runningTasks: 0 }, handle });
+    this.entries.set(id, { info: { id, address, cores: Math.max(1, cores), state: 'ALIVE', registeredAt: t, lastHeartbeat: t, runningTasks: 0, rssBytes: 0 }, handle });
     this.options.log.info({ component: 'registry', workerId: id, address, cores, again: old !== undefined }, 'worker registered');
     this.emit(id, 'ALIVE');
   }
 
   /** False when the worker is unknown or dead (it should register again). */
-  heartbeat(id: string, runningTasks: number): boolean {
+  heartbeat(id: string, runningTasks: number, rssBytes = 0): boolean {
     const e = this.entries.get(id);
     if (!e || e.info.state !== 'ALIVE') return false;
-    e.info = { ...e.info, lastHeartbeat: this.now(), runningTasks };
+    e.info = { ...e.info, lastHeartbeat: this.now(), runningTasks, rssBytes };
     return true;
   }
 

@@ -7,6 +7,7 @@ import { systemClock, type Clock } from '../../engine/util/clock.js';
 import type { ClusterExecutor } from '../execution/executor.js';
 import { masterSources } from '../sources/index.js';
 import type { CheckpointStoreFactory } from '../streaming/checkpoint/checkpoint-store.js';
+import { QueryDirectory } from '../streaming/query-directory.js';
 import { defaultConf } from './session-conf.js';
 import { GlobalViews } from './session-catalog.js';
 import { Session } from './session.js';
@@ -35,6 +36,8 @@ export class MasterRuntime {
   readonly registry: FunctionRegistry;
   readonly defaults: Readonly<Record<string, string>>;
   readonly globalViews = new GlobalViews();
+  /** Every query run across sessions (the UI's list; stop by id from outside a session). */
+  readonly queryDirectory = new QueryDirectory();
   private readonly sessions = new Map<string, Session>();
 
   constructor(options: RuntimeOptions) {

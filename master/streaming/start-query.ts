@@ -180,6 +180,17 @@ export async function startStreamingQuery(session: Session, spec: WriteStreamSpe
     log,
   );
   session.streams.register(query);
+  runtime.queryDirectory.add({
+    query,
+    sessionId: session.sessionId,
+    userId: session.userId,
+    startedAtMs: runtime.clock.now(),
+    sinkFormat: format,
+    table: sink instanceof MemorySink ? sink : undefined,
+    watermarkMs: () => runner.currentWatermarkMs,
+    hasWatermark: plan.watermarks.length > 0,
+    explain: () => (query as StreamingQuery).explain(false),
+  });
   log.info({ checkpoint: location, format, mode, partitions: numPartitions, scans: collectNodes(analyzed, 'scan').length }, 'streaming query started');
   return query;
 }

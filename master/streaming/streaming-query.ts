@@ -2,6 +2,7 @@ import { StreamingQueryError, asKindlingError, type KindlingError } from '../../
 import type { Logger } from 'pino';
 import type { MicroBatchRunner } from './micro-batch-runner.js';
 import type { QueryProgress } from './progress.js';
+import { ProgressHistory } from './progress-history.js';
 import { STATUS, type QueryStatus } from './query-status.js';
 
 export interface QueryLifecycle {
@@ -22,6 +23,9 @@ export class StreamingQuery {
   private readonly terminated: Promise<void>;
   private lastBatchId: number | undefined;
   private readonly terminationListeners: ((q: StreamingQuery) => void)[] = [];
+  private readonly progressListeners: ((p: QueryProgress) => void)[] = [];
+  /** Every batch that ran (the last 1,000), beyond `recentProgress`'s few: what the UI charts. */
+  readonly history = new ProgressHistory(1000);
 
   constructor(
     readonly id: string,
@@ -70,6 +74,11 @@ export class StreamingQuery {
     return this.lifecycle.explain(extended, this.lastBatchId);
   }
 
+  /** Called with each progress report (batches and idle reports alike). */
+  onProgress(listener: (p: QueryProgress) => void): void {
+    this.progressListeners.push(listener);
+  }
+
   onTermination(listener: (q: StreamingQuery) => void): void {
     if (this.finished) listener(this);
     else this.terminationListeners.push(listener);
@@ -114,8 +123,12 @@ export class StreamingQuery {
   private addProgress(p: QueryProgress): void {
     this.progress.push(p);
     // Idle progress (no addBatch) names the next batch, which has not run: explain keeps the last one that did.
-    if (p.durationMs['addBatch'] !== undefined) this.lastBatchId = p.batchId;
+    if (p.durationMs['addBatch'] !== undefined) {
+      this.lastBatchId = p.batchId;
+      this.history.push(p);
+    }
     while (this.progress.length >= this.retainProgress) this.progress.shift();
+    for (const l of this.progressListeners) l(p);
   }
 
   private async run(): Promise<void> {

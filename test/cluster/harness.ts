@@ -70,6 +70,8 @@ export interface ClusterOptions {
   readonly workers: number;
   readonly secret?: string;
   readonly workerTimeoutMs?: number;
+  /** The master's `--token` (Spark Connect and HTTP); `api()` and `url` then carry it. */
+  readonly token?: string;
   /** More `kindling master` flags (e.g. TLS). */
   readonly masterArgs?: readonly string[];
   /** More `kindling worker` flags. */
@@ -109,7 +111,7 @@ export class Cluster {
   }
 
   get url(): string {
-    return `sc://localhost:${this.port}`;
+    return this.options.token ? `sc://localhost:${this.port}/;token=${this.options.token}` : `sc://localhost:${this.port}`;
   }
 
   async startMaster(): Promise<void> {
@@ -124,6 +126,7 @@ export class Cluster {
       '--cluster-secret', this.secret,
       '--worker-timeout', String(this.options.workerTimeoutMs ?? 3000),
       '--log-level', process.env['KINDLING_TEST_LOG'] ?? 'info',
+      ...(this.options.token ? ['--token', this.options.token] : []),
       ...(this.options.masterArgs ?? []),
     ]);
     const m = await this.master.waitFor(/Spark Connect on sc:\/\/localhost:(\d+), cluster kindling:\/\/localhost:(\d+), HTTP http:\/\/localhost:(\d+)/);
@@ -153,7 +156,8 @@ export class Cluster {
   }
 
   async api<T>(path: string): Promise<T> {
-    const res = await fetch(`http://127.0.0.1:${this.uiPort}${path}`);
+    const headers: Record<string, string> = this.options.token ? { authorization: `Bearer ${this.options.token}` } : {};
+    const res = await fetch(`http://127.0.0.1:${this.uiPort}${path}`, { headers });
     return (await res.json()) as T;
   }
 

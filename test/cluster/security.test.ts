@@ -70,7 +70,8 @@ describe('a cluster with mutual TLS', () => {
     const tls = ['--cluster-ca', certs.caPath, '--cluster-cert', certs.server.certPath, '--cluster-key', certs.server.keyPath];
     cluster = await Cluster.start({
       workers: 2,
-      masterArgs: [...tls, '--token', 'T', '--tls-cert', certs.server.certPath, '--tls-key', certs.server.keyPath],
+      token: 'T',
+      masterArgs: [...tls, '--tls-cert', certs.server.certPath, '--tls-key', certs.server.keyPath],
       workerArgs: ['--cluster-ca', certs.caPath, '--cluster-cert', certs.client.certPath, '--cluster-key', certs.client.keyPath],
     });
   }, 120_000);

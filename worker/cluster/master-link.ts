@@ -107,7 +107,7 @@ export class MasterLink {
     const o = this.options;
     return new Promise((resolve, reject) => {
       this.client.Heartbeat(
-        { secret: o.security.secret, worker_id: o.workerId, running_tasks: o.runningTasks() },
+        { secret: o.security.secret, worker_id: o.workerId, running_tasks: o.runningTasks(), rss_bytes: process.memoryUsage.rss() },
         { deadline: Date.now() + 5000 },
         (err: ServiceError | null, res) => (err || !res ? reject(err ?? new Error('no response')) : resolve(res.known)),
       );

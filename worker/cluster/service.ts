@@ -2,7 +2,7 @@ import { status, type ServerUnaryCall, type ServiceError, type sendUnaryData } f
 import type { Logger } from 'pino';
 import { ExecutionError } from '../../engine/errors/errors.js';
 import { wireErrorToProto } from '../../engine/errors/wire.js';
-import { decodeMapTask, decodeReduceTask, decodeShuffleBlock, encodeRows, toJson } from '../../engine/exec/task-codec.js';
+import { decodeMapTask, decodeShuffleBlock, encodeRows, toJson } from '../../engine/exec/task-codec.js';
 import type { JobRef, MapTaskResult, ReduceTaskResult } from '../../engine/exec/task.js';
 import type { TaskResponse } from '../../proto/generated/kindling/cluster/TaskResponse.js';
 import type { TaskRunner } from '../../engine/exec/task-runner.js';
@@ -100,7 +100,7 @@ export function workerServiceHandlers(state: WorkerServiceState): WorkerServiceH
       const draining = refused();
       if (draining) return cb(null, { metrics_json: '', output: new Uint8Array(), error: wireErrorToProto(draining) });
       const task = validateReduceTask(parseJson(call.request.spec_json, 'spec_json'));
-      answer('reduce', task.job, runner.runReduce(decodeReduceTask(call.request.spec_json)), cb);
+      answer('reduce', task.job, runner.runReduce(task), cb);
     }),
     PushShuffle: guarded('PushShuffle', (call, cb) => {
       const r = call.request;

@@ -112,7 +112,7 @@ describe('limits', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness({ maxSessions: 3, operationLimits: { perSession: 2, total: 3 } });
+    h = await startHarness({ maxSessions: 3, operationLimits: { perSession: 2, total: 3 }, maxMessageBytes: 1024 * 1024 });
   });
 
   afterAll(async () => {
@@ -131,6 +131,20 @@ describe('limits', () => {
     expect(e.info?.metadata['errorClass']).toBe('INVALID_HANDLE.FORMAT');
     expect(e.details).toBe(`[INVALID_HANDLE.FORMAT] The handle ${'x'.repeat(64)}... is invalid. Handle must be an UUID string of the format '00112233-4455-6677-8899-aabbccddeeff' SQLSTATE: HY000`);
     expect(JSON.parse(e.info?.metadata['messageParameters'] ?? '{}')).toEqual({ handle: `${'x'.repeat(64)}...` });
+  });
+
+  it('a request over the message size limit gets RESOURCE_EXHAUSTED, and the server serves on', async () => {
+    const s = h.session({ userId: 'big' });
+    const err = await s.config({ get: { keys: ['k'.repeat(2 * 1024 * 1024)] } }).then(
+      () => undefined,
+      (e: unknown) => e as Parameters<typeof decodeError>[0],
+    );
+    const e = decodeError(err);
+    expect(e.code).toBe(status.RESOURCE_EXHAUSTED);
+    expect(e.details).toMatch(/^Received message larger than max \(\d+ vs 1048576\)$/);
+    const conf = await s.config({ get: { keys: ['spark.sql.session.timeZone'] } });
+    expect(conf.pairs[0]?.value).toBe('UTC');
+    await s.releaseSession();
   });
 
   it('long input in other errors is cut in the message and in ErrorInfo', async () => {

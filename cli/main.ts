@@ -8,6 +8,7 @@ import { runDemo } from './demo.js';
 import { startMaster } from './master.js';
 import { startWorkerProcess } from './worker.js';
 import { clusterSecurity, connectTls, type ClusterSecurityFlags, type ConnectTls, type ConnectTlsFlags } from './security.js';
+import { SESSION_TIMEOUT_CONF, timeConfMs } from '../master/connect/sessions.js';
 import { hostname } from 'node:os';
 
 /** Every flag also reads `KINDLING_<FLAG>` (dashes as underscores), so compose files can configure it. */
@@ -51,6 +52,18 @@ function tlsOption(o: ConnectTlsFlags): { tls?: ConnectTls } {
 const positive = (flag: string, value: string): number => whole(flag, value, 1);
 const nonNegative = (flag: string, value: string): number => whole(flag, value, 0);
 const port = (flag: string, value: string): number => whole(flag, value, 0, 65535);
+/** `--session-timeout`: Spark Connect's session idle timeout conf, a positive duration (`60m`, `30s`, `500ms`). */
+function sessionTimeoutConf(value: string | undefined): { conf?: Record<string, string> } {
+  if (value === undefined) return {};
+  let ms = 0;
+  try {
+    ms = timeConfMs(SESSION_TIMEOUT_CONF, value);
+  } catch {
+    // The usage error below names the flag.
+  }
+  if (ms <= 0) usageError(`--session-timeout must be a duration such as 60m, 30s or 500ms, got '${value}'`);
+  return { conf: { [SESSION_TIMEOUT_CONF]: value } };
+}
 program.name('kindling').description('A Spark Structured Streaming look-alike cluster in TypeScript, speaking Spark Connect.');
 
 program
@@ -65,8 +78,9 @@ program
   .addOption(opt('--tls-key <file>', 'PEM private key of --tls-cert'))
   .addOption(opt('--ui-port <port>', 'HTTP port for the web UI, /api and /metrics (0: any free one; unset: no UI)'))
   .addOption(opt('--metrics-open', 'serve /metrics without the token (for Prometheus)'))
+  .addOption(opt('--session-timeout <duration>', 'release a Spark Connect session idle this long, stopping its queries (e.g. 60m, 30s)'))
   .addOption(opt('--log-level <level>', 'pino log level', 'info'))
-  .action(async (o: { host: string; port: string; workers: string; checkpointDir?: string; token?: string; uiPort?: string; metricsOpen?: boolean; logLevel: string } & ConnectTlsFlags) => {
+  .action(async (o: { host: string; port: string; workers: string; checkpointDir?: string; token?: string; uiPort?: string; metricsOpen?: boolean; sessionTimeout?: string; logLevel: string } & ConnectTlsFlags) => {
     const log = createLogger(o.logLevel, 'local');
     const local = await startLocal({
       host: o.host,
@@ -78,6 +92,7 @@ program
       ...tlsOption(o),
       ...(o.uiPort !== undefined ? { uiPort: port('--ui-port', o.uiPort) } : {}),
       metricsOpen: o.metricsOpen === true,
+      ...sessionTimeoutConf(o.sessionTimeout),
     });
     const ui = local.uiPort === undefined ? '' : `, UI http://localhost:${local.uiPort}`;
     process.stdout.write(`kindling local: Spark Connect on sc://localhost:${local.port} with ${o.workers} workers${ui}\n`);
@@ -107,6 +122,7 @@ program
   .addOption(opt('--tls-key <file>', 'PEM private key of --tls-cert'))
   .addOption(opt('--metrics-open', 'serve /metrics without the token (for Prometheus)'))
   .addOption(opt('--worker-timeout <ms>', 'a worker without heartbeats for this long is dead', '10000'))
+  .addOption(opt('--session-timeout <duration>', 'release a Spark Connect session idle this long, stopping its queries (e.g. 60m, 30s)'))
   .addOption(opt('--log-level <level>', 'pino log level', 'info'))
   .action(
     async (o: {
@@ -118,6 +134,7 @@ program
       token?: string;
       metricsOpen?: boolean;
       workerTimeout: string;
+      sessionTimeout?: string;
       logLevel: string;
     } & ClusterSecurityFlags & ConnectTlsFlags) => {
       const log = createLogger(o.logLevel, 'master');
@@ -133,6 +150,7 @@ program
         ...(o.token ? { token: o.token } : {}),
         ...tlsOption(o),
         metricsOpen: o.metricsOpen === true,
+        ...sessionTimeoutConf(o.sessionTimeout),
       });
       if (o.insecure === true && !o.clusterSecret) log.warn({ component: 'cluster' }, '--insecure: the cluster port accepts workers without a secret');
       process.stdout.write(

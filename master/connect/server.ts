@@ -26,6 +26,7 @@ export interface ConnectServerOptions {
   readonly operationLimits?: OperationLimits;
   /** Largest request accepted, in bytes (Spark's spark.connect.grpc.maxInboundMessageSize: 128 MiB); larger ones get RESOURCE_EXHAUSTED. */
   readonly maxMessageBytes?: number;
+  readonly sessionTimeoutMs?: number;
 }
 
 export interface ConnectServer {
@@ -46,6 +47,7 @@ export async function startConnectServer(options: ConnectServerOptions): Promise
     ...(options.chunkLimits !== undefined ? { chunkLimits: options.chunkLimits } : {}),
     ...(options.maxSessions !== undefined ? { maxSessions: options.maxSessions } : {}),
     ...(options.operationLimits !== undefined ? { operationLimits: options.operationLimits } : {}),
+    ...(options.sessionTimeoutMs !== undefined ? { sessionTimeoutMs: options.sessionTimeoutMs } : {}),
   });
   const server = new Server({
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,

@@ -32,7 +32,7 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { token?: string; operationIdleTimeoutMs?: number; chunkLimits?: ChunkLimits; maxSessions?: number; operationLimits?: OperationLimits; maxMessageBytes?: number } = {},
+  options: { token?: string; operationIdleTimeoutMs?: number; chunkLimits?: ChunkLimits; sessionTimeoutMs?: number; maxSessions?: number; operationLimits?: OperationLimits; maxMessageBytes?: number } = {},
 ): Promise<Harness> {
   const local = localRuntime({ workers: 2 });
   const server = await startConnectServer({

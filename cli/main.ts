@@ -145,12 +145,12 @@ program
         uiPort: port('--ui-port', o.uiPort),
         redis: o.redis,
         workerTimeoutMs: positive('--worker-timeout', o.workerTimeout),
-        cluster: flagged(() => clusterSecurity('master', o)),
         log,
         ...(o.token ? { token: o.token } : {}),
-        ...tlsOption(o),
         metricsOpen: o.metricsOpen === true,
         ...sessionTimeoutConf(o.sessionTimeout),
+        ...tlsOption(o),
+        cluster: flagged(() => clusterSecurity('master', o)),
       });
       if (o.insecure === true && !o.clusterSecret) log.warn({ component: 'cluster' }, '--insecure: the cluster port accepts workers without a secret');
       process.stdout.write(

@@ -120,7 +120,7 @@ describe('the cluster RPCs survive garbage', () => {
     expect(reduce.details).toBe('RunReduceTask: spec_json.job must be an object');
     const push = await w.call('PushShuffle', {
       secret: cluster.secret,
-      job_json: '{"queryId":"q","batchId":0,"attempt":0}',
+      job_json: '{"queryId":"q","batchId":0,"run":0,"attempt":0}',
       map_task_id: 0,
       partition_ids: [0],
       partition_row_counts: [3],

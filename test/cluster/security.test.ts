@@ -9,7 +9,7 @@ import { LineServer } from '../e2e/process.js';
 import { makeTestCerts, type TestCerts } from '../support/test-certs.js';
 import { Cluster, KindlingNode } from './harness.js';
 import { RawClient } from './raw-rpc.js';
-import { startWordCounts, waitForCounts } from './word-count.js';
+import { startWordCounts, waitFor, waitForCounts } from './word-count.js';
 
 const BIN = [new URL('../../bin/kindling.js', import.meta.url), new URL('../../../bin/kindling.js', import.meta.url)]
   .map((u) => fileURLToPath(u))
@@ -49,7 +49,8 @@ describe('the cluster secret is required', () => {
     const m = KindlingNode.spawn('insecure-master', ['master', '--insecure', '--host', '127.0.0.1', '--port', '0', '--cluster-port', '0', '--ui-port', '0', '--redis', 'redis://127.0.0.1:1', '--log-level', 'warn']);
     try {
       await m.waitFor(/Spark Connect on sc:\/\/localhost:\d+/);
-      expect(m.stderr).toContain('--insecure: the cluster port accepts workers without a secret');
+      // stderr and stdout are separate pipes: the warning may arrive a moment after the URL.
+      await waitFor(async () => m.stderr.includes('--insecure: the cluster port accepts workers without a secret'), 10_000, 'the --insecure warning');
     } finally {
       await m.stop('SIGKILL');
     }

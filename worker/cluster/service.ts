@@ -72,6 +72,15 @@ export function workerServiceHandlers(state: WorkerServiceState): WorkerServiceH
   };
   const refused = (): ExecutionError | undefined =>
     state.draining() ? new ExecutionError(`Worker ${runner.workerId} is shutting down.`) : undefined;
+  /** A step's refusal (a block of a superseded run) travels classified in the Ack, as task errors do. */
+  const acked = (step: () => void): { error?: ReturnType<typeof wireErrorToProto> } => {
+    try {
+      step();
+      return {};
+    } catch (e) {
+      return { error: wireErrorToProto(e) };
+    }
+  };
   /** A task's outcome as its response: a failure travels classified in `error`, never as a status. */
   const answer = (kind: string, job: JobRef, result: Promise<TaskResult>, cb: sendUnaryData<TaskResponse>): void => {
     result
@@ -119,16 +128,15 @@ export function workerServiceHandlers(state: WorkerServiceState): WorkerServiceH
       } catch {
         throw new InvalidMessageError('rows are not an Arrow IPC stream holding the counted rows');
       }
-      runner.receive(block);
-      cb(null, {});
+      cb(null, acked(() => runner.receive(block)));
     }),
     ReleaseQuery: guarded('ReleaseQuery', (call, cb) => {
       runner.shuffleStore.releaseQuery(validateId(call.request.query_id, 'query_id'));
       cb(null, {});
     }),
     CancelTasks: guarded('CancelTasks', (call, cb) => {
-      runner.cancel(validateJob(parseJson(call.request.job_json, 'job_json'), 'job_json'));
-      cb(null, {});
+      const job = validateJob(parseJson(call.request.job_json, 'job_json'), 'job_json');
+      cb(null, acked(() => runner.cancel(job)));
     }),
     GetStatus: guarded('GetStatus', (_call, cb) => {
       cb(null, {

@@ -103,6 +103,7 @@ export function validateJob(v: unknown, path = 'job'): JobRef {
   const j = obj(v, path);
   str(j['queryId'], `${path}.queryId`);
   whole(j['batchId'], `${path}.batchId`);
+  whole(j['run'], `${path}.run`);
   whole(j['attempt'], `${path}.attempt`);
   return j as unknown as JobRef;
 }

@@ -25,6 +25,8 @@ export interface MasterOptions {
   readonly redis: string;
   /** The cluster secret (empty only under `--insecure`) and optional mutual TLS. */
   readonly cluster: ClusterSecurity;
+  /** AUTH password for `redis` when its URL carries none. */
+  readonly redisPassword?: string;
   readonly token?: string;
   /** TLS on the Spark Connect port. */
   readonly tls?: ConnectTls;
@@ -51,7 +53,7 @@ export interface MasterProcess {
  */
 export async function startMaster(options: MasterOptions): Promise<MasterProcess> {
   const log = options.log;
-  const redis = new RedisConnections(log, 'kindling-master');
+  const redis = new RedisConnections(log, 'kindling-master', { url: options.redis, password: options.redisPassword });
   const main = redis.connect(options.redis);
   const registry = new WorkerRegistry({
     security: options.cluster,

@@ -10,6 +10,7 @@ import { LocalCluster } from '../master/execution/local-cluster.js';
 import { MasterRuntime } from '../master/session/runtime.js';
 import { FileCheckpointStoreFactory } from '../master/streaming/checkpoint/file-checkpoint.js';
 import type { StateStoreProvider } from '../engine/state/state-store.js';
+import type { ConnectTls } from './security.js';
 
 export interface LocalOptions {
   readonly host?: string;
@@ -18,6 +19,8 @@ export interface LocalOptions {
   /** Root for checkpoints of queries that name none; also where named queries resume from. */
   readonly checkpointDir?: string;
   readonly token?: string;
+  /** TLS on the Spark Connect port. */
+  readonly tls?: ConnectTls;
   /** HTTP port for the web UI, /api and /metrics (undefined: none). */
   readonly uiPort?: number;
   readonly metricsOpen?: boolean;
@@ -62,6 +65,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalMode> {
     port: options.port,
     ...(options.host ? { host: options.host } : {}),
     ...(options.token ? { token: options.token } : {}),
+    ...(options.tls ? { tls: options.tls } : {}),
     log: options.log,
   });
   const startedAt = Date.now();

@@ -7,6 +7,7 @@ import { startShell } from './shell.js';
 import { runDemo } from './demo.js';
 import { startMaster } from './master.js';
 import { startWorkerProcess } from './worker.js';
+import { clusterSecurity, connectTls, type ClusterSecurityFlags, type ConnectTls, type ConnectTlsFlags } from './security.js';
 import { SESSION_TIMEOUT_CONF, timeConfMs } from '../master/connect/sessions.js';
 import { hostname } from 'node:os';
 import { explainListenError } from './ports.js';
@@ -34,6 +35,21 @@ function whole(flag: string, value: string, min: number, max = Number.MAX_SAFE_I
   return usageError(`${flag} must be ${what}, got '${value}'`);
 }
 
+/** Security settings built from flags; what is wrong with them is a usage error. */
+function flagged<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    return usageError((e as Error).message);
+  }
+}
+
+/** `{ tls }` when the Connect port's TLS flags are given, `{}` when not; a usage error when half given. */
+function tlsOption(o: ConnectTlsFlags): { tls?: ConnectTls } {
+  const tls = flagged(() => connectTls(o));
+  return tls ? { tls } : {};
+}
+
 const positive = (flag: string, value: string): number => whole(flag, value, 1);
 const nonNegative = (flag: string, value: string): number => whole(flag, value, 0);
 const port = (flag: string, value: string): number => whole(flag, value, 0, 65535);
@@ -59,11 +75,13 @@ program
   .addOption(opt('--workers <n>', 'in-process workers', '2'))
   .addOption(opt('--checkpoint-dir <dir>', 'root for query checkpoints (named queries resume from here)'))
   .addOption(opt('--token <token>', 'require this bearer token from clients (and on the HTTP port)'))
+  .addOption(opt('--tls-cert <file>', 'PEM certificate chain: serve Spark Connect over TLS (with --tls-key)'))
+  .addOption(opt('--tls-key <file>', 'PEM private key of --tls-cert'))
   .addOption(opt('--ui-port <port>', 'HTTP port for the web UI, /api and /metrics (0: any free one; unset: no UI)'))
   .addOption(opt('--metrics-open', 'serve /metrics without the token (for Prometheus)'))
   .addOption(opt('--session-timeout <duration>', 'release a Spark Connect session idle this long, stopping its queries (e.g. 60m, 30s)'))
   .addOption(opt('--log-level <level>', 'pino log level', 'info'))
-  .action(async (o: { host: string; port: string; workers: string; checkpointDir?: string; token?: string; uiPort?: string; metricsOpen?: boolean; sessionTimeout?: string; logLevel: string }) => {
+  .action(async (o: { host: string; port: string; workers: string; checkpointDir?: string; token?: string; uiPort?: string; metricsOpen?: boolean; sessionTimeout?: string; logLevel: string } & ConnectTlsFlags) => {
     const log = createLogger(o.logLevel, 'local');
     const connectPort = port('--port', o.port);
     const local = await startLocal({
@@ -73,6 +91,7 @@ program
       log,
       ...(o.checkpointDir ? { checkpointDir: o.checkpointDir } : {}),
       ...(o.token ? { token: o.token } : {}),
+      ...tlsOption(o),
       ...(o.uiPort !== undefined ? { uiPort: port('--ui-port', o.uiPort) } : {}),
       metricsOpen: o.metricsOpen === true,
       ...sessionTimeoutConf(o.sessionTimeout),
@@ -98,8 +117,14 @@ program
   .addOption(opt('--ui-port <port>', 'HTTP port: /healthz, /metrics, /api', '8080'))
   .addOption(opt('--redis <url>', 'Redis for checkpoints and state: redis://[user:password@]host:port, rediss:// (TLS), or redis-cluster://h1:p1,h2:p2,...; ?replicas=N waits for N replicas per write', 'redis://localhost:6379'))
   .addOption(opt('--redis-password <password>', 'Redis AUTH password when the --redis URL has none'))
-  .addOption(opt('--cluster-secret <secret>', 'secret workers must present', ''))
+  .addOption(opt('--cluster-secret <secret>', 'secret workers must present (required unless --insecure)'))
+  .addOption(opt('--cluster-ca <file>', 'PEM CA of the cluster: mutual TLS on the cluster port (with --cluster-cert, --cluster-key)'))
+  .addOption(opt('--cluster-cert <file>', "PEM certificate the master presents to workers, signed by --cluster-ca"))
+  .addOption(opt('--cluster-key <file>', 'PEM private key of --cluster-cert'))
+  .addOption(opt('--insecure', 'run the cluster port without a secret (trusted networks only)'))
   .addOption(opt('--token <token>', 'require this bearer token from Spark Connect clients and on the HTTP port'))
+  .addOption(opt('--tls-cert <file>', 'PEM certificate chain: serve Spark Connect over TLS (with --tls-key)'))
+  .addOption(opt('--tls-key <file>', 'PEM private key of --tls-cert'))
   .addOption(opt('--metrics-open', 'serve /metrics without the token (for Prometheus)'))
   .addOption(opt('--worker-timeout <ms>', 'a worker without heartbeats for this long is dead', '10000'))
   .addOption(opt('--session-timeout <duration>', 'release a Spark Connect session idle this long, stopping its queries (e.g. 60m, 30s)'))
@@ -112,13 +137,12 @@ program
       uiPort: string;
       redis: string;
       redisPassword?: string;
-      clusterSecret: string;
       token?: string;
       metricsOpen?: boolean;
       workerTimeout: string;
       sessionTimeout?: string;
       logLevel: string;
-    }) => {
+    } & ClusterSecurityFlags & ConnectTlsFlags) => {
       const log = createLogger(o.logLevel, 'master');
       const ports = { port: port('--port', o.port), clusterPort: port('--cluster-port', o.clusterPort), uiPort: port('--ui-port', o.uiPort) };
       const master = await startMaster({
@@ -126,12 +150,13 @@ program
         ...ports,
         redis: o.redis,
         ...(o.redisPassword ? { redisPassword: o.redisPassword } : {}),
-        clusterSecret: o.clusterSecret,
         workerTimeoutMs: positive('--worker-timeout', o.workerTimeout),
         log,
         ...(o.token ? { token: o.token } : {}),
         metricsOpen: o.metricsOpen === true,
         ...sessionTimeoutConf(o.sessionTimeout),
+        ...tlsOption(o),
+        cluster: flagged(() => clusterSecurity('master', o)),
       }).catch((e: unknown) => {
         throw explainListenError('master', e, [
           { flag: '--port', port: ports.port },
@@ -139,6 +164,7 @@ program
           { flag: '--ui-port', port: ports.uiPort },
         ]);
       });
+      if (o.insecure === true && !o.clusterSecret) log.warn({ component: 'cluster' }, '--insecure: the cluster port accepts workers without a secret');
       process.stdout.write(
         `kindling master: Spark Connect on sc://localhost:${master.port}, cluster kindling://localhost:${master.clusterPort}, HTTP http://localhost:${master.uiPort}\n`,
       );
@@ -158,7 +184,11 @@ program
   .addOption(opt('--port <port>', 'port for tasks and shuffle (0: any free one; the master learns it when the worker registers)', '0'))
   .addOption(opt('--advertise-host <host>', 'host other members reach this worker at (default: this hostname)'))
   .addOption(opt('--cores <n>', 'task slots to offer', '1'))
-  .addOption(opt('--cluster-secret <secret>', 'secret shared with the master', ''))
+  .addOption(opt('--cluster-secret <secret>', 'secret shared with the master (required unless --insecure)'))
+  .addOption(opt('--cluster-ca <file>', 'PEM CA of the cluster: mutual TLS on the cluster and worker ports (with --cluster-cert, --cluster-key)'))
+  .addOption(opt('--cluster-cert <file>', 'PEM certificate this worker presents, signed by --cluster-ca'))
+  .addOption(opt('--cluster-key <file>', 'PEM private key of --cluster-cert'))
+  .addOption(opt('--insecure', 'run without a cluster secret (trusted networks only)'))
   .addOption(opt('--metrics-port <port>', 'HTTP port for /healthz, /readyz, /metrics (default: none; 0: any free one)'))
   .addOption(opt('--log-level <level>', 'pino log level', 'info'))
   .action(
@@ -170,10 +200,9 @@ program
       port: string;
       advertiseHost?: string;
       cores: string;
-      clusterSecret: string;
       metricsPort?: string;
       logLevel: string;
-    }) => {
+    } & ClusterSecurityFlags) => {
       const log = createLogger(o.logLevel, 'worker');
       const taskPort = port('--port', o.port);
       const metricsPort = o.metricsPort === undefined || o.metricsPort === '' ? undefined : port('--metrics-port', o.metricsPort);
@@ -185,12 +214,13 @@ program
         port: taskPort,
         advertiseHost: o.advertiseHost || hostname(),
         cores: positive('--cores', o.cores),
-        clusterSecret: o.clusterSecret,
+        cluster: flagged(() => clusterSecurity('worker', o)),
         log,
         ...(metricsPort === undefined ? {} : { metricsPort }),
       }).catch((e: unknown) => {
         throw explainListenError('worker', e, [{ flag: '--port', port: taskPort }, ...(metricsPort === undefined ? [] : [{ flag: '--metrics-port', port: metricsPort }])]);
       });
+      if (o.insecure === true && !o.clusterSecret) log.warn({ component: 'worker' }, '--insecure: the worker port accepts calls without a secret');
       const metrics = worker.metricsPort === undefined ? '' : `, metrics on :${worker.metricsPort}`;
       process.stdout.write(`kindling worker ${worker.id} on ${o.advertiseHost || hostname()}:${worker.port}${metrics}\n`);
       let stopping = false;

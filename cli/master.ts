@@ -10,7 +10,9 @@ import { MasterRuntime } from '../master/session/runtime.js';
 import { masterSources } from '../master/sources/index.js';
 import { redisStreamSourceProvider } from '../master/sources/redis-stream-source.js';
 import { RedisCheckpointStoreFactory } from '../master/streaming/checkpoint/redis-checkpoint.js';
+import type { ClusterSecurity } from '../proto/kindling/security.js';
 import { RedisConnections, redact } from './redis.js';
+import type { ConnectTls } from './security.js';
 
 export interface MasterOptions {
   readonly host?: string;
@@ -21,10 +23,13 @@ export interface MasterOptions {
   /** HTTP: /healthz, /metrics, /api (8080). */
   readonly uiPort: number;
   readonly redis: string;
+  /** The cluster secret (empty only under `--insecure`) and optional mutual TLS. */
+  readonly cluster: ClusterSecurity;
   /** AUTH password for `redis` when its URL carries none. */
   readonly redisPassword?: string;
-  readonly clusterSecret: string;
   readonly token?: string;
+  /** TLS on the Spark Connect port. */
+  readonly tls?: ConnectTls;
   /** Serve /metrics without the token (for a Prometheus scraper) even when a token is set. */
   readonly metricsOpen?: boolean;
   readonly workerTimeoutMs: number;
@@ -51,7 +56,7 @@ export async function startMaster(options: MasterOptions): Promise<MasterProcess
   const redis = new RedisConnections(log, 'kindling-master', { url: options.redis, password: options.redisPassword });
   const main = redis.connect(options.redis);
   const registry = new WorkerRegistry({
-    secret: options.clusterSecret,
+    security: options.cluster,
     workerTimeoutMs: options.workerTimeoutMs,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? Math.max(100, Math.floor(options.workerTimeoutMs / 5)),
     log,
@@ -72,13 +77,14 @@ export async function startMaster(options: MasterOptions): Promise<MasterProcess
     log,
     conf: { ...(options.conf ?? {}) },
   });
-  const cluster = await startClusterServer({ registry, port: options.clusterPort, secret: options.clusterSecret, log, ...(options.host ? { host: options.host } : {}) });
+  const cluster = await startClusterServer({ registry, port: options.clusterPort, security: options.cluster, log, ...(options.host ? { host: options.host } : {}) });
   const connect = await startConnectServer({
     runtime,
     port: options.port,
     log,
     ...(options.host ? { host: options.host } : {}),
     ...(options.token ? { token: options.token } : {}),
+    ...(options.tls ? { tls: options.tls } : {}),
   });
   const http = await startMasterHttp({
     runtime,

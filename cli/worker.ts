@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { RedisStateStoreProvider, STATE_STORE_REDIS_OPTIONS } from '../worker/state/redis/redis-state-store.js';
 import { redisStreamSplitReader } from '../worker/sources/redis-stream-reader.js';
 import { startWorker, type WorkerProcess } from '../worker/worker-process.js';
+import type { ClusterSecurity } from '../proto/kindling/security.js';
 import { RedisConnections } from './redis.js';
 
 export interface WorkerCliOptions {
@@ -12,7 +13,8 @@ export interface WorkerCliOptions {
   readonly port: number;
   readonly advertiseHost: string;
   readonly cores: number;
-  readonly clusterSecret: string;
+  /** The cluster secret (empty only under `--insecure`) and optional mutual TLS. */
+  readonly cluster: ClusterSecurity;
   readonly metricsPort?: number;
   readonly log: Logger;
 }
@@ -31,7 +33,7 @@ export async function startWorkerProcess(options: WorkerCliOptions): Promise<{ w
     port: options.port,
     advertiseHost: options.advertiseHost,
     cores: options.cores,
-    secret: options.clusterSecret,
+    security: options.cluster,
     stateStores: [state],
     splitReaders: [redisStreamSplitReader(redis.connect)],
     log: options.log,

@@ -14,6 +14,7 @@ export class Builder {
   readonly #options: Record<string, string> = {};
   #output: OutputWriter = stdoutWriter;
   #retry: RetryPolicy = DEFAULT_RETRY_POLICY;
+  #rootCertificates: Buffer | undefined;
 
   /** `sc://host:port/;token=...;user_id=...`; defaults to SPARK_REMOTE, then `sc://localhost`. */
   remote(url: string): this {
@@ -42,6 +43,16 @@ export class Builder {
     return this;
   }
 
+  /**
+   * PEM CA certificates to trust instead of the system roots, for a server whose certificate a
+   * private CA signed. TLS itself is chosen by the URL (`;use_ssl=true`, or a token to a host other
+   * than `localhost`), as PySpark chooses it.
+   */
+  rootCertificates(pem: Buffer | string): this {
+    this.#rootCertificates = Buffer.from(pem);
+    return this;
+  }
+
   /** How UNAVAILABLE calls are retried (attempts and backoff). */
   retryPolicy(policy: Partial<RetryPolicy>): this {
     this.#retry = { ...this.#retry, ...policy };
@@ -62,7 +73,8 @@ export class Builder {
   /** Always a new session (a new session id), sending the configs with Config Set. */
   async create(): Promise<SparkSession> {
     const url = this.#resolveUrl();
-    const params = parseConnectionString(url);
+    const parsed = parseConnectionString(url);
+    const params = this.#rootCertificates === undefined ? parsed : { ...parsed, rootCertificates: this.#rootCertificates };
     const client = new SparkConnectClient(params, this.#retry);
     const session: SparkSession = new SparkSession(client, params, url, this.#output, () => {
       if (sessions.get(url) === session) sessions.delete(url);

@@ -16,6 +16,11 @@ export interface ConnectionParams {
   readonly headers: Readonly<Record<string, string>>;
   /** Plaintext with the bearer header (token + literal `localhost`), TLS, or plaintext. */
   readonly transport: 'insecure' | 'local' | 'tls';
+  /**
+   * PEM CA certificates to trust for TLS instead of the system roots (a private CA). Not part of
+   * the URL: set with `SparkSession.builder().rootCertificates(pem)`.
+   */
+  readonly rootCertificates?: Buffer;
 }
 
 export const DEFAULT_PORT = 15002;

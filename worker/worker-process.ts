@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { Server } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { builtinSplitReaders, type SplitReader } from '../engine/connectors/index.js';
@@ -8,6 +8,8 @@ import { defaultRegistry } from '../engine/functions/builtin/index.js';
 import { defaultOperators } from '../engine/physical/operators/index.js';
 import type { StateStoreProvider } from '../engine/state/state-store.js';
 import { loadCluster } from '../proto/load.js';
+import { tolerantDefinition } from '../proto/kindling/malformed.js';
+import { clusterServerCredentials, type ClusterSecurity } from '../proto/kindling/security.js';
 import { CHANNEL_OPTIONS } from './cluster/grpc-options.js';
 import { MasterLink } from './cluster/master-link.js';
 import { PeerShuffle } from './cluster/peer-shuffle.js';
@@ -24,7 +26,8 @@ export interface WorkerOptions {
   /** The host other cluster members reach this worker at. */
   readonly advertiseHost: string;
   readonly cores: number;
-  readonly secret: string;
+  /** The cluster secret (empty only under `--insecure`) and optional mutual TLS. */
+  readonly security: ClusterSecurity;
   /** Port of /healthz, /readyz, /metrics (0 picks one; undefined: none). */
   readonly metricsPort?: number;
   readonly stateStores: readonly StateStoreProvider[];
@@ -57,14 +60,14 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerProcess
   let draining = false;
   const server = new Server(CHANNEL_OPTIONS);
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${options.host ?? '0.0.0.0'}:${options.port}`, ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
+    server.bindAsync(`${options.host ?? '0.0.0.0'}:${options.port}`, clusterServerCredentials(options.security), (e, p) => (e ? reject(e) : resolve(p))),
   );
   const id = options.workerId ?? `worker-${Date.now()}-${options.advertiseHost}-${port}`;
   const childLog = log.child({ workerId: id });
   const splitReaders = builtinSplitReaders();
   for (const r of options.splitReaders ?? []) splitReaders.register(r);
   let runnerRef: TaskRunner | undefined;
-  const shuffle = new PeerShuffle(id, (block) => runnerRef?.receive(block), options.secret);
+  const shuffle = new PeerShuffle(id, (block) => runnerRef?.receive(block), options.security);
   const runner = new TaskRunner({
     workerId: id,
     registry: defaultRegistry,
@@ -81,21 +84,21 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerProcess
   collectDefaultMetrics({ register: metrics, prefix: 'kindling_worker_' });
   new Gauge({ name: 'kindling_worker_running_tasks', help: 'Tasks running now', registers: [metrics], collect() { this.set(runner.runningTasks); } });
   const tasks = new Counter({ name: 'kindling_worker_tasks_total', help: 'Tasks run', labelNames: ['kind', 'outcome'], registers: [metrics] });
-  const handlers = workerServiceHandlers({ runner, secret: options.secret, log: childLog, draining: () => draining });
+  const handlers = workerServiceHandlers({ runner, secret: options.security.secret, log: childLog, draining: () => draining });
   const counted = <K extends 'RunMapTask' | 'RunReduceTask'>(kind: K): (typeof handlers)[K] =>
     ((call: Parameters<(typeof handlers)[K]>[0], cb: Parameters<(typeof handlers)[K]>[1]) =>
       (handlers[kind] as (c: typeof call, b: typeof cb) => void)(call, (err, res) => {
         tasks.inc({ kind: kind === 'RunMapTask' ? 'map' : 'reduce', outcome: err || res?.error ? 'failed' : 'ok' });
         cb(err, res);
       })) as (typeof handlers)[K];
-  server.addService(loadCluster().WorkerService.service, { ...handlers, RunMapTask: counted('RunMapTask'), RunReduceTask: counted('RunReduceTask') });
+  server.addService(tolerantDefinition(loadCluster().WorkerService.service), { ...handlers, RunMapTask: counted('RunMapTask'), RunReduceTask: counted('RunReduceTask') });
 
   const link = new MasterLink({
     master: options.master,
     workerId: id,
     address: `${options.advertiseHost}:${port}`,
     cores: options.cores,
-    secret: options.secret,
+    security: options.security,
     version: options.version ?? '0',
     runningTasks: () => runner.runningTasks,
     log: childLog,

@@ -93,7 +93,7 @@ export class ConnectChannel {
 function channelCredentials(params: ConnectionParams): ChannelCredentials {
   switch (params.transport) {
     case 'tls':
-      return credentials.createSsl();
+      return credentials.createSsl(params.rootCertificates ?? null);
     case 'local':
     case 'insecure':
       // 'local' is gRPC local credentials in Spark: plaintext on loopback, token still sent as metadata.

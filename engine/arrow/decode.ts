@@ -21,6 +21,7 @@ import { valuesVector } from '../batch/vector.js';
 import { AnalysisError, NotSupportedError } from '../errors/errors.js';
 import { T, type DataType } from '../types/data-type.js';
 import { schemaOf } from '../types/schema.js';
+import { checkIpcFraming } from './ipc-guard.js';
 
 /**
  * An Arrow IPC stream (e.g. LocalRelation data from `createDataFrame`) as one batch: all record
@@ -31,10 +32,13 @@ export function decodeArrowIpc(bytes: Uint8Array): RecordBatch {
   if (bytes.length === 0) throw new AnalysisError('Input data for LocalRelation does not produce a schema.');
   let table: Table;
   try {
+    checkIpcFraming(bytes);
     table = tableFromIPC(bytes);
   } catch (e) {
     throw new AnalysisError(`The local relation data is not a valid Arrow IPC stream: ${(e as Error).message}`, { cause: e });
   }
+  const limit = Math.max(bytes.length * 8, MIN_ROW_LIMIT);
+  for (const batch of table.batches) checkLengths(batch.data, limit);
   // A column's own data type, not its field's: Arrow JS merges same-named fields (`SELECT n, n`).
   const fields = table.schema.fields.map((f, c) => T.field(f.name, fromArrowType(table.batches[0]?.data.children[c]?.type ?? f.type), f.nullable));
   const columns = table.schema.fields.map((_, c) => {
@@ -46,6 +50,22 @@ export function decodeArrowIpc(bytes: Uint8Array): RecordBatch {
     return valuesVector(out);
   });
   return recordBatch(schemaOf(fields), table.numRows, columns);
+}
+
+/** Null columns hold rows in no bytes at all: a floor under the bytes-based row limit. */
+const MIN_ROW_LIMIT = 1_000_000;
+
+/**
+ * Lengths in a stream's headers are trusted by the reader, and every row is visited when
+ * converting: a damaged length (one flipped byte can claim 10^12 rows) would keep the process
+ * busy for hours. No honest stream holds more rows per column than it has bits.
+ */
+function checkLengths(data: Data, limit: number): void {
+  if (!(data.length >= 0 && data.length <= limit)) {
+    throw new AnalysisError(`The local relation data is not a valid Arrow IPC stream: a column claims ${data.length} rows, more than its ${limit} bits can hold.`);
+  }
+  for (const child of data.children) checkLengths(child, limit);
+  for (const chunk of data.dictionary?.data ?? []) checkLengths(chunk, limit);
 }
 
 /** The Spark type of an Arrow type, following Spark's reading of pandas/pyarrow data. */

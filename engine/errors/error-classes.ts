@@ -515,6 +515,15 @@ const CATALOG: Readonly<Record<string, ErrorClassInfo>> = {
   },
   // Kindling's own classes (Spark has none for these limits): `KINDLING_` prefix, SQLSTATE as Spark
   // would pick it (54xxx: a limit was exceeded).
+  KINDLING_SESSION_LIMIT_EXCEEDED: {
+    sqlState: '54000',
+    template: 'The server already holds <limit> sessions, its limit. Stop sessions you no longer use (spark.stop()) and try again.',
+  },
+  KINDLING_OPERATION_LIMIT_EXCEEDED: {
+    sqlState: '54000',
+    template:
+      'The <scope> already holds <limit> operations, its limit. Operations are kept until the client releases them (or for a few minutes after their stream detaches); try again later.',
+  },
   KINDLING_MEMORY_SINK_ROW_LIMIT_EXCEEDED: {
     sqlState: '54000',
     template:

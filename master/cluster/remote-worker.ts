@@ -1,4 +1,4 @@
-import { credentials, status, type ServiceError } from '@grpc/grpc-js';
+import { status, type ServiceError } from '@grpc/grpc-js';
 import { ExecutionError } from '../../engine/errors/errors.js';
 import { errorFromProto } from '../../engine/errors/wire.js';
 import {
@@ -12,6 +12,7 @@ import type { TaskMetrics } from '../../engine/physical/task-metrics.js';
 import { loadCluster, type WorkerServiceClient } from '../../proto/load.js';
 import type { TaskResponse__Output } from '../../proto/generated/kindling/cluster/TaskResponse.js';
 import type { WorkerHandle } from '../execution/worker-handle.js';
+import { clusterChannelCredentials, type ClusterSecurity } from '../../proto/kindling/security.js';
 
 const CHANNEL_OPTIONS = {
   'grpc.max_send_message_length': 512 * 1024 * 1024,
@@ -31,35 +32,35 @@ export class RemoteWorker implements WorkerHandle {
     readonly id: string,
     readonly address: string,
     readonly cores: number,
-    private readonly secret: string,
+    private readonly security: ClusterSecurity,
     private readonly addresses: () => Readonly<Record<string, string>>,
   ) {
     const { WorkerService } = loadCluster();
-    this.client = new WorkerService(address, credentials.createInsecure(), CHANNEL_OPTIONS);
+    this.client = new WorkerService(address, clusterChannelCredentials(security), CHANNEL_OPTIONS);
   }
 
   async runMap(task: MapTask): Promise<MapTaskResult> {
     const withAddresses: MapTask = task.shuffle ? { ...task, shuffle: { ...task.shuffle, addresses: this.addresses() } } : task;
     const { specJson, payload } = encodeMapTask(withAddresses);
-    const res = await this.call((cb) => this.client.RunMapTask({ secret: this.secret, spec_json: specJson, payload }, cb));
+    const res = await this.call((cb) => this.client.RunMapTask({ secret: this.security.secret, spec_json: specJson, payload }, cb));
     const output = decodeRows(res.output);
     return output ? { metrics: fromJson<TaskMetrics>(res.metrics_json), output } : { metrics: fromJson<TaskMetrics>(res.metrics_json) };
   }
 
   async runReduce(task: ReduceTask): Promise<ReduceTaskResult> {
-    const res = await this.call((cb) => this.client.RunReduceTask({ secret: this.secret, spec_json: encodeReduceTask(task) }, cb));
+    const res = await this.call((cb) => this.client.RunReduceTask({ secret: this.security.secret, spec_json: encodeReduceTask(task) }, cb));
     return { metrics: fromJson<TaskMetrics>(res.metrics_json), output: decodeRows(res.output) };
   }
 
   releaseQuery(queryId: string): Promise<void> {
     return new Promise((resolve) =>
-      this.client.ReleaseQuery({ secret: this.secret, query_id: queryId }, { deadline: Date.now() + 5000 }, () => resolve()),
+      this.client.ReleaseQuery({ secret: this.security.secret, query_id: queryId }, { deadline: Date.now() + 5000 }, () => resolve()),
     );
   }
 
   cancel(job: JobRef): Promise<void> {
     return new Promise((resolve) =>
-      this.client.CancelTasks({ secret: this.secret, job_json: JSON.stringify(job) }, { deadline: Date.now() + 5000 }, () => resolve()),
+      this.client.CancelTasks({ secret: this.security.secret, job_json: JSON.stringify(job) }, { deadline: Date.now() + 5000 }, () => resolve()),
     );
   }
 

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { ClusterSecurity } from '../../proto/kindling/security.js';
 import type { WorkerHandle, WorkerPool } from '../execution/worker-handle.js';
 import { RemoteWorker, WorkerUnreachableError } from './remote-worker.js';
 
@@ -22,7 +23,8 @@ interface Entry {
 }
 
 export interface WorkerRegistryOptions {
-  readonly secret: string;
+  /** The secret (and TLS) the master presents to workers. */
+  readonly security: ClusterSecurity;
   /** A worker with no heartbeat for this long is dead. */
   readonly workerTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
@@ -59,7 +61,7 @@ export class WorkerRegistry implements WorkerPool {
     const old = this.entries.get(id);
     // Calls still in flight on the old handle finish (or fail) on their own; close it later.
     if (old) setTimeout(() => old.handle.close(), 120_000).unref();
-    const handle = new RemoteWorker(id, address, Math.max(1, cores), this.options.secret, () => this.addresses());
+    const handle = new RemoteWorker(id, address, Math.max(1, cores), this.options.security, () => this.addresses());
     const t = this.now();
     this.entries.set(id, { info: { id, address, cores: Math.max(1, cores), state: 'ALIVE', registeredAt: t, lastHeartbeat: t, runningTasks: 0, rssBytes: 0 }, handle });
     this.options.log.info({ component: 'registry', workerId: id, address, cores, again: old !== undefined }, 'worker registered');

@@ -20,7 +20,15 @@ export class SparkSqlError extends KindlingError {
   ];
 }
 
-const handle = (errorClass: string, value: string): SparkSqlError => SparkSqlError.withClass(errorClass, { handle: value });
+/** How much of a client's input an error may quote: a 20 KB session id must not come back whole. */
+export const MAX_ECHOED_CHARS = 64;
+
+/** The first MAX_ECHOED_CHARS characters of client input, marked when cut. */
+export function echo(value: string): string {
+  return value.length <= MAX_ECHOED_CHARS ? value : `${value.slice(0, MAX_ECHOED_CHARS)}...`;
+}
+
+const handle = (errorClass: string, value: string): SparkSqlError => SparkSqlError.withClass(errorClass, { handle: echo(value) });
 
 export const ConnectErrors = Object.freeze({
   badHandleFormat: (value: string) => handle('INVALID_HANDLE.FORMAT', value),
@@ -33,8 +41,11 @@ export const ConnectErrors = Object.freeze({
   operationCanceled: () => SparkSqlError.withClass('OPERATION_CANCELED'),
   cursorDisconnected: () => SparkSqlError.withClass('INVALID_CURSOR.DISCONNECTED'),
   positionNotAvailable: (responseId: string, index: number) =>
-    SparkSqlError.withClass('INVALID_CURSOR.POSITION_NOT_AVAILABLE', { responseId, index: String(index) }),
-  positionNotFound: (responseId: string) => SparkSqlError.withClass('INVALID_CURSOR.POSITION_NOT_FOUND', { responseId }),
+    SparkSqlError.withClass('INVALID_CURSOR.POSITION_NOT_AVAILABLE', { responseId: echo(responseId), index: String(index) }),
+  positionNotFound: (responseId: string) => SparkSqlError.withClass('INVALID_CURSOR.POSITION_NOT_FOUND', { responseId: echo(responseId) }),
+  tooManySessions: (limit: number) => SparkSqlError.withClass('KINDLING_SESSION_LIMIT_EXCEEDED', { limit: String(limit) }),
+  tooManyOperations: (scope: 'session' | 'server', limit: number) =>
+    SparkSqlError.withClass('KINDLING_OPERATION_LIMIT_EXCEEDED', { scope, limit: String(limit) }),
 });
 
 /** Java's StringUtils.abbreviate: at most `max` characters, ending in `...` when cut. */
@@ -57,10 +68,30 @@ export function toServiceError(err: unknown, log: Logger): ServiceError {
     log.debug({ errorClass: error.errorClass, message: error.message }, 'Spark Connect call failed');
   }
   const message = abbreviate(error.message);
-  const trailer = encodeRpcStatus({ code: status.INTERNAL, message, details: [errorInfoDetail(errorInfoFor(error))] });
+  const trailer = encodeRpcStatus({ code: status.INTERNAL, message, details: [errorInfoDetail(boundedErrorInfo(error))] });
   const metadata = new Metadata();
   metadata.set('grpc-status-details-bin', Buffer.from(trailer));
   return Object.assign(new Error(message), { code: status.INTERNAL, details: message, metadata });
+}
+
+/** Spark's spark.connect.grpc.maxMetadataSize: ErrorInfo metadata values are kept under it. */
+const MAX_METADATA_CHARS = 1024;
+
+/**
+ * ErrorInfo whose message parameters fit: each parameter is cut to a few hundred characters, and
+ * if they still exceed the metadata limit they are left out (the message already carries them).
+ * The trailer stays far below gRPC's 16 KiB header limit whatever the input was.
+ */
+function boundedErrorInfo(error: KindlingError): ReturnType<typeof errorInfoFor> {
+  const info = errorInfoFor(error);
+  const params = info.metadata['messageParameters'];
+  if (params === undefined || params.length <= MAX_METADATA_CHARS) return info;
+  const cut = Object.fromEntries(Object.entries(error.messageParameters).map(([k, v]) => [k, abbreviate(v, 256)]));
+  const text = JSON.stringify(cut);
+  const metadata = { ...info.metadata };
+  if (text.length <= MAX_METADATA_CHARS) metadata['messageParameters'] = text;
+  else delete metadata['messageParameters'];
+  return { ...info, metadata };
 }
 
 /** A status with no Spark details (authentication): the client shows gRPC's own text. */

@@ -11,6 +11,14 @@ export type InterruptTarget =
 
 const MAX_ABANDONED = 1000;
 
+/** How many operations (running, or finished and not yet released) a session and the server keep at most. */
+export interface OperationLimits {
+  readonly perSession: number;
+  readonly total: number;
+}
+
+export const DEFAULT_OPERATION_LIMITS: OperationLimits = Object.freeze({ perSession: 100, total: 2000 });
+
 /**
  * The ExecutePlan operations of all sessions, keyed by (user id, session id, operation id), kept
  * from the first response until ReleaseExecute(release_all), the session's release, or an idle
@@ -23,11 +31,16 @@ export class OperationRegistry {
   constructor(
     private readonly log: Logger,
     private readonly idleTimeoutMs: number,
+    private readonly limits: OperationLimits = DEFAULT_OPERATION_LIMITS,
   ) {}
 
   create(identity: OperationIdentity): ExecuteOperation {
     const key = this.key(identity.userId, identity.sessionId, identity.operationId);
     if (this.ops.has(key)) throw ConnectErrors.operationExists(identity.operationId);
+    if (this.ops.size >= this.limits.total) throw ConnectErrors.tooManyOperations('server', this.limits.total);
+    if (this.ofSession(identity.userId, identity.sessionId).length >= this.limits.perSession) {
+      throw ConnectErrors.tooManyOperations('session', this.limits.perSession);
+    }
     const log = this.log.child({ sessionId: identity.sessionId, operationId: identity.operationId });
     const op = new ExecuteOperation(identity, log, this.idleTimeoutMs, (idle) => this.abandon(idle));
     this.ops.set(key, op);

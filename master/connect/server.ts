@@ -1,7 +1,9 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { sparkConnectServiceDefinition } from '../../proto/load.js';
+import { tolerantDefinition } from '../../proto/kindling/malformed.js';
 import type { MasterRuntime } from '../session/runtime.js';
+import type { OperationLimits } from './operations.js';
 import type { ChunkLimits } from './responses.js';
 import { SparkConnectService } from './service.js';
 
@@ -15,9 +17,15 @@ export interface ConnectServerOptions {
   /** 0 picks a free port. */
   readonly port: number;
   readonly token?: string;
+  /** PEM certificate chain and key: the port then speaks TLS only (`sc://...;use_ssl=true`). */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
   readonly log: Logger;
   readonly operationIdleTimeoutMs?: number;
   readonly chunkLimits?: ChunkLimits;
+  readonly maxSessions?: number;
+  readonly operationLimits?: OperationLimits;
+  /** Largest request accepted, in bytes (Spark's spark.connect.grpc.maxInboundMessageSize: 128 MiB); larger ones get RESOURCE_EXHAUSTED. */
+  readonly maxMessageBytes?: number;
   readonly sessionTimeoutMs?: number;
 }
 
@@ -28,7 +36,7 @@ export interface ConnectServer {
   close(): Promise<void>;
 }
 
-/** Serves Spark Connect (`sc://host:port`) over cleartext HTTP/2 until `close()`. */
+/** Serves Spark Connect (`sc://host:port`) over HTTP/2, cleartext or TLS, until `close()`. */
 export async function startConnectServer(options: ConnectServerOptions): Promise<ConnectServer> {
   const log = options.log.child({ component: 'connect' });
   const service = new SparkConnectService({
@@ -37,19 +45,21 @@ export async function startConnectServer(options: ConnectServerOptions): Promise
     ...(options.token !== undefined ? { token: options.token } : {}),
     ...(options.operationIdleTimeoutMs !== undefined ? { operationIdleTimeoutMs: options.operationIdleTimeoutMs } : {}),
     ...(options.chunkLimits !== undefined ? { chunkLimits: options.chunkLimits } : {}),
+    ...(options.maxSessions !== undefined ? { maxSessions: options.maxSessions } : {}),
+    ...(options.operationLimits !== undefined ? { operationLimits: options.operationLimits } : {}),
     ...(options.sessionTimeoutMs !== undefined ? { sessionTimeoutMs: options.sessionTimeoutMs } : {}),
   });
   const server = new Server({
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
-    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+    'grpc.max_receive_message_length': options.maxMessageBytes ?? MAX_MESSAGE_BYTES,
   });
-  server.addService(sparkConnectServiceDefinition(), service.handlers);
+  server.addService(tolerantDefinition(sparkConnectServiceDefinition()), service.handlers);
   const host = options.host ?? '0.0.0.0';
   const address = host.includes(':') && !host.startsWith('[') ? `[${host}]:${options.port}` : `${host}:${options.port}`;
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(address, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
+    server.bindAsync(address, credentialsFor(options.tls), (err, bound) => (err ? reject(err) : resolve(bound)));
   });
-  log.info({ host, port, auth: options.token ? 'token' : 'none' }, 'Spark Connect server listening');
+  log.info({ host, port, auth: options.token ? 'token' : 'none', tls: options.tls !== undefined }, 'Spark Connect server listening');
   let closed: Promise<void> | undefined;
   return {
     port,
@@ -59,6 +69,11 @@ export async function startConnectServer(options: ConnectServerOptions): Promise
       return closed;
     },
   };
+}
+
+function credentialsFor(tls: ConnectServerOptions['tls']): ServerCredentials {
+  if (tls === undefined) return ServerCredentials.createInsecure();
+  return ServerCredentials.createSsl(null, [{ cert_chain: tls.cert, private_key: tls.key }], false);
 }
 
 async function shutdown(server: Server, service: SparkConnectService, log: Logger): Promise<void> {

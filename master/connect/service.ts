@@ -1,4 +1,4 @@
-import type { handleServerStreamingCall, handleUnaryCall, Metadata, ServerWritableStream } from '@grpc/grpc-js';
+import { status, type handleServerStreamingCall, type handleUnaryCall, type Metadata, type ServerWritableStream, type ServiceError } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { ExecutePlanResponse } from '../../proto/generated/spark/connect/ExecutePlanResponse.js';
 import type { SparkConnectServiceHandlers } from '../../proto/load.js';
@@ -6,10 +6,11 @@ import type { MasterRuntime } from '../session/runtime.js';
 import { runAnalyzePlan } from './analyze-plan.js';
 import { checkAuth } from './auth.js';
 import { runConfig } from './config.js';
-import { toServiceError } from './errors.js';
+import { plainStatus, toServiceError } from './errors.js';
+import { isMalformed } from '../../proto/kindling/malformed.js';
 import { startExecutePlan } from './execute-plan.js';
 import { interrupt, reattachExecute, releaseExecute } from './operation-handlers.js';
-import { OperationRegistry } from './operations.js';
+import { OperationRegistry, type OperationLimits } from './operations.js';
 import { DEFAULT_CHUNK_LIMITS, type ChunkLimits } from './responses.js';
 import { ConnectSessions, DEFAULT_SESSION_TIMEOUT_MS, SESSION_TIMEOUT_CONF, timeConfMs } from './sessions.js';
 
@@ -21,6 +22,9 @@ export interface ConnectServiceOptions {
   /** How long an operation with no attached stream is kept for ReattachExecute / ReleaseExecute (Spark: 5 minutes). */
   readonly operationIdleTimeoutMs?: number;
   readonly chunkLimits?: ChunkLimits;
+  /** Sessions the server holds at most. */
+  readonly maxSessions?: number;
+  readonly operationLimits?: OperationLimits;
   /**
    * How long a session no call touched lives on (then it is released and its queries stop).
    * Default: the runtime's `spark.connect.session.manager.defaultSessionTimeout`, else Spark's 60 minutes.
@@ -47,8 +51,8 @@ export class SparkConnectService {
 
   constructor(private readonly options: ConnectServiceOptions) {
     this.log = options.log;
-    this.sessions = new ConnectSessions(options.runtime);
-    this.operations = new OperationRegistry(this.log, options.operationIdleTimeoutMs ?? DEFAULT_OPERATION_IDLE_TIMEOUT_MS);
+    this.sessions = new ConnectSessions(options.runtime, options.maxSessions);
+    this.operations = new OperationRegistry(this.log, options.operationIdleTimeoutMs ?? DEFAULT_OPERATION_IDLE_TIMEOUT_MS, options.operationLimits);
     const configured = options.runtime.defaults[SESSION_TIMEOUT_CONF];
     this.sessionTimeoutMs =
       options.sessionTimeoutMs ?? (configured === undefined ? DEFAULT_SESSION_TIMEOUT_MS : timeConfMs(SESSION_TIMEOUT_CONF, configured));
@@ -113,15 +117,19 @@ export class SparkConnectService {
     }
   }
 
-  private denied(metadata: Metadata): ReturnType<typeof checkAuth> {
-    return checkAuth(metadata, this.options.token);
+  /** Why a call is refused before its handler runs: no or a wrong token, or bytes that are no request. */
+  private refused(name: string, call: { metadata: Metadata; request: unknown }): ServiceError | undefined {
+    const denied = checkAuth(call.metadata, this.options.token);
+    if (denied !== undefined) return denied;
+    if (isMalformed(call.request)) return plainStatus(status.INVALID_ARGUMENT, `${name}: the request is not a valid ${name}Request message`);
+    return undefined;
   }
 
   private unary<Req extends SessionScoped, Res>(name: string, handler: (req: Req) => Res | Promise<Res>): handleUnaryCall<Req, Res> {
     return (call, callback) => {
-      const denied = this.denied(call.metadata);
-      if (denied !== undefined) {
-        callback(denied);
+      const refused = this.refused(name, call);
+      if (refused !== undefined) {
+        callback(refused);
         return;
       }
       const log = this.log.child({ rpc: name, sessionId: call.request.session_id });
@@ -139,9 +147,9 @@ export class SparkConnectService {
     handler: (req: Req, call: ServerWritableStream<unknown, ExecutePlanResponse>) => void,
   ): handleServerStreamingCall<Req, ExecutePlanResponse> {
     return (call) => {
-      const denied = this.denied(call.metadata);
-      if (denied !== undefined) {
-        call.emit('error', denied);
+      const refused = this.refused(name, call);
+      if (refused !== undefined) {
+        call.emit('error', refused);
         return;
       }
       try {

@@ -10,6 +10,8 @@ export interface SessionRequest {
   readonly client_observed_server_side_session_id?: string;
 }
 
+export const DEFAULT_MAX_SESSIONS = 1000;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function isUuid(text: string): boolean {
@@ -51,6 +53,8 @@ export class ConnectSessions {
 
   constructor(
     private readonly runtime: MasterRuntime,
+    /** Sessions the server holds at most; a new one beyond it is refused (KINDLING_SESSION_LIMIT_EXCEEDED). */
+    private readonly maxSessions = DEFAULT_MAX_SESSIONS,
     private readonly maxTombstones = 1000,
   ) {}
 
@@ -61,6 +65,7 @@ export class ConnectSessions {
     if (session === undefined) {
       if (!isUuid(req.session_id)) throw ConnectErrors.badHandleFormat(req.session_id);
       if (this.closed.has(sessionKey(userId, req.session_id))) throw ConnectErrors.sessionClosed(req.session_id);
+      if (this.runtime.allSessions().length >= this.maxSessions) throw ConnectErrors.tooManySessions(this.maxSessions);
       session = this.runtime.session(userId, req.session_id);
     }
     this.touch(userId, req.session_id);

@@ -76,8 +76,10 @@ export interface ClusterOptions {
   readonly masterEnv?: NodeJS.ProcessEnv;
   /** The master's `--token` (Spark Connect and HTTP); `api()` and `url` then carry it. */
   readonly token?: string;
-  /** More `kindling master` flags. */
+  /** More `kindling master` flags (e.g. TLS). */
   readonly masterArgs?: readonly string[];
+  /** More `kindling worker` flags. */
+  readonly workerArgs?: readonly string[];
 }
 
 export interface WorkerNode {
@@ -181,6 +183,7 @@ export class Cluster {
       '--cluster-secret', this.secret,
       '--cores', '1',
       '--log-level', process.env['KINDLING_TEST_LOG'] ?? 'info',
+      ...(this.options.workerArgs ?? []),
     ]);
     const m = await node.waitFor(/kindling worker (\S+) on /);
     const w = { node, id: m[1] as string };

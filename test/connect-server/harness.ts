@@ -3,6 +3,7 @@ import { createServer, type Socket } from 'node:net';
 import { credentials, Metadata, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import { decodeRpcStatus, findErrorInfo, type ErrorInfo, type RpcStatus } from '../../engine/connect/index.js';
 import { startConnectServer, type ConnectServer } from '../../master/connect/server.js';
+import type { OperationLimits } from '../../master/connect/operations.js';
 import type { ChunkLimits } from '../../master/connect/responses.js';
 import type { AnalyzePlanRequest } from '../../proto/generated/spark/connect/AnalyzePlanRequest.js';
 import type { AnalyzePlanResponse__Output } from '../../proto/generated/spark/connect/AnalyzePlanResponse.js';
@@ -31,7 +32,7 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { token?: string; operationIdleTimeoutMs?: number; chunkLimits?: ChunkLimits; sessionTimeoutMs?: number } = {},
+  options: { token?: string; operationIdleTimeoutMs?: number; chunkLimits?: ChunkLimits; sessionTimeoutMs?: number; maxSessions?: number; operationLimits?: OperationLimits; maxMessageBytes?: number } = {},
 ): Promise<Harness> {
   const local = localRuntime({ workers: 2 });
   const server = await startConnectServer({

@@ -1,6 +1,7 @@
-import { credentials, type ServiceError } from '@grpc/grpc-js';
+import type { ServiceError } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { loadCluster, type MasterServiceClient } from '../../proto/load.js';
+import { clusterChannelCredentials, type ClusterSecurity } from '../../proto/kindling/security.js';
 import { CHANNEL_OPTIONS } from './grpc-options.js';
 
 export interface MasterLinkOptions {
@@ -9,7 +10,7 @@ export interface MasterLinkOptions {
   readonly workerId: string;
   readonly address: string;
   readonly cores: number;
-  readonly secret: string;
+  readonly security: ClusterSecurity;
   readonly version: string;
   readonly runningTasks: () => number;
   readonly log: Logger;
@@ -30,7 +31,7 @@ export class MasterLink {
 
   constructor(private readonly options: MasterLinkOptions) {
     const { MasterService } = loadCluster();
-    this.client = new MasterService(masterAddress(options.master), credentials.createInsecure(), CHANNEL_OPTIONS);
+    this.client = new MasterService(masterAddress(options.master), clusterChannelCredentials(options.security), CHANNEL_OPTIONS);
   }
 
   get isRegistered(): boolean {
@@ -56,7 +57,7 @@ export class MasterLink {
     if (deregister && this.registered) {
       await new Promise<void>((resolve) => {
         this.client.DeregisterWorker(
-          { secret: this.options.secret, worker_id: this.options.workerId },
+          { secret: this.options.security.secret, worker_id: this.options.workerId },
           { deadline: Date.now() + 3000 },
           () => resolve(),
         );
@@ -89,7 +90,7 @@ export class MasterLink {
     const o = this.options;
     return new Promise((resolve, reject) => {
       this.client.RegisterWorker(
-        { secret: o.secret, worker_id: o.workerId, address: o.address, cores: o.cores, version: o.version },
+        { secret: o.security.secret, worker_id: o.workerId, address: o.address, cores: o.cores, version: o.version },
         { deadline: Date.now() + 5000 },
         (err: ServiceError | null, res) => {
           if (err || !res) return reject(err ?? new Error('no response'));
@@ -106,7 +107,7 @@ export class MasterLink {
     const o = this.options;
     return new Promise((resolve, reject) => {
       this.client.Heartbeat(
-        { secret: o.secret, worker_id: o.workerId, running_tasks: o.runningTasks(), rss_bytes: process.memoryUsage.rss() },
+        { secret: o.security.secret, worker_id: o.workerId, running_tasks: o.runningTasks(), rss_bytes: process.memoryUsage.rss() },
         { deadline: Date.now() + 5000 },
         (err: ServiceError | null, res) => (err || !res ? reject(err ?? new Error('no response')) : resolve(res.known)),
       );

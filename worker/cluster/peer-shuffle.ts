@@ -1,9 +1,10 @@
-import { credentials, type ServiceError } from '@grpc/grpc-js';
+import type { ServiceError } from '@grpc/grpc-js';
 import { loadCluster, type WorkerServiceClient } from '../../proto/load.js';
 import { errorFromProto } from '../../engine/errors/wire.js';
 import { ExecutionError } from '../../engine/errors/errors.js';
 import { encodeShuffleBlock } from '../../engine/exec/task-codec.js';
 import type { ShuffleBlock, ShuffleTransport } from '../../engine/exec/task.js';
+import { clusterChannelCredentials, type ClusterSecurity } from '../../proto/kindling/security.js';
 import { CHANNEL_OPTIONS } from './grpc-options.js';
 
 /** Pushes shuffle blocks to the partitions' owners over gRPC (or straight to itself). */
@@ -13,7 +14,7 @@ export class PeerShuffle implements ShuffleTransport {
   constructor(
     private readonly selfId: string,
     private readonly deliverLocal: (block: ShuffleBlock) => void,
-    private readonly secret: string,
+    private readonly security: ClusterSecurity,
   ) {}
 
   async push(workerId: string, block: ShuffleBlock, address?: string): Promise<void> {
@@ -27,7 +28,7 @@ export class PeerShuffle implements ShuffleTransport {
     await new Promise<void>((resolve, reject) => {
       client.PushShuffle(
         {
-          secret: this.secret,
+          secret: this.security.secret,
           job_json: e.jobJson,
           map_task_id: e.mapTaskId,
           partition_ids: e.partitionIds as number[],
@@ -52,7 +53,7 @@ export class PeerShuffle implements ShuffleTransport {
     let c = this.clients.get(address);
     if (!c) {
       const { WorkerService } = loadCluster();
-      c = new WorkerService(address, credentials.createInsecure(), CHANNEL_OPTIONS);
+      c = new WorkerService(address, clusterChannelCredentials(this.security), CHANNEL_OPTIONS);
       this.clients.set(address, c);
     }
     return c;

@@ -1,88 +1,144 @@
-import { status, type ServerUnaryCall, type sendUnaryData } from '@grpc/grpc-js';
+import { status, type ServerUnaryCall, type ServiceError, type sendUnaryData } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { ExecutionError } from '../../engine/errors/errors.js';
 import { wireErrorToProto } from '../../engine/errors/wire.js';
-import { decodeMapTask, decodeReduceTask, decodeShuffleBlock, encodeRows, toJson } from '../../engine/exec/task-codec.js';
-import type { JobRef } from '../../engine/exec/task.js';
+import { decodeMapTask, decodeShuffleBlock, encodeRows, toJson } from '../../engine/exec/task-codec.js';
+import type { JobRef, MapTaskResult, ReduceTaskResult } from '../../engine/exec/task.js';
+import type { TaskResponse } from '../../proto/generated/kindling/cluster/TaskResponse.js';
 import type { TaskRunner } from '../../engine/exec/task-runner.js';
 import type { WorkerServiceHandlers } from '../../proto/load.js';
+import { isMalformed } from '../../proto/kindling/malformed.js';
+import { secretMatches } from '../../proto/kindling/security.js';
+import {
+  InvalidMessageError,
+  parseJson,
+  validateId,
+  validateJob,
+  validateMapTask,
+  validateReduceTask,
+  validateShuffleFraming,
+} from './validate.js';
 
 export interface WorkerServiceState {
   readonly runner: TaskRunner;
+  /** Empty only under `--insecure`. */
   readonly secret: string;
   readonly log: Logger;
   /** True once SIGTERM arrived: new tasks are refused so the master places them elsewhere. */
   draining(): boolean;
 }
 
+type TaskResult = MapTaskResult | ReduceTaskResult;
 type Handler<Req, Res> = (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void;
+
+const refusal = (code: status, details: string): Partial<ServiceError> => ({ code, details });
 
 /**
  * The worker's gRPC service: tasks from the master, shuffle blocks from peers. Task failures are
  * returned in the response (classified), so the master can tell a user error from a lost worker.
+ * Every call must carry the cluster secret; a malformed message is answered INVALID_ARGUMENT
+ * before it reaches the task runner, and nothing a caller sends can crash the process.
  */
 export function workerServiceHandlers(state: WorkerServiceState): WorkerServiceHandlers {
   const { runner, log } = state;
-  const authorized = <Req extends { secret: string }, Res>(h: Handler<Req, Res>): Handler<Req, Res> => (call, cb) => {
-    if (state.secret !== '' && call.request.secret !== state.secret) {
-      cb({ code: status.UNAUTHENTICATED, details: 'wrong cluster secret' });
+  const guarded = <Req extends { secret: string }, Res>(rpc: string, h: Handler<Req, Res>): Handler<Req, Res> => (call, cb) => {
+    let answered = false;
+    const once: sendUnaryData<Res> = (err, res) => {
+      if (answered) return;
+      answered = true;
+      cb(err, res);
+    };
+    if (isMalformed(call.request)) {
+      log.warn({ rpc, peer: call.getPeer() }, 'undecodable cluster message refused');
+      once(refusal(status.INVALID_ARGUMENT, `${rpc}: the request is not a valid message`));
       return;
     }
-    h(call, cb);
+    if (!secretMatches(call.request.secret, state.secret)) {
+      log.warn({ rpc, peer: call.getPeer() }, 'cluster call refused: wrong secret');
+      once(refusal(status.UNAUTHENTICATED, 'wrong cluster secret'));
+      return;
+    }
+    try {
+      h(call, once);
+    } catch (e) {
+      if (e instanceof InvalidMessageError) {
+        log.warn({ rpc, peer: call.getPeer(), reason: e.message }, 'malformed cluster message refused');
+        once(refusal(status.INVALID_ARGUMENT, `${rpc}: ${e.message}`));
+      } else {
+        log.error({ rpc, err: e }, 'unexpected error in a cluster call');
+        once(refusal(status.INTERNAL, `${rpc} failed on worker ${runner.workerId}`));
+      }
+    }
   };
-  const refuseWhileDraining = (): ExecutionError | undefined =>
+  const refused = (): ExecutionError | undefined =>
     state.draining() ? new ExecutionError(`Worker ${runner.workerId} is shutting down.`) : undefined;
+  /** A step's refusal (a block of a superseded run) travels classified in the Ack, as task errors do. */
+  const acked = (step: () => void): { error?: ReturnType<typeof wireErrorToProto> } => {
+    try {
+      step();
+      return {};
+    } catch (e) {
+      return { error: wireErrorToProto(e) };
+    }
+  };
+  /** A task's outcome as its response: a failure travels classified in `error`, never as a status. */
+  const answer = (kind: string, job: JobRef, result: Promise<TaskResult>, cb: sendUnaryData<TaskResponse>): void => {
+    result
+      .then(
+        (r) => cb(null, { metrics_json: toJson(r.metrics), output: encodeRows(r.output) }),
+        (e: unknown) => {
+          log.warn({ err: (e as Error).message, batchId: job.batchId, queryId: job.queryId }, `${kind} task failed`);
+          cb(null, { metrics_json: '', output: new Uint8Array(), error: wireErrorToProto(e) });
+        },
+      )
+      .catch((e: unknown) => {
+        log.error({ err: e, batchId: job.batchId, queryId: job.queryId }, `${kind} task: could not encode the response`);
+        cb({ code: status.INTERNAL, details: `${kind} task response failed on worker ${runner.workerId}` });
+      });
+  };
 
   return {
-    RunMapTask: authorized((call, cb) => {
-      const refused = refuseWhileDraining();
-      if (refused) return cb(null, { metrics_json: '', output: new Uint8Array(), error: wireErrorToProto(refused) });
+    RunMapTask: guarded('RunMapTask', (call, cb) => {
+      const draining = refused();
+      if (draining) return cb(null, { metrics_json: '', output: new Uint8Array(), error: wireErrorToProto(draining) });
+      validateMapTask(parseJson(call.request.spec_json, 'spec_json'));
       const task = decodeMapTask(call.request.spec_json, call.request.payload);
-      runner.runMap(task).then(
-        (r) => cb(null, { metrics_json: toJson(r.metrics), output: encodeRows(r.output) }),
-        (e: unknown) => {
-          log.warn({ err: (e as Error).message, batchId: task.job.batchId, queryId: task.job.queryId }, 'map task failed');
-          cb(null, { metrics_json: '', output: new Uint8Array(), error: wireErrorToProto(e) });
-        },
-      );
+      answer('map', task.job, runner.runMap(task), cb);
     }),
-    RunReduceTask: authorized((call, cb) => {
-      const refused = refuseWhileDraining();
-      if (refused) return cb(null, { metrics_json: '', output: new Uint8Array(), error: wireErrorToProto(refused) });
-      const task = decodeReduceTask(call.request.spec_json);
-      runner.runReduce(task).then(
-        (r) => cb(null, { metrics_json: toJson(r.metrics), output: encodeRows(r.output) }),
-        (e: unknown) => {
-          log.warn({ err: (e as Error).message, batchId: task.job.batchId, queryId: task.job.queryId }, 'reduce task failed');
-          cb(null, { metrics_json: '', output: new Uint8Array(), error: wireErrorToProto(e) });
-        },
-      );
+    RunReduceTask: guarded('RunReduceTask', (call, cb) => {
+      const draining = refused();
+      if (draining) return cb(null, { metrics_json: '', output: new Uint8Array(), error: wireErrorToProto(draining) });
+      const task = validateReduceTask(parseJson(call.request.spec_json, 'spec_json'));
+      answer('reduce', task.job, runner.runReduce(task), cb);
     }),
-    PushShuffle: authorized((call, cb) => {
+    PushShuffle: guarded('PushShuffle', (call, cb) => {
+      const r = call.request;
+      validateJob(parseJson(r.job_json, 'job_json'), 'job_json');
+      if (!Number.isSafeInteger(r.map_task_id) || r.map_task_id < 0) throw new InvalidMessageError('map_task_id must be a whole number, 0 or more');
+      validateShuffleFraming(r.partition_ids, r.partition_row_counts, r.rows);
+      let block;
       try {
-        runner.receive(
-          decodeShuffleBlock({
-            jobJson: call.request.job_json,
-            mapTaskId: call.request.map_task_id,
-            partitionIds: call.request.partition_ids,
-            partitionRowCounts: call.request.partition_row_counts,
-            rows: call.request.rows,
-          }),
-        );
-        cb(null, {});
-      } catch (e) {
-        cb(null, { error: wireErrorToProto(e) });
+        block = decodeShuffleBlock({
+          jobJson: r.job_json,
+          mapTaskId: r.map_task_id,
+          partitionIds: r.partition_ids,
+          partitionRowCounts: r.partition_row_counts,
+          rows: r.rows,
+        });
+      } catch {
+        throw new InvalidMessageError('rows are not an Arrow IPC stream holding the counted rows');
       }
+      cb(null, acked(() => runner.receive(block)));
     }),
-    ReleaseQuery: authorized((call, cb) => {
-      runner.shuffleStore.releaseQuery(call.request.query_id);
+    ReleaseQuery: guarded('ReleaseQuery', (call, cb) => {
+      runner.shuffleStore.releaseQuery(validateId(call.request.query_id, 'query_id'));
       cb(null, {});
     }),
-    CancelTasks: authorized((call, cb) => {
-      runner.cancel(JSON.parse(call.request.job_json) as JobRef);
-      cb(null, {});
+    CancelTasks: guarded('CancelTasks', (call, cb) => {
+      const job = validateJob(parseJson(call.request.job_json, 'job_json'), 'job_json');
+      cb(null, acked(() => runner.cancel(job)));
     }),
-    GetStatus: authorized((_call, cb) => {
+    GetStatus: guarded('GetStatus', (_call, cb) => {
       cb(null, {
         worker_id: runner.workerId,
         running_tasks: runner.runningTasks,

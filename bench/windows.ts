@@ -29,6 +29,7 @@ async function main(): Promise<void> {
   await spark.conf.set('spark.sql.shuffle.partitions', partitions);
   const root = mkdtempSync(join(tmpdir(), 'kindling-bench-'));
   const slides = { q1: '30 seconds', q2: '5 seconds' } as const;
+  const queries = (process.env['KINDLING_BENCH_QUERIES'] ?? 'q1,q2').split(',').filter((q): q is 'q1' | 'q2' => q === 'q1' || q === 'q2');
 
   const run = async (q: 'q1' | 'q2', name: string, input: readonly string[]): Promise<{ ms: number; batches: number; p50: number }> => {
     let src: DataFrame;
@@ -59,19 +60,18 @@ async function main(): Promise<void> {
     }
   };
   const warm = lines.slice(0, Math.min(lines.length, 20_000));
-  await run('q1', 'warm1', warm);
-  await run('q2', 'warm2', warm);
+  for (const q of queries) await run(q, `warm_${q}`, warm);
   const results: Record<'q1' | 'q2', number[]> = { q1: [], q2: [] };
   for (let i = 0; i < runs; i++) {
-    for (const q of ['q1', 'q2'] as const) {
+    for (const q of queries) {
       const r = await run(q, `${q}_${i}`, lines);
       results[q].push(words / (r.ms / 1000));
       process.stdout.write(`${q} run ${i}: ${(words / (r.ms / 1000) / 1000).toFixed(0)} k words/s (${r.ms.toFixed(0)} ms, ${r.batches} batches, p50 batch ${r.p50} ms)\n`);
     }
   }
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-  const q1 = median(results.q1);
-  const q2 = median(results.q2);
+  const q1 = median(results.q1) || Number.NaN;
+  const q2 = median(results.q2) || Number.NaN;
   process.stdout.write(
     `source ${source}${source === 'text' ? ` (${fileCount} files)` : ''}, ${words} words, ${partitions} partitions, ${workers} workers: Q1 ${(q1 / 1000).toFixed(0)} k words/s, Q2 ${(q2 / 1000).toFixed(0)} k words/s, Q2/Q1 ${((q2 / q1) * 100).toFixed(0)} %\n`,
   );

@@ -36,6 +36,9 @@ export const PartialAggregateExec: OperatorFactory<PartialAggregateConfig> = {
     const keyColumns: unknown[][] = config.groupings.map(() => []);
     const states: unknown[][] = [];
     const dictionary = new DictionaryCache();
+    const keyIds = new KeyIds();
+    /** const-key signature → group index by key id (the single-variable-key path). */
+    const idBuckets = new Map<string, number[]>();
     const localPartials = new PartialsCache();
     // Adding partials is exact only for integral sums (count, sum of integers); other buffers
     // (double sums, min/max with NaN and struct ordering) are updated row by row as Spark does.
@@ -55,7 +58,7 @@ export const PartialAggregateExec: OperatorFactory<PartialAggregateConfig> = {
         const variable: number[] = [];
         const constant: unknown[] = [];
         keyVectors.forEach((v, i) => (v.kind === 'values' ? variable.push(i) : (constant[i] = v.value)));
-        const index = bucket(JSON.stringify(constant));
+        const indexFor = (): Map<unknown, number> => bucket(JSON.stringify(constant));
         const newGroup = (row: number): number => {
           for (let c = 0; c < keyVectors.length; c++) {
             const v = keyVectors[c] as Vector;
@@ -66,18 +69,24 @@ export const PartialAggregateExec: OperatorFactory<PartialAggregateConfig> = {
         };
         const groupOf = new Int32Array(n);
         if (variable.length === 0) {
+          const index = indexFor();
           let g = index.get(0);
           if (g === undefined) index.set(0, (g = newGroup(0)));
           groupOf.fill(g);
         } else if (variable.length === 1 && isPrimitive(keyTypes[variable[0] as number] as DataType)) {
           const values = (keyVectors[variable[0] as number] as Extract<Vector, { kind: 'values' }>).values;
           const dict = dictionary.encode(values);
-          // Distinct keys are looked up once per batch; rows only index arrays.
+          // Distinct keys are hashed once per batch (to task-wide ids); each window's groups are
+          // then found by array index, and rows only index arrays.
+          const ids = keyIds.idsOf(dict);
+          const sig = JSON.stringify(constant);
+          let byId = idBuckets.get(sig);
+          if (!byId) idBuckets.set(sig, (byId = []));
           const toGroup = new Int32Array(dict.keys.length);
           for (let j = 0; j < dict.keys.length; j++) {
-            const k = dict.keys[j];
-            let g = index.get(k);
-            if (g === undefined) index.set(k, (g = newGroup(dict.firstRow[j] as number)));
+            const id = ids[j] as number;
+            let g = byId[id];
+            if (g === undefined) byId[id] = g = newGroup(dict.firstRow[j] as number);
             toGroup[j] = g;
           }
           if (exactMerge) {
@@ -99,6 +108,7 @@ export const PartialAggregateExec: OperatorFactory<PartialAggregateConfig> = {
           const codes = dict.codes;
           for (let i = 0; i < n; i++) groupOf[i] = toGroup[codes[i] as number] as number;
         } else {
+          const index = indexFor();
           for (let i = 0; i < n; i++) {
             const k = JSON.stringify(variable.map((c) => (keyVectors[c] as Extract<Vector, { kind: 'values' }>).values[i]));
             let g = index.get(k);
@@ -119,6 +129,8 @@ export const PartialAggregateExec: OperatorFactory<PartialAggregateConfig> = {
           columns.push(valuesVector(values));
         }
         buckets.clear();
+        idBuckets.clear();
+        keyIds.clear();
         keyColumns.forEach((_, c) => (keyColumns[c] = []));
         states.length = 0;
         return Promise.resolve(n === 0 ? [] : [recordBatch(config.schema, n, columns)]);
@@ -155,6 +167,32 @@ class DictionaryCache {
     this.values = values;
     this.result = { keys, firstRow, codes };
     return this.result;
+  }
+}
+
+/** Task-wide ids of distinct key values, remembered per dictionary (one hash lookup per distinct key per batch). */
+class KeyIds {
+  private readonly ids = new Map<unknown, number>();
+  private dict: object | undefined;
+  private last: Int32Array = new Int32Array(0);
+
+  idsOf(dict: { readonly keys: readonly unknown[] }): Int32Array {
+    if (this.dict === dict) return this.last;
+    const out = new Int32Array(dict.keys.length);
+    for (let j = 0; j < dict.keys.length; j++) {
+      const k = dict.keys[j];
+      let id = this.ids.get(k);
+      if (id === undefined) this.ids.set(k, (id = this.ids.size));
+      out[j] = id;
+    }
+    this.dict = dict;
+    this.last = out;
+    return out;
+  }
+
+  clear(): void {
+    this.ids.clear();
+    this.dict = undefined;
   }
 }
 
@@ -202,6 +240,7 @@ function isPrimitive(t: DataType): boolean {
 /** Groups partial rows (key columns first, then buffer slots) by key, merging buffers. */
 export class PartialMerger {
   private readonly groups = new Map<string, { key: unknown[]; buffers: unknown[] }>();
+  private readonly byPrefix = new Map<string, Map<unknown, { key: unknown[]; buffers: unknown[] }>>();
 
   constructor(
     private readonly keyCount: number,
@@ -233,6 +272,11 @@ export class PartialMerger {
         return lastText;
       };
     });
+    const last = kc > 0 ? (batch.schema.fields[kc - 1] as StructField).type.kind : undefined;
+    if (last !== undefined && (last === 'string' || INTEGRAL.has(last))) {
+      this.addByLastKey(batch, text, read);
+      return;
+    }
     for (let i = 0; i < batch.numRows; i++) {
       let k = '[';
       for (let c = 0; c < kc; c++) k += (c === 0 ? '' : ',') + (text[c] as (row: number) => string)(i);
@@ -249,6 +293,45 @@ export class PartialMerger {
         const buffers = new Array<unknown>(width - kc);
         for (let c = kc; c < width; c++) buffers[c - kc] = (read[c] as (i: number) => unknown)(i);
         this.groups.set(k, { key, buffers });
+      }
+    }
+  }
+
+  /**
+   * `add` for keys whose last column is a string or an integer (a word under a window): groups
+   * are found by the other columns' text, then by the raw last value (whose text is injective),
+   * so the whole key's text is written only when a group is new.
+   */
+  private addByLastKey(batch: RecordBatch, text: readonly ((row: number) => string)[], read: readonly ((i: number) => unknown)[]): void {
+    const kc = this.keyCount;
+    const width = batch.columns.length;
+    const lastPart = keyPartText((batch.schema.fields[kc - 1] as StructField).type);
+    const readLast = read[kc - 1] as (i: number) => unknown;
+    let lastPrefix: string | undefined;
+    let inner: Map<unknown, { key: unknown[]; buffers: unknown[] }> | undefined;
+    for (let i = 0; i < batch.numRows; i++) {
+      let prefix = '';
+      for (let c = 0; c < kc - 1; c++) prefix += (c === 0 ? '' : ',') + (text[c] as (row: number) => string)(i);
+      if (prefix !== lastPrefix || !inner) {
+        inner = this.byPrefix.get(prefix);
+        if (!inner) this.byPrefix.set(prefix, (inner = new Map()));
+        lastPrefix = prefix;
+      }
+      const v = readLast(i) ?? null;
+      const g = inner.get(v);
+      if (g) {
+        const into = g.buffers;
+        for (let c = kc; c < width; c++) {
+          into[c - kc] = mergeValue(this.ops[c - kc] as MergeOp, into[c - kc], (read[c] as (i: number) => unknown)(i));
+        }
+      } else {
+        const key = new Array<unknown>(kc);
+        for (let c = 0; c < kc; c++) key[c] = (read[c] as (i: number) => unknown)(i);
+        const buffers = new Array<unknown>(width - kc);
+        for (let c = kc; c < width; c++) buffers[c - kc] = (read[c] as (i: number) => unknown)(i);
+        const group = { key, buffers };
+        inner.set(v, group);
+        this.groups.set(`[${kc > 1 ? `${prefix},` : ''}${lastPart(v)}]`, group);
       }
     }
   }

@@ -7,6 +7,7 @@ import { startShell } from './shell.js';
 import { runDemo } from './demo.js';
 import { startMaster } from './master.js';
 import { startWorkerProcess } from './worker.js';
+import { SESSION_TIMEOUT_CONF, timeConfMs } from '../master/connect/sessions.js';
 import { hostname } from 'node:os';
 
 /** Every flag also reads `KINDLING_<FLAG>` (dashes as underscores), so compose files can configure it. */
@@ -35,6 +36,18 @@ function whole(flag: string, value: string, min: number, max = Number.MAX_SAFE_I
 const positive = (flag: string, value: string): number => whole(flag, value, 1);
 const nonNegative = (flag: string, value: string): number => whole(flag, value, 0);
 const port = (flag: string, value: string): number => whole(flag, value, 0, 65535);
+/** `--session-timeout`: Spark Connect's session idle timeout conf, a positive duration (`60m`, `30s`, `500ms`). */
+function sessionTimeoutConf(value: string | undefined): { conf?: Record<string, string> } {
+  if (value === undefined) return {};
+  let ms = 0;
+  try {
+    ms = timeConfMs(SESSION_TIMEOUT_CONF, value);
+  } catch {
+    // The usage error below names the flag.
+  }
+  if (ms <= 0) usageError(`--session-timeout must be a duration such as 60m, 30s or 500ms, got '${value}'`);
+  return { conf: { [SESSION_TIMEOUT_CONF]: value } };
+}
 program.name('kindling').description('A Spark Structured Streaming look-alike cluster in TypeScript, speaking Spark Connect.');
 
 program
@@ -47,8 +60,9 @@ program
   .addOption(opt('--token <token>', 'require this bearer token from clients (and on the HTTP port)'))
   .addOption(opt('--ui-port <port>', 'HTTP port for the web UI, /api and /metrics (0: any free one; unset: no UI)'))
   .addOption(opt('--metrics-open', 'serve /metrics without the token (for Prometheus)'))
+  .addOption(opt('--session-timeout <duration>', 'release a Spark Connect session idle this long, stopping its queries (e.g. 60m, 30s)'))
   .addOption(opt('--log-level <level>', 'pino log level', 'info'))
-  .action(async (o: { host: string; port: string; workers: string; checkpointDir?: string; token?: string; uiPort?: string; metricsOpen?: boolean; logLevel: string }) => {
+  .action(async (o: { host: string; port: string; workers: string; checkpointDir?: string; token?: string; uiPort?: string; metricsOpen?: boolean; sessionTimeout?: string; logLevel: string }) => {
     const log = createLogger(o.logLevel, 'local');
     const local = await startLocal({
       host: o.host,
@@ -59,6 +73,7 @@ program
       ...(o.token ? { token: o.token } : {}),
       ...(o.uiPort !== undefined ? { uiPort: port('--ui-port', o.uiPort) } : {}),
       metricsOpen: o.metricsOpen === true,
+      ...sessionTimeoutConf(o.sessionTimeout),
     });
     const ui = local.uiPort === undefined ? '' : `, UI http://localhost:${local.uiPort}`;
     process.stdout.write(`kindling local: Spark Connect on sc://localhost:${local.port} with ${o.workers} workers${ui}\n`);
@@ -82,6 +97,7 @@ program
   .addOption(opt('--token <token>', 'require this bearer token from Spark Connect clients and on the HTTP port'))
   .addOption(opt('--metrics-open', 'serve /metrics without the token (for Prometheus)'))
   .addOption(opt('--worker-timeout <ms>', 'a worker without heartbeats for this long is dead', '10000'))
+  .addOption(opt('--session-timeout <duration>', 'release a Spark Connect session idle this long, stopping its queries (e.g. 60m, 30s)'))
   .addOption(opt('--log-level <level>', 'pino log level', 'info'))
   .action(
     async (o: {
@@ -94,6 +110,7 @@ program
       token?: string;
       metricsOpen?: boolean;
       workerTimeout: string;
+      sessionTimeout?: string;
       logLevel: string;
     }) => {
       const log = createLogger(o.logLevel, 'master');
@@ -108,6 +125,7 @@ program
         log,
         ...(o.token ? { token: o.token } : {}),
         metricsOpen: o.metricsOpen === true,
+        ...sessionTimeoutConf(o.sessionTimeout),
       });
       process.stdout.write(
         `kindling master: Spark Connect on sc://localhost:${master.port}, cluster kindling://localhost:${master.clusterPort}, HTTP http://localhost:${master.uiPort}\n`,

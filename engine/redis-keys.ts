@@ -23,6 +23,12 @@ export const CheckpointKeys = {
   sourceLog: (checkpoint: string, source: number): string => `${PREFIX}:${tag('cp', checkpoint)}:source:${source}:wal`,
   /** List: for each element of `sourceLog`, the total number of lines logged up to and including it. */
   sourceLogEnds: (checkpoint: string, source: number): string => `${PREFIX}:${tag('cp', checkpoint)}:source:${source}:wal-ends`,
+  /**
+   * Hash: the run lease: `token` (HINCRBY on every start of the query, on any master: the fencing
+   * token of the newest run), `runId` and `since` (ms) of that run. Offsets/commits writes and WAL
+   * appends of a run whose token is no longer `token` are refused in the same script.
+   */
+  runLease: (checkpoint: string): string => `${PREFIX}:${tag('cp', checkpoint)}:run-lease`,
   /** Pattern matching every key of a checkpoint (for deleting temporary ones). */
   pattern: (checkpoint: string): string => `${PREFIX}:${tag('cp', checkpoint)}:*`,
 };
@@ -32,8 +38,9 @@ export const StateKeys = {
   /** Hash: encoded grouping key → encoded aggregation buffer. */
   rows: (checkpoint: string, op: number, partition: number): string => `${PREFIX}:${tag('st', checkpoint, op, partition)}:rows`,
   /**
-   * Hash: `lastBatch` applied, the fencing `epoch` of the partition's owner, the `version` of the
-   * rows (new with every write; a worker's copy of the rows is valid while it matches) and `bytes`.
+   * Hash: `lastBatch` applied, the fencing `epoch` of the partition's owner, the `run` token of the
+   * newest query run that touched it (older runs' writes are refused), the `version` of the rows
+   * (new with every write; a worker's copy of the rows is valid while it matches) and `bytes`.
    */
   meta: (checkpoint: string, op: number, partition: number): string => `${PREFIX}:${tag('st', checkpoint, op, partition)}:meta`,
   /** String: the rows the last applied batch emitted (returned again when it is re-run). */

@@ -72,6 +72,8 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerProcess
     splitReaders,
     stateStores: new Map(options.stateStores.map((s) => [s.name, s])),
     shuffle,
+    onStaleDropped: (queryId, run, jobs) =>
+      childLog.warn({ queryId, run, jobs }, 'dropped shuffle blocks of older runs of the query (a newer run started)'),
   });
   runnerRef = runner;
 

@@ -107,6 +107,15 @@ const CATALOG: Readonly<Record<string, ErrorClassInfo>> = {
     template:
       '<outputMode> output mode not supported for <statefulOperator> on streaming DataFrames/DataSets without watermark.',
   },
+  CONCURRENT_QUERY: {
+    sqlState: '0A000',
+    template: 'Another instance of this query was just started by a concurrent session.',
+  },
+  CONCURRENT_STREAM_LOG_UPDATE: {
+    sqlState: '40000',
+    template:
+      'Concurrent update to the log. Multiple streaming jobs detected for <batchId>.\nPlease make sure only one streaming job runs on a specific checkpoint location at a time.',
+  },
   STREAM_FAILED: {
     sqlState: 'XXKST',
     template: 'Query [id = <id>, runId = <runId>] terminated with exception: <message>',

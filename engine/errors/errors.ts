@@ -178,6 +178,32 @@ export class StreamingQueryError extends KindlingError {
   ];
 }
 
+/**
+ * Two runs of one streaming query met (Spark's SparkConcurrentModificationException): a newer run
+ * took the checkpoint's run lease, so the older one may no longer write. Retrying cannot help.
+ */
+export class ConcurrentModificationError extends KindlingError {
+  readonly fault = 'user' as const;
+  readonly sparkClasses: readonly string[] = [
+    'org.apache.spark.SparkConcurrentModificationException',
+    'java.util.ConcurrentModificationException',
+    'java.lang.RuntimeException',
+    'java.lang.Exception',
+    'java.lang.Throwable',
+  ];
+}
+
+/** A call made in a state that does not allow it (`IllegalStateException` in Spark). */
+export class IllegalStateError extends KindlingError {
+  readonly fault = 'user' as const;
+  readonly sparkClasses: readonly string[] = [
+    'java.lang.IllegalStateException',
+    'java.lang.RuntimeException',
+    'java.lang.Exception',
+    'java.lang.Throwable',
+  ];
+}
+
 /** An invariant broke: this is a bug in Kindling. */
 export class InternalError extends KindlingError {
   readonly fault = 'internal' as const;

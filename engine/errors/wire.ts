@@ -1,5 +1,7 @@
 import {
   AnalysisError,
+  ConcurrentModificationError,
+  IllegalStateError,
   ExecutionError,
   IllegalArgumentError,
   InternalError,
@@ -44,6 +46,8 @@ type Ctor = new (message: string, details?: ErrorDetails) => KindlingError;
 
 const CLASSES: Readonly<Record<string, Ctor>> = {
   AnalysisError,
+  ConcurrentModificationError,
+  IllegalStateError,
   ParseError,
   IllegalArgumentError,
   NumberFormatError,

@@ -1,7 +1,7 @@
 import { concatBatches, sliceBatch, takeRows, type RecordBatch } from '../batch/record-batch.js';
 import { valueAt, type Vector } from '../batch/vector.js';
 import type { SplitReaderRegistry } from '../connectors/split.js';
-import { ExecutionError, InternalError } from '../errors/errors.js';
+import { ConcurrentModificationError, ExecutionError, InternalError } from '../errors/errors.js';
 import type { FunctionRegistry } from '../functions/registry.js';
 import { RowPartitioner } from '../physical/hash-partitioner.js';
 import { Pipeline, type OperatorRegistry, type TaskContext } from '../physical/operator.js';
@@ -28,6 +28,8 @@ export interface TaskRunnerDeps {
   readonly splitReaders: SplitReaderRegistry;
   readonly stateStores: ReadonlyMap<string, StateStoreProvider>;
   readonly shuffle: ShuffleTransport;
+  /** Told when blocks of an older run of a query were dropped (a newer run's task arrived). */
+  readonly onStaleDropped?: (queryId: string, olderThanRun: number, jobs: number) => void;
 }
 
 /** How many partitions of one reduce task touch their state stores at once. */
@@ -48,6 +50,8 @@ function yieldToEventLoop(): Promise<void> {
 export class TaskRunner {
   readonly shuffleStore = new ShuffleStore();
   private readonly cancelled = new Set<string>();
+  /** The newest run token seen per query: tasks and blocks of older runs are refused. */
+  private readonly newestRun = new Map<string, number>();
   private running = 0;
 
   constructor(private readonly deps: TaskRunnerDeps) {}
@@ -68,12 +72,32 @@ export class TaskRunner {
     if (this.cancelled.size > 10_000) this.cancelled.clear();
   }
 
-  /** Accepts a block another worker pushed. */
+  /** Accepts a block another worker pushed; refuses one of a run older than the newest seen. */
   receive(block: ShuffleBlock): void {
+    this.admit(block.job);
     this.shuffleStore.put(block);
   }
 
+  /**
+   * Fencing by run: a task or block of a newer run of the query drops what older runs left here
+   * (a dead master's shuffle blocks); one of an older run is refused, for good (not retryable).
+   */
+  private admit(job: JobRef): void {
+    const newest = this.newestRun.get(job.queryId);
+    if (newest !== undefined && job.run < newest) {
+      throw new ConcurrentModificationError(
+        `Batch ${job.batchId} of query ${job.queryId} belongs to run ${job.run}, but run ${newest} of the query has started since; refused.`,
+      );
+    }
+    if (newest === undefined || job.run > newest) {
+      this.newestRun.set(job.queryId, job.run);
+      const dropped = this.shuffleStore.releaseOlderRuns(job.queryId, job.run);
+      if (dropped > 0) this.deps.onStaleDropped?.(job.queryId, job.run, dropped);
+    }
+  }
+
   async runMap(task: MapTask): Promise<MapTaskResult> {
+    this.admit(task.job);
     this.running++;
     try {
       return await this.map(task);
@@ -83,6 +107,7 @@ export class TaskRunner {
   }
 
   async runReduce(task: ReduceTask): Promise<ReduceTaskResult> {
+    this.admit(task.job);
     this.running++;
     try {
       return await this.reduce(task);
@@ -93,7 +118,7 @@ export class TaskRunner {
 
   private checkCancelled(job: JobRef): void {
     if (this.cancelled.has(jobKey(job))) {
-      throw new ExecutionError(`Batch ${job.batchId} (attempt ${job.attempt}) of query ${job.queryId} was cancelled.`);
+      throw new ExecutionError(`Batch ${job.batchId} (run ${job.run}, attempt ${job.attempt}) of query ${job.queryId} was cancelled.`);
     }
   }
 
@@ -139,6 +164,7 @@ export class TaskRunner {
         operatorId: task.state.operatorId,
         partition: p,
         epoch: task.state.epochs[i] ?? 0,
+        run: task.job.run,
       });
       const ctx: TaskContext = {
         ...this.context(task.env),

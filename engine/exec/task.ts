@@ -5,15 +5,21 @@ import type { TaskMetrics } from '../physical/task-metrics.js';
 import type { StateEmit } from '../state/state-store.js';
 import type { DataType } from '../types/data-type.js';
 
-/** One attempt at running one micro-batch of one query; shuffle blocks are keyed by it. */
+/**
+ * One attempt at running one micro-batch of one query; shuffle blocks are keyed by it. `run` is
+ * the run's fencing token (from the checkpoint's run lease, raised by every start of the query on
+ * any master) and `attempt` counts every attempt of that run, so no two attempts ever share a key,
+ * also across master restarts: a dead master's blocks can never complete a new attempt's input.
+ */
 export interface JobRef {
   readonly queryId: string;
+  readonly run: number;
   readonly batchId: number;
   readonly attempt: number;
 }
 
 export function jobKey(job: JobRef): string {
-  return `${job.queryId}/${job.batchId}/${job.attempt}`;
+  return `${job.queryId}/${job.batchId}/${job.run}.${job.attempt}`;
 }
 
 /** Per-batch values every task evaluates with. */

@@ -66,7 +66,7 @@ export async function executeBatchPlan(plan: AnalyzedPlan, deps: BatchExecutionD
       case 'localData':
         return p.batch;
       case 'range':
-        return rangeBatch(p.start, p.end, p.step, p.schema);
+        return await rangeBatch(p.start, p.end, p.step, p.schema);
       case 'project':
       case 'filter':
       case 'generate':
@@ -115,12 +115,28 @@ function emptyOf(specs: readonly OperatorSpec[], input: RecordBatch): RecordBatc
   );
 }
 
-function rangeBatch(start: number, end: number, step: number, schema: RecordBatch['schema']): RecordBatch {
+/** Rows a range builds between two turns of the event loop (a 50 M-row range must not stall the master). */
+const RANGE_SLICE_ROWS = 1 << 16;
+
+/** From this many rows a range is held as a Float64Array. */
+const RANGE_TYPED_MIN_ROWS = 1 << 20;
+
+/**
+ * The ids of `range(start, end, step)`. A large range is a Float64Array read as an array of
+ * numbers (index, length, slice, iteration are all the vectors use): one allocation off the JS
+ * heap, which the GC neither copies as a growing array nor scans, so building and sending 50 M
+ * rows costs other sessions no long pauses. Smaller ranges are plain arrays.
+ */
+async function rangeBatch(start: number, end: number, step: number, schema: RecordBatch['schema']): Promise<RecordBatch> {
   const n = Math.max(0, Math.ceil((end - start) / step));
   if (n > MAX_RANGE_ROWS) {
     throw new AnalysisError(`range(${start}, ${end}, ${step}) has ${n} rows; Kindling materializes at most ${MAX_RANGE_ROWS}.`);
   }
-  const ids = new Array<number>(n);
-  for (let i = 0; i < n; i++) ids[i] = start + i * step;
-  return recordBatch(schema, n, [valuesVector(ids)]);
+  const ids: number[] | Float64Array = n >= RANGE_TYPED_MIN_ROWS ? new Float64Array(n) : new Array<number>(n);
+  for (let from = 0; from < n; from += RANGE_SLICE_ROWS) {
+    if (from > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    const to = Math.min(n, from + RANGE_SLICE_ROWS);
+    for (let i = from; i < to; i++) ids[i] = start + i * step;
+  }
+  return recordBatch(schema, n, [valuesVector(ids as ArrayLike<number> as readonly unknown[])]);
 }

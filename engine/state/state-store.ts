@@ -67,6 +67,8 @@ export interface StateStoreLocation {
   readonly partition: number;
   /** Fencing epoch of the owner; stores that support fencing refuse writes from older epochs. */
   readonly epoch: number;
+  /** The query run's fencing token (checkpoint run lease); stores that fence refuse older runs. */
+  readonly run?: number;
 }
 
 /** Opens state stores by location; looked up by name (`memory`, `redis`). */

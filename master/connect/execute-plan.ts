@@ -5,7 +5,7 @@ import type { ExecutePlanRequest__Output } from '../../proto/generated/spark/con
 import type { Session } from '../session/session.js';
 import { runCommand } from './commands/index.js';
 import { ConnectErrors } from './errors.js';
-import type { ExecuteOperation, ResponseStream } from './operation.js';
+import type { ExecuteOperation, ResponseBody, ResponseStream } from './operation.js';
 import type { OperationRegistry } from './operations.js';
 import { planRequest } from './plan.js';
 import { RESULT_COMPLETE, resultResponses, type ChunkLimits } from './responses.js';
@@ -46,7 +46,7 @@ async function runPlan(deps: ExecuteDeps, session: Session, op: ExecuteOperation
     const plan = planRequest(req.plan);
     if (plan.kind === 'root') {
       const batch = await session.execute(decodeRelation(plan.relation));
-      for (const body of resultResponses(batch, session.conf.timeZone, deps.chunkLimits)) op.emit(body);
+      if (!(await sendPaced(op, resultResponses(batch, session.conf.timeZone, deps.chunkLimits)))) return;
     } else {
       await runCommand({ session, signal: op.abort.signal, log: op.log, emit: (body) => op.emit(body) }, plan.command);
     }
@@ -55,4 +55,20 @@ async function runPlan(deps: ExecuteDeps, session: Session, op: ExecuteOperation
   } catch (err) {
     op.fail(err);
   }
+}
+
+/**
+ * Encodes and sends responses one at a time, as the client takes them: between two it gives the
+ * event loop a turn (other sessions' calls run) and waits while the stream is full or detached.
+ * False when the operation ended meanwhile (cancelled, released, abandoned): the rest is dropped.
+ */
+async function sendPaced(op: ExecuteOperation, bodies: Iterable<ResponseBody>): Promise<boolean> {
+  for (const body of bodies) {
+    await op.whenWritable();
+    if (!op.isRunning) return false;
+    op.emit(body);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  await op.whenWritable();
+  return op.isRunning;
 }

@@ -18,6 +18,7 @@ export interface ConnectServerOptions {
   readonly log: Logger;
   readonly operationIdleTimeoutMs?: number;
   readonly chunkLimits?: ChunkLimits;
+  readonly sessionTimeoutMs?: number;
 }
 
 export interface ConnectServer {
@@ -36,6 +37,7 @@ export async function startConnectServer(options: ConnectServerOptions): Promise
     ...(options.token !== undefined ? { token: options.token } : {}),
     ...(options.operationIdleTimeoutMs !== undefined ? { operationIdleTimeoutMs: options.operationIdleTimeoutMs } : {}),
     ...(options.chunkLimits !== undefined ? { chunkLimits: options.chunkLimits } : {}),
+    ...(options.sessionTimeoutMs !== undefined ? { sessionTimeoutMs: options.sessionTimeoutMs } : {}),
   });
   const server = new Server({
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,

@@ -11,7 +11,7 @@ import { startExecutePlan } from './execute-plan.js';
 import { interrupt, reattachExecute, releaseExecute } from './operation-handlers.js';
 import { OperationRegistry } from './operations.js';
 import { DEFAULT_CHUNK_LIMITS, type ChunkLimits } from './responses.js';
-import { ConnectSessions } from './sessions.js';
+import { ConnectSessions, DEFAULT_SESSION_TIMEOUT_MS, SESSION_TIMEOUT_CONF, timeConfMs } from './sessions.js';
 
 export interface ConnectServiceOptions {
   readonly runtime: MasterRuntime;
@@ -21,7 +21,15 @@ export interface ConnectServiceOptions {
   /** How long an operation with no attached stream is kept for ReattachExecute / ReleaseExecute (Spark: 5 minutes). */
   readonly operationIdleTimeoutMs?: number;
   readonly chunkLimits?: ChunkLimits;
+  /**
+   * How long a session no call touched lives on (then it is released and its queries stop).
+   * Default: the runtime's `spark.connect.session.manager.defaultSessionTimeout`, else Spark's 60 minutes.
+   */
+  readonly sessionTimeoutMs?: number;
 }
+
+/** How long an operation with no attached stream is kept for a ReattachExecute (then it is abandoned and its memory freed). */
+export const DEFAULT_OPERATION_IDLE_TIMEOUT_MS = 20_000;
 
 interface SessionScoped {
   readonly session_id: string;
@@ -32,12 +40,21 @@ export class SparkConnectService {
   readonly sessions: ConnectSessions;
   readonly operations: OperationRegistry;
   readonly handlers: SparkConnectServiceHandlers;
+  readonly sessionTimeoutMs: number;
   private readonly log: Logger;
+  private readonly sweeper: NodeJS.Timeout;
+  private sweeping = false;
 
   constructor(private readonly options: ConnectServiceOptions) {
     this.log = options.log;
     this.sessions = new ConnectSessions(options.runtime);
-    this.operations = new OperationRegistry(this.log, options.operationIdleTimeoutMs ?? 5 * 60_000);
+    this.operations = new OperationRegistry(this.log, options.operationIdleTimeoutMs ?? DEFAULT_OPERATION_IDLE_TIMEOUT_MS);
+    const configured = options.runtime.defaults[SESSION_TIMEOUT_CONF];
+    this.sessionTimeoutMs =
+      options.sessionTimeoutMs ?? (configured === undefined ? DEFAULT_SESSION_TIMEOUT_MS : timeConfMs(SESSION_TIMEOUT_CONF, configured));
+    // Spark sweeps every 30 s (spark.connect.session.manager.maintenanceInterval); short timeouts sweep more often.
+    this.sweeper = setInterval(() => void this.expireIdleSessions(), Math.max(10, Math.min(30_000, Math.floor(this.sessionTimeoutMs / 4))));
+    this.sweeper.unref();
     const deps = {
       sessions: this.sessions,
       operations: this.operations,
@@ -75,7 +92,25 @@ export class SparkConnectService {
 
   /** Cancels every operation (their streams end with OPERATION_CANCELED). */
   shutdown(): void {
+    clearInterval(this.sweeper);
     this.operations.shutdown();
+  }
+
+  /** Releases the sessions idle past the session timeout: their operations end and their streaming queries stop. */
+  async expireIdleSessions(): Promise<void> {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      const busy = (userId: string, sessionId: string): boolean => this.operations.ofSession(userId, sessionId).some((op) => op.isRunning && op.attached);
+      for (const session of await this.sessions.expireIdle(this.sessionTimeoutMs, busy)) {
+        this.operations.closeSession(session.userId, session.sessionId);
+        this.log.info({ sessionId: session.sessionId, userId: session.userId, timeoutMs: this.sessionTimeoutMs }, 'session expired: released, its queries stopped');
+      }
+    } catch (err) {
+      this.log.error({ err: (err as Error).message }, 'expiring idle sessions failed');
+    } finally {
+      this.sweeping = false;
+    }
   }
 
   private denied(metadata: Metadata): ReturnType<typeof checkAuth> {

@@ -8,7 +8,10 @@ import type { StateEmit } from '../../engine/state/state-store.js';
 /** One attempt of one micro-batch, as the driver hands it to the cluster. */
 export interface BatchJob {
   readonly queryId: string;
+  /** The run's fencing token (checkpoint run lease); with `attempt` unique across every run. */
+  readonly run: number;
   readonly batchId: number;
+  /** Counts every attempt of the run (not only of this batch), so it never repeats within the run. */
   readonly attempt: number;
   readonly plan: StreamingPlan;
   readonly splits: readonly InputSplit[];
@@ -36,8 +39,11 @@ export interface ClusterExecutor {
   /** How many input splits a batch should be cut into (total worker cores). */
   parallelism(): number;
   runBatch(job: BatchJob): Promise<BatchJobResult>;
-  /** A query stopped: forget its partition ownership and tell workers to drop its data. */
-  releaseQuery(queryId: string): Promise<void>;
+  /**
+   * Run `run` of a query ended: forget its partition ownership (unless a newer run recorded it)
+   * and tell workers to drop its data.
+   */
+  releaseQuery(queryId: string, run: number): Promise<void>;
   /** The state store provider name workers open stores with (`memory`, `redis`). */
   readonly stateProvider: string;
 }

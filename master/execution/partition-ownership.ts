@@ -2,6 +2,8 @@
 export interface Ownership {
   readonly owners: readonly string[];
   readonly epochs: readonly number[];
+  /** The run (fencing token) that recorded it; a run never works with a newer run's ownership. */
+  readonly run?: number;
 }
 
 /**

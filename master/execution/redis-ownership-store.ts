@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { ExecutionError } from '../../engine/errors/errors.js';
+import { ConcurrentModificationError, ExecutionError } from '../../engine/errors/errors.js';
 import { OwnershipKeys, StateKeys } from '../../engine/redis-keys.js';
 import { LuaScript, redisCall } from '../redis/redis-call.js';
 import type { Ownership } from './partition-ownership.js';
@@ -9,11 +9,20 @@ import type { OwnershipStore } from './stage-scheduler.js';
 const OPERATOR_ID = 0;
 
 /**
- * Raises field `epoch` of a partition's state meta hash, never lowers it, and returns the epoch in
- * force. ARGV[2] = 1 when the partition changes hands: its new owner must then be strictly newer
- * than any epoch already fenced (after a restart the scheduler may propose epochs from 1 again).
+ * KEYS[1] = a partition's state meta hash (`StateKeys.meta`); ARGV[1] = proposed epoch, ARGV[2] =
+ * 1 when the partition changes hands, ARGV[3] = the run token ('' = none).
+ * Raises field `run` to ARGV[3] (returns -1 - run when a newer run holds the partition), then
+ * raises field `epoch`, never lowering it, and returns the epoch in force. A partition that
+ * changes hands gets an epoch strictly newer than any already fenced (after a restart the
+ * scheduler may propose epochs from 1 again).
  */
 const RAISE_EPOCH = new LuaScript(`
+if ARGV[3] ~= '' then
+  local run = tonumber(redis.call('HGET', KEYS[1], 'run') or '-1')
+  local mine = tonumber(ARGV[3])
+  if run > mine then return -1 - run end
+  if run < mine then redis.call('HSET', KEYS[1], 'run', ARGV[3]) end
+end
 local raw = redis.call('HGET', KEYS[1], 'epoch')
 local cur = -1
 if raw then cur = tonumber(raw) or -1 end
@@ -27,7 +36,19 @@ return cur
 `);
 
 /**
- * Partition ownership of each query in Redis (`OwnershipKeys.owners`, JSON `{owners, epochs}`),
+ * KEYS[1] = `OwnershipKeys.owners`; ARGV[1] = the ending run's token. Deletes the ownership
+ * unless a newer run recorded it (an older run that was fenced off must not undo the newer one's).
+ */
+const DELETE_IF_NOT_NEWER = new LuaScript(`
+local text = redis.call('GET', KEYS[1])
+if not text then return 0 end
+local ok, o = pcall(cjson.decode, text)
+if ok and type(o) == 'table' and type(o.run) == 'number' and o.run > tonumber(ARGV[1]) then return 0 end
+return redis.call('DEL', KEYS[1])
+`);
+
+/**
+ * Partition ownership of each query in Redis (`OwnershipKeys.owners`, JSON `{owners, epochs, run}`),
  * and the fencing that goes with it: before the new ownership is recorded (and so before any task
  * of it runs), every partition's epoch is raised in its state meta hash (`StateKeys.meta`, field
  * `epoch`), where the state store's script refuses writes carrying an older epoch. A stale owner
@@ -52,32 +73,39 @@ export class RedisOwnershipStore implements OwnershipStore {
           ownership.owners.map(async (owner, p) => {
             const moved = previous?.owners[p] !== owner ? '1' : '0';
             const key = StateKeys.meta(checkpoint, OPERATOR_ID, p);
-            return Number(await RAISE_EPOCH.run(this.redis, [key], [ownership.epochs[p] ?? 0, moved]));
+            return Number(await RAISE_EPOCH.run(this.redis, [key], [ownership.epochs[p] ?? 0, moved, ownership.run ?? '']));
           }),
         ),
       );
-      recorded = { owners: ownership.owners, epochs };
+      const fencedBy = Math.min(...epochs);
+      if (fencedBy < 0) {
+        throw new ConcurrentModificationError(
+          `Run ${ownership.run ?? '?'} of query ${queryId} found state partitions of checkpoint ${checkpoint} held by the newer run ${-1 - fencedBy}; this run stops.`,
+        );
+      }
+      recorded = { owners: ownership.owners, epochs, ...(ownership.run === undefined ? {} : { run: ownership.run }) };
     }
-    const text = JSON.stringify({ owners: recorded.owners, epochs: recorded.epochs });
+    const text = JSON.stringify({ owners: recorded.owners, epochs: recorded.epochs, ...(recorded.run === undefined ? {} : { run: recorded.run }) });
     await redisCall(`recording the partition owners of query ${queryId}`, () => this.redis.set(OwnershipKeys.owners(queryId), text));
     return recorded;
   }
 
-  async delete(queryId: string): Promise<void> {
-    await redisCall(`deleting the partition owners of query ${queryId}`, () => this.redis.del(OwnershipKeys.owners(queryId)));
+  async delete(queryId: string, run: number): Promise<void> {
+    await redisCall(`deleting the partition owners of query ${queryId}`, () => DELETE_IF_NOT_NEWER.run(this.redis, [OwnershipKeys.owners(queryId)], [run]));
   }
 }
 
 function parseOwnership(text: string, key: string): Ownership {
   try {
-    const o = JSON.parse(text) as { owners?: unknown; epochs?: unknown };
+    const o = JSON.parse(text) as { owners?: unknown; epochs?: unknown; run?: unknown };
     const owners = o.owners;
     const epochs = o.epochs;
     if (!Array.isArray(owners) || !owners.every((x) => typeof x === 'string')) throw new Error('owners must be strings');
     if (!Array.isArray(epochs) || epochs.length !== owners.length || !epochs.every((x) => Number.isInteger(x))) {
       throw new Error('epochs must be one integer per partition');
     }
-    return { owners: owners as string[], epochs: epochs as number[] };
+    if (o.run !== undefined && !Number.isInteger(o.run)) throw new Error('run must be an integer');
+    return { owners: owners as string[], epochs: epochs as number[], ...(typeof o.run === 'number' ? { run: o.run } : {}) };
   } catch (e) {
     throw new ExecutionError(`Cannot parse the partition ownership in ${key}: ${(e as Error).message}`, { cause: e });
   }

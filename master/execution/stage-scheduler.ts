@@ -1,4 +1,4 @@
-import { ExecutionError } from '../../engine/errors/errors.js';
+import { ConcurrentModificationError, ExecutionError } from '../../engine/errors/errors.js';
 import type { MapTaskResult, ReduceTaskResult } from '../../engine/exec/task.js';
 import {
   emptyStateMetrics,
@@ -9,6 +9,7 @@ import {
 } from '../../engine/physical/task-metrics.js';
 import type { RecordBatch } from '../../engine/batch/record-batch.js';
 import type { BatchJob, BatchJobResult, ClusterExecutor } from './executor.js';
+import { afterMapStage } from './failpoints.js';
 import { rebalance, type Ownership } from './partition-ownership.js';
 import type { WorkerHandle, WorkerPool } from './worker-handle.js';
 
@@ -17,11 +18,13 @@ export interface OwnershipStore {
   get(queryId: string): Promise<Ownership | undefined>;
   /**
    * Records a new ownership before any task of it is dispatched. With `checkpoint`, stores that
-   * fence also raise each partition's epoch in its state; they may return the ownership with
-   * epochs raised past ones already fenced (what the scheduler then dispatches).
+   * fence also raise each partition's epoch and run token (`ownership.run`) in its state, and fail
+   * with ConcurrentModificationError when a newer run already holds a partition; they may return
+   * the ownership with epochs raised past ones already fenced (what the scheduler then dispatches).
    */
   set(queryId: string, ownership: Ownership, checkpoint?: string): Promise<Ownership | void>;
-  delete(queryId: string): Promise<void>;
+  /** Forgets the ownership unless a run newer than `run` recorded it. */
+  delete(queryId: string, run: number): Promise<void>;
 }
 
 export class MemoryOwnershipStore implements OwnershipStore {
@@ -33,8 +36,8 @@ export class MemoryOwnershipStore implements OwnershipStore {
     this.map.set(queryId, o);
     return Promise.resolve(o);
   }
-  delete(queryId: string): Promise<void> {
-    this.map.delete(queryId);
+  delete(queryId: string, run: number): Promise<void> {
+    if ((this.map.get(queryId)?.run ?? -1) <= run) this.map.delete(queryId);
     return Promise.resolve();
   }
 }
@@ -63,9 +66,9 @@ export class StageScheduler implements ClusterExecutor {
   async runBatch(job: BatchJob): Promise<BatchJobResult> {
     const workers = this.pool.live();
     if (workers.length === 0) throw new ExecutionError('No live workers to run the batch on.');
-    const ref = { queryId: job.queryId, batchId: job.batchId, attempt: job.attempt };
+    const ref = { queryId: job.queryId, run: job.run, batchId: job.batchId, attempt: job.attempt };
     const exchange = job.plan.exchange;
-    const ownership = exchange ? await this.ownershipFor(job.queryId, job.checkpoint, exchange.numPartitions, workers) : undefined;
+    const ownership = exchange ? await this.ownershipFor(job.queryId, job.run, job.checkpoint, exchange.numPartitions, workers) : undefined;
     const byId = new Map(workers.map((w) => [w.id, w]));
 
     const mapResults = await Promise.all(
@@ -85,6 +88,7 @@ export class StageScheduler implements ClusterExecutor {
         );
       }),
     );
+    afterMapStage(job.splits.length);
 
     let reduceResults: ReduceTaskResult[] = [];
     if (exchange && ownership) {
@@ -124,26 +128,37 @@ export class StageScheduler implements ClusterExecutor {
     return combine(mapResults, reduceResults, !!exchange);
   }
 
-  async releaseQuery(queryId: string): Promise<void> {
-    await this.ownership.delete(queryId);
+  async releaseQuery(queryId: string, run: number): Promise<void> {
+    await this.ownership.delete(queryId, run);
     await Promise.all(this.pool.live().map((w) => w.releaseQuery(queryId).catch(() => undefined)));
   }
 
+  /**
+   * The ownership this batch runs with: the recorded one while it still fits the live workers and
+   * was recorded by this run; else a rebalanced one, recorded (and fenced) before any task runs.
+   */
   private async ownershipFor(
     queryId: string,
+    run: number,
     checkpoint: string,
     numPartitions: number,
     workers: readonly WorkerHandle[],
   ): Promise<Ownership> {
     const previous = await this.ownership.get(queryId);
+    if (previous?.run !== undefined && previous.run > run) {
+      throw new ConcurrentModificationError(
+        `Run ${run} of query ${queryId} found its state partitions held by the newer run ${previous.run}; this run stops.`,
+      );
+    }
     const ids = workers.map((w) => w.id);
     const same =
       previous !== undefined &&
+      previous.run === run &&
       previous.owners.length === numPartitions &&
       previous.owners.every((o) => ids.includes(o)) &&
       isBalanced(previous, ids);
     if (same) return previous;
-    const proposed = rebalance(previous, numPartitions, ids);
+    const proposed = { ...rebalance(previous, numPartitions, ids), run };
     const next = (await this.ownership.set(queryId, proposed, checkpoint)) ?? proposed;
     const moved = previous ? next.owners.filter((o, p) => previous.owners[p] !== o).length : numPartitions;
     this.events.rebalanced?.(queryId, moved, next);

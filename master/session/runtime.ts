@@ -6,6 +6,7 @@ import type { FunctionRegistry } from '../../engine/functions/registry.js';
 import { systemClock, type Clock } from '../../engine/util/clock.js';
 import type { ClusterExecutor } from '../execution/executor.js';
 import { masterSources } from '../sources/index.js';
+import { ActiveRuns } from '../streaming/active-runs.js';
 import type { CheckpointStoreFactory } from '../streaming/checkpoint/checkpoint-store.js';
 import { QueryDirectory } from '../streaming/query-directory.js';
 import { defaultConf } from './session-conf.js';
@@ -36,6 +37,8 @@ export class MasterRuntime {
   readonly registry: FunctionRegistry;
   readonly defaults: Readonly<Record<string, string>>;
   readonly globalViews = new GlobalViews();
+  /** Streaming query runs by query id, across sessions: one active run per query on this master. */
+  readonly activeRuns = new ActiveRuns();
   /** Every query run across sessions (the UI's list; stop by id from outside a session). */
   readonly queryDirectory = new QueryDirectory();
   private readonly sessions = new Map<string, Session>();

@@ -3,6 +3,7 @@ import type { LineLog, Offset, Source, SourceContext, SourceProvider } from '../
 import type { InputSplit } from '../../engine/connectors/split.js';
 import { linesSplit } from '../../engine/connectors/socket/lines-reader.js';
 import { socketOptions, socketSchema, type SocketOptions } from '../../engine/connectors/socket/socket-schema.js';
+import { SourceOptions } from '../../engine/connectors/options.js';
 import { AnalysisError, ExecutionError, KindlingError, NotSupportedError } from '../../engine/errors/errors.js';
 import type { Schema } from '../../engine/types/schema.js';
 
@@ -18,18 +19,49 @@ export const socketSourceProvider: SourceProvider = {
     return socketSchema(socketOptions(options).includeTimestamp);
   },
   createStream(options, _userSchema, ctx) {
-    return new SocketSource(socketOptions(options), ctx);
+    return new SocketSource(socketOptions(options), ctx, socketReadLimits(options));
   },
 };
 
+/**
+ * How much a socket source holds and reads (Kindling's options; Spark's socket source has none):
+ * `maxLinesPerTrigger` caps a micro-batch, as Kafka's maxOffsetsPerTrigger, so a batch after an
+ * outage stays bounded and the rest goes to the next batches; `maxBufferedBytes` caps the lines
+ * received but not yet committed: past it the source stops reading the socket, so TCP flow control
+ * slows the sender, and it reads again once the backlog is back under half of it.
+ */
+export interface SocketReadLimits {
+  readonly maxLinesPerTrigger: number;
+  readonly maxBufferedBytes: number;
+}
+
+export const DEFAULT_SOCKET_READ_LIMITS: SocketReadLimits = Object.freeze({
+  maxLinesPerTrigger: 100_000,
+  maxBufferedBytes: 16 * 1024 * 1024,
+});
+
+export function socketReadLimits(raw: Readonly<Record<string, string>>): SocketReadLimits {
+  const o = new SourceOptions(raw);
+  const positive = (name: keyof SocketReadLimits): number =>
+    o.int(name, DEFAULT_SOCKET_READ_LIMITS[name], (n) => n > 0, `Invalid value '<value>' for option '${name}', must be a positive integer`);
+  return { maxLinesPerTrigger: positive('maxLinesPerTrigger'), maxBufferedBytes: positive('maxBufferedBytes') };
+}
+
 /** A line longer than this without a newline is cut here (garbage on the socket must not eat memory). */
 const MAX_LINE_CHARS = 8 * 1024 * 1024;
+
+/** What a held line costs beyond its characters (string header, array slots, its timestamp). */
+const LINE_OVERHEAD_BYTES = 48;
+
+const lineBytes = (line: string): number => line.length + LINE_OVERHEAD_BYTES;
 
 /**
  * Spark's socket source, made replayable: it connects as a TCP client on the first offset request
  * (so batch 0 runs at once and a refused connection fails the query), and every received line is
  * appended to a durable write-ahead log before its offset is reported. Offsets are line indexes
- * (-1 before the first line), as Spark's LongOffset.
+ * (-1 before the first line), as Spark's LongOffset. Memory stays bounded under a flood: reading
+ * pauses while the received-but-uncommitted lines pass `maxBufferedBytes`, and a batch takes at
+ * most `maxLinesPerTrigger` lines (all of them under Trigger.Once).
  */
 export class SocketSource implements Source {
   readonly schema: Schema;
@@ -59,10 +91,18 @@ export class SocketSource implements Source {
   private waiters: (() => void)[] = [];
   private stopped = false;
   private closedByPeer = false;
+  /** Bytes held for lines received and not yet committed (pending, queue and cache). */
+  private held = 0;
+  private pausedReading = false;
+  private pauses = 0;
+  /** Under Trigger.AvailableNow: the last offset available at the first offset request. */
+  private availableNowEnd: number | undefined;
+  private availableNow = false;
 
   constructor(
     private readonly options: SocketOptions,
     private readonly ctx: SourceContext,
+    private readonly limits: SocketReadLimits = DEFAULT_SOCKET_READ_LIMITS,
   ) {
     this.schema = socketSchema(options.includeTimestamp);
     this.description = `TextSocketV2[host: ${options.host}, port: ${options.port}]`;
@@ -73,8 +113,14 @@ export class SocketSource implements Source {
    * before this call to get there. Lines are logged in the background as they arrive, so this
    * usually waits only for the lines of the last moments, not for a whole batch's worth.
    */
-  async latestOffset(): Promise<Offset | null> {
+  async latestOffset(start?: Offset | null): Promise<Offset | null> {
     await this.ensureConnected();
+    const from = start === undefined || start === null ? -1 : Number(start);
+    const limited = start !== undefined && this.ctx.readAllAvailable !== true;
+    const upTo = (end: number): number => (limited ? Math.min(end, from + this.limits.maxLinesPerTrigger) : end);
+    if (this.availableNowEnd !== undefined) return upTo(this.availableNowEnd);
+    // A batch that the log can fill already need not wait for the lines still arriving.
+    if (limited && !this.availableNow && this.logged - 1 >= from + this.limits.maxLinesPerTrigger) return upTo(this.logged - 1);
     const target = this.logged + this.unloggedLines();
     while (this.logged < target && !this.stopped) {
       const progressed = new Promise<void>((resolve) => this.waiters.push(resolve));
@@ -83,7 +129,19 @@ export class SocketSource implements Source {
       await progressed;
       if (this.appendError !== undefined) throw this.appendFailure(this.appendError);
     }
-    return this.logged - 1;
+    if (this.availableNow) this.availableNowEnd = this.logged - 1;
+    return upTo(this.logged - 1);
+  }
+
+  /** Trigger.AvailableNow: the lines logged by the first offset request, in batches of maxLinesPerTrigger. */
+  prepareForTriggerAvailableNow(): Promise<void> {
+    this.availableNow = true;
+    return Promise.resolve();
+  }
+
+  /** What the source holds now, for metrics and tests. */
+  get buffer(): { readonly heldBytes: number; readonly pausedReading: boolean; readonly pauses: number } {
+    return { heldBytes: this.held, pausedReading: this.pausedReading, pauses: this.pauses };
   }
 
   async planSplits(start: Offset | null, end: Offset): Promise<InputSplit[]> {
@@ -103,9 +161,11 @@ export class SocketSource implements Source {
   commit(end: Offset): Promise<void> {
     const drop = Math.min(this.cacheLines.length, Number(end) + 1 - this.cacheBase);
     if (drop > 0) {
+      for (let i = 0; i < drop; i++) this.held -= lineBytes(this.cacheLines[i] as string);
       this.cacheLines = this.cacheLines.slice(drop);
       this.cacheTimes = this.cacheTimes.slice(drop);
       this.cacheBase += drop;
+      this.regulate();
     }
     return Promise.resolve();
   }
@@ -197,7 +257,24 @@ export class SocketSource implements Source {
   private push(line: string, now: number): void {
     this.pending.push(line);
     this.pendingTimes.push(now);
+    this.held += lineBytes(line);
+    this.regulate();
     this.scheduleFlush();
+  }
+
+  /** Pauses the socket above the byte cap and resumes it under half of it (hysteresis, not a flutter per line). */
+  private regulate(): void {
+    const socket = this.socket;
+    if (!socket || this.stopped) return;
+    if (!this.pausedReading && this.held > this.limits.maxBufferedBytes) {
+      this.pausedReading = true;
+      this.pauses++;
+      socket.pause();
+      this.ctx.log.info({ heldBytes: this.held, pauses: this.pauses }, 'socket source backlog over maxBufferedBytes: reading paused');
+    } else if (this.pausedReading && this.held <= this.limits.maxBufferedBytes / 2) {
+      this.pausedReading = false;
+      socket.resume();
+    }
   }
 
   private unloggedLines(): number {
@@ -243,6 +320,7 @@ export class SocketSource implements Source {
       }
       this.queue.shift();
       if (this.cacheBase + this.cacheLines.length !== start) {
+        for (const l of this.cacheLines) this.held -= lineBytes(l);
         this.cacheLines = [];
         this.cacheTimes = [];
         this.cacheBase = start;

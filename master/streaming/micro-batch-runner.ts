@@ -34,6 +34,8 @@ export interface RunnerConf {
 export interface RunnerDeps {
   readonly queryId: string;
   readonly runId: string;
+  /** This run's fencing token from the checkpoint's run lease (tags every batch attempt). */
+  readonly runToken: number;
   readonly name: string | null;
   readonly plan: StreamingPlan;
   readonly source: Source;
@@ -96,6 +98,8 @@ export class MicroBatchRunner {
   private availableNowTarget: Offset | null | undefined;
   private lastPlanned: LastExecution | undefined;
   private selfLimitedAvailableNow = false;
+  /** Attempts this run made, of any batch: an attempt id never repeats within the run. */
+  private attempts = 0;
 
   constructor(private readonly deps: RunnerDeps) {
     this.numPartitions = deps.conf.numPartitions;
@@ -356,8 +360,9 @@ export class MicroBatchRunner {
       try {
         return await this.deps.executor.runBatch({
           queryId: this.deps.queryId,
+          run: this.deps.runToken,
           batchId: b.batchId,
-          attempt,
+          attempt: this.attempts++,
           plan: { ...this.deps.plan, exchange: this.deps.plan.exchange && { ...this.deps.plan.exchange, numPartitions: this.numPartitions } },
           splits,
           env: { batchTimestampMs: b.seq.batchTimestampMs, timeZone: conf.timeZone, ansi: conf.ansi },

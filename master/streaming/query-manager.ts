@@ -11,16 +11,14 @@ export class StreamingQueryManager {
   private lastTerminated: StreamingQuery | undefined;
   private anyWaiters: (() => void)[] = [];
 
-  /** Refuses a second active query with the same name or id (Spark's rule). */
-  checkCanStart(id: string, name: string | null): void {
+  /**
+   * Refuses a second active query with the same name in this session (Spark's rule). A second run
+   * of the same id, from any session, is the master's ActiveRuns' business.
+   */
+  checkCanStart(name: string | null): void {
     if (name !== null && [...this.active.values()].some((q) => q.name === name)) {
       throw new IllegalArgumentError(
         `Cannot start query with name ${name} as a query with that name is already active in this SparkSession`,
-      );
-    }
-    if (this.active.has(id)) {
-      throw new IllegalArgumentError(
-        `Cannot start query with id ${id} as another query with same id is already active. Perhaps you are attempting to restart a query from checkpoint that is already active. You may stop the old query by setting the SQL configuration: spark.conf.set("spark.sql.streaming.stopActiveRunOnRestart", true) and retry.`,
       );
     }
   }

@@ -8,6 +8,7 @@ import type { LogicalPlan } from '../../engine/plan/logical-plan.js';
 import { planStreamingQuery } from '../../engine/physical/streaming-planner.js';
 import { explainPlan } from '../../engine/physical/explain.js';
 import type { Session } from '../session/session.js';
+import type { CheckpointStore } from './checkpoint/checkpoint-store.js';
 import { MicroBatchRunner } from './micro-batch-runner.js';
 import { ConsoleSink, consoleOptions } from './sinks/console-sink.js';
 import { MEMORY_SINK_MAX_ROWS_CONF, MEMORY_SINK_MAX_ROWS_DEFAULT, MemorySink } from './sinks/memory-sink.js';
@@ -84,7 +85,34 @@ export async function startStreamingQuery(session: Session, spec: WriteStreamSpe
   const meta = (await checkpoint.readMetadata()) ?? (await checkpoint.writeMetadata({ id: randomUUID() }));
   const id = meta.id;
   const runId = randomUUID();
-  session.streams.checkCanStart(id, name);
+  session.streams.checkCanStart(name);
+  const claim = await runtime.activeRuns.claim(id, conf.bool('spark.sql.streaming.stopActiveRunOnRestart', true), session.log.child({ component: 'query', queryId: id, runId }));
+  try {
+    const query = await startRun(session, spec, { id, runId, name, mode, trigger, analyzed, format, location, checkpoint });
+    claim.register(query);
+    return query;
+  } finally {
+    claim.abandon();
+  }
+}
+
+interface RunSpec {
+  readonly id: string;
+  readonly runId: string;
+  readonly name: string | null;
+  readonly mode: OutputMode;
+  readonly trigger: Trigger;
+  readonly analyzed: ReturnType<Session['analyze']>;
+  readonly format: string;
+  readonly location: string;
+  readonly checkpoint: CheckpointStore;
+}
+
+/** Starts one run of a query whose earlier run (if any) has stopped: takes the run lease first. */
+async function startRun(session: Session, spec: WriteStreamSpec, r: RunSpec): Promise<StreamingQuery> {
+  const { runtime, conf } = session;
+  const { id, runId, name, mode, trigger, analyzed, format, location, checkpoint } = r;
+  const runToken = await checkpoint.acquireRunLease(runId);
 
   const numPartitions = conf.int('spark.sql.shuffle.partitions', 200);
   if (numPartitions <= 0) throw new IllegalArgumentError('spark.sql.shuffle.partitions must be positive');
@@ -93,7 +121,7 @@ export async function startStreamingQuery(session: Session, spec: WriteStreamSpe
   const scan: ScanNode = plan.source;
   const provider = runtime.sources.get(scan.source.format);
   if (!provider?.createStream) throw new NotSupportedError(`Data source ${scan.source.format} does not support streamed reading.`);
-  const log = session.log.child({ component: 'query', queryId: id, runId, queryName: name });
+  const log = session.log.child({ component: 'query', queryId: id, runId, runToken, queryName: name });
   // Spark Connect carries readStream.load(path) / .text(path) as the relation's paths; as in Spark,
   // that path is the source's `path` option.
   const [path] = scan.source.paths;
@@ -126,6 +154,7 @@ export async function startStreamingQuery(session: Session, spec: WriteStreamSpe
   const runner = new MicroBatchRunner({
     queryId: id,
     runId,
+    runToken,
     name,
     plan,
     source,
@@ -158,7 +187,7 @@ export async function startStreamingQuery(session: Session, spec: WriteStreamSpe
     {
       async cleanup(failed) {
         await source.stop();
-        await runtime.executor.releaseQuery(id);
+        await runtime.executor.releaseQuery(id, runToken);
         if (checkpoint.temporary && !failed) await checkpoint.destroy();
       },
       explain(extended) {

@@ -70,6 +70,8 @@ export interface ClusterOptions {
   readonly workers: number;
   readonly secret?: string;
   readonly workerTimeoutMs?: number;
+  /** Extra environment of the first master process (e.g. `KINDLING_FAILPOINT`). */
+  readonly masterEnv?: NodeJS.ProcessEnv;
   /** The master's `--token` (Spark Connect and HTTP); `api()` and `url` then carry it. */
   readonly token?: string;
   /** More `kindling master` flags. */
@@ -91,6 +93,8 @@ export class Cluster {
   clusterPort = 0;
   uiPort = 0;
   readonly workers: WorkerNode[] = [];
+  /** Masters started with startOtherMaster. */
+  private readonly others: KindlingNode[] = [];
   private constructor(
     readonly redis: RedisServer,
     private readonly options: ClusterOptions,
@@ -98,7 +102,7 @@ export class Cluster {
 
   static async start(options: ClusterOptions): Promise<Cluster> {
     const c = new Cluster(await RedisServer.start({ appendfsync: 'always' }), options);
-    await c.startMaster();
+    await c.startMaster(options.masterEnv);
     for (let i = 0; i < options.workers; i++) await c.addWorker();
     await c.waitForWorkers(options.workers);
     return c;
@@ -112,7 +116,8 @@ export class Cluster {
     return this.options.token ? `sc://localhost:${this.port}/;token=${this.options.token}` : `sc://localhost:${this.port}`;
   }
 
-  async startMaster(): Promise<void> {
+  /** `env`: extra environment of the master process (e.g. `KINDLING_FAILPOINT`). */
+  async startMaster(env: NodeJS.ProcessEnv = {}): Promise<void> {
     const fixed = this.clusterPort > 0;
     this.master = KindlingNode.spawn('master', [
       'master',
@@ -126,17 +131,36 @@ export class Cluster {
       '--log-level', process.env['KINDLING_TEST_LOG'] ?? 'info',
       ...(this.options.token ? ['--token', this.options.token] : []),
       ...(this.options.masterArgs ?? []),
-    ]);
+    ], env);
     const m = await this.master.waitFor(/Spark Connect on sc:\/\/localhost:(\d+), cluster kindling:\/\/localhost:(\d+), HTTP http:\/\/localhost:(\d+)/);
     this.port = Number(m[1]);
     this.clusterPort = Number(m[2]);
     this.uiPort = Number(m[3]);
   }
 
-  async addWorker(): Promise<WorkerNode> {
+  /** Another master on the same Redis (its own ports, no workers yet). */
+  async startOtherMaster(name: string): Promise<{ node: KindlingNode; port: number; clusterPort: number; uiPort: number }> {
+    const node = KindlingNode.spawn(name, [
+      'master',
+      '--host', '127.0.0.1',
+      '--port', '0',
+      '--cluster-port', '0',
+      '--ui-port', '0',
+      '--redis', this.redis.url,
+      '--cluster-secret', this.secret,
+      '--worker-timeout', String(this.options.workerTimeoutMs ?? 3000),
+      '--log-level', process.env['KINDLING_TEST_LOG'] ?? 'info',
+    ]);
+    this.others.push(node);
+    const m = await node.waitFor(/Spark Connect on sc:\/\/localhost:(\d+), cluster kindling:\/\/localhost:(\d+), HTTP http:\/\/localhost:(\d+)/);
+    return { node, port: Number(m[1]), clusterPort: Number(m[2]), uiPort: Number(m[3]) };
+  }
+
+  /** A worker of this cluster's master, or of the master listening on `clusterPort`. */
+  async addWorker(clusterPort = this.clusterPort): Promise<WorkerNode> {
     const node = KindlingNode.spawn(`worker-${this.workers.length}`, [
       'worker',
-      '--master', `kindling://127.0.0.1:${this.clusterPort}`,
+      '--master', `kindling://127.0.0.1:${clusterPort}`,
       '--host', '127.0.0.1',
       '--port', '0',
       '--advertise-host', '127.0.0.1',
@@ -173,13 +197,14 @@ export class Cluster {
 
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.node.stop('SIGKILL')));
+    await Promise.all(this.others.map((m) => m.stop('SIGKILL')));
     await this.master?.stop('SIGKILL');
     await this.redis.close();
   }
 
   /** Output of every process, for failure messages. */
   logs(): string {
-    return [this.master, ...this.workers.map((w) => w.node)]
+    return [this.master, ...this.others, ...this.workers.map((w) => w.node)]
       .map((n) => `--- ${n.name}\n${n.stdout}\n${n.stderr.slice(-3000)}`)
       .join('\n');
   }

@@ -1,4 +1,6 @@
+import type { Redis } from 'ioredis';
 import type { Row, SparkSession, StreamingQuery } from '../../client/index.js';
+import { CheckpointKeys } from '../../engine/redis-keys.js';
 import { functions as F } from '../../client/index.js';
 
 /** The seed `wordcounts` query over a socket, as the notebook writes it. */
@@ -35,4 +37,17 @@ export async function waitForCounts(spark: SparkSession, table: string, expected
   };
   await waitFor(ok, timeoutMs, `counts in ${table}`).catch(() => undefined);
   return last;
+}
+
+/** Per word, how often it occurs in the socket source's write-ahead log: what was durably read. */
+export async function walCounts(r: Redis, checkpoint: string): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const chunk of await r.lrange(CheckpointKeys.sourceLog(checkpoint, 0), 0, -1)) {
+    // Each record is `<arrival ms>\t<line>`.
+    for (const record of chunk.split('\n')) {
+      const line = record.slice(record.indexOf('\t') + 1);
+      for (const w of line.split(' ')) if (w !== '') counts.set(w, (counts.get(w) ?? 0) + 1);
+    }
+  }
+  return counts;
 }

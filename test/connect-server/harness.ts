@@ -31,7 +31,7 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { token?: string; operationIdleTimeoutMs?: number; chunkLimits?: ChunkLimits } = {},
+  options: { token?: string; operationIdleTimeoutMs?: number; chunkLimits?: ChunkLimits; sessionTimeoutMs?: number } = {},
 ): Promise<Harness> {
   const local = localRuntime({ workers: 2 });
   const server = await startConnectServer({

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { batchFromRows } from '../../engine/batch/record-batch.js';
 import { T } from '../../engine/types/data-type.js';
 import { schemaOf } from '../../engine/types/schema.js';
-import { resultResponses } from '../../master/connect/responses.js';
+import { resultResponses as lazyResponses } from '../../master/connect/responses.js';
+
+const resultResponses = (...args: Parameters<typeof lazyResponses>) => [...lazyResponses(...args)];
 
 const schema = schemaOf([T.field('i', T.long, false), T.field('s', T.string), T.field('t', T.timestamp)]);
 const rows = (n: number): unknown[][] => Array.from({ length: n }, (_, i) => [i, `row ${i}`, i * 1_000_000]);

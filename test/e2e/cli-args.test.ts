@@ -23,6 +23,8 @@ describe('kindling flags are checked before anything starts', () => {
     [['worker', '--cores', '0'], "kindling: --cores must be a whole number, 1 or more, got '0'"],
     [['worker', '--metrics-port', '1.5'], "kindling: --metrics-port must be a port number from 0 to 65535 (0: any free port), got '1.5'"],
     [['master', '--worker-timeout', '0'], "kindling: --worker-timeout must be a whole number, 1 or more, got '0'"],
+    [['local', '--session-timeout', 'soon'], "kindling: --session-timeout must be a duration such as 60m, 30s or 500ms, got 'soon'"],
+    [['master', '--session-timeout', '0s'], "kindling: --session-timeout must be a duration such as 60m, 30s or 500ms, got '0s'"],
     [['master', '--ui-port', 'x'], "kindling: --ui-port must be a port number from 0 to 65535 (0: any free port), got 'x'"],
     [['feed', '--rate', '-5'], "kindling: --rate must be a whole number, 0 or more, got '-5'"],
     [['feed', '--corpus', '0'], "kindling: --corpus must be a whole number, 1 or more, got '0'"],

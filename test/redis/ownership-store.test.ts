@@ -31,7 +31,7 @@ describe('RedisOwnershipStore', () => {
     expect(await store.set('q1', o)).toEqual(o);
     expect(await store.get('q1')).toEqual(o);
     expect(JSON.parse((await redis.get(OwnershipKeys.owners('q1'))) as string)).toEqual({ owners: o.owners, epochs: o.epochs });
-    await store.delete('q1');
+    await store.delete('q1', 0);
     expect(await store.get('q1')).toBeUndefined();
   });
 

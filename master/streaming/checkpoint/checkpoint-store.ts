@@ -40,12 +40,26 @@ export interface CheckpointStore {
   readMetadata(): Promise<CheckpointMetadata | undefined>;
   /** Write-once; returns the stored metadata (an existing one wins). */
   writeMetadata(meta: CheckpointMetadata): Promise<CheckpointMetadata>;
+  /**
+   * Takes the checkpoint's run lease for run `runId`: returns a fencing token (an atomic counter
+   * kept in the checkpoint) larger than every earlier run's, on this or any other master. From
+   * then on this store's `offsets`/`commits` writes carry the token and fail with
+   * CONCURRENT_STREAM_LOG_UPDATE (not retryable) once a newer run has taken the lease.
+   */
+  acquireRunLease(runId: string): Promise<number>;
   readonly offsets: MetadataLog<OffsetSeq>;
   readonly commits: MetadataLog<CommitMetadata>;
   sourceMetadata(sourceIndex: number): SourceMetadataLog;
   lineLog(sourceIndex: number): LineLog;
   /** Removes everything (temporary checkpoints on clean stop). */
   destroy(): Promise<void>;
+}
+
+/** The run lease as kept in a checkpoint: the newest run's token and who holds it. */
+export interface RunLease {
+  readonly token: number;
+  readonly runId: string;
+  readonly since: number;
 }
 
 export interface CheckpointStoreFactory {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { link, mkdir, open, readFile, readdir, rm, unlink, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { link, mkdir, open, readFile, readdir, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { LineLog, SourceMetadataLog } from '../../../engine/connectors/source.js';
@@ -11,7 +12,9 @@ import type {
   CommitMetadata,
   MetadataLog,
   OffsetSeq,
+  RunLease,
 } from './checkpoint-store.js';
+import { runFenced } from './run-fenced.js';
 import { decodeCommit, decodeOffsetSeq, encodeCommit, encodeOffsetSeq } from './log-format.js';
 
 /** Writes `path` only if it does not exist yet, atomically (temp file + hard link). */
@@ -39,15 +42,78 @@ async function readText(path: string): Promise<string | undefined> {
   }
 }
 
+/** A mutex directory older than this was left by a crashed process: taken over. */
+const MUTEX_STALE_MS = 10_000;
+
+/** Runs `step` while holding the directory `path` as a cross-process mutex (mkdir is atomic). */
+async function withMutex<T>(path: string, step: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      await mkdir(path);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new ExecutionError(`Cannot lock ${path}: ${(e as Error).message}`, { cause: e });
+      const age = await stat(path).then((s) => Date.now() - s.mtimeMs, () => 0);
+      if (age > MUTEX_STALE_MS) await rmdir(path).catch(() => undefined);
+      else await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+  try {
+    return await step();
+  } finally {
+    await rmdir(path).catch(() => undefined);
+  }
+}
+
+/** The run lease file (`run-lease`): JSON `{token, runId, since}`. */
+class FileRunLease {
+  /** The token this store writes with, once it took the lease. */
+  token: number | undefined;
+  constructor(private readonly dir: string) {}
+
+  async read(): Promise<RunLease | undefined> {
+    const text = await readText(join(this.dir, 'run-lease'));
+    if (text === undefined) return undefined;
+    try {
+      const l = JSON.parse(text) as RunLease;
+      if (!Number.isInteger(l.token)) throw new Error('no token');
+      return l;
+    } catch (e) {
+      throw new ExecutionError(`Cannot parse the run lease ${join(this.dir, 'run-lease')}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  async acquire(runId: string): Promise<number> {
+    await mkdir(this.dir, { recursive: true });
+    return withMutex(join(this.dir, 'run-lease.lock'), async () => {
+      const token = ((await this.read())?.token ?? 0) + 1;
+      const tmp = join(this.dir, `run-lease.${randomUUID()}.tmp`);
+      await writeFile(tmp, JSON.stringify({ token, runId, since: Date.now() }));
+      await rename(tmp, join(this.dir, 'run-lease'));
+      this.token = token;
+      return token;
+    });
+  }
+
+  /** Throws CONCURRENT_STREAM_LOG_UPDATE when a newer run took the lease. */
+  async check(what: string, batchId: number): Promise<void> {
+    if (this.token === undefined) return;
+    const holder = await this.read();
+    if (holder?.token !== this.token) throw runFenced(what, batchId, this.token, holder);
+  }
+}
+
 /** A directory of files named by batch id, in Spark's `v1` text format. */
 class FileMetadataLog<T> implements MetadataLog<T> {
   constructor(
     private readonly dir: string,
+    private readonly lease: FileRunLease,
     private readonly encode: (v: T) => string,
     private readonly decode: (text: string, where: string) => T,
   ) {}
 
-  add(batchId: number, value: T): Promise<boolean> {
+  async add(batchId: number, value: T): Promise<boolean> {
+    await this.lease.check(join(this.dir, String(batchId)), batchId);
     return writeOnce(join(this.dir, String(batchId)), this.encode(value));
   }
 
@@ -93,9 +159,48 @@ class FileSourceMetadata implements SourceMetadataLog {
   }
 }
 
+/** A line index and the byte it starts at. */
+interface LinePosition {
+  readonly line: number;
+  readonly byte: number;
+}
+
+/**
+ * Calls `onLine(bytes)` for each `\n`-ended line of the file from line `from` up to `to`,
+ * streaming it from `at` (a known line start at or before `from`): a write-ahead log after a
+ * flood is larger than a JavaScript string may be. Returns where it stopped. A missing file has no lines.
+ */
+async function scanLines(path: string, at: LinePosition, from: number, to: number, onLine?: (bytes: Buffer) => void): Promise<LinePosition> {
+  let index = at.line;
+  let byte = at.byte;
+  let partial: Buffer[] = [];
+  const stream = createReadStream(path, { start: at.byte });
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      let start = 0;
+      for (let nl = chunk.indexOf(10, start); nl !== -1; nl = chunk.indexOf(10, start)) {
+        if (onLine && index >= from) onLine(partial.length === 0 ? chunk.subarray(start, nl) : Buffer.concat([...partial, chunk.subarray(start, nl)]));
+        partial = [];
+        byte += nl + 1 - start;
+        start = nl + 1;
+        if (++index >= to) return { line: index, byte };
+      }
+      if (onLine && index >= from && start < chunk.length) partial.push(chunk.subarray(start));
+      byte += chunk.length - start;
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  } finally {
+    stream.destroy();
+  }
+  return { line: index, byte };
+}
+
 /** An append-only file of records, one per line, fsynced before `append` resolves. */
 class FileLineLog implements LineLog {
   private count: number | undefined;
+  /** Where the last read stopped: batches re-read after a restart go forward, so each continues there. */
+  private mark: LinePosition = { line: 0, byte: 0 };
   constructor(private readonly path: string) {}
 
   async append(lines: readonly string[]): Promise<number> {
@@ -114,16 +219,18 @@ class FileLineLog implements LineLog {
   }
 
   async length(): Promise<number> {
-    if (this.count === undefined) {
-      const text = (await readText(this.path)) ?? '';
-      this.count = text === '' ? 0 : text.split('\n').length - 1;
-    }
+    this.count ??= (await scanLines(this.path, { line: 0, byte: 0 }, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY)).line;
     return this.count;
   }
 
   async read(from: number, to: number): Promise<string[]> {
-    const text = (await readText(this.path)) ?? '';
-    return text.split('\n').slice(from, to);
+    const out: string[] = [];
+    if (to <= from) return out;
+    const at = this.mark.line <= from ? this.mark : { line: 0, byte: 0 };
+    const end = await scanLines(this.path, at, from, to, (bytes) => out.push(bytes.toString('utf8')));
+    // Only a complete line end is a safe place to continue from.
+    if (end.line === to) this.mark = end;
+    return out;
   }
 }
 
@@ -131,13 +238,20 @@ class FileLineLog implements LineLog {
 export class FileCheckpointStore implements CheckpointStore {
   readonly offsets: MetadataLog<OffsetSeq>;
   readonly commits: MetadataLog<CommitMetadata>;
+  private readonly lease: FileRunLease;
 
   constructor(
     readonly location: string,
     readonly temporary: boolean,
   ) {
-    this.offsets = new FileMetadataLog(join(location, 'offsets'), encodeOffsetSeq, decodeOffsetSeq);
-    this.commits = new FileMetadataLog(join(location, 'commits'), encodeCommit, decodeCommit);
+    this.lease = new FileRunLease(location);
+    this.offsets = new FileMetadataLog(join(location, 'offsets'), this.lease, encodeOffsetSeq, decodeOffsetSeq);
+    this.commits = new FileMetadataLog(join(location, 'commits'), this.lease, encodeCommit, decodeCommit);
+  }
+
+  /** The lease file `run-lease` holds the newest token; taken under the `run-lease.lock` mutex. */
+  acquireRunLease(runId: string): Promise<number> {
+    return this.lease.acquire(runId);
   }
 
   async readMetadata(): Promise<CheckpointMetadata | undefined> {

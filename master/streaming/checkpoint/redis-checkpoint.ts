@@ -11,16 +11,49 @@ import type {
   CommitMetadata,
   MetadataLog,
   OffsetSeq,
+  RunLease,
 } from './checkpoint-store.js';
+import { runFenced } from './run-fenced.js';
 import { decodeCommit, decodeOffsetSeq, encodeCommit, encodeOffsetSeq } from './log-format.js';
 
 /** Lines per LRANGE when reading the write-ahead log back. */
 const READ_CHUNK = 10_000;
 
+/**
+ * Takes the run lease. KEYS[1] = `CheckpointKeys.runLease` (hash: token, runId, since);
+ * ARGV[1] = run id, ARGV[2] = now (ms). Returns the new token (one more than any before).
+ */
+const ACQUIRE_LEASE = new LuaScript(`
+local token = redis.call('HINCRBY', KEYS[1], 'token', 1)
+redis.call('HSET', KEYS[1], 'runId', ARGV[1], 'since', ARGV[2])
+return token
+`);
+
+/**
+ * A write-once log entry, fenced by the run lease. KEYS[1] = `CheckpointKeys.runLease`, KEYS[2] =
+ * the log hash; ARGV[1] = the writer's token, ARGV[2] = batch id, ARGV[3] = entry text.
+ * Returns 1 (written), 0 (the entry existed) or -1 (a newer run holds the lease: nothing written).
+ */
+const FENCED_HSETNX = new LuaScript(`
+if redis.call('HGET', KEYS[1], 'token') ~= ARGV[1] then return -1 end
+return redis.call('HSETNX', KEYS[2], ARGV[2], ARGV[3])
+`);
+
+/** The token a store writes with, once it took the run lease. */
+interface LeaseToken {
+  token: number | undefined;
+}
+
+async function readLease(redis: Redis, checkpoint: string): Promise<RunLease | undefined> {
+  const h = await redisCall(`reading the run lease of checkpoint ${checkpoint}`, () => redis.hgetall(CheckpointKeys.runLease(checkpoint)));
+  return h['token'] === undefined ? undefined : { token: Number(h['token']), runId: h['runId'] ?? '', since: Number(h['since'] ?? 0) };
+}
+
 /** A hash of batch id → Spark `v1` text; HSETNX makes every entry write-once. */
 class RedisMetadataLog<T> implements MetadataLog<T> {
   constructor(
     private readonly redis: Redis,
+    private readonly lease: LeaseToken,
     private readonly key: string,
     /** `offsets` or `commits`, for messages. */
     private readonly log: string,
@@ -31,7 +64,16 @@ class RedisMetadataLog<T> implements MetadataLog<T> {
 
   async add(batchId: number, value: T): Promise<boolean> {
     const text = this.encode(value);
-    return (await redisCall(`writing ${this.entry(batchId)}`, () => this.redis.hsetnx(this.key, String(batchId), text))) === 1;
+    const token = this.lease.token;
+    if (token === undefined) {
+      return (await redisCall(`writing ${this.entry(batchId)}`, () => this.redis.hsetnx(this.key, String(batchId), text))) === 1;
+    }
+    const leaseKey = CheckpointKeys.runLease(this.checkpoint);
+    const reply = Number(
+      await redisCall(`writing ${this.entry(batchId)}`, () => FENCED_HSETNX.run(this.redis, [leaseKey, this.key], [token, batchId, text])),
+    );
+    if (reply < 0) throw runFenced(`${this.log}/${batchId}`, batchId, token, await readLease(this.redis, this.checkpoint));
+    return reply === 1;
   }
 
   async get(batchId: number): Promise<T | undefined> {
@@ -99,10 +141,12 @@ class RedisSourceMetadata implements SourceMetadataLog {
 /**
  * Appends one chunk iff the log still holds the number of lines the writer expects (ARGV[1]):
  * KEYS[1] gets the chunk (ARGV[3], the lines joined by newlines), KEYS[2] the new total (ARGV[2]
- * lines more). Returns the new total, or -1 - actual total when it differs. One script, so a crash
- * leaves the chunk and its index entry both or neither.
+ * lines more). KEYS[3] = `CheckpointKeys.runLease`, ARGV[4] = the writer's run token ('' = not
+ * fenced). Returns the new total, -1 - actual total when it differs, or 'FENCED' when a newer run
+ * holds the lease. One script, so a crash leaves the chunk and its index entry both or neither.
  */
 const APPEND = new LuaScript(`
+if ARGV[4] ~= '' and redis.call('HGET', KEYS[3], 'token') ~= ARGV[4] then return 'FENCED' end
 local last = redis.call('LINDEX', KEYS[2], -1)
 local n = last and tonumber(last) or 0
 if n ~= tonumber(ARGV[1]) then return -1 - n end
@@ -126,16 +170,19 @@ export class RedisLineLog implements LineLog {
     private readonly redis: Redis,
     readonly key: string,
     readonly endsKey: string,
+    private readonly checkpoint: string = '',
+    private readonly lease: LeaseToken = { token: undefined },
   ) {}
 
   async append(lines: readonly string[]): Promise<number> {
     const expected = this.known ?? (await this.length());
     if (lines.length === 0) return expected;
-    const reply = Number(
-      await redisCall('appending to the write-ahead log', () =>
-        APPEND.run(this.redis, [this.key, this.endsKey], [expected, lines.length, lines.join('\n')]),
-      ),
+    const token = this.lease.token;
+    const raw = await redisCall('appending to the write-ahead log', () =>
+      APPEND.run(this.redis, [this.key, this.endsKey, CheckpointKeys.runLease(this.checkpoint)], [expected, lines.length, lines.join('\n'), token ?? '']),
     );
+    if (raw === 'FENCED') throw runFenced('the write-ahead log', undefined, token ?? 0, await readLease(this.redis, this.checkpoint));
+    const reply = Number(raw);
     if (reply >= 0) {
       this.known = reply;
       return reply;
@@ -217,14 +264,22 @@ export class RedisLineLog implements LineLog {
 export class RedisCheckpointStore implements CheckpointStore {
   readonly offsets: MetadataLog<OffsetSeq>;
   readonly commits: MetadataLog<CommitMetadata>;
+  private readonly lease: LeaseToken = { token: undefined };
 
   constructor(
     private readonly redis: Redis,
     readonly location: string,
     readonly temporary: boolean,
   ) {
-    this.offsets = new RedisMetadataLog(redis, CheckpointKeys.offsets(location), 'offsets', location, encodeOffsetSeq, decodeOffsetSeq);
-    this.commits = new RedisMetadataLog(redis, CheckpointKeys.commits(location), 'commits', location, encodeCommit, decodeCommit);
+    this.offsets = new RedisMetadataLog(redis, this.lease, CheckpointKeys.offsets(location), 'offsets', location, encodeOffsetSeq, decodeOffsetSeq);
+    this.commits = new RedisMetadataLog(redis, this.lease, CheckpointKeys.commits(location), 'commits', location, encodeCommit, decodeCommit);
+  }
+
+  async acquireRunLease(runId: string): Promise<number> {
+    const key = CheckpointKeys.runLease(this.location);
+    const token = Number(await redisCall(`taking the run lease of checkpoint ${this.location}`, () => ACQUIRE_LEASE.run(this.redis, [key], [runId, Date.now()])));
+    this.lease.token = token;
+    return token;
   }
 
   async readMetadata(): Promise<CheckpointMetadata | undefined> {
@@ -251,7 +306,13 @@ export class RedisCheckpointStore implements CheckpointStore {
   }
 
   lineLog(sourceIndex: number): LineLog {
-    return new RedisLineLog(this.redis, CheckpointKeys.sourceLog(this.location, sourceIndex), CheckpointKeys.sourceLogEnds(this.location, sourceIndex));
+    return new RedisLineLog(
+      this.redis,
+      CheckpointKeys.sourceLog(this.location, sourceIndex),
+      CheckpointKeys.sourceLogEnds(this.location, sourceIndex),
+      this.location,
+      this.lease,
+    );
   }
 
   /** Removes the checkpoint's keys and the state its queries kept under the same name. */

@@ -5,7 +5,7 @@ import { T } from '../../../engine/types/data-type.js';
 import { schemaOf } from '../../../engine/types/schema.js';
 
 const schema = schemaOf([T.field('word', T.string), T.field('n', T.long)]);
-const job = { queryId: 'q', batchId: 3, attempt: 1 };
+const job = { queryId: 'q', run: 2, batchId: 3, attempt: 1 };
 
 describe('shuffle blocks on the wire', () => {
   it('carry every partition (empty ones too) in one Arrow stream and come back partition by partition', () => {

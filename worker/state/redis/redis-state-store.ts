@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
-import { ExecutionError, InternalError, KindlingError, NotSupportedError } from '../../../engine/errors/errors.js';
+import { ConcurrentModificationError, ExecutionError, InternalError, KindlingError, NotSupportedError } from '../../../engine/errors/errors.js';
 import { StateKeys } from '../../../engine/redis-keys.js';
 import type {
   StateBatch,
@@ -112,6 +112,7 @@ export class RedisStateStoreProvider implements StateStoreProvider {
       ['partition', location.partition],
       ['operatorId', location.operatorId],
       ['epoch', location.epoch],
+      ['run', location.run ?? 0],
     ] as const) {
       if (!Number.isSafeInteger(n) || n < 0) return Promise.reject(new InternalError(`state store ${what} must be a non-negative integer, got ${n}`));
     }
@@ -270,6 +271,11 @@ export class RedisStateStore implements StateStore {
             `State partition ${this.partition} of operator ${this.location.operatorId} in checkpoint ${this.location.checkpoint} moved to a newer owner ` +
               `(epoch ${detail}, this task has epoch ${this.location.epoch}); batch ${batch.batchId} was not applied here.`,
           );
+        case 'FENCED_RUN':
+          throw new ConcurrentModificationError(
+            `State partition ${this.partition} of checkpoint ${this.location.checkpoint} belongs to the newer run ${detail} of the query ` +
+              `(this task is of run ${this.location.run ?? '?'}); batch ${batch.batchId} was not applied.`,
+          );
         case 'STALE':
           throw new ExecutionError(`State of partition ${this.partition} is already at batch ${detail}; cannot apply batch ${batch.batchId}.`);
         default:
@@ -356,6 +362,7 @@ export class RedisStateStore implements StateStore {
       packedUpserts,
       JSON.stringify(changes.removed),
       recordedRows,
+      this.location.run === undefined ? '' : String(this.location.run),
     ];
     return { argv, result, version, bytes, lengths };
   }

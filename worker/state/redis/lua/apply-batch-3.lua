@@ -6,7 +6,8 @@
 -- client's encoding cheap), so a batch costs Redis little more than the HSET of what it changed.
 --
 -- KEYS[1]  rows    hash: grouping key -> row value (JSON text [eventTimeUs|null, buffer1, ...])
--- KEYS[2]  meta    hash: lastBatch, epoch (fencing), version (of the rows), bytes (size estimate)
+-- KEYS[2]  meta    hash: lastBatch, epoch (fencing), run (the newest query run's fencing token),
+--                  version (of the rows), bytes (size estimate)
 -- KEYS[3]  output  string: the recorded output of the last applied batch:
 --          ARGV[7] .. <recorded rows, a JSON array of strings> .. ']'
 --
@@ -22,15 +23,17 @@
 -- ARGV[9]  keys to delete (evicted): JSON array of strings
 -- ARGV[10] the rows to record (JSON array of strings [key1, value1, ...]), or '=' when they are
 --          exactly ARGV[8]; for emit 'all' it is '[]', since a replay reads the (unchanged) rows
+-- ARGV[11] the caller's run token (decimal integer; '' = not fenced by run)
 --
 -- Returns a flat array:
 --   {'APPLIED'}                   written now
 --   {'REPLAYED', output, rows}    batch N was applied already: its recorded output and, for emit
 --                                 'all', every row (key, value, ...; else empty); nothing changed
+--   {'FENCED_RUN', run}           a newer run of the query (run token in meta) holds the partition
 --   {'FENCED', epoch}             a newer owner (epoch in meta) holds the partition
 --   {'STALE', lastBatch}          a later batch was applied already
 --   {'CONFLICT', version}         the rows are not the version the caller merged against
--- Only the epoch is written before every check has passed, so a refused call leaves the rows as
+-- Only the run and the epoch are written before every check has passed, so a refused call leaves the rows as
 -- they were.
 
 local CHUNK = 1000
@@ -42,10 +45,16 @@ local function chunked(cmd, key, list)
   end
 end
 
-if #ARGV ~= 10 then return redis.error_reply('ERR kindling state: expected 10 arguments, got ' .. #ARGV) end
+if #ARGV ~= 11 then return redis.error_reply('ERR kindling state: expected 11 arguments, got ' .. #ARGV) end
 
--- (a) fencing, (b) batch-id guard, (c) the caller merged against the stored version.
-local meta = redis.call('HMGET', KEYS[2], 'epoch', 'lastBatch', 'version')
+-- (a) fencing by run, then by owner, (b) batch-id guard, (c) the caller merged against the stored version.
+local meta = redis.call('HMGET', KEYS[2], 'epoch', 'lastBatch', 'version', 'run')
+if ARGV[11] ~= '' then
+  local storedRun = tonumber(meta[4])
+  local run = tonumber(ARGV[11])
+  if storedRun and storedRun > run then return { 'FENCED_RUN', meta[4] } end
+  if not storedRun or storedRun < run then redis.call('HSET', KEYS[2], 'run', ARGV[11]) end
+end
 local epoch = tonumber(ARGV[2])
 local storedEpoch = tonumber(meta[1])
 if storedEpoch and storedEpoch > epoch then return { 'FENCED', meta[1] } end

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { generateCorpus } from '../cli/corpus.js';
 import { startLocal } from '../cli/local.js';
-import { sparkPython, startSparkConnect } from '../test/spark/spark-server.js';
+import { startSparkConnect } from '../test/spark/spark-server.js';
 
 /**
  * `npm run bench:spark`: the seed queries Q1 (60 s / 30 s windows) and Q2 (60 s / 5 s) over the
@@ -41,11 +41,13 @@ async function main(): Promise<void> {
   const words = lines.reduce((n, l) => n + l.split(' ').length, 0);
   write(join(root, 'corpus'), lines);
   write(join(root, 'warmup'), lines.slice(0, Math.min(lines.length, 20_000)));
-  const python = await sparkPython();
+  // The client: test/compat's pinned pyspark-client (the thin Connect client; the full pyspark in
+  // test/spark's venv runs the Spark server and lacks the client's pandas/pyarrow).
+  await promisify(execFile)('bash', [join(repo, 'test', 'compat', 'setup.sh')], { maxBuffer: 16 * 1024 * 1024 });
+  const python = join(repo, 'test', 'compat', '.venv', 'bin', 'python');
   const client = async (url: string): Promise<Run[]> => {
     const { stdout } = await promisify(execFile)(python, [join(repo, 'bench', 'spark_client.py'), url, join(root, 'corpus'), join(root, 'warmup'), String(runs), partitions], {
       maxBuffer: 64 * 1024 * 1024,
-      env: { ...process.env, PYSPARK_PYTHON: python },
     });
     return stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Run);
   };
@@ -91,7 +93,7 @@ async function main(): Promise<void> {
     `Written by \`npm run bench:spark\` on ${new Date().toISOString()}.`,
     '',
     `- Machine: ${cpu.length} × ${cpu[0]?.model ?? '?'}, ${(totalmem() / 1024 ** 3).toFixed(1)} GB, ${osType()} ${release()}; load average at the end: ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`,
-    `- Versions: Kindling ${pkg.version}, Node ${process.version}, Spark ${sparkVersion} (test/spark's pinned pyspark)`,
+    `- Versions: Kindling ${pkg.version}, Node ${process.version}, Spark ${sparkVersion} (test/spark's pinned pyspark, Java 17); client: test/compat's pinned pyspark-client`,
     `- Command: \`KINDLING_BENCH_LINES=${lineCount} KINDLING_BENCH_FILES=${fileCount} KINDLING_BENCH_PARTITIONS=${partitions} KINDLING_BENCH_RUNS=${runs} npm run bench:spark\``,
     `- Workload: ${words} words (Zipf, 10 a line) in ${fileCount} text files written before each query starts; one PySpark Connect client; \`spark.sql.shuffle.partitions\` = ${partitions} on both; complete mode into the memory sink. Q1 = 60 s / 30 s windows by word, Q2 = 60 s / 5 s (12 windows a word). Time from \`start()\` until \`processAllAvailable()\` returns, median of ${runs}.`,
     '',

@@ -9,6 +9,7 @@ import { startMaster } from './master.js';
 import { startWorkerProcess } from './worker.js';
 import { SESSION_TIMEOUT_CONF, timeConfMs } from '../master/connect/sessions.js';
 import { hostname } from 'node:os';
+import { explainListenError } from './ports.js';
 
 /** Every flag also reads `KINDLING_<FLAG>` (dashes as underscores), so compose files can configure it. */
 function opt(flags: string, description: string, fallback?: string): Option {
@@ -64,9 +65,10 @@ program
   .addOption(opt('--log-level <level>', 'pino log level', 'info'))
   .action(async (o: { host: string; port: string; workers: string; checkpointDir?: string; token?: string; uiPort?: string; metricsOpen?: boolean; sessionTimeout?: string; logLevel: string }) => {
     const log = createLogger(o.logLevel, 'local');
+    const connectPort = port('--port', o.port);
     const local = await startLocal({
       host: o.host,
-      port: port('--port', o.port),
+      port: connectPort,
       workers: positive('--workers', o.workers),
       log,
       ...(o.checkpointDir ? { checkpointDir: o.checkpointDir } : {}),
@@ -74,6 +76,8 @@ program
       ...(o.uiPort !== undefined ? { uiPort: port('--ui-port', o.uiPort) } : {}),
       metricsOpen: o.metricsOpen === true,
       ...sessionTimeoutConf(o.sessionTimeout),
+    }).catch((e: unknown) => {
+      throw explainListenError('local', e, [{ flag: '--port', port: connectPort }, ...(o.uiPort !== undefined ? [{ flag: '--ui-port', port: port('--ui-port', o.uiPort) }] : [])]);
     });
     const ui = local.uiPort === undefined ? '' : `, UI http://localhost:${local.uiPort}`;
     process.stdout.write(`kindling local: Spark Connect on sc://localhost:${local.port} with ${o.workers} workers${ui}\n`);
@@ -92,7 +96,8 @@ program
   .addOption(opt('--port <port>', 'Spark Connect port', '15002'))
   .addOption(opt('--cluster-port <port>', 'port workers register on', '7077'))
   .addOption(opt('--ui-port <port>', 'HTTP port: /healthz, /metrics, /api', '8080'))
-  .addOption(opt('--redis <url>', 'Redis for checkpoints and state', 'redis://localhost:6379'))
+  .addOption(opt('--redis <url>', 'Redis for checkpoints and state: redis://[user:password@]host:port, rediss:// (TLS), or redis-cluster://h1:p1,h2:p2,...; ?replicas=N waits for N replicas per write', 'redis://localhost:6379'))
+  .addOption(opt('--redis-password <password>', 'Redis AUTH password when the --redis URL has none'))
   .addOption(opt('--cluster-secret <secret>', 'secret workers must present', ''))
   .addOption(opt('--token <token>', 'require this bearer token from Spark Connect clients and on the HTTP port'))
   .addOption(opt('--metrics-open', 'serve /metrics without the token (for Prometheus)'))
@@ -106,6 +111,7 @@ program
       clusterPort: string;
       uiPort: string;
       redis: string;
+      redisPassword?: string;
       clusterSecret: string;
       token?: string;
       metricsOpen?: boolean;
@@ -114,18 +120,24 @@ program
       logLevel: string;
     }) => {
       const log = createLogger(o.logLevel, 'master');
+      const ports = { port: port('--port', o.port), clusterPort: port('--cluster-port', o.clusterPort), uiPort: port('--ui-port', o.uiPort) };
       const master = await startMaster({
         host: o.host,
-        port: port('--port', o.port),
-        clusterPort: port('--cluster-port', o.clusterPort),
-        uiPort: port('--ui-port', o.uiPort),
+        ...ports,
         redis: o.redis,
+        ...(o.redisPassword ? { redisPassword: o.redisPassword } : {}),
         clusterSecret: o.clusterSecret,
         workerTimeoutMs: positive('--worker-timeout', o.workerTimeout),
         log,
         ...(o.token ? { token: o.token } : {}),
         metricsOpen: o.metricsOpen === true,
         ...sessionTimeoutConf(o.sessionTimeout),
+      }).catch((e: unknown) => {
+        throw explainListenError('master', e, [
+          { flag: '--port', port: ports.port },
+          { flag: '--cluster-port', port: ports.clusterPort },
+          { flag: '--ui-port', port: ports.uiPort },
+        ]);
       });
       process.stdout.write(
         `kindling master: Spark Connect on sc://localhost:${master.port}, cluster kindling://localhost:${master.clusterPort}, HTTP http://localhost:${master.uiPort}\n`,
@@ -140,39 +152,47 @@ program
   .command('worker')
   .description('a cluster worker: runs stage tasks, owns state partitions in Redis')
   .addOption(opt('--master <url>', 'the master to register with', 'kindling://localhost:7077'))
-  .addOption(opt('--redis <url>', 'Redis holding the state', 'redis://localhost:6379'))
+  .addOption(opt('--redis <url>', 'Redis holding the state: redis://[user:password@]host:port, rediss:// (TLS), or redis-cluster://h1:p1,h2:p2,...; ?replicas=N waits for N replicas per write', 'redis://localhost:6379'))
+  .addOption(opt('--redis-password <password>', 'Redis AUTH password when the --redis URL has none'))
   .addOption(opt('--host <host>', 'address to listen on', '0.0.0.0'))
-  .addOption(opt('--port <port>', 'port for tasks and shuffle (0: any free one)', '7078'))
+  .addOption(opt('--port <port>', 'port for tasks and shuffle (0: any free one; the master learns it when the worker registers)', '0'))
   .addOption(opt('--advertise-host <host>', 'host other members reach this worker at (default: this hostname)'))
   .addOption(opt('--cores <n>', 'task slots to offer', '1'))
   .addOption(opt('--cluster-secret <secret>', 'secret shared with the master', ''))
-  .addOption(opt('--metrics-port <port>', 'HTTP port for /healthz, /readyz, /metrics (0: any free one)', '8081'))
+  .addOption(opt('--metrics-port <port>', 'HTTP port for /healthz, /readyz, /metrics (default: none; 0: any free one)'))
   .addOption(opt('--log-level <level>', 'pino log level', 'info'))
   .action(
     async (o: {
       master: string;
       redis: string;
+      redisPassword?: string;
       host: string;
       port: string;
       advertiseHost?: string;
       cores: string;
       clusterSecret: string;
-      metricsPort: string;
+      metricsPort?: string;
       logLevel: string;
     }) => {
       const log = createLogger(o.logLevel, 'worker');
+      const taskPort = port('--port', o.port);
+      const metricsPort = o.metricsPort === undefined || o.metricsPort === '' ? undefined : port('--metrics-port', o.metricsPort);
       const { worker, close } = await startWorkerProcess({
         master: o.master,
         redis: o.redis,
+        ...(o.redisPassword ? { redisPassword: o.redisPassword } : {}),
         host: o.host,
-        port: port('--port', o.port),
+        port: taskPort,
         advertiseHost: o.advertiseHost || hostname(),
         cores: positive('--cores', o.cores),
         clusterSecret: o.clusterSecret,
-        metricsPort: port('--metrics-port', o.metricsPort),
         log,
+        ...(metricsPort === undefined ? {} : { metricsPort }),
+      }).catch((e: unknown) => {
+        throw explainListenError('worker', e, [{ flag: '--port', port: taskPort }, ...(metricsPort === undefined ? [] : [{ flag: '--metrics-port', port: metricsPort }])]);
       });
-      process.stdout.write(`kindling worker ${worker.id} on ${o.advertiseHost || hostname()}:${worker.port}\n`);
+      const metrics = worker.metricsPort === undefined ? '' : `, metrics on :${worker.metricsPort}`;
+      process.stdout.write(`kindling worker ${worker.id} on ${o.advertiseHost || hostname()}:${worker.port}${metrics}\n`);
       let stopping = false;
       process.on('SIGTERM', () => {
         if (stopping) return;
@@ -196,7 +216,12 @@ program
   .action(async (o: { port: string; host: string; file?: string; corpus?: string; rate: string; loop?: boolean; logLevel: string }) => {
     const log = createLogger(o.logLevel, 'feed');
     const lines = o.file ? await readLines(o.file) : o.corpus ? generateCorpus({ lines: positive('--corpus', o.corpus) }) : undefined;
-    const feeder = await startFeeder({ port: port('--port', o.port), host: o.host, rate: nonNegative('--rate', o.rate), loop: o.loop === true, log, ...(lines ? { lines } : {}) });
+    const feedPort = port('--port', o.port);
+    const feeder = await startFeeder({ port: feedPort, host: o.host, rate: nonNegative('--rate', o.rate), loop: o.loop === true, log, ...(lines ? { lines } : {}) }).catch(
+      (e: unknown) => {
+        throw explainListenError('feed', e, [{ flag: '--port', port: feedPort }]);
+      },
+    );
     process.stderr.write(`kindling feed: listening on ${o.host}:${feeder.port}${lines ? '' : ' (type lines; they go to every client)'}\n`);
     process.once('SIGINT', () => void feeder.close().then(() => process.exit(0)));
     process.once('SIGTERM', () => void feeder.close().then(() => process.exit(0)));
@@ -225,16 +250,21 @@ program
   .addOption(opt('--log-level <level>', 'pino log level', 'warn'))
   .action(
     async (o: { port: string; feedPort: string; uiPort: string; workers: string; rate: string; interval: string; duration: string; checkpointDir?: string; logLevel: string }) => {
+      const ports = { port: port('--port', o.port), feedPort: port('--feed-port', o.feedPort), uiPort: port('--ui-port', o.uiPort) };
       await runDemo({
-        port: port('--port', o.port),
-        feedPort: port('--feed-port', o.feedPort),
-        uiPort: port('--ui-port', o.uiPort),
+        ...ports,
         workers: positive('--workers', o.workers),
         rate: nonNegative('--rate', o.rate),
         intervalSeconds: positive('--interval', o.interval),
         durationSeconds: nonNegative('--duration', o.duration),
         log: createLogger(o.logLevel, 'demo'),
         ...(o.checkpointDir ? { checkpointDir: o.checkpointDir } : {}),
+      }).catch((e: unknown) => {
+        throw explainListenError('demo', e, [
+          { flag: '--port', port: ports.port },
+          { flag: '--feed-port', port: ports.feedPort },
+          { flag: '--ui-port', port: ports.uiPort },
+        ]);
       });
       process.exit(0);
     },

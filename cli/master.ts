@@ -21,6 +21,8 @@ export interface MasterOptions {
   /** HTTP: /healthz, /metrics, /api (8080). */
   readonly uiPort: number;
   readonly redis: string;
+  /** AUTH password for `redis` when its URL carries none. */
+  readonly redisPassword?: string;
   readonly clusterSecret: string;
   readonly token?: string;
   /** Serve /metrics without the token (for a Prometheus scraper) even when a token is set. */
@@ -46,7 +48,7 @@ export interface MasterProcess {
  */
 export async function startMaster(options: MasterOptions): Promise<MasterProcess> {
   const log = options.log;
-  const redis = new RedisConnections(log, 'kindling-master');
+  const redis = new RedisConnections(log, 'kindling-master', { url: options.redis, password: options.redisPassword });
   const main = redis.connect(options.redis);
   const registry = new WorkerRegistry({
     secret: options.clusterSecret,

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { RedisStateStoreProvider } from '../worker/state/redis/redis-state-store.js';
+import { RedisStateStoreProvider, STATE_STORE_REDIS_OPTIONS } from '../worker/state/redis/redis-state-store.js';
 import { redisStreamSplitReader } from '../worker/sources/redis-stream-reader.js';
 import { startWorker, type WorkerProcess } from '../worker/worker-process.js';
 import { RedisConnections } from './redis.js';
@@ -7,6 +7,7 @@ import { RedisConnections } from './redis.js';
 export interface WorkerCliOptions {
   readonly master: string;
   readonly redis: string;
+  readonly redisPassword?: string;
   readonly host: string;
   readonly port: number;
   readonly advertiseHost: string;
@@ -18,10 +19,10 @@ export interface WorkerCliOptions {
 
 /** `kindling worker`: a worker process with its state in Redis. */
 export async function startWorkerProcess(options: WorkerCliOptions): Promise<{ worker: WorkerProcess; close(): Promise<void> }> {
-  const redis = new RedisConnections(options.log, 'kindling-worker');
-  // The state store opens its own connection with settings made for guarded writes.
+  const redis = new RedisConnections(options.log, 'kindling-worker', { url: options.redis, password: options.redisPassword });
+  // The state store has a connection of its own, with settings made for guarded writes.
   const state = new RedisStateStoreProvider(
-    { url: options.redis, options: { connectionName: `kindling-worker-${process.pid}` } },
+    redis.open(options.redis, 'state', { ...STATE_STORE_REDIS_OPTIONS, enableAutoPipelining: false, connectionName: `kindling-worker-${process.pid}` }),
     options.log,
   );
   const worker = await startWorker({

@@ -36,6 +36,11 @@ export class Column {
 
   // ---- naming and types ----
 
+  /** `fn.over(window)`: this window or aggregate function over a WindowSpec. */
+  over(window: { apply(fn: Column): Column }): Column {
+    return window.apply(this);
+  }
+
   alias(...names: string[]): Column {
     return new Column(E.alias(this.expr, ...names));
   }
@@ -306,6 +311,10 @@ export function exprText(e: Expr): string {
       return `(${e.params.join(', ')}) -> ${exprText(e.body)}`;
     case 'lambdaVariable':
       return e.name;
+    case 'window':
+      return `${exprText(e.fn)} OVER (${e.partitionBy.length > 0 ? `PARTITION BY ${e.partitionBy.map(exprText).join(', ')} ` : ''}${
+        e.orderBy.length > 0 ? `ORDER BY ${e.orderBy.map(exprText).join(', ')}` : ''
+      })`;
     default: {
       const never: never = e;
       return String(never);

@@ -1,7 +1,8 @@
 import { encodeRelation } from '../engine/connect/relation-encode.js';
 import { decodeDataType } from '../engine/connect/data-type-serde.js';
-import { E } from '../engine/expr/expr.js';
-import type { LogicalPlan } from '../engine/plan/logical-plan.js';
+import { E, type Literal } from '../engine/expr/expr.js';
+import { literalExpr } from './literal.js';
+import type { JoinType, LogicalPlan } from '../engine/plan/logical-plan.js';
 import { simpleString, type StructType } from '../engine/types/data-type.js';
 import { treeString } from '../engine/types/schema.js';
 import type { Relation } from '../proto/generated/spark/connect/Relation.js';
@@ -16,6 +17,23 @@ import type { OutputWriter } from './output.js';
 import { nextPlanId } from './plan-id.js';
 import type { Row } from './row.js';
 import { DataStreamWriter } from './streaming/data-stream-writer.js';
+
+/** PySpark's join type names (underscores dropped, lower case) → Connect's join types. */
+const JOIN_TYPES: Readonly<Record<string, JoinType>> = {
+  inner: 'inner',
+  cross: 'cross',
+  outer: 'fullOuter',
+  full: 'fullOuter',
+  fullouter: 'fullOuter',
+  left: 'leftOuter',
+  leftouter: 'leftOuter',
+  right: 'rightOuter',
+  rightouter: 'rightOuter',
+  semi: 'leftSemi',
+  leftsemi: 'leftSemi',
+  anti: 'leftAnti',
+  leftanti: 'leftAnti',
+};
 
 /** What a DataFrame needs from its session. */
 export interface DataFrameSession {
@@ -128,6 +146,14 @@ export class DataFrame {
     return new GroupedData(this, columnExprs(cols));
   }
 
+  rollup(...cols: ColumnArgs): GroupedData {
+    return new GroupedData(this, columnExprs(cols), 'rollup');
+  }
+
+  cube(...cols: ColumnArgs): GroupedData {
+    return new GroupedData(this, columnExprs(cols), 'cube');
+  }
+
   groupby(...cols: ColumnArgs): GroupedData {
     return this.groupBy(...cols);
   }
@@ -190,6 +216,69 @@ export class DataFrame {
 
   unionByName(other: DataFrame, allowMissingColumns = false): DataFrame {
     return this.#setOp(other, true, allowMissingColumns);
+  }
+
+  /**
+   * `join(other, on, how)`: `on` a column name or names (USING) or a Column condition; `how` one of
+   * PySpark's names (inner, left, left_outer, right, full, outer, semi, left_semi, anti, cross...).
+   */
+  join(other: DataFrame, on?: string | readonly string[] | Column, how = 'inner'): DataFrame {
+    const joinType = JOIN_TYPES[how.toLowerCase().replace(/_/g, '')];
+    if (!joinType) {
+      throw new PySparkValueError(`Unsupported join type '${how}'.`, { errorClass: 'UNSUPPORTED_JOIN_TYPE', messageParameters: { join_type: how } });
+    }
+    const using = typeof on === 'string' ? [on] : Array.isArray(on) ? [...(on as readonly string[])] : [];
+    const condition = on instanceof Column ? on.expr : undefined;
+    return this.#binary(other, (left, right, planId) => ({
+      kind: 'join',
+      left,
+      right,
+      joinType: on === undefined && joinType === 'inner' ? 'inner' : joinType,
+      usingColumns: using,
+      ...(condition ? { condition } : {}),
+      planId,
+    }));
+  }
+
+  crossJoin(other: DataFrame): DataFrame {
+    return this.#binary(other, (left, right, planId) => ({ kind: 'join', left, right, joinType: 'cross', usingColumns: [], planId }));
+  }
+
+  /** Join and partitioning hints are accepted and change nothing (Kindling joins in memory). */
+  hint(_name: string): DataFrame {
+    return this._derive((input, planId) => ({ kind: 'project', input, exprs: [E.star()], planId }));
+  }
+
+  sample(fraction: number, seed?: number, withReplacement = false): DataFrame {
+    const s = seed ?? Math.floor(Math.random() * 2 ** 31);
+    return this._derive((input, planId) => ({ kind: 'sample', input, lowerBound: 0, upperBound: fraction, withReplacement, seed: s, planId }));
+  }
+
+  /** The last `n` rows. */
+  async tail(n: number): Promise<Row[]> {
+    return this._derive((input, planId) => ({ kind: 'tail', input, limit: n, planId })).collect();
+  }
+
+  describe(...cols: string[]): DataFrame {
+    return this._derive((input, planId) => ({ kind: 'statSummary', input, statistics: [], columns: cols, describe: true, planId }));
+  }
+
+  summary(...statistics: string[]): DataFrame {
+    return this._derive((input, planId) => ({ kind: 'statSummary', input, statistics, columns: [], describe: false, planId }));
+  }
+
+  /** `fillna(value, subset)` / `fillna({col: value})`. */
+  fillna(value: string | number | boolean | Readonly<Record<string, string | number | boolean>>, subset: readonly string[] = []): DataFrame {
+    const entries = typeof value === 'object' ? Object.entries(value) : undefined;
+    const columns = entries ? entries.map(([k]) => k) : [...subset];
+    const values = (entries ? entries.map(([, v]) => v) : [value as string | number | boolean]).map((v) => literalExpr(v) as Literal);
+    return this._derive((input, planId) => ({ kind: 'naFill', input, columns, values, planId }));
+  }
+
+  /** `dropna(how, thresh, subset)`: how 'any' (default) or 'all'; thresh wins over how. */
+  dropna(how: 'any' | 'all' = 'any', thresh?: number, subset: readonly string[] = []): DataFrame {
+    const min = thresh ?? (how === 'all' ? 1 : undefined);
+    return this._derive((input, planId) => ({ kind: 'naDrop', input, columns: [...subset], ...(min === undefined ? {} : { minNonNulls: min }), planId }));
   }
 
   alias(name: string): DataFrame {
@@ -329,6 +418,14 @@ export class DataFrame {
     await this.session.client.executeCommand({
       create_dataframe_view: { input: await this.relation(), name, is_global: isGlobal, replace },
     });
+  }
+
+  #binary(other: DataFrame, build: (left: LogicalPlan, right: LogicalPlan, planId: number) => LogicalPlan): DataFrame {
+    const id = nextPlanId();
+    const left = this.#plan;
+    const right = other.#plan;
+    if (left !== undefined && right !== undefined) return new DataFrame(this.session, id, build(left, right, id));
+    return new DataFrame(this.session, id, Promise.all([this.resolvePlan(), other.resolvePlan()]).then(([l, r]) => build(l, r, id)));
   }
 
   #setOp(other: DataFrame, byName: boolean, allowMissingColumns: boolean): DataFrame {

@@ -239,3 +239,19 @@ export function log(arg1: ColumnOrName | number, arg2?: ColumnOrName): Column {
 /** Binary math functions take columns, names, or plain numbers (as literals). */
 export const pow = (a: ColumnOrName | number, b: ColumnOrName | number): Column => call('power', colOrLit(a), colOrLit(b));
 export const power = pow;
+
+// ---- window functions (use with `.over(Window...)`) ----
+
+export const row_number = (): Column => call('row_number');
+export const rank = (): Column => call('rank');
+export const dense_rank = (): Column => call('dense_rank');
+export const percent_rank = (): Column => call('percent_rank');
+export const cume_dist = (): Column => call('cume_dist');
+export const ntile = (n: number): Column => call('ntile', lit(n));
+export const lag = (c: ColumnOrName, offset = 1, defaultValue: ColumnOrValue = null): Column =>
+  call('lag', toCol(c), lit(offset), lit(defaultValue));
+export const lead = (c: ColumnOrName, offset = 1, defaultValue: ColumnOrValue = null): Column =>
+  call('lead', toCol(c), lit(offset), lit(defaultValue));
+export const first_value = (c: ColumnOrName, ignoreNulls = false): Column => call('first_value', toCol(c), lit(ignoreNulls));
+export const last_value = (c: ColumnOrName, ignoreNulls = false): Column => call('last_value', toCol(c), lit(ignoreNulls));
+export const nth_value = (c: ColumnOrName, n: number, ignoreNulls = false): Column => call('nth_value', toCol(c), lit(n), lit(ignoreNulls));

@@ -1,4 +1,5 @@
-import { E, type Expr } from '../engine/expr/expr.js';
+import { E, type Expr, type Literal } from '../engine/expr/expr.js';
+import { literalExpr } from './literal.js';
 import { isNumeric } from '../engine/types/data-type.js';
 import { Column } from './column.js';
 import type { DataFrame } from './dataframe.js';
@@ -14,10 +15,19 @@ type NumericAgg = 'sum' | 'avg' | 'min' | 'max';
 export class GroupedData {
   readonly #df: DataFrame;
   readonly #grouping: readonly Expr[];
+  readonly #groupType: 'groupby' | 'rollup' | 'cube' | 'pivot';
+  readonly #pivot: { readonly column: Expr; readonly values: readonly Literal[] } | undefined;
 
-  constructor(df: DataFrame, grouping: readonly Expr[]) {
+  constructor(
+    df: DataFrame,
+    grouping: readonly Expr[],
+    groupType: 'groupby' | 'rollup' | 'cube' | 'pivot' = 'groupby',
+    pivot?: { readonly column: Expr; readonly values: readonly Literal[] },
+  ) {
     this.#df = df;
     this.#grouping = grouping;
+    this.#groupType = groupType;
+    this.#pivot = pivot;
   }
 
   /** Aggregate Columns, or one `{ column: functionName }` object. */
@@ -80,8 +90,15 @@ export class GroupedData {
     return this.#df.schema().then((schema) => build(schema.fields.filter((f) => isNumeric(f.type)).map((f) => f.name)));
   }
 
+  /** `groupBy(...).pivot(col, values)`: one column per value (Kindling needs the values listed). */
+  pivot(pivotCol: string, values: readonly (string | number | boolean)[]): GroupedData {
+    return new GroupedData(this.#df, this.#grouping, 'pivot', { column: col(pivotCol).expr, values: values.map((v) => literalExpr(v) as Literal) });
+  }
+
   #aggregate(aggregates: readonly Expr[]): DataFrame {
     const grouping = this.#grouping;
-    return this.#df._derive((input, planId) => ({ kind: 'aggregate', input, groupType: 'groupby', grouping, aggregates, planId }));
+    const groupType = this.#groupType;
+    const pivot = this.#pivot;
+    return this.#df._derive((input, planId) => ({ kind: 'aggregate', input, groupType, grouping, aggregates, ...(pivot ? { pivot } : {}), planId }));
   }
 }

@@ -19,6 +19,7 @@ export { SqlDataFrame } from './sql-dataframe.js';
 export { DataFrameReader } from './reader.js';
 export { GroupedData } from './grouped-data.js';
 export { Column, type ColumnOrValue } from './column.js';
+export { Window, WindowSpec } from './window.js';
 export type { ColumnOrName } from './functions.js';
 export type { SortOptions } from './dataframe-args.js';
 export { Row } from './row.js';

@@ -5,10 +5,12 @@ import { prettyName } from '../expr/pretty-name.js';
 import { PlanBuilder } from '../plan/builder.js';
 import type { AnalyzedPlan } from '../plan/analyzed-plan.js';
 import type { AnalyzerContext } from './context.js';
-import { findCalls } from './expr-walk.js';
+import { findCalls, peelAlias } from './expr-walk.js';
+import { parseIdentifierParts } from './identifier.js';
+import { ordinalOf } from './sort.js';
 import { AggregateCollector, ExprResolver, bindOverAggregate, type NamedBound } from './resolve-expr.js';
 import { unqualified, type Resolved } from './resolved.js';
-import { Scope } from './scope.js';
+import { Scope, unresolvedColumn } from './scope.js';
 import { planTimeWindow } from './time-window.js';
 
 export interface AggregateSpec {
@@ -23,7 +25,12 @@ export interface AggregateSpec {
  * An Aggregate node (groupings, then one column per distinct aggregate call), with a Filter for
  * HAVING and a Project on top when the requested output is not exactly that layout.
  */
-export function resolveAggregate(ctx: AnalyzerContext, input: Resolved, spec: AggregateSpec): Resolved {
+export function resolveAggregate(ctx: AnalyzerContext, input: Resolved, given: AggregateSpec): Resolved {
+  const spec = given.selectList ? { ...given, grouping: substituteGrouping(ctx, input, given.grouping, given.aggregates) } : given;
+  if (spec.selectList && spec.grouping.length === 0 && spec.having) {
+    // HAVING without GROUP BY makes a global aggregate; a plain column then has no group to come from.
+    rejectUngroupedHaving(ctx, input, spec.having, spec.aggregates);
+  }
   const all = [...spec.grouping, ...spec.aggregates, ...(spec.having ? [spec.having] : [])];
   rejectGenerators(ctx, all);
   const windowed = planTimeWindow(ctx, input, all);
@@ -72,6 +79,92 @@ export function resolveAggregate(ctx: AnalyzerContext, input: Resolved, spec: Ag
     bound.every((b, i) => b.expr.kind === 'ref' && b.expr.index === i && b.name === node.schema.fields[i]?.name && !b.metadata);
   if (!identity) plan = PlanBuilder.project(plan, bound);
   return unqualified(plan);
+}
+
+/**
+ * SQL GROUP BY items: an integer literal is the select item at that position
+ * (spark.sql.groupByOrdinal), a name the input lacks but a select alias has is that item's
+ * expression (spark.sql.groupByAliases).
+ */
+function substituteGrouping(ctx: AnalyzerContext, input: Resolved, grouping: readonly Expr[], select: readonly Expr[]): Expr[] {
+  const scope = Scope.of(input.plan, input.qualifiers);
+  return grouping.map((g) => {
+    const k = ordinalOf(g);
+    if (k !== undefined) {
+      const item = select[k - 1];
+      if (k < 1 || item === undefined) throw AnalysisError.withClass('GROUP_BY_POS_OUT_OF_RANGE', { index: String(k), size: String(select.length) });
+      const inner = peelAlias(item).inner;
+      if (hasAggregates(ctx, [inner])) {
+        throw AnalysisError.withClass('GROUP_BY_POS_AGGREGATE', { index: String(k), aggExpr: printable(ctx, inner, input) });
+      }
+      return inner;
+    }
+    if (g.kind !== 'column' || scope.tryResolve(parseIdentifierParts(g.name))) return g;
+    const parts = parseIdentifierParts(g.name);
+    if (parts.length !== 1) return g;
+    const name = (parts[0] as string).toLowerCase();
+    const aliased = select.find((s) => s.kind === 'alias' && s.names.length === 1 && (s.names[0] as string).toLowerCase() === name);
+    return aliased ? peelAlias(aliased).inner : g;
+  });
+}
+
+function printable(ctx: AnalyzerContext, e: Expr, input: Resolved): string {
+  try {
+    return prettyName(new ExprResolver(ctx, Scope.of(input.plan, input.qualifiers), { aggregates: new AggregateCollector() }).resolve(e), ctx.registry);
+  } catch {
+    return e.kind;
+  }
+}
+
+/**
+ * HAVING without GROUP BY: with no aggregate in the select list Spark has no aggregation to
+ * filter (MISSING_GROUP_BY); with one, HAVING sees only the select list's columns.
+ */
+function rejectUngroupedHaving(ctx: AnalyzerContext, input: Resolved, having: Expr, select: readonly Expr[]): void {
+  const global = hasAggregates(ctx, select);
+  for (const e of global ? [having] : [...select, having]) {
+    for (const s of subExpressionsOutsideAggregates(ctx, e)) {
+      if (s.kind !== 'column' || !Scope.of(input.plan, input.qualifiers).tryResolve(parseIdentifierParts(s.name))) continue;
+      if (!global) throw AnalysisError.withClass('MISSING_GROUP_BY');
+      const names = select.map((x) => (x.kind === 'alias' ? (x.names[0] ?? '') : x.kind === 'column' ? x.name : '')).filter((n) => n !== '');
+      const visible = select.some((x) => x.kind === 'column' && x.name.toLowerCase() === s.name.toLowerCase()) || names.some((n) => n.toLowerCase() === s.name.toLowerCase());
+      if (!visible) throw unresolvedColumn(parseIdentifierParts(s.name), names.length > 0 ? names : input.plan.schema.fields.map((f) => f.name));
+    }
+  }
+}
+
+function* subExpressionsOutsideAggregates(ctx: AnalyzerContext, e: Expr): Generator<Expr> {
+  if (e.kind === 'call' && ctx.registry.lookup(e.name)?.kind === 'aggregate') return;
+  yield e;
+  switch (e.kind) {
+    case 'alias':
+    case 'cast':
+      yield* subExpressionsOutsideAggregates(ctx, e.expr);
+      break;
+    case 'call':
+      for (const a of e.args) yield* subExpressionsOutsideAggregates(ctx, a);
+      break;
+    case 'extract':
+      yield* subExpressionsOutsideAggregates(ctx, e.child);
+      break;
+    default:
+      break;
+  }
+}
+
+/** WHERE runs before aggregation: an aggregate there is INVALID_WHERE_CONDITION. */
+export function rejectAggregatesInWhere(ctx: AnalyzerContext, condition: Expr): void {
+  const calls = findCalls([condition], (c) => ctx.registry.lookup(c.name)?.kind === 'aggregate');
+  if (calls.length > 0) {
+    throw AnalysisError.withClass('INVALID_WHERE_CONDITION', {
+      condition: `"${printExprText(condition)}"`,
+      expressionList: calls.map((c) => printExprText(c)).join(', '),
+    });
+  }
+}
+
+function printExprText(e: Expr): string {
+  return e.kind === 'call' ? `${e.name}(...)` : e.kind;
 }
 
 export function requireBoolean(ctx: AnalyzerContext, condition: BoundExpr, where: string): void {

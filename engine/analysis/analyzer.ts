@@ -11,20 +11,31 @@ import { parseSchema } from '../types/ddl.js';
 import { isTimestamp, simpleString } from '../types/data-type.js';
 import { delayMillis } from '../types/interval.js';
 import type { Schema } from '../types/schema.js';
-import { requireBoolean, resolveAggregate } from './aggregate.js';
+import { rejectAggregatesInWhere, requireBoolean, resolveAggregate } from './aggregate.js';
 import { expandExprStrings } from './expr-walk.js';
 import type { AnalyzerContext } from './context.js';
 import { parseIdentifierParts, quoteIdentifier, quoteName } from './identifier.js';
-import { resolveProject, resolveWithColumns } from './project.js';
+import { resolveWithColumns } from './project.js';
+import { resolveGroupingSets } from './grouping-sets.js';
+import { resolveJoin } from './join.js';
+import { resolveRelational } from './relational.js';
+import { hasWindowExpr, resolveProjectWithWindows, resolveWindowsOverAggregate } from './window.js';
 import { ExprResolver } from './resolve-expr.js';
 import { unqualified, type Resolved } from './resolved.js';
 import { Scope, unresolvedColumn } from './scope.js';
+import { resolveSort } from './sort.js';
 import { coerceLocalData } from './local-data.js';
 import { resolveInlineTable } from './inline-table.js';
 
 /** Resolves an unresolved plan (DataFrame API or SQL) into an AnalyzedPlan, raising Spark's errors. */
 export function analyze(plan: LogicalPlan, ctx: AnalyzerContext): AnalyzedPlan {
-  return new Analyzer(ctx).resolve(plan).plan;
+  try {
+    return new Analyzer(ctx).resolve(plan).plan;
+  } catch (e) {
+    // A plan or expression nested deeper than the stack allows: Spark's "too complex" rather than a crash.
+    if (e instanceof RangeError && /call stack/i.test(e.message)) throw AnalysisError.withClass('FAILED_TO_PARSE_TOO_COMPLEX');
+    throw e;
+  }
 }
 
 const MAX_VIEW_DEPTH = 100;
@@ -38,14 +49,24 @@ class Analyzer {
       case 'read':
         return this.read(plan);
       case 'project':
-        return resolveProject(this.ctx, this.resolve(plan.input), plan.exprs.map(expandExprStrings));
+        return resolveProjectWithWindows(this.ctx, this.resolve(plan.input), plan.exprs.map(expandExprStrings));
       case 'filter': {
         const input = this.resolve(plan.input);
-        const condition = this.resolver(input).resolve(expandExprStrings(plan.condition));
+        const expanded = expandExprStrings(plan.condition);
+        rejectAggregatesInWhere(this.ctx, expanded);
+        const condition = this.resolver(input).resolve(expanded);
         requireBoolean(this.ctx, condition, 'WHERE');
-        return { plan: PlanBuilder.filter(input.plan, condition), qualifiers: input.qualifiers };
+        return { ...input, plan: PlanBuilder.filter(input.plan, condition) };
       }
       case 'aggregate':
+        if (plan.groupType !== 'groupby') return resolveGroupingSets(this.ctx, this.resolve(plan.input), plan, (p) => this.resolve(p));
+        if (plan.selectList === true && hasWindowExpr(plan.aggregates)) {
+          const grouping = plan.grouping.map(expandExprStrings);
+          const having = plan.having ? expandExprStrings(plan.having) : undefined;
+          return resolveWindowsOverAggregate(this.ctx, this.resolve(plan.input), { grouping, items: plan.aggregates.map(expandExprStrings) }, (input, items) =>
+            resolveAggregate(this.ctx, input, { grouping, aggregates: items, selectList: true, ...(having ? { having } : {}) }),
+          );
+        }
         return resolveAggregate(this.ctx, this.resolve(plan.input), {
           grouping: plan.grouping.map(expandExprStrings),
           aggregates: plan.aggregates.map(expandExprStrings),
@@ -65,7 +86,7 @@ class Analyzer {
       case 'drop':
         return this.drop(this.resolve(plan.input), plan.columns, plan.columnNames);
       case 'sort':
-        return this.sort(plan.input, plan.order);
+        return resolveSort(this.ctx, plan.input, plan.order, (p) => this.resolve(p));
       case 'limit': {
         const input = this.resolve(plan.input);
         if (plan.limit < 0) throw new AnalysisError(`The limit expression must be equal to or greater than 0, but got ${plan.limit}.`);
@@ -95,6 +116,15 @@ class Analyzer {
         return this.union(plan.inputs.map((p) => this.resolve(p)), plan.byName, plan.allowMissingColumns);
       case 'inlineTable':
         return unqualified(resolveInlineTable(this.ctx, plan.rows, plan.columnNames));
+      case 'join':
+        return resolveJoin(this.ctx, plan, this.resolve(plan.left), this.resolve(plan.right));
+      case 'sample':
+      case 'tail':
+      case 'naFill':
+      case 'naDrop':
+      case 'naReplace':
+      case 'statSummary':
+        return resolveRelational(this.ctx, plan, this.resolve(plan.input));
       default: {
         const never: never = plan;
         throw new NotSupportedError(`Relation ${JSON.stringify(never)} is not supported.`);
@@ -103,7 +133,7 @@ class Analyzer {
   }
 
   private resolver(input: Resolved): ExprResolver {
-    return new ExprResolver(this.ctx, Scope.of(input.plan, input.qualifiers));
+    return new ExprResolver(this.ctx, Scope.of(input.plan, input.qualifiers, input.planIds));
   }
 
   private read(plan: Extract<LogicalPlan, { kind: 'read' }>): Resolved {
@@ -198,35 +228,6 @@ class Analyzer {
       return { expr: B.ref(i, f.type, f.name, f.nullable), name: f.name };
     });
     return { plan: PlanBuilder.project(input.plan, named), qualifiers: keep.map((i) => input.qualifiers[i]) };
-  }
-
-  private sort(inputPlan: LogicalPlan, order: readonly Expr[]): Resolved {
-    const input = this.resolve(inputPlan);
-    const keysOver = (r: Resolved): SortKey[] => {
-      const resolver = this.resolver(r);
-      return order.map((o) =>
-        o.kind === 'sortOrder'
-          ? { expr: resolver.resolve(o.expr), ascending: o.ascending, nullsFirst: o.nullsFirst }
-          : { expr: resolver.resolve(o), ascending: true, nullsFirst: true },
-      );
-    };
-    try {
-      return { plan: PlanBuilder.sort(input.plan, keysOver(input)), qualifiers: input.qualifiers };
-    } catch (e) {
-      // ORDER BY a column the select list dropped: sort below the projection (Spark adds the column).
-      if (input.plan.kind !== 'project' || !(e instanceof AnalysisError)) throw e;
-      const project = input.plan;
-      const below: Resolved = unqualified(project.input);
-      let keys: SortKey[];
-      try {
-        keys = keysOver(below);
-      } catch {
-        throw e;
-      }
-      const sorted = PlanBuilder.sort(project.input, keys);
-      const named = project.exprs.map((expr, i) => ({ expr, name: project.schema.fields[i]?.name ?? `_${i}` }));
-      return { plan: PlanBuilder.project(sorted, named), qualifiers: input.qualifiers };
-    }
   }
 
   private deduplicate(input: Resolved, names: readonly string[], all: boolean): Resolved {

@@ -24,6 +24,11 @@ export function* subExpressions(e: Expr): Generator<Expr> {
     case 'lambda':
       yield* subExpressions(e.body);
       break;
+    case 'window':
+      // The window function itself is not walked: an aggregate under OVER is not an aggregation.
+      for (const p of e.partitionBy) yield* subExpressions(p);
+      for (const o of e.orderBy) yield* subExpressions(o);
+      break;
     case 'column':
     case 'literal':
     case 'star':
@@ -88,6 +93,13 @@ export function expandExprStrings(e: Expr): Expr {
       const body = expandExprStrings(e.body);
       return body === e.body ? e : { ...e, body };
     }
+    case 'window':
+      return {
+        ...e,
+        fn: expandExprStrings(e.fn),
+        partitionBy: e.partitionBy.map(expandExprStrings),
+        orderBy: e.orderBy.map((o) => ({ ...o, expr: expandExprStrings(o.expr) })),
+      };
     case 'column':
     case 'literal':
     case 'star':

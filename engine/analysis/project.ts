@@ -6,16 +6,17 @@ import type { AnalyzerContext } from './context.js';
 import { peelAlias } from './expr-walk.js';
 import { parseIdentifierParts } from './identifier.js';
 import { hasAggregates, resolveAggregate } from './aggregate.js';
-import { ExprResolver } from './resolve-expr.js';
+import { ExprResolver, type ResolveOptions } from './resolve-expr.js';
 import { unqualified, type Resolved } from './resolved.js';
 import { Scope } from './scope.js';
 import { planTimeWindow } from './time-window.js';
+import { resolveProjectWithWindows } from './window.js';
 
 /**
  * A select list: stars expanded, a `window(...)` planned below, at most one generator turned into
  * a Generate node below, and aggregate functions without GROUP BY turned into a global aggregate.
  */
-export function resolveProject(ctx: AnalyzerContext, input: Resolved, exprs: readonly Expr[]): Resolved {
+export function resolveProject(ctx: AnalyzerContext, input: Resolved, exprs: readonly Expr[], extra: ResolveOptions = {}): Resolved {
   if (hasAggregates(ctx, exprs)) {
     return resolveAggregate(ctx, input, { grouping: [], aggregates: exprs, selectList: true });
   }
@@ -41,7 +42,7 @@ export function resolveProject(ctx: AnalyzerContext, input: Resolved, exprs: rea
   if (gen && gen.inner.kind === 'call') {
     const entry = ctx.registry.lookup(gen.inner.name);
     if (entry?.kind !== 'generator') throw new AnalysisError(`${gen.inner.name} is not a generator`);
-    const resolver = new ExprResolver(ctx, Scope.of(base.plan, base.qualifiers), timeWindow ? { timeWindow } : {});
+    const resolver = new ExprResolver(ctx, Scope.of(base.plan, base.qualifiers), { ...extra, ...(timeWindow ? { timeWindow } : {}) });
     const args = gen.inner.args.map((a) => resolver.resolve(a));
     const r = entry.fn.resolve(args, ctx.conf);
     const names = gen.names;
@@ -62,8 +63,8 @@ export function resolveProject(ctx: AnalyzerContext, input: Resolved, exprs: rea
     base = { plan: node, qualifiers: [...base.qualifiers, ...outputs.map(() => undefined)] };
   }
 
-  const scope = Scope.of(base.plan, base.qualifiers);
-  const resolver = new ExprResolver(ctx, scope, timeWindow ? { timeWindow } : {});
+  const scope = Scope.of(base.plan, base.qualifiers, base.planIds);
+  const resolver = new ExprResolver(ctx, scope, { ...extra, ...(timeWindow ? { timeWindow } : {}) });
   const named: NamedExpr[] = [];
   exprs.forEach((e, i) => {
     if (gen && i === gen.i) {
@@ -93,7 +94,7 @@ export function resolveWithColumns(
     if (at >= 0) exprs[at] = aliased;
     else exprs.push(aliased);
   }
-  const out = resolveProject(ctx, input, exprs);
+  const out = resolveProjectWithWindows(ctx, input, exprs);
   return { plan: out.plan, qualifiers: out.plan.schema.fields.map((_, i) => input.qualifiers[i]) };
 }
 

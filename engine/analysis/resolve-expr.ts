@@ -1,7 +1,8 @@
 import { AnalysisError, NotSupportedError } from '../errors/errors.js';
-import { B, type BoundExpr } from '../expr/bound-expr.js';
+import { B, type BoundExpr, type BoundLambdaVar } from '../expr/bound-expr.js';
+import type { ScalarFunction } from '../functions/function.js';
 import { canCast } from '../expr/cast.js';
-import type { Expr } from '../expr/expr.js';
+import type { Expr, WindowExpr } from '../expr/expr.js';
 import { prettyAggregateName, prettyName } from '../expr/pretty-name.js';
 import { parseExpression } from '../sql/index.js';
 import { parseDataType } from '../types/ddl.js';
@@ -9,7 +10,7 @@ import { T, simpleString, type DataType } from '../types/data-type.js';
 import type { AggregateCall } from '../plan/analyzed-plan.js';
 import type { AnalyzerContext } from './context.js';
 import { parseIdentifierParts, quoteIdentifier } from './identifier.js';
-import { extractField, type Scope } from './scope.js';
+import { extractField, type ResolvedName, type Scope } from './scope.js';
 
 /** A resolved expression and the column name Spark would give it. */
 export interface NamedBound {
@@ -42,6 +43,12 @@ export interface ResolveOptions {
   readonly aggregates?: AggregateCollector;
   /** Maps a `window(...)` call to the column a TimeWindow node added below. */
   readonly timeWindow?: (call: Expr) => BoundExpr | undefined;
+  /** Resolves `df.col` (a reference carrying a plan id) on the side of a join it came from. */
+  readonly planColumn?: (name: string, planId: number) => ResolvedName | undefined;
+  /** Maps `fn OVER (...)` to the column a Window node adds (see window.ts). */
+  readonly window?: (e: WindowExpr, resolver: ExprResolver) => NamedBound;
+  /** Resolving an aggregate's arguments: another aggregate there is NESTED_AGGREGATE_FUNCTION. */
+  readonly insideAggregate?: boolean;
 }
 
 /** Resolves unresolved expressions against one scope. */
@@ -50,6 +57,9 @@ export class ExprResolver {
     private readonly ctx: AnalyzerContext,
     private readonly scope: Scope,
     private readonly options: ResolveOptions = {},
+    /** Lambda variables in scope (inside a lambda's body), by lower-case name, and the nesting level. */
+    private readonly lambdas: ReadonlyMap<string, BoundLambdaVar> = new Map(),
+    private readonly lambdaLevel = 0,
   ) {}
 
   resolve(e: Expr): BoundExpr {
@@ -59,7 +69,9 @@ export class ExprResolver {
   resolveNamed(e: Expr): NamedBound {
     switch (e.kind) {
       case 'column': {
-        const r = this.scope.resolve(parseIdentifierParts(e.name));
+        const byPlan = e.planId === undefined ? undefined : this.options.planColumn?.(e.name, e.planId);
+        if (byPlan) return { expr: byPlan.expr, name: byPlan.name };
+        const r = this.scope.resolve(parseIdentifierParts(e.name), e.planId);
         return { expr: r.expr, name: r.name };
       }
       case 'literal':
@@ -71,8 +83,13 @@ export class ExprResolver {
         }
         return { expr: inner.expr, name: e.names[0] as string, ...(e.metadata ? { metadata: e.metadata } : {}) };
       }
-      case 'cast':
-        return this.named(this.resolveCast(this.resolve(e.expr), e.to, e.mode));
+      case 'cast': {
+        // Spark's ResolveAliases: a cast of a column keeps the column's name (`CAST(n AS DOUBLE)` is `n`).
+        const child = this.resolveNamed(e.expr);
+        const resolved = this.resolveCast(child.expr, e.to, e.mode);
+        const cast = e.typedLiteral && resolved.kind === 'cast' ? Object.freeze({ ...resolved, typedLiteral: true as const }) : resolved;
+        return child.expr.kind === 'ref' && e.expr.kind === 'column' ? { expr: cast, name: child.name } : this.named(cast);
+      }
       case 'call':
         return this.named(this.resolveCall(e));
       case 'extract':
@@ -87,8 +104,17 @@ export class ExprResolver {
       case 'sortOrder':
         throw new AnalysisError('A sort order is only allowed in orderBy/sort.');
       case 'lambda':
-      case 'lambdaVariable':
-        throw new NotSupportedError('Lambda functions are not supported by Kindling.');
+        throw AnalysisError.withClass('INVALID_LAMBDA_FUNCTION_CALL.NON_HIGHER_ORDER_FUNCTION', { class: 'expression' });
+      case 'lambdaVariable': {
+        const v = this.lambdas.get(e.name.toLowerCase());
+        if (!v) throw unresolvedColumnNamed(e.name);
+        return { expr: v, name: e.name };
+      }
+      case 'window':
+        if (!this.options.window) {
+          throw new AnalysisError('Window functions are only allowed in a select list (select, withColumn).');
+        }
+        return this.options.window(e, this);
       default: {
         const never: never = e;
         throw new NotSupportedError(`Expression ${JSON.stringify(never)} is not supported.`);
@@ -122,6 +148,11 @@ export class ExprResolver {
       const expr = extractField(child, String(extraction.value), [prettyName(child, this.ctx.registry)]);
       return { expr, name: expr.kind === 'getField' ? expr.name : String(extraction.value) };
     }
+    const item = child.type.kind === 'array' ? this.ctx.registry.scalar('[]') : undefined;
+    if (item) {
+      const r = item.resolve([child, B.lit(extraction.value, extraction.type)], this.ctx.conf);
+      return this.named(B.call(item.name, r.args, r.type, r.nullable));
+    }
     if (child.type.kind === 'array' || child.type.kind === 'map') {
       const fn = this.ctx.registry.scalar('get') ?? this.ctx.registry.scalar('element_at');
       if (!fn) throw new NotSupportedError('Extracting array or map elements is not supported.');
@@ -135,6 +166,32 @@ export class ExprResolver {
     throw new AnalysisError('', {
       errorClass: 'INVALID_EXTRACT_BASE_FIELD_TYPE',
       messageParameters: { base: `"${prettyName(child, this.ctx.registry)}"`, other: `"${simpleString(child.type).toUpperCase()}"` },
+    });
+  }
+
+  /** A higher-order function's arguments: the others first, then each lambda with typed parameters. */
+  private resolveWithLambdas(fn: ScalarFunction, exprs: readonly Expr[]): BoundExpr[] {
+    const lambdaParams = fn.lambdaParams?.bind(fn);
+    if (!lambdaParams) {
+      throw AnalysisError.withClass('INVALID_LAMBDA_FUNCTION_CALL.NON_HIGHER_ORDER_FUNCTION', { class: fn.name });
+    }
+    const plain = exprs.map((a) => (a.kind === 'lambda' ? undefined : this.resolve(a)));
+    return exprs.map((a, i) => {
+      if (a.kind !== 'lambda') return plain[i] as BoundExpr;
+      const level = this.lambdaLevel + 1;
+      const types = lambdaParams(plain, i, a.params.length);
+      const lower = a.params.map((p) => p.toLowerCase());
+      if (new Set(lower).size !== lower.length) {
+        throw AnalysisError.withClass('INVALID_LAMBDA_FUNCTION_CALL.DUPLICATE_ARG_NAMES', {
+          args: a.params.map((p) => quoteIdentifier([p])).join(', '),
+          caseSensitiveConfig: '"spark.sql.caseSensitive"',
+        });
+      }
+      const params = a.params.map((p, k) => B.lambdaVar(level * 16 + k, p, types[k]?.type ?? T.null, types[k]?.nullable ?? true));
+      const scope = new Map(this.lambdas);
+      params.forEach((p, k) => scope.set(lower[k] as string, p));
+      const inner = new ExprResolver(this.ctx, this.scope, this.options, scope, level);
+      return B.lambda(params, inner.resolve(a.body));
     });
   }
 
@@ -153,21 +210,25 @@ export class ExprResolver {
     switch (entry.kind) {
       case 'scalar': {
         if (e.distinct) throw new AnalysisError(`DISTINCT is only allowed in aggregate functions, not in ${e.name}.`);
-        const args = e.args.map((a) => this.resolve(a));
+        const args = e.args.some((a) => a.kind === 'lambda') ? this.resolveWithLambdas(entry.fn, e.args) : e.args.map((a) => this.resolve(a));
         const r = entry.fn.resolve(args, this.ctx.conf);
         return B.call(entry.fn.name, r.args, r.type, r.nullable);
       }
       case 'aggregate': {
         const collector = this.options.aggregates;
+        if (this.options.insideAggregate) throw AnalysisError.withClass('NESTED_AGGREGATE_FUNCTION');
         if (!collector) {
           throw new AnalysisError(
             `Aggregate function ${e.name}(...) is not allowed here; use it in select/agg of an aggregation.`,
           );
         }
-        const inner = new ExprResolver(this.ctx, this.scope, { timeWindow: this.options.timeWindow });
+        const inner = new ExprResolver(this.ctx, this.scope, { timeWindow: this.options.timeWindow, insideAggregate: true }, this.lambdas, this.lambdaLevel);
         const args = e.args.map((a) =>
           a.kind === 'star' && lower === 'count' ? B.lit(1, T.integer) : inner.resolve(a),
         );
+        if (args.some((a) => !isDeterministic(a, this.ctx))) {
+          throw AnalysisError.withClass('AGGREGATE_FUNCTION_WITH_NONDETERMINISTIC_EXPRESSION', { sqlExpr: `"${e.name}(...)"` });
+        }
         const r = entry.fn.resolve(args, e.distinct, this.ctx.conf);
         const name = prettyAggregateName(
           entry.fn.name,
@@ -188,6 +249,24 @@ export class ExprResolver {
       }
     }
   }
+}
+
+function isDeterministic(e: BoundExpr, ctx: AnalyzerContext): boolean {
+  switch (e.kind) {
+    case 'call':
+      return ctx.registry.scalar(e.fn)?.deterministic !== false && e.args.every((a) => isDeterministic(a, ctx));
+    case 'cast':
+    case 'getField':
+      return isDeterministic(e.expr, ctx);
+    case 'lambda':
+      return isDeterministic(e.body, ctx);
+    default:
+      return true;
+  }
+}
+
+function unresolvedColumnNamed(name: string): AnalysisError {
+  return AnalysisError.withClass('UNRESOLVED_COLUMN.WITHOUT_SUGGESTION', { objectName: quoteIdentifier([name]) });
 }
 
 export function unresolvedRoutine(name: string): AnalysisError {
@@ -232,6 +311,10 @@ export function bindOverAggregate(
         return B.cast(walk(x.expr), x.type, x.mode, x.implicit === true);
       case 'getField':
         return B.getField(walk(x.expr), x.ordinal, x.name, x.type, x.nullable);
+      case 'lambda':
+        return B.lambda(x.params, walk(x.body));
+      case 'lambdaVar':
+        return x;
       default: {
         const never: never = x;
         throw new Error(`unknown ${display(never)}`);

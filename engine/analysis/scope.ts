@@ -9,6 +9,8 @@ import { closestNames } from './suggest.js';
 export interface ScopeColumn {
   readonly field: StructField;
   readonly qualifier: string | undefined;
+  /** The plan ids of the DataFrames the column came from (after a join). */
+  readonly planIds?: readonly number[] | undefined;
 }
 
 export interface ResolvedName {
@@ -21,8 +23,12 @@ export interface ResolvedName {
 export class Scope {
   constructor(readonly columns: readonly ScopeColumn[]) {}
 
-  static of(plan: AnalyzedPlan, qualifiers: readonly (string | undefined)[] = []): Scope {
-    return new Scope(plan.schema.fields.map((field, i) => ({ field, qualifier: qualifiers[i] })));
+  static of(
+    plan: AnalyzedPlan,
+    qualifiers: readonly (string | undefined)[] = [],
+    planIds: readonly (readonly number[] | undefined)[] = [],
+  ): Scope {
+    return new Scope(plan.schema.fields.map((field, i) => ({ field, qualifier: qualifiers[i], planIds: planIds[i] })));
   }
 
   qualifiers(): (string | undefined)[] {
@@ -30,20 +36,27 @@ export class Scope {
   }
 
   /** Resolves `a`, `t.a`, `a.field.field`, `t.a.field`; undefined when nothing matches. */
-  tryResolve(parts: readonly string[]): ResolvedName | undefined {
+  tryResolve(parts: readonly string[], planId?: number): ResolvedName | undefined {
     const [first, second] = parts;
     if (first === undefined) return undefined;
     if (second !== undefined) {
       const qualified = this.matching((c) => eq(c.qualifier, first) && eq(c.field.name, second));
-      if (qualified.length > 0) return this.pick(qualified, parts.slice(0, 2), parts.slice(2));
+      if (qualified.length > 0) return this.pick(this.byPlan(qualified, planId), parts.slice(0, 2), parts.slice(2));
     }
     const direct = this.matching((c) => eq(c.field.name, first));
-    if (direct.length > 0) return this.pick(direct, parts.slice(0, 1), parts.slice(1));
+    if (direct.length > 0) return this.pick(this.byPlan(direct, planId), parts.slice(0, 1), parts.slice(1));
     return undefined;
   }
 
-  resolve(parts: readonly string[]): ResolvedName {
-    const r = this.tryResolve(parts);
+  /** Among same-named columns, the ones from the DataFrame a `df.col` reference names. */
+  private byPlan(indices: number[], planId: number | undefined): number[] {
+    if (planId === undefined || indices.length < 2) return indices;
+    const mine = indices.filter((i) => this.columns[i]?.planIds?.includes(planId) === true);
+    return mine.length > 0 ? mine : indices;
+  }
+
+  resolve(parts: readonly string[], planId?: number): ResolvedName {
+    const r = this.tryResolve(parts, planId);
     if (r) return r;
     throw unresolvedColumn(parts, this.columns.map((c) => c.field.name));
   }

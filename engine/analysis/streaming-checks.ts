@@ -5,7 +5,9 @@ import {
   isStreamingPlan,
   type AggregateNode,
   type AnalyzedPlan,
+  type ScanNode,
 } from '../plan/analyzed-plan.js';
+import { checkStreamingJoins, streamingSide } from './streaming-join-checks.js';
 import { watermarkDelayMs } from '../types/schema.js';
 
 export type OutputMode = 'append' | 'update' | 'complete';
@@ -50,7 +52,9 @@ export function checkStreamingQuery(plan: AnalyzedPlan, mode: OutputMode): void 
   if (agg && mode === 'append' && eventTimeGrouping(agg) === undefined) {
     throw unsupportedMode(mode, 'streaming aggregations without watermark');
   }
-  const scans = collectNodes(plan, 'scan');
+  checkStreamingJoins(plan);
+  const side = streamingSide(plan);
+  const scans = side.filter((n): n is ScanNode => n.kind === 'scan');
   if (collectNodes(plan, 'union').length > 0) {
     throw new NotSupportedError(
       'union() of streaming DataFrames is not supported by Kindling yet: a streaming query reads exactly one streaming source ' +
@@ -60,7 +64,7 @@ export function checkStreamingQuery(plan: AnalyzedPlan, mode: OutputMode): void 
   if (scans.filter((s) => s.streaming).length > 1) {
     throw new NotSupportedError('Kindling plans a streaming query over exactly one streaming source (joins of streams are not supported).');
   }
-  if (scans.some((s) => !s.streaming) || collectNodes(plan, 'localData').length + collectNodes(plan, 'table').length > 0) {
+  if (scans.some((s) => !s.streaming) || side.some((n) => n.kind === 'localData' || n.kind === 'table')) {
     throw new NotSupportedError('Mixing static and streaming relations in one query is not supported by Kindling.');
   }
   walkAbove(plan, agg, mode);

@@ -35,7 +35,8 @@ export function decodeArrowIpc(bytes: Uint8Array): RecordBatch {
   } catch (e) {
     throw new AnalysisError(`The local relation data is not a valid Arrow IPC stream: ${(e as Error).message}`, { cause: e });
   }
-  const fields = table.schema.fields.map((f) => T.field(f.name, fromArrowType(f.type), f.nullable));
+  // A column's own data type, not its field's: Arrow JS merges same-named fields (`SELECT n, n`).
+  const fields = table.schema.fields.map((f, c) => T.field(f.name, fromArrowType(table.batches[0]?.data.children[c]?.type ?? f.type), f.nullable));
   const columns = table.schema.fields.map((_, c) => {
     const out: unknown[] = [];
     for (const batch of table.batches) {

@@ -1,4 +1,4 @@
-import { RecordBatch as ArrowRecordBatch, RecordBatchStreamWriter, Struct, makeData, type Field } from 'apache-arrow';
+import { RecordBatch as ArrowRecordBatch, RecordBatchStreamWriter, Schema as ArrowSchema, Struct, makeData, type Field } from 'apache-arrow';
 import type { RecordBatch } from '../batch/record-batch.js';
 import { InternalError } from '../errors/errors.js';
 import { toArrowSchema } from './arrow-types.js';
@@ -17,6 +17,11 @@ export function encodeArrowBatch(batch: RecordBatch, timeZone: string): Uint8Arr
     if (vector === undefined || field === undefined) throw new InternalError(`column ${c} is missing from the batch`);
     return buildColumn(f.type, field.type, vector, batch.numRows);
   });
-  const data = makeData({ type: new Struct(schema.fields), length: batch.numRows, nullCount: 0, children });
-  return RecordBatchStreamWriter.writeAll([new ArrowRecordBatch(schema, data)]).toUint8Array(true);
+  // Arrow JS merges same-named fields when it builds a record batch (Schema.assign): build it under
+  // positional names, then put the real (possibly duplicated, `SELECT n, n`) names back.
+  const positional = new ArrowSchema(schema.fields.map((f, i) => f.clone({ name: `_${i}` })), schema.metadata);
+  const data = makeData({ type: new Struct(positional.fields), length: batch.numRows, nullCount: 0, children });
+  const arrowBatch = new ArrowRecordBatch(positional, data);
+  (arrowBatch as { schema: ArrowSchema }).schema = schema;
+  return RecordBatchStreamWriter.writeAll([arrowBatch]).toUint8Array(true);
 }

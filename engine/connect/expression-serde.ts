@@ -1,4 +1,5 @@
 import { E, type Alias, type Expr, type SortOrder } from '../expr/expr.js';
+import { decodeWindow, encodeWindow } from './window-serde.js';
 import { decodeDataTypeOrString, encodeDataType } from './data-type-serde.js';
 import { decodeLiteral, encodeLiteral } from './literal-serde.js';
 import { invalidPlan, oneofCase, oneofNotSet, required, toNumber, unsupportedKind } from './plan-errors.js';
@@ -59,6 +60,8 @@ export function decodeExpression(msg: ExpressionMsg): Expr {
     }
     case 'unresolved_named_lambda_variable':
       return E.lambdaVariable(lambdaName(msg.unresolved_named_lambda_variable?.name_parts ?? []));
+    case 'window':
+      return decodeWindow(required(msg.window, 'A window expression has no function.'));
     default:
       throw unsupportedKind('Expression', kind);
   }
@@ -166,6 +169,8 @@ export function encodeExpression(e: Expr): ExpressionProto {
       };
     case 'lambdaVariable':
       return { unresolved_named_lambda_variable: { name_parts: e.name.split('.') } };
+    case 'window':
+      return { window: encodeWindow(e) };
     default: {
       const never: never = e;
       throw invalidPlan(`Cannot encode expression ${JSON.stringify(never)}.`);

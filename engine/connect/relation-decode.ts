@@ -6,6 +6,7 @@ import { withPlanId, type LogicalPlan } from '../plan/logical-plan.js';
 import { schemaOf } from '../types/schema.js';
 import { decodeAlias, decodeExpression, decodeSortOrder } from './expression-serde.js';
 import { decodeLiteral } from './literal-serde.js';
+import { decodeGroupingAggregate, decodeRelational } from './relational-serde.js';
 import { invalidPlan, oneofCase, oneofNotSet, toNumber, unsupportedKind } from './plan-errors.js';
 import type { ReadMsg, RelationMsg } from './wire-types.js';
 
@@ -124,8 +125,12 @@ function decodeKind(rel: RelationMsg, kind: string): LogicalPlan {
     case 'set_op':
       return decodeSetOp(rel.set_op as Msg<'set_op'>);
     default:
-      throw unsupportedKind('Relation', kind);
+      return decodeRelational(rel, kind, decodeRelation) ?? unsupported(kind);
   }
+}
+
+function unsupported(kind: string): never {
+  throw unsupportedKind('Relation', kind);
 }
 
 function freeze<P extends LogicalPlan>(plan: P): P {
@@ -181,7 +186,7 @@ function decodeAggregate(a: Msg<'aggregate'>): LogicalPlan {
     case 'GROUP_TYPE_CUBE':
     case 'GROUP_TYPE_PIVOT':
     case 'GROUP_TYPE_GROUPING_SETS':
-      throw unsupportedKind('Aggregate group', groupType.replace('GROUP_TYPE_', '').toLowerCase());
+      return decodeGroupingAggregate(a, input(a.input, 'Aggregate'), exprs(a.grouping_expressions), exprs(a.aggregate_expressions));
     default:
       throw invalidPlan(`This enum value of spark.connect.Aggregate.GroupType is invalid: ${String(groupType)}`);
   }

@@ -2,7 +2,17 @@ import { encodeArrowBatch } from '../arrow/encode.js';
 import type { LogicalPlan } from '../plan/logical-plan.js';
 import { dataTypeToJsonString } from '../types/type-json.js';
 import { encodeAlias, encodeExpression, encodeSortOrder } from './expression-serde.js';
+import { encodeLiteral } from './literal-serde.js';
 import { invalidPlan } from './plan-errors.js';
+import { encodeRelational } from './relational-serde.js';
+
+const GROUP_TYPES = {
+  groupby: 'GROUP_TYPE_GROUPBY',
+  rollup: 'GROUP_TYPE_ROLLUP',
+  cube: 'GROUP_TYPE_CUBE',
+  groupingSets: 'GROUP_TYPE_GROUPING_SETS',
+  pivot: 'GROUP_TYPE_PIVOT',
+} as const;
 import type { RelationProto } from './wire-types.js';
 
 /**
@@ -42,9 +52,11 @@ function encodeKind(plan: LogicalPlan): RelationProto {
       return {
         aggregate: {
           input: encodeRelation(plan.input),
-          group_type: 'GROUP_TYPE_GROUPBY',
+          group_type: GROUP_TYPES[plan.groupType],
           grouping_expressions: plan.grouping.map(encodeExpression),
           aggregate_expressions: plan.aggregates.map(encodeExpression),
+          ...(plan.groupingSets ? { grouping_sets: plan.groupingSets.map((g) => ({ grouping_set: g.map(encodeExpression) })) } : {}),
+          ...(plan.pivot ? { pivot: { col: encodeExpression(plan.pivot.column), values: plan.pivot.values.map(encodeLiteral) } } : {}),
         },
       };
     case 'withColumns':
@@ -132,6 +144,14 @@ function encodeKind(plan: LogicalPlan): RelationProto {
     case 'inlineTable':
       // Only the SQL parser builds inline tables; Spark Connect carries them as SQL text.
       throw invalidPlan('An inline table (SQL VALUES) has no Spark Connect relation; send the SQL text instead.');
+    case 'join':
+    case 'sample':
+    case 'tail':
+    case 'naFill':
+    case 'naDrop':
+    case 'naReplace':
+    case 'statSummary':
+      return encodeRelational(plan, encodeRelation);
     default: {
       const never: never = plan;
       throw invalidPlan(`Cannot encode plan ${JSON.stringify(never)}.`);

@@ -496,12 +496,102 @@ const CATALOG: Readonly<Record<string, ErrorClassInfo>> = {
     sqlState: 'XX000',
     template: '<message>',
   },
+  // Joins, window functions, catalog (relational operators).
+  UNRESOLVED_USING_COLUMN_FOR_JOIN: {
+    sqlState: '42703',
+    template: 'USING column <colName> cannot be resolved on the <side> side of the join. The <side>-side columns: [<suggestion>].',
+  },
+  WINDOW_FUNCTION_FRAME_NOT_ORDERED: {
+    sqlState: '42601',
+    template:
+      'Window function <wf_name> requires the window to be ordered. You need to add an ORDER BY clause. For example: SELECT <wf_expr> OVER (PARTITION BY window_partition ORDER BY window_ordering) FROM table.',
+  },
+  UNSUPPORTED_EXPR_FOR_WINDOW: { sqlState: '42P20', template: 'Expression <sqlExpr> not supported within a window function.' },
+  WINDOW_FUNCTION_WITHOUT_OVER_CLAUSE: { sqlState: '42601', template: 'Window function <funcName> requires an OVER clause.' },
+  'DATATYPE_MISMATCH.RANGE_FRAME_MULTI_ORDER': {
+    sqlState: '42K09',
+    template:
+      'Cannot resolve <sqlExpr> due to data type mismatch: A range window frame with value boundaries cannot be used in a window specification with multiple order by expressions: <orderSpec>.',
+  },
   // Kindling's own classes (Spark has none for these limits): `KINDLING_` prefix, SQLSTATE as Spark
   // would pick it (54xxx: a limit was exceeded).
   KINDLING_MEMORY_SINK_ROW_LIMIT_EXCEEDED: {
     sqlState: '54000',
     template:
       'The memory sink table <tableName> would hold <numRows> rows in complete mode, more than its limit of <maxRows> rows. Kindling does not store a truncated complete-mode result: raise the limit with spark.conf.set("<confKey>", ...) before starting the query, or make the result smaller.',
+  },
+  // SQL analysis and functions (issue 14).
+  FAILED_TO_PARSE_TOO_COMPLEX: {
+    sqlState: '54001',
+    template: 'The statement, including potential SQL functions and referenced views, was too complex to parse. To mitigate this error divide the statement into multiple, less complex chunks.',
+  },
+  NESTED_AGGREGATE_FUNCTION: {
+    sqlState: '42607',
+    template: 'It is not allowed to use an aggregate function in the argument of another aggregate function. Please use the inner aggregate function in a sub-query.',
+  },
+  INVALID_WHERE_CONDITION: {
+    sqlState: '42903',
+    template: 'The WHERE condition <condition> contains invalid expressions: <expressionList>. Rewrite the query to avoid window functions, aggregate functions, and generator functions in the WHERE clause.',
+  },
+  MISSING_GROUP_BY: {
+    sqlState: '42803',
+    template: 'The query does not include a GROUP BY clause. Add GROUP BY or turn it into the window functions using OVER clauses.',
+  },
+  GROUP_BY_POS_OUT_OF_RANGE: {
+    sqlState: '42805',
+    template: 'GROUP BY position <index> is not in select list (valid range is [1, <size>]).',
+  },
+  GROUP_BY_POS_AGGREGATE: {
+    sqlState: '42903',
+    template: 'GROUP BY <index> refers to an expression <aggExpr> that contains an aggregate function. Aggregate functions are not allowed in GROUP BY.',
+  },
+  ORDER_BY_POS_OUT_OF_RANGE: {
+    sqlState: '42805',
+    template: 'ORDER BY position <index> is not in select list (valid range is [1, <size>]).',
+  },
+  INVALID_ARRAY_INDEX: {
+    sqlState: '22003',
+    template: 'The index <indexValue> is out of bounds. The array has <arraySize> elements. Use the SQL function `get()` to tolerate accessing element at invalid index and return NULL instead.',
+  },
+  UNSUPPORTED_EXPR_FOR_OPERATOR: {
+    sqlState: '42K0E',
+    template: 'The query operator <operator> contains one or more unsupported expressions. Consider to rewrite it to avoid window functions, aggregate functions, and generator functions in the <operator> operator. Invalid expressions: [<invalidExprSqls>]',
+  },
+  AGGREGATE_FUNCTION_WITH_NONDETERMINISTIC_EXPRESSION: {
+    sqlState: '42845',
+    template: 'Non-deterministic expression <sqlExpr> should not appear in the arguments of an aggregate function.',
+  },
+  INVALID_EXTRACT_FIELD: {
+    sqlState: '42601',
+    template: 'Cannot extract <field> from <expr>.',
+  },
+  'INVALID_LAMBDA_FUNCTION_CALL.NON_HIGHER_ORDER_FUNCTION': {
+    sqlState: '42K0D',
+    template: 'Invalid lambda function call. A lambda function should only be used in a higher order function. However, its class is <class>, which is not a higher order function.',
+  },
+  'INVALID_LAMBDA_FUNCTION_CALL.NUM_ARGS_MISMATCH': {
+    sqlState: '42K0D',
+    template: 'Invalid lambda function call. A higher order function expects <expectedNumArgs> arguments, but got <actualNumArgs>.',
+  },
+  'INVALID_LAMBDA_FUNCTION_CALL.DUPLICATE_ARG_NAMES': {
+    sqlState: '42K0D',
+    template: 'Invalid lambda function call. The lambda function has duplicate arguments <args>. Please, consider to rename the argument names or set <caseSensitiveConfig> to "true".',
+  },
+  NON_FOLDABLE_ARGUMENT: {
+    sqlState: '42K08',
+    template: 'The function <funcName> requires the parameter <paramName> to be a foldable expression of the type <paramType>, but the actual argument is a non-foldable.',
+  },
+  'INVALID_PARAMETER_VALUE.DATETIME_UNIT': {
+    sqlState: '22023',
+    template: 'The value of parameter(s) <parameter> in <functionName> is invalid: expects one of the units without quotes YEAR, QUARTER, MONTH, WEEK, DAY, DAYOFYEAR, HOUR, MINUTE, SECOND, MILLISECOND, MICROSECOND, but got the string literal <invalidValue>.',
+  },
+  'INVALID_SCHEMA.NON_STRING_LITERAL': {
+    sqlState: '42K07',
+    template: 'The input schema <inputSchema> is not a valid schema string. The input expression must be string literal and not null.',
+  },
+  'DATATYPE_MISMATCH.INVALID_JSON_SCHEMA': {
+    sqlState: '42K09',
+    template: 'Cannot resolve <sqlExpr> due to data type mismatch: Input schema <schema> must be a struct, an array, a map or a variant.',
   },
 };
 

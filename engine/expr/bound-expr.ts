@@ -5,7 +5,7 @@ import type { DataType } from '../types/data-type.js';
  * input columns by position and to functions by registry name, so they stay plain serializable data
  * that can travel to workers inside a stage.
  */
-export type BoundExpr = BoundRef | BoundLiteral | BoundCall | BoundCast | BoundGetField;
+export type BoundExpr = BoundRef | BoundLiteral | BoundCall | BoundCast | BoundGetField | BoundLambda | BoundLambdaVar;
 
 /** Input column `index` of the operator's input batch. */
 export interface BoundRef {
@@ -40,6 +40,8 @@ export interface BoundCast {
   readonly mode: 'ansi' | 'try' | 'legacy';
   /** Inserted by type coercion rather than written by the user: left out of column names. */
   readonly implicit?: true;
+  /** A typed literal (`DATE '2024-01-01'`), named as written. */
+  readonly typedLiteral?: true;
 }
 
 /** Field `ordinal` of a struct value (`window.end`). */
@@ -52,10 +54,40 @@ export interface BoundGetField {
   readonly nullable: boolean;
 }
 
+/**
+ * `x -> body` as a higher-order function's argument. Its parameters are lambda variables with
+ * ids unique within the enclosing expression; the function evaluates the body once per element.
+ */
+export interface BoundLambda {
+  readonly kind: 'lambda';
+  readonly params: readonly BoundLambdaVar[];
+  readonly body: BoundExpr;
+  /** The body's type and nullability. */
+  readonly type: DataType;
+  readonly nullable: boolean;
+}
+
+export interface BoundLambdaVar {
+  readonly kind: 'lambdaVar';
+  readonly id: number;
+  readonly name: string;
+  readonly type: DataType;
+  readonly nullable: boolean;
+}
+
 export function exprType(e: BoundExpr): DataType {
-  return e.kind === 'getField' || e.kind === 'ref' || e.kind === 'call' || e.kind === 'cast' || e.kind === 'literal'
-    ? e.type
-    : assertNeverExpr(e);
+  switch (e.kind) {
+    case 'getField':
+    case 'ref':
+    case 'call':
+    case 'cast':
+    case 'literal':
+    case 'lambdaVar':
+    case 'lambda':
+      return e.type;
+    default:
+      return assertNeverExpr(e);
+  }
 }
 
 export function exprNullable(e: BoundExpr): boolean {
@@ -63,6 +95,8 @@ export function exprNullable(e: BoundExpr): boolean {
     case 'ref':
     case 'call':
     case 'getField':
+    case 'lambdaVar':
+    case 'lambda':
       return e.nullable;
     case 'literal':
       return e.value === null;
@@ -88,6 +122,12 @@ export const B = Object.freeze({
   },
   getField(expr: BoundExpr, ordinal: number, name: string, type: DataType, nullable = true): BoundGetField {
     return Object.freeze({ kind: 'getField', expr, ordinal, name, type, nullable });
+  },
+  lambda(params: readonly BoundLambdaVar[], body: BoundExpr): BoundLambda {
+    return Object.freeze({ kind: 'lambda', params: Object.freeze([...params]), body, type: exprType(body), nullable: exprNullable(body) });
+  },
+  lambdaVar(id: number, name: string, type: DataType, nullable = true): BoundLambdaVar {
+    return Object.freeze({ kind: 'lambdaVar', id, name, type, nullable });
   },
 });
 

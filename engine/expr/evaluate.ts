@@ -2,7 +2,7 @@ import type { RecordBatch } from '../batch/record-batch.js';
 import { constVector, takeVector, valuesVector, type Vector } from '../batch/vector.js';
 import { InternalError } from '../errors/errors.js';
 import { defaultRegistry } from '../functions/builtin/index.js';
-import type { EvalContext, LazyArg } from '../functions/function.js';
+import type { EvalContext, LambdaRunner, LazyArg } from '../functions/function.js';
 import type { FunctionRegistry } from '../functions/registry.js';
 import { assertNever } from '../types/data-type.js';
 import type { BoundExpr } from './bound-expr.js';
@@ -51,9 +51,43 @@ export function compileExpr(expr: BoundExpr, registry: FunctionRegistry = defaul
     }
     case 'call':
       return compileCall(expr, registry);
+    case 'lambdaVar': {
+      const { id, name } = expr;
+      return (batch) => {
+        const v = (batch as LambdaBatch).lambdaVars?.get(id);
+        if (v === undefined) throw new InternalError(`lambda variable ${name} is not bound`);
+        return v;
+      };
+    }
+    case 'lambda':
+      throw new InternalError('a lambda function is only evaluated by its higher-order function');
     default:
       return assertNever(expr);
   }
+}
+
+/** A batch inside a lambda body: one row per element, with the lambda variables' values. */
+interface LambdaBatch extends RecordBatch {
+  readonly lambdaVars?: ReadonlyMap<number, Vector>;
+}
+
+/**
+ * Runs a lambda's body over elements: element `k` belongs to input row `rowOf[k]` (whose columns
+ * the body may read) and binds the parameters to `vars[p][k]`.
+ */
+function compileLambda(lambda: Extract<BoundExpr, { kind: 'lambda' }>, registry: FunctionRegistry): (batch: RecordBatch, ctx: EvalContext) => LambdaRunner {
+  const body = compileExpr(lambda.body, registry);
+  const used = referencedColumns(lambda.body);
+  const ids = lambda.params.map((p) => p.id);
+  return (batch, ctx) => (rowOf, vars) => {
+    const outer = (batch as LambdaBatch).lambdaVars;
+    const bound = new Map<number, Vector>();
+    if (outer) for (const [id, v] of outer) bound.set(id, takeVector(v, rowOf));
+    ids.forEach((id, p) => bound.set(id, vars[p] ?? NULLS));
+    const columns = batch.columns.map((c, i) => (used.has(i) ? takeVector(c, rowOf) : NULLS));
+    const sub: LambdaBatch = { schema: batch.schema, numRows: rowOf.length, columns, lambdaVars: bound };
+    return body(sub, ctx);
+  };
 }
 
 function field(struct: unknown, ordinal: number): unknown {
@@ -66,6 +100,20 @@ function compileCall(call: Extract<BoundExpr, { kind: 'call' }>, registry: Funct
     throw new InternalError(`'${call.fn}' is not a scalar function${entry ? ` (it is a ${entry.kind})` : ''}`);
   }
   const fn = entry.fn;
+  if (call.args.some((a) => a.kind === 'lambda')) {
+    const higher = fn.evaluateLambda?.bind(fn);
+    if (!higher) throw new InternalError(`'${call.fn}' does not take lambda functions`);
+    const parts = call.args.map((a) =>
+      a.kind === 'lambda' ? { kind: 'lambda' as const, run: compileLambda(a, registry) } : { kind: 'value' as const, run: compileExpr(a, registry) },
+    );
+    return (batch, ctx) =>
+      higher(
+        parts.map((p) => p.run(batch, ctx)),
+        batch.numRows,
+        ctx,
+        call,
+      );
+  }
   const args = call.args.map((a) => compileExpr(a, registry));
   if (fn.evaluateLazy) {
     const lazy = fn.evaluateLazy.bind(fn);
@@ -98,6 +146,10 @@ export function referencedColumns(e: BoundExpr, into: Set<number> = new Set()): 
       into.add(e.index);
       break;
     case 'literal':
+    case 'lambdaVar':
+      break;
+    case 'lambda':
+      referencedColumns(e.body, into);
       break;
     case 'cast':
     case 'getField':

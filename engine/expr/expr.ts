@@ -16,7 +16,8 @@ export type Expr =
   | SortOrder
   | ExprString
   | LambdaFunction
-  | LambdaVariable;
+  | LambdaVariable
+  | WindowExpr;
 
 /** `col("window.end")`: an unparsed, possibly dotted or back-quoted identifier. */
 export interface ColumnRef {
@@ -46,6 +47,8 @@ export interface Cast {
   /** A type, or a type string such as `"bigint"` / `"struct<a:int>"` to be parsed. */
   readonly to: DataType | string;
   readonly mode?: 'legacy' | 'ansi' | 'try';
+  /** `DATE '2024-01-01'`: a typed literal, named as written rather than as a cast. */
+  readonly typedLiteral?: true;
 }
 
 /** A function or operator call by name, resolved through the function registry. */
@@ -96,6 +99,28 @@ export interface LambdaVariable {
   readonly name: string;
 }
 
+/** One end of a window frame; `value` is an offset (rows) or a distance in the order key (range). */
+export type FrameBoundary =
+  | { readonly kind: 'unbounded' }
+  | { readonly kind: 'currentRow' }
+  | { readonly kind: 'value'; readonly value: Expr };
+
+export interface WindowFrame {
+  readonly type: 'rows' | 'range';
+  readonly lower: FrameBoundary;
+  readonly upper: FrameBoundary;
+}
+
+/** `fn OVER (PARTITION BY ... ORDER BY ... frame)`: Connect's Expression.Window. */
+export interface WindowExpr {
+  readonly kind: 'window';
+  readonly fn: Expr;
+  readonly partitionBy: readonly Expr[];
+  readonly orderBy: readonly SortOrder[];
+  /** Absent: Spark's default frame. */
+  readonly frame?: WindowFrame;
+}
+
 export type ExprKind = Expr['kind'];
 
 function freeze<T extends object>(o: T): T {
@@ -139,5 +164,9 @@ export const E = Object.freeze({
   },
   lambdaVariable(name: string): LambdaVariable {
     return freeze({ kind: 'lambdaVariable', name });
+  },
+  window(fn: Expr, partitionBy: readonly Expr[], orderBy: readonly SortOrder[], frame?: WindowFrame): WindowExpr {
+    const w = { kind: 'window' as const, fn, partitionBy: freeze([...partitionBy]), orderBy: freeze([...orderBy]) };
+    return freeze(frame === undefined ? w : { ...w, frame });
   },
 });

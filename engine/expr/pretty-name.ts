@@ -21,6 +21,7 @@ export function prettyName(e: BoundExpr, registry?: FunctionRegistry): string {
     case 'cast': {
       const child = prettyName(e.expr, registry);
       if (e.implicit) return child;
+      if (e.typedLiteral) return `${sqlTypeName(e.type).replace('TIMESTAMP_LTZ', 'TIMESTAMP')} '${child}'`;
       return `${e.mode === 'try' ? 'TRY_CAST' : 'CAST'}(${child} AS ${sqlTypeName(e.type)})`;
     }
     case 'call': {
@@ -28,6 +29,11 @@ export function prettyName(e: BoundExpr, registry?: FunctionRegistry): string {
       const custom = registry?.scalar(e.fn)?.prettyName;
       return custom ? custom(args) : prettyCall(e.fn, args);
     }
+    case 'lambda':
+      return `lambdafunction(${[prettyName(e.body, registry), ...e.params.map(() => 'namedlambdavariable()')].join(', ')})`;
+    case 'lambdaVar':
+      // Spark names lambda variables by their kind, not their name.
+      return 'namedlambdavariable()';
     default:
       return assertNever(e);
   }
@@ -45,7 +51,7 @@ export function prettyAggregateName(
   const name = fn.toLowerCase();
   if (name === 'count_distinct') return `count(DISTINCT ${argNames.join(', ')})`;
   if ((name === 'first' || name === 'last') && argNames.length === 2) {
-    return `${name}(${argNames[0] ?? ''})${argNames[1] === 'true' ? ' IGNORE NULLS' : ''}`;
+    return `${name}(${argNames[0] ?? ''})`;
   }
   return `${name}(${distinct ? 'DISTINCT ' : ''}${argNames.join(', ')})`;
 }
@@ -113,6 +119,8 @@ export function prettyCall(fn: string, args: readonly string[]): string {
       return `(NOT (${a} = ${b}))`;
     case 'positive':
       return `(+ ${a})`;
+    case 'negative':
+      return `(- ${a})`;
     case '~':
       return `~${a}`;
     case 'isnull':

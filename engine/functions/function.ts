@@ -30,6 +30,12 @@ export interface ResolvedScalar {
 export type LazyArg = (rows?: readonly number[]) => Vector;
 
 /**
+ * A lambda argument of a higher-order function: evaluates the body over elements, element `k`
+ * belonging to input row `rowOf[k]` with parameter `p` bound to `vars[p]` (vectors as long as rowOf).
+ */
+export type LambdaRunner = (rowOf: readonly number[], vars: readonly Vector[]) => Vector;
+
+/**
  * A scalar function (operators included). `resolve` checks argument types and raises
  * `AnalysisError` with Spark's error class (`DATATYPE_MISMATCH...`, `WRONG_NUM_ARGS...`); `evaluate`
  * computes a whole column at once and should return a const vector when all inputs are const.
@@ -49,6 +55,12 @@ export interface ScalarFunction {
    * this instead of `evaluate`.
    */
   evaluateLazy?(args: readonly LazyArg[], numRows: number, ctx: EvalContext, call: BoundCall): Vector;
+  /**
+   * Higher-order functions (`transform`, `filter`, ...): called instead of `evaluate` when an
+   * argument is a lambda; `lambdaParams` gives its parameters' types from the other arguments.
+   */
+  evaluateLambda?(args: readonly (Vector | LambdaRunner)[], numRows: number, ctx: EvalContext, call: BoundCall): Vector;
+  lambdaParams?(args: readonly (BoundExpr | undefined)[], lambdaIndex: number, arity: number): readonly { readonly type: DataType; readonly nullable: boolean }[];
 }
 
 /** Produces zero or more output rows per input row (`explode`, `posexplode`, `inline`). */
@@ -70,8 +82,12 @@ export interface GeneratorFunction {
   ): { readonly sourceRows: ArrayLike<number>; readonly columns: readonly Vector[] };
 }
 
-/** How two partial aggregation buffers combine, slot by slot; null is the identity for every op. */
-export type MergeOp = 'sum' | 'min' | 'max' | 'union';
+/**
+ * How two partial aggregation buffers combine, slot by slot; null is the identity for every op.
+ * `concat` appends arrays (earlier partial first), `first`/`last` keep one side, `moments` merges
+ * `[n, mean, m2]` triples as Spark's central-moment aggregates do.
+ */
+export type MergeOp = 'sum' | 'min' | 'max' | 'union' | 'concat' | 'first' | 'last' | 'moments';
 
 export interface BufferSlot {
   readonly type: DataType;

@@ -6,7 +6,11 @@ import { collectNodes, isStreamingPlan, type AnalyzedPlan, type ScanNode } from 
 import { Pipeline, type OperatorSpec, type TaskContext } from './operator.js';
 import { defaultOperators } from './operators/index.js';
 import { deduplicateSpec, finalAggregateSpec, limitSpec, narrowSpec, partialAggregateSpec, sortSpec } from './specs.js';
+import { sparkSlices } from './leaf-slices.js';
 import { newTaskMetrics } from './task-metrics.js';
+import { hashJoin } from './join-operator.js';
+import { expandRows, sampleRows, summaryRows, tailRows } from './relational-exec.js';
+import { windowSpec } from './window-spec.js';
 import type { EvalContext } from '../functions/function.js';
 
 const MAX_RANGE_ROWS = 50_000_000;
@@ -40,6 +44,8 @@ export interface BatchExecutionDeps {
   readTable(name: string): RecordBatch;
   /** A batch read of a data source (`spark.read.format(...).load()`). */
   readSource(scan: ScanNode): Promise<RecordBatch>;
+  /** Slices driver-side data is cut into before aggregating (Spark's leafNodeDefaultParallelism); default 1. */
+  readonly leafParallelism?: number;
 }
 
 /**
@@ -74,8 +80,15 @@ export async function executeBatchPlan(plan: AnalyzedPlan, deps: BatchExecutionD
       case 'watermark':
         return withSchema(await run([narrowSpec(p, parent, 'batch')], await exec(p.input, p)), p.schema);
       case 'aggregate': {
-        const partial = partialAggregateSpec(p, deps.registry, deps.eval);
-        return withSchema(await run([partial.spec, finalAggregateSpec(p)], await exec(p.input, p)), p.schema);
+        // One partial aggregate per leaf slice, merged in slice order, as Spark's two-phase plan does.
+        const slices = await sliced(p.input, p);
+        const partials: RecordBatch[] = [];
+        for (const s of slices) partials.push(await run([partialAggregateSpec(p, deps.registry, deps.eval).spec], s));
+        const pipeline = Pipeline.create([finalAggregateSpec(p)], defaultOperators, ctx);
+        const out = partials.flatMap((b) => pipeline.push(b));
+        out.push(...(await pipeline.finish()));
+        const schema = out[0]?.schema;
+        return schema ? withSchema(concatBatches(schema, out), p.schema) : emptyOf([finalAggregateSpec(p)], partials[0] ?? (await exec(p.input, p)));
       }
       case 'sort':
         return withSchema(await run([sortSpec(p)], await exec(p.input, p)), p.schema);
@@ -92,10 +105,42 @@ export async function executeBatchPlan(plan: AnalyzedPlan, deps: BatchExecutionD
           parts.map((b) => recordBatch(p.schema, b.numRows, b.columns)),
         );
       }
+      case 'join': {
+        const [left, right] = await Promise.all([exec(p.left, p), exec(p.right, p)]);
+        return hashJoin(left, right, p, deps.registry, deps.eval);
+      }
+      case 'window':
+        return withSchema(await run([windowSpec(p)], await exec(p.input, p)), p.schema);
+      case 'expand':
+        return expandRows(p, await exec(p.input, p), deps.registry, deps.eval);
+      case 'sample':
+        return withSchema(sampleRows(p, await exec(p.input, p)), p.schema);
+      case 'tail':
+        return withSchema(tailRows(await exec(p.input, p), p.limit), p.schema);
+      case 'summary':
+        return summaryRows(p, await exec(p.input, p), deps.eval);
       default: {
         const never: never = p;
         throw new InternalError(`cannot execute ${JSON.stringify(never)}`);
       }
+    }
+  };
+  /** A subtree's output as Spark's partitions: leaves of driver data sliced, narrow operators per slice. */
+  const sliced = async (p: AnalyzedPlan, parent: AnalyzedPlan | undefined): Promise<RecordBatch[]> => {
+    switch (p.kind) {
+      case 'localData':
+      case 'table':
+      case 'range':
+        return sparkSlices(await exec(p, parent), deps.leafParallelism ?? 1);
+      case 'project':
+      case 'filter': {
+        const parts = await sliced(p.input, p);
+        const out: RecordBatch[] = [];
+        for (const s of parts) out.push(withSchema(await run([narrowSpec(p, parent, 'batch')], s), p.schema));
+        return out;
+      }
+      default:
+        return [await exec(p, parent)];
     }
   };
   return exec(plan, undefined);

@@ -57,6 +57,10 @@ export function exprString(e: BoundExpr, input: readonly Attr[], ctx: ExprContex
     }
     case 'call':
       return callString(e.fn, e.args, s, ctx);
+    case 'lambda':
+      return `lambdafunction(${[s(e.body), ...e.params.map(s)].join(', ')}, false)`;
+    case 'lambdaVar':
+      return `lambda ${e.name}#${e.id}`;
     default:
       return assertNever(e);
   }

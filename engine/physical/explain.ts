@@ -199,7 +199,19 @@ function assignAttrs(p: AnalyzedPlan, out: Map<AnalyzedPlan, Attr[]>, ids: Ids):
     case 'offset':
     case 'deduplicate':
     case 'union':
+    case 'window':
+    case 'expand':
+    case 'sample':
+    case 'tail':
       attrs = fields.map((_, i) => keep(input[i], i));
+      break;
+    case 'join': {
+      const both = [...input, ...(kids[1] ?? [])];
+      attrs = fields.map((_, i) => keep(both[i], i));
+      break;
+    }
+    case 'summary':
+      attrs = fieldAttrs(p.schema, ids);
       break;
     default: {
       const never: never = p;
@@ -401,6 +413,30 @@ class PhysicalBuilder {
       case 'union': {
         const kids = p.inputs.map((c) => this.build(c, p));
         return { node: this.node(p, 'Union', 'Union', [], kids.map((k) => k.node)), out };
+      }
+      case 'join': {
+        const kids = [this.build(p.left, p), this.build(p.right, p)];
+        const l = this.attrsOf(p.left);
+        const r = this.attrsOf(p.right);
+        const both = [...l, ...r];
+        const keys = (xs: readonly BoundExpr[], attrs: readonly Attr[]): string => `[${xs.map((x) => this.e(x, attrs)).join(', ')}]`;
+        const cond = p.condition ? this.e(p.condition, both) : undefined;
+        const type = joinTypeName(p.joinType);
+        const name = p.leftKeys.length > 0 ? 'BroadcastHashJoin' : 'BroadcastNestedLoopJoin';
+        const args =
+          p.leftKeys.length > 0
+            ? `${keys(p.leftKeys, l)}, ${keys(p.rightKeys, r)}, ${type}, BuildRight, ${cond ?? 'false'}`
+            : `BuildRight, ${type}${cond ? `, ${cond}` : ''}`;
+        return { node: this.node(p, name, `${name} ${args}`, [`Join type: ${type}`], kids.map((k) => k.node)), out };
+      }
+      case 'window':
+      case 'expand':
+      case 'sample':
+      case 'tail':
+      case 'summary': {
+        const child = this.build(p.input, p);
+        const name = { window: 'Window', expand: 'Expand', sample: 'Sample', tail: 'CollectTail', summary: 'Summary' }[p.kind];
+        return { node: this.node(p, name, name, [inputLine(child.out)], [child.node]), out };
       }
       default: {
         const never: never = p;
@@ -740,6 +776,23 @@ function logicalLines(
         return chain([`Deduplicate [${p.keys.map((k) => attrString(input[k] as Attr)).join(', ')}]`]);
       case 'union':
         return chain(['Union false, false']);
+      case 'join': {
+        const right = attrs.get(p.right) ?? [];
+        const both = [...input, ...right];
+        const keys = p.leftKeys.map((k, i) => `(${exprString(k, input, ctx)} = ${exprString(p.rightKeys[i] as BoundExpr, right, ctx)})`);
+        const cond = [...keys, ...(p.condition ? [exprString(p.condition, both, ctx)] : [])].join(' AND ');
+        return chain([`Join ${joinTypeName(p.joinType)}${cond ? `, ${cond}` : ''}`]);
+      }
+      case 'window':
+        return chain([`Window [${out.slice(input.length).map(attrString).join(', ')}]`]);
+      case 'expand':
+        return chain([`Expand ${p.projections.length} projections, ${attrList(out)}`]);
+      case 'sample':
+        return chain([`Sample ${p.lowerBound}, ${p.upperBound}, ${String(p.withReplacement)}, ${p.seed}`]);
+      case 'tail':
+        return chain([`Tail ${p.limit}`]);
+      case 'summary':
+        return chain([`Summary [${p.statistics.join(', ')}]`]);
       default: {
         const never: never = p;
         throw new Error(`unknown plan ${JSON.stringify(never)}`);
@@ -852,4 +905,9 @@ function bytesToString(size: bigint): string {
     if (size >= 2n * unit) return `${(Number(size) / Number(unit)).toFixed(1)} ${name}`;
   }
   return `${Number(size).toFixed(1)} B`;
+}
+
+/** Spark's JoinType names as plans print them. */
+function joinTypeName(t: string): string {
+  return { inner: 'Inner', leftOuter: 'LeftOuter', rightOuter: 'RightOuter', fullOuter: 'FullOuter', leftSemi: 'LeftSemi', leftAnti: 'LeftAnti' }[t] ?? t;
 }

@@ -142,6 +142,10 @@ function usedColumns(node: AnalyzedPlan): Set<number> | undefined {
         used.add(e.index);
         break;
       case 'literal':
+      case 'lambdaVar':
+        break;
+      case 'lambda':
+        walk(e.body);
         break;
       case 'call':
         e.args.forEach(walk);

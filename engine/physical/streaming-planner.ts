@@ -2,7 +2,8 @@ import { eventTimeGrouping, type OutputMode } from '../analysis/streaming-checks
 import { InternalError, NotSupportedError } from '../errors/errors.js';
 import type { ResolveContext } from '../functions/function.js';
 import type { FunctionRegistry } from '../functions/registry.js';
-import { analyzedChildren, type AggregateNode, type AnalyzedPlan, type ScanNode } from '../plan/analyzed-plan.js';
+import { analyzedChildren, isStreamingPlan, type AggregateNode, type AnalyzedPlan, type ScanNode } from '../plan/analyzed-plan.js';
+import { streamStaticJoinSpec } from './stream-static-join.js';
 import type { DataType } from '../types/data-type.js';
 import type { Schema } from '../types/schema.js';
 import type { OperatorSpec } from './operator.js';
@@ -56,6 +57,11 @@ export interface StreamingPlan {
   readonly outputMode: OutputMode;
   /** Set for a stateful query in complete mode: the driver materializes the result. */
   readonly completeResult: CompleteResultSpec | undefined;
+  /**
+   * The static sides of stream–static joins, in `staticRef` order: the driver evaluates them for
+   * every batch and `bindStaticInputs` puts their rows into the join operators' configs.
+   */
+  readonly staticInputs?: readonly AnalyzedPlan[];
 }
 
 export function planStreamingQuery(
@@ -65,7 +71,13 @@ export function planStreamingQuery(
   registry: FunctionRegistry,
   ctx: ResolveContext,
 ): StreamingPlan {
+  const staticInputs: AnalyzedPlan[] = [];
   const chain = linearChain(plan);
+  const opSpec = (node: AnalyzedPlan, parent: AnalyzedPlan | undefined, id: string, where: string): OperatorSpec => {
+    if (isNarrow(node)) return narrowSpec(node, parent, id);
+    if (node.kind === 'join') return streamStaticJoinSpec(node, staticInputs);
+    throw new NotSupportedError(`'${node.kind}' is not supported ${where}.`);
+  };
   const source = chain[chain.length - 1];
   if (source?.kind !== 'scan' || !source.streaming) {
     throw new NotSupportedError('A streaming query must read exactly one streaming source.');
@@ -78,11 +90,10 @@ export function planStreamingQuery(
   const mapOps: OperatorSpec[] = [];
   for (let i = below.length - 1; i >= 0; i--) {
     const node = below[i] as AnalyzedPlan;
-    if (!isNarrow(node)) throw new NotSupportedError(`'${node.kind}' is not supported below a streaming aggregation.`);
     const id = `wm${watermarks.length}`;
     if (node.kind === 'watermark') watermarks.push({ id, delayMs: node.delayMs });
     const parent = i > 0 ? below[i - 1] : aggIndex >= 0 ? chain[aggIndex] : undefined;
-    mapOps.push(narrowSpec(node, parent, id));
+    mapOps.push(opSpec(node, parent, id, 'below a streaming aggregation'));
   }
 
   if (aggIndex < 0) {
@@ -97,6 +108,7 @@ export function planStreamingQuery(
       aggregate: undefined,
       outputMode,
       completeResult: undefined,
+      staticInputs,
     };
   }
 
@@ -110,18 +122,16 @@ export function planStreamingQuery(
   const post = above.slice(lastOrdering + 1);
   for (let i = post.length - 1; i >= 0; i--) {
     const node = post[i] as AnalyzedPlan;
-    if (!isNarrow(node)) throw new NotSupportedError(`'${node.kind}' is not supported after a streaming aggregation.`);
     // In complete mode they run over the whole result on the driver: a filter there must see
     // every key, not only the ones a batch updated.
-    (complete ? driverOps : reduceOps).push(narrowSpec(node, i > 0 ? post[i - 1] : undefined, `post${i}`));
+    (complete ? driverOps : reduceOps).push(opSpec(node, i > 0 ? post[i - 1] : undefined, `post${i}`, 'after a streaming aggregation'));
   }
   const driverNodes = above.slice(0, lastOrdering + 1);
   for (let i = driverNodes.length - 1; i >= 0; i--) {
     const node = driverNodes[i] as AnalyzedPlan;
     if (node.kind === 'sort') driverOps.push(sortSpec(node));
     else if (node.kind === 'limit') driverOps.push(limitSpec(node.schema, node.limit, 0));
-    else if (isNarrow(node)) driverOps.push(narrowSpec(node, i > 0 ? driverNodes[i - 1] : undefined, `drv${i}`));
-    else throw new NotSupportedError(`'${node.kind}' is not supported in a streaming query.`);
+    else driverOps.push(opSpec(node, i > 0 ? driverNodes[i - 1] : undefined, `drv${i}`, 'in a streaming query'));
   }
   return {
     source,
@@ -134,6 +144,7 @@ export function planStreamingQuery(
     aggregate: agg,
     outputMode,
     completeResult: complete ? { keyCount: agg.groupings.length, schema: agg.schema } : undefined,
+    staticInputs,
   };
 }
 
@@ -144,6 +155,11 @@ function linearChain(plan: AnalyzedPlan): AnalyzedPlan[] {
   while (cur) {
     out.push(cur);
     const kids: readonly AnalyzedPlan[] = analyzedChildren(cur);
+    if (cur.kind === 'join') {
+      // A stream–static join: follow the stream; the static side is evaluated by the driver.
+      cur = isStreamingPlan(cur.left) ? cur.left : cur.right;
+      continue;
+    }
     if (kids.length > 1) throw new NotSupportedError('Streaming queries with several inputs are not supported yet.');
     cur = kids[0];
   }

@@ -22,7 +22,13 @@ export type AnalyzedPlan =
   | LimitNode
   | OffsetNode
   | DeduplicateNode
-  | UnionNode;
+  | UnionNode
+  | JoinNode
+  | WindowNode
+  | ExpandNode
+  | SampleNode
+  | TailNode
+  | SummaryNode;
 
 export interface SourceSpec {
   readonly format: string;
@@ -164,6 +170,89 @@ export interface UnionNode {
   readonly schema: Schema;
 }
 
+export type PhysicalJoinType = 'inner' | 'leftOuter' | 'rightOuter' | 'fullOuter' | 'leftSemi' | 'leftAnti';
+
+/**
+ * A join: rows of `left` and `right` whose `leftKeys` equal `rightKeys` (none: every pair) and for
+ * which `condition` (over left columns then right columns) holds. Output: left columns then right
+ * columns (semi/anti: left columns only), the outer side's columns nullable.
+ */
+export interface JoinNode {
+  readonly kind: 'join';
+  readonly left: AnalyzedPlan;
+  readonly right: AnalyzedPlan;
+  readonly joinType: PhysicalJoinType;
+  readonly leftKeys: readonly BoundExpr[];
+  readonly rightKeys: readonly BoundExpr[];
+  readonly condition: BoundExpr | undefined;
+  readonly schema: Schema;
+}
+
+export type WindowBound = { readonly kind: 'unbounded' } | { readonly kind: 'currentRow' } | { readonly kind: 'offset'; readonly value: number };
+
+export interface WindowFrameSpec {
+  readonly type: 'rows' | 'range';
+  readonly lower: WindowBound;
+  readonly upper: WindowBound;
+}
+
+/** One window function: a ranking/offset function by name, or an aggregate over the frame. */
+export interface WindowCall {
+  readonly fn: string;
+  readonly kind: 'ranking' | 'offset' | 'aggregate';
+  readonly args: readonly BoundExpr[];
+  readonly distinct: boolean;
+  readonly frame: WindowFrameSpec;
+  readonly type: DataType;
+  /** lag/lead: rows back (negative: ahead); nth_value: n; ntile: buckets. */
+  readonly offset?: number;
+  readonly ignoreNulls?: boolean;
+}
+
+/** Spark's Window: input columns followed by one column per call, all calls sharing one partitioning and order. */
+export interface WindowNode {
+  readonly kind: 'window';
+  readonly input: AnalyzedPlan;
+  readonly partitionBy: readonly BoundExpr[];
+  readonly orderBy: readonly SortKey[];
+  readonly calls: readonly WindowCall[];
+  readonly schema: Schema;
+}
+
+/** Spark's Expand (grouping sets): every input row once per projection. */
+export interface ExpandNode {
+  readonly kind: 'expand';
+  readonly input: AnalyzedPlan;
+  readonly projections: readonly (readonly BoundExpr[])[];
+  readonly schema: Schema;
+}
+
+export interface SampleNode {
+  readonly kind: 'sample';
+  readonly input: AnalyzedPlan;
+  readonly lowerBound: number;
+  readonly upperBound: number;
+  readonly withReplacement: boolean;
+  readonly seed: number;
+  readonly schema: Schema;
+}
+
+export interface TailNode {
+  readonly kind: 'tail';
+  readonly input: AnalyzedPlan;
+  readonly limit: number;
+  readonly schema: Schema;
+}
+
+/** `summary`/`describe`: one string row per statistic over input `columns`; output `summary`, then one column each. */
+export interface SummaryNode {
+  readonly kind: 'summary';
+  readonly input: AnalyzedPlan;
+  readonly statistics: readonly string[];
+  readonly columns: readonly number[];
+  readonly schema: Schema;
+}
+
 export function analyzedChildren(plan: AnalyzedPlan): readonly AnalyzedPlan[] {
   switch (plan.kind) {
     case 'scan':
@@ -173,6 +262,13 @@ export function analyzedChildren(plan: AnalyzedPlan): readonly AnalyzedPlan[] {
       return [];
     case 'union':
       return plan.inputs;
+    case 'join':
+      return [plan.left, plan.right];
+    case 'window':
+    case 'expand':
+    case 'sample':
+    case 'tail':
+    case 'summary':
     case 'project':
     case 'filter':
     case 'generate':

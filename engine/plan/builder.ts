@@ -8,7 +8,15 @@ import type {
   AggregateNode,
   AnalyzedPlan,
   DeduplicateNode,
+  ExpandNode,
   FilterNode,
+  JoinNode,
+  PhysicalJoinType,
+  SampleNode,
+  SummaryNode,
+  TailNode,
+  WindowCall,
+  WindowNode,
   GenerateNode,
   LimitNode,
   LocalDataNode,
@@ -142,6 +150,70 @@ export const PlanBuilder = Object.freeze({
 
   deduplicate(input: AnalyzedPlan, keys: readonly number[]): DeduplicateNode {
     return Object.freeze({ kind: 'deduplicate', input, keys: Object.freeze([...keys]), schema: input.schema });
+  },
+
+  join(
+    left: AnalyzedPlan,
+    right: AnalyzedPlan,
+    joinType: PhysicalJoinType,
+    leftKeys: readonly BoundExpr[],
+    rightKeys: readonly BoundExpr[],
+    condition: BoundExpr | undefined,
+  ): JoinNode {
+    const nullableLeft = joinType === 'rightOuter' || joinType === 'fullOuter';
+    const nullableRight = joinType === 'leftOuter' || joinType === 'fullOuter';
+    const side = (fields: readonly StructField[], nullable: boolean): StructField[] =>
+      fields.map((f) => (nullable && !f.nullable ? T.field(f.name, f.type, true, f.metadata) : f));
+    const semi = joinType === 'leftSemi' || joinType === 'leftAnti';
+    const fields = semi
+      ? left.schema.fields
+      : [...side(left.schema.fields, nullableLeft), ...side(right.schema.fields, nullableRight)];
+    return Object.freeze({
+      kind: 'join',
+      left,
+      right,
+      joinType,
+      leftKeys: Object.freeze([...leftKeys]),
+      rightKeys: Object.freeze([...rightKeys]),
+      condition,
+      schema: schemaOf(fields),
+    });
+  },
+
+  window(
+    input: AnalyzedPlan,
+    partitionBy: readonly BoundExpr[],
+    orderBy: readonly SortKey[],
+    calls: readonly { readonly call: WindowCall; readonly name: string; readonly nullable: boolean }[],
+  ): WindowNode {
+    return Object.freeze({
+      kind: 'window',
+      input,
+      partitionBy: Object.freeze([...partitionBy]),
+      orderBy: Object.freeze([...orderBy]),
+      calls: Object.freeze(calls.map((c) => c.call)),
+      schema: schemaOf([...input.schema.fields, ...calls.map((c) => T.field(c.name, c.call.type, c.nullable))]),
+    });
+  },
+
+  expand(input: AnalyzedPlan, projections: readonly (readonly BoundExpr[])[], fields: readonly StructField[]): ExpandNode {
+    return Object.freeze({ kind: 'expand', input, projections: Object.freeze(projections.map((p) => Object.freeze([...p]))), schema: schemaOf(fields) });
+  },
+
+  sample(input: AnalyzedPlan, lowerBound: number, upperBound: number, withReplacement: boolean, seed: number): SampleNode {
+    return Object.freeze({ kind: 'sample', input, lowerBound, upperBound, withReplacement, seed, schema: input.schema });
+  },
+
+  tail(input: AnalyzedPlan, limit: number): TailNode {
+    return Object.freeze({ kind: 'tail', input, limit, schema: input.schema });
+  },
+
+  summary(input: AnalyzedPlan, statistics: readonly string[], columns: readonly number[]): SummaryNode {
+    const fields = [
+      T.field('summary', T.string, true),
+      ...columns.map((c) => T.field(input.schema.fields[c]?.name ?? `_${c}`, T.string, true)),
+    ];
+    return Object.freeze({ kind: 'summary', input, statistics: Object.freeze([...statistics]), columns: Object.freeze([...columns]), schema: schemaOf(fields) });
   },
 
   union(inputs: readonly AnalyzedPlan[]): UnionNode {

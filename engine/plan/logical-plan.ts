@@ -1,5 +1,5 @@
 import type { RecordBatch } from '../batch/record-batch.js';
-import type { Expr, SortOrder } from '../expr/expr.js';
+import type { Expr, Literal, SortOrder } from '../expr/expr.js';
 import type { Schema } from '../types/schema.js';
 
 /**
@@ -27,7 +27,14 @@ export type LogicalPlan =
   | SubqueryAlias
   | ToDF
   | Union
-  | InlineTable;
+  | InlineTable
+  | Join
+  | Sample
+  | Tail
+  | NaFill
+  | NaDrop
+  | NaReplace
+  | StatSummary;
 
 interface Node {
   readonly planId?: number;
@@ -69,7 +76,11 @@ export interface Filter extends Node {
 export interface Aggregate extends Node {
   readonly kind: 'aggregate';
   readonly input: LogicalPlan;
-  readonly groupType: 'groupby';
+  readonly groupType: 'groupby' | 'rollup' | 'cube' | 'groupingSets' | 'pivot';
+  /** groupingSets: the sets, each a list of grouping expressions. */
+  readonly groupingSets?: readonly (readonly Expr[])[];
+  /** pivot: the column whose values become columns, and those values (empty: the distinct values). */
+  readonly pivot?: { readonly column: Expr; readonly values: readonly Literal[] };
   readonly grouping: readonly Expr[];
   readonly aggregates: readonly Expr[];
   /** SQL HAVING, applied to the aggregated rows; may reference aggregate functions. */
@@ -195,6 +206,71 @@ export interface InlineTable extends Node {
   readonly columnNames: readonly string[];
 }
 
+/** Spark's join types (Connect's JoinType, SQL's join words). */
+export type JoinType = 'inner' | 'cross' | 'leftOuter' | 'rightOuter' | 'fullOuter' | 'leftSemi' | 'leftAnti';
+
+/** `left.join(right, on, how)`: `condition` (ON) or `usingColumns` (USING), or neither (cross). */
+export interface Join extends Node {
+  readonly kind: 'join';
+  readonly left: LogicalPlan;
+  readonly right: LogicalPlan;
+  readonly joinType: JoinType;
+  readonly condition?: Expr;
+  readonly usingColumns: readonly string[];
+}
+
+/** `df.sample(withReplacement, fraction, seed)`: rows whose draw falls in [lowerBound, upperBound). */
+export interface Sample extends Node {
+  readonly kind: 'sample';
+  readonly input: LogicalPlan;
+  readonly lowerBound: number;
+  readonly upperBound: number;
+  readonly withReplacement: boolean;
+  readonly seed: number;
+}
+
+/** `df.tail(n)`: the last n rows. */
+export interface Tail extends Node {
+  readonly kind: 'tail';
+  readonly input: LogicalPlan;
+  readonly limit: number;
+}
+
+/** `df.na.fill(value | {col: value})`: literal values, one for all columns or one per column. */
+export interface NaFill extends Node {
+  readonly kind: 'naFill';
+  readonly input: LogicalPlan;
+  readonly columns: readonly string[];
+  readonly values: readonly Literal[];
+}
+
+/** `df.na.drop(how, thresh, subset)`: keeps rows with at least `minNonNulls` non-null, non-NaN values. */
+export interface NaDrop extends Node {
+  readonly kind: 'naDrop';
+  readonly input: LogicalPlan;
+  readonly columns: readonly string[];
+  /** Absent: every considered column ('any'). */
+  readonly minNonNulls?: number;
+}
+
+/** `df.na.replace(old, new, subset)`. */
+export interface NaReplace extends Node {
+  readonly kind: 'naReplace';
+  readonly input: LogicalPlan;
+  readonly columns: readonly string[];
+  readonly replacements: readonly { readonly from: Literal; readonly to: Literal }[];
+}
+
+/** `df.summary(stats...)` / `df.describe(cols...)` (describe: count, mean, stddev, min, max). */
+export interface StatSummary extends Node {
+  readonly kind: 'statSummary';
+  readonly input: LogicalPlan;
+  readonly statistics: readonly string[];
+  /** describe's columns; empty: every numeric and string column. */
+  readonly columns: readonly string[];
+  readonly describe: boolean;
+}
+
 export type LogicalPlanKind = LogicalPlan['kind'];
 
 /** The direct inputs of a node. */
@@ -208,6 +284,14 @@ export function planChildren(plan: LogicalPlan): readonly LogicalPlan[] {
       return [];
     case 'union':
       return plan.inputs;
+    case 'join':
+      return [plan.left, plan.right];
+    case 'sample':
+    case 'tail':
+    case 'naFill':
+    case 'naDrop':
+    case 'naReplace':
+    case 'statSummary':
     case 'project':
     case 'filter':
     case 'aggregate':

@@ -71,7 +71,29 @@ export type AstExpr =
   /** `:name` or the n-th `?` (0-based, in order of appearance). */
   | { readonly kind: 'parameter'; readonly name: string }
   | { readonly kind: 'positionalParameter'; readonly index: number }
-  | { readonly kind: 'lambda'; readonly params: readonly string[]; readonly body: AstExpr };
+  | { readonly kind: 'lambda'; readonly params: readonly string[]; readonly body: AstExpr }
+  /** `f(...) OVER (PARTITION BY ... ORDER BY ... frame)`. */
+  | {
+      readonly kind: 'over';
+      readonly fn: AstExpr;
+      readonly partitionBy: readonly AstExpr[];
+      readonly orderBy: readonly OrderItem[];
+      readonly frame?: AstWindowFrame;
+    };
+
+/** A frame boundary; `n PRECEDING` is kept as written (Spark names the column after it). */
+export type AstFrameBound =
+  | { readonly kind: 'unboundedPreceding' }
+  | { readonly kind: 'unboundedFollowing' }
+  | { readonly kind: 'currentRow' }
+  | { readonly kind: 'preceding'; readonly value: AstExpr }
+  | { readonly kind: 'following'; readonly value: AstExpr };
+
+export interface AstWindowFrame {
+  readonly type: 'ROWS' | 'RANGE';
+  readonly lower: AstFrameBound;
+  readonly upper: AstFrameBound;
+}
 
 export type UnaryOp = '-' | '+' | '~' | 'NOT';
 
@@ -122,7 +144,16 @@ export type Relation =
   /** `range(...)`, the one table-valued function supported. */
   | ({ readonly kind: 'tableFunction'; readonly name: string; readonly args: readonly AstExpr[] } & RelationAlias)
   /** An inline table, `VALUES (1, 'a'), (2, 'b')`: one list of expressions per row. */
-  | ({ readonly kind: 'values'; readonly rows: readonly (readonly AstExpr[])[] } & RelationAlias);
+  | ({ readonly kind: 'values'; readonly rows: readonly (readonly AstExpr[])[] } & RelationAlias)
+  /** `a JOIN b ON ...` / `USING (...)`, `a, b` (a cross join). */
+  | ({
+      readonly kind: 'join';
+      readonly left: Relation;
+      readonly right: Relation;
+      readonly joinType: 'INNER' | 'CROSS' | 'LEFT' | 'RIGHT' | 'FULL' | 'SEMI' | 'ANTI';
+      readonly on?: AstExpr;
+      readonly using?: readonly string[];
+    } & RelationAlias);
 
 export interface SelectSpec {
   readonly kind: 'select';

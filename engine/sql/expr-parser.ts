@@ -1,8 +1,16 @@
-import { NotSupportedError } from '../errors/errors.js';
+import { NotSupportedError, ParseError } from '../errors/errors.js';
 import { parseDataTypeFrom } from '../types/ddl.js';
 import type { AstExpr, BinaryOp, NamedExpression } from './ast.js';
 import { numberLiteral } from './literals.js';
 import { PrimaryParser } from './primary-parser.js';
+
+/** Nested expressions (parentheses, function arguments, subscripts) a statement may hold. */
+export const MAX_EXPRESSION_DEPTH = 128;
+
+/** Spark's answer when its parser runs out of stack (SPARK-47741). */
+export function tooComplex(): ParseError {
+  return ParseError.withClass('FAILED_TO_PARSE_TOO_COMPLEX');
+}
 
 const COMPARISONS: ReadonlySet<string> = new Set(['=', '==', '<>', '!=', '<', '<=', '>', '>=', '<=>']);
 const PREDICATE_WORDS: ReadonlySet<string> = new Set(['BETWEEN', 'IN', 'LIKE', 'ILIKE', 'RLIKE', 'REGEXP']);
@@ -13,8 +21,16 @@ const PREDICATE_WORDS: ReadonlySet<string> = new Set(['BETWEEN', 'IN', 'LIKE', '
  * `* / % DIV`; unary `- + ~`; postfix `[i]`, `.name`, `::type`; primaries.
  */
 export class ExprParser extends PrimaryParser {
+  private depth = 0;
+
   expression(): AstExpr {
-    return this.or();
+    // Each level of nesting costs a few dozen stack frames; refuse before the stack runs out.
+    if (++this.depth > MAX_EXPRESSION_DEPTH) throw tooComplex();
+    try {
+      return this.or();
+    } finally {
+      this.depth--;
+    }
   }
 
   /** An expression with optional aliases: `e`, `e AS a`, `e a`, `e AS (a, b)`. */
@@ -51,8 +67,18 @@ export class ExprParser extends PrimaryParser {
   }
 
   private not(): AstExpr {
-    if (this.ts.acceptWord('NOT') || this.ts.acceptOp('!')) return { kind: 'unary', op: 'NOT', operand: this.not() };
+    if (this.ts.acceptWord('NOT') || this.ts.acceptOp('!')) return { kind: 'unary', op: 'NOT', operand: this.nested(() => this.not()) };
     return this.predicate();
+  }
+
+  /** A recursive step that nests the tree one level deeper (`NOT NOT ...`, `- - ...`). */
+  private nested(parse: () => AstExpr): AstExpr {
+    if (++this.depth > MAX_EXPRESSION_DEPTH) throw tooComplex();
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
   }
 
   private predicate(): AstExpr {
@@ -144,7 +170,7 @@ export class ExprParser extends PrimaryParser {
     }
     if (t.kind === 'op' && (t.text === '-' || t.text === '+' || t.text === '~')) {
       ts.next();
-      return { kind: 'unary', op: t.text, operand: this.unary() };
+      return { kind: 'unary', op: t.text, operand: this.nested(() => this.unary()) };
     }
     return this.postfix(this.primary());
   }

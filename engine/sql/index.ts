@@ -1,6 +1,6 @@
 import { E, type Expr } from '../expr/expr.js';
 import type { LogicalPlan } from '../plan/logical-plan.js';
-import { parseNamedExpression, parseQuery } from './parser.js';
+import { parseNamedExpression, parseQuery, withinStack } from './parser.js';
 import { ExprConverter, type SqlArgs } from './to-expr.js';
 import { queryToPlan } from './to-plan.js';
 
@@ -14,13 +14,13 @@ import { queryToPlan } from './to-plan.js';
 /** Parses one statement (an optional trailing `;` is allowed), substituting `:name` / `?` parameters. */
 export function parseSql(text: string, args: SqlArgs = {}): LogicalPlan {
   const { ast, positionalOffsets } = parseQuery(text);
-  return queryToPlan(ast, args, positionalOffsets);
+  return withinStack(() => queryToPlan(ast, args, positionalOffsets));
 }
 
 /** Parses one expression, as `F.expr`, `selectExpr` and `filter("a > 1")` take it; `AS` aliases become `alias`. */
 export function parseExpression(text: string, args: SqlArgs = {}): Expr {
   const { ast: named, positionalOffsets } = parseNamedExpression(text);
-  const expr = new ExprConverter(args, positionalOffsets).convert(named.expr);
+  const expr = withinStack(() => new ExprConverter(args, positionalOffsets).convert(named.expr));
   return named.aliases.length > 0 ? E.alias(expr, ...named.aliases) : expr;
 }
 

@@ -1,6 +1,6 @@
 import { AnalysisError, NotSupportedError } from '../errors/errors.js';
 import type { AstExpr, CommonTableExpr, NamedExpression, OrderItem, Query, QueryTerm, Relation, SelectItem, SelectSpec } from './ast.js';
-import { ExprParser } from './expr-parser.js';
+import { ExprParser, tooComplex } from './expr-parser.js';
 import { JOIN_WORDS, OTHER_STATEMENTS, SELECT_ALIAS_STOP, TABLE_ALIAS_STOP } from './keywords.js';
 import { TokenStream } from './token-stream.js';
 
@@ -16,8 +16,20 @@ export function parseQueryAst(text: string): Query {
 }
 
 export function parseQuery(text: string): Parsed<Query> {
-  const parser = new QueryParser(new TokenStream(text, true));
-  return { ast: parser.statement(), positionalOffsets: parser.positionalOffsets };
+  return withinStack(() => {
+    const parser = new QueryParser(new TokenStream(text, true));
+    return { ast: parser.statement(), positionalOffsets: parser.positionalOffsets };
+  });
+}
+
+/** Runs a parse, turning a stack overflow (long `NOT NOT ...` or `- - ...` chains) into Spark's error. */
+export function withinStack<R>(parse: () => R): R {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof RangeError && /call stack/i.test(e.message)) throw tooComplex();
+    throw e;
+  }
 }
 
 /** Parses one expression with optional aliases (`a + 1 AS b`) into its syntax tree. */
@@ -26,11 +38,13 @@ export function parseExpressionAst(text: string): NamedExpression {
 }
 
 export function parseNamedExpression(text: string): Parsed<NamedExpression> {
-  const ts = new TokenStream(text, true);
-  const parser = new QueryParser(ts);
-  const named = parser.namedExpression(SELECT_ALIAS_STOP);
-  if (!ts.atEnd()) ts.failExtraInput();
-  return { ast: named, positionalOffsets: parser.positionalOffsets };
+  return withinStack(() => {
+    const ts = new TokenStream(text, true);
+    const parser = new QueryParser(ts);
+    const named = parser.namedExpression(SELECT_ALIAS_STOP);
+    if (!ts.atEnd()) ts.failExtraInput();
+    return { ast: named, positionalOffsets: parser.positionalOffsets };
+  });
 }
 
 /** Words that continue an expression after `)` (so `(a) OR (b)` is one expression, not a row). */
@@ -168,14 +182,55 @@ class QueryParser extends ExprParser {
     return this.expression();
   }
 
+  /** `a [, b | [INNER|CROSS|LEFT [OUTER]|RIGHT [OUTER]|FULL [OUTER]|[LEFT] SEMI|[LEFT] ANTI] JOIN b [ON c | USING (k)]]...`. */
   private fromClause(): Relation {
     const ts = this.ts;
-    const relation = this.relation();
-    if (ts.isOp(',') || ts.isAnyWord(JOIN_WORDS)) {
-      const what = ts.isOp(',') ? 'Joins (FROM a, b)' : `${ts.peek().value} in FROM`;
-      throw new NotSupportedError(`${what} is not supported by Kindling.`);
+    let relation = this.relation();
+    for (;;) {
+      if (ts.acceptOp(',')) {
+        relation = { kind: 'join', left: relation, right: this.relation(), joinType: 'CROSS' };
+        continue;
+      }
+      const joinType = this.joinType();
+      if (joinType === undefined) break;
+      const right = this.relation();
+      if (ts.acceptWord('ON')) {
+        relation = { kind: 'join', left: relation, right, joinType, on: this.expression() };
+      } else if (ts.acceptWord('USING')) {
+        relation = { kind: 'join', left: relation, right, joinType, using: this.nameList() };
+      } else {
+        relation = { kind: 'join', left: relation, right, joinType: joinType === 'INNER' ? 'CROSS' : joinType };
+      }
     }
+    if (ts.isAnyWord(JOIN_WORDS)) throw new NotSupportedError(`${ts.peek().value} in FROM is not supported by Kindling.`);
     return relation;
+  }
+
+  private joinType(): 'INNER' | 'CROSS' | 'LEFT' | 'RIGHT' | 'FULL' | 'SEMI' | 'ANTI' | undefined {
+    const ts = this.ts;
+    const at = ts.position;
+    if (ts.acceptWord('JOIN')) return 'INNER';
+    if (ts.isWord('NATURAL') || ts.isWord('LATERAL')) throw new NotSupportedError(`${ts.peek().value} JOIN is not supported by Kindling.`);
+    let type: 'INNER' | 'CROSS' | 'LEFT' | 'RIGHT' | 'FULL' | 'SEMI' | 'ANTI' | undefined;
+    if (ts.acceptWord('INNER')) type = 'INNER';
+    else if (ts.acceptWord('CROSS')) type = 'CROSS';
+    else if (ts.acceptWord('LEFT')) {
+      type = ts.acceptWord('SEMI') ? 'SEMI' : ts.acceptWord('ANTI') ? 'ANTI' : 'LEFT';
+      if (type === 'LEFT') ts.acceptWord('OUTER');
+    } else if (ts.acceptWord('RIGHT')) {
+      type = 'RIGHT';
+      ts.acceptWord('OUTER');
+    } else if (ts.acceptWord('FULL')) {
+      type = 'FULL';
+      ts.acceptWord('OUTER');
+    } else if (ts.acceptWord('SEMI')) type = 'SEMI';
+    else if (ts.acceptWord('ANTI')) type = 'ANTI';
+    if (type === undefined) return undefined;
+    if (!ts.acceptWord('JOIN')) {
+      ts.reset(at);
+      return undefined;
+    }
+    return type;
   }
 
   private relation(): Relation {

@@ -1,8 +1,10 @@
-import { NotSupportedError } from '../errors/errors.js';
+import { AnalysisError, NotSupportedError } from '../errors/errors.js';
 import { parseDataTypeFrom } from '../types/ddl.js';
-import type { AstExpr } from './ast.js';
+import type { AstExpr, AstFrameBound, AstWindowFrame, OrderItem } from './ast.js';
 import { NOT_A_COLUMN, intervalUnit, INTERVAL_UNITS } from './keywords.js';
 import type { Token } from './lexer.js';
+import { DEFAULT_SEARCH_PATH } from '../errors/error-classes.js';
+import { rangeToUnitList } from './interval-literal.js';
 import { numberLiteral } from './literals.js';
 import type { TokenStream } from './token-stream.js';
 
@@ -12,6 +14,21 @@ const TYPED_LITERALS: Readonly<Record<string, 'date' | 'timestamp' | 'timestamp_
   TIMESTAMP_LTZ: 'timestamp',
   TIMESTAMP_NTZ: 'timestamp_ntz',
 };
+/** Functions whose first argument is a datetime unit keyword (Spark's `datetimeUnit`). */
+const UNIT_FUNCTIONS: ReadonlySet<string> = new Set(['timestampadd', 'dateadd', 'date_add']);
+const DATETIME_UNITS: ReadonlySet<string> = new Set([
+  'YEAR',
+  'QUARTER',
+  'MONTH',
+  'WEEK',
+  'DAY',
+  'DAYOFYEAR',
+  'HOUR',
+  'MINUTE',
+  'SECOND',
+  'MILLISECOND',
+  'MICROSECOND',
+]);
 /** Functions Spark lets you call without parentheses. */
 const NILADIC = new Set(['CURRENT_DATE', 'CURRENT_TIMESTAMP']);
 
@@ -123,9 +140,10 @@ export abstract class PrimaryParser {
       return { kind: 'typedLiteral', type: typed, value: ts.next().value };
     }
     if (w === 'X' && next.kind === 'string' && next.start === t.end) return this.binaryLiteral();
-    if (w === 'EXISTS' && next.kind === 'op' && next.text === '(') {
+    if (w === 'EXISTS' && next.kind === 'op' && next.text === '(' && this.startsQuery(2)) {
       throw new NotSupportedError('EXISTS (subquery) is not supported by Kindling.');
     }
+    if (w === 'EXTRACT' && next.kind === 'op' && next.text === '(' && ts.isWord('FROM', 3)) return this.extract();
     if (next.kind === 'op' && next.text === '(') return this.call();
     if (NILADIC.has(w)) {
       ts.next();
@@ -186,10 +204,30 @@ export abstract class PrimaryParser {
       const unit = unitToken.kind === 'word' ? intervalUnit(unitToken.value) : undefined;
       if (!unit) return ts.fail();
       ts.next();
-      if (ts.isWord('TO')) throw new NotSupportedError('Interval literals with `<unit> TO <unit>` are not supported by Kindling.');
+      if (ts.acceptWord('TO')) {
+        const endToken = ts.peek();
+        const end = endToken.kind === 'word' ? intervalUnit(endToken.value) : undefined;
+        const list = end === undefined || v.kind !== 'string' ? undefined : rangeToUnitList(`${sign}${value}`, unit, end);
+        if (list === undefined) throw new NotSupportedError(`Interval literal ${v.text} ${unit} TO ${endToken.text} is not supported by Kindling.`);
+        ts.next();
+        parts.push(list);
+        continue;
+      }
       parts.push(`${sign}${value} ${INTERVAL_UNITS[unit] as string}`);
     }
     return { kind: 'interval', text: parts.join(' ') };
+  }
+
+  /** `EXTRACT(field FROM source)`: `extract('field', source)`, the field as written. */
+  private extract(): AstExpr {
+    const ts = this.ts;
+    ts.next();
+    ts.expectOp('(');
+    const field = this.name();
+    ts.expectWord('FROM');
+    const source = this.expression();
+    ts.expectOp(')');
+    return { kind: 'call', name: 'extract', args: [{ kind: 'literal', type: 'string', value: field }, source], distinct: false, star: false };
   }
 
   private binaryLiteral(): AstExpr {
@@ -216,6 +254,16 @@ export abstract class PrimaryParser {
       ts.next();
       ts.next();
       result = { ...base, args: [], star: true };
+    } else if (UNIT_FUNCTIONS.has(name) && ts.isAnyWord(DATETIME_UNITS) && ts.isOp(',', 1)) {
+      // `timestampadd(MINUTE, 5, ts)`: the unit is a keyword, passed on as its text.
+      const unit: AstExpr = { kind: 'literal', type: 'string', value: ts.next().value };
+      const args: AstExpr[] = [unit];
+      while (ts.acceptOp(',')) args.push(this.argument());
+      ts.expectOp(')');
+      result = { ...base, name: 'timestampadd', args };
+    } else if (UNIT_FUNCTIONS.has(name) && name === 'timestampadd') {
+      // Spark's grammar only: without a unit keyword there is no function of that name.
+      throw AnalysisError.withClass('UNRESOLVED_ROUTINE', { routineName: `\`${name}\``, searchPath: DEFAULT_SEARCH_PATH });
     } else {
       const distinct = ts.acceptWord('DISTINCT');
       if (!distinct && ts.isWord('ALL') && !ts.isOp(')', 1) && !ts.isOp(',', 1)) ts.next();
@@ -224,10 +272,73 @@ export abstract class PrimaryParser {
       ts.expectOp(')');
       result = { ...base, args, distinct };
     }
-    if ((ts.isWord('FILTER') && ts.isOp('(', 1)) || ts.isWord('OVER')) {
+    if (ts.isWord('FILTER') && ts.isOp('(', 1)) {
       throw new NotSupportedError(`${ts.peek().value} clauses on function calls are not supported by Kindling.`);
     }
+    if (ts.acceptWord('OVER')) return this.over(result);
     return result;
+  }
+
+  /** `OVER (PARTITION BY ... ORDER BY ... [ROWS|RANGE] frame)`. */
+  private over(fn: AstExpr): AstExpr {
+    const ts = this.ts;
+    if (!ts.isOp('(')) throw new NotSupportedError('Named windows (OVER w) are not supported by Kindling; write the window specification in OVER (...).');
+    ts.expectOp('(');
+    const partitionBy: AstExpr[] = [];
+    if ((ts.isWord('PARTITION') || ts.isWord('DISTRIBUTE')) && ts.isWord('BY', 1)) {
+      ts.next();
+      ts.next();
+      do partitionBy.push(this.expression());
+      while (ts.acceptOp(','));
+    }
+    const orderBy: OrderItem[] = [];
+    if ((ts.isWord('ORDER') || ts.isWord('SORT')) && ts.isWord('BY', 1)) {
+      ts.next();
+      ts.next();
+      do {
+        const expr = this.expression();
+        const ascending = !ts.acceptWord('DESC');
+        if (ascending) ts.acceptWord('ASC');
+        let nullsFirst = ascending;
+        if (ts.acceptWord('NULLS')) {
+          if (ts.acceptWord('FIRST')) nullsFirst = true;
+          else if (ts.acceptWord('LAST')) nullsFirst = false;
+          else ts.fail();
+        }
+        orderBy.push({ expr, ascending, nullsFirst });
+      } while (ts.acceptOp(','));
+    }
+    let frame: AstWindowFrame | undefined;
+    if (ts.isWord('ROWS') || ts.isWord('RANGE')) {
+      const type = ts.next().value as 'ROWS' | 'RANGE';
+      if (ts.acceptWord('BETWEEN')) {
+        const lower = this.frameBound();
+        ts.expectWord('AND');
+        frame = { type, lower, upper: this.frameBound() };
+      } else {
+        frame = { type, lower: this.frameBound(), upper: { kind: 'currentRow' } };
+      }
+    }
+    ts.expectOp(')');
+    return { kind: 'over', fn, partitionBy, orderBy, ...(frame ? { frame } : {}) };
+  }
+
+  private frameBound(): AstFrameBound {
+    const ts = this.ts;
+    if (ts.acceptWord('UNBOUNDED')) {
+      if (ts.acceptWord('PRECEDING')) return { kind: 'unboundedPreceding' };
+      ts.expectWord('FOLLOWING');
+      return { kind: 'unboundedFollowing' };
+    }
+    if (ts.isWord('CURRENT') && ts.isWord('ROW', 1)) {
+      ts.next();
+      ts.next();
+      return { kind: 'currentRow' };
+    }
+    const value = this.expression();
+    if (ts.acceptWord('PRECEDING')) return { kind: 'preceding', value };
+    ts.expectWord('FOLLOWING');
+    return { kind: 'following', value };
   }
 
   /** A function argument, which may be a lambda: `x -> e` or `(x, y) -> e`. */

@@ -1,6 +1,6 @@
 import { dataTypeToSql } from '../types/ddl.js';
 import { assertNever } from '../types/data-type.js';
-import type { AstExpr, AstNode, NamedExpression, Query, QueryTerm, Relation, SelectSpec } from './ast.js';
+import type { AstExpr, AstNode, NamedExpression, Query, QueryTerm, Relation, SelectSpec, AstFrameBound } from './ast.js';
 import { PRINT_QUOTED } from './keywords.js';
 
 /**
@@ -136,6 +136,8 @@ export function printExpr(e: AstExpr): string {
       return `:${quoteIdent(e.name)}`;
     case 'positionalParameter':
       return '?';
+    case 'over':
+      return printOver(e);
     case 'lambda': {
       const params = e.params.length === 1 ? quoteIdent(e.params[0] as string) : `(${e.params.map(quoteIdent).join(', ')})`;
       return `${params} -> ${printExpr(e.body)}`;
@@ -211,7 +213,41 @@ function printRelation(r: Relation): string {
       return `${functionName(r.name)}(${r.args.map(printExpr).join(', ')})${alias}`;
     case 'values':
       return `VALUES ${r.rows.map((row) => `(${row.map(printExpr).join(', ')})`).join(', ')}${alias}`;
+    case 'join': {
+      const how = r.joinType === 'INNER' ? 'JOIN' : r.joinType === 'SEMI' || r.joinType === 'ANTI' ? `LEFT ${r.joinType} JOIN` : `${r.joinType} JOIN`;
+      const right = r.right.kind === 'join' ? `(${printRelation(r.right)})` : printRelation(r.right);
+      const cond = r.on ? ` ON ${printExpr(r.on)}` : r.using ? ` USING (${r.using.map(quoteIdent).join(', ')})` : '';
+      return `${printRelation(r.left)} ${how} ${right}${cond}`;
+    }
     default:
       return assertNever(r);
   }
+}
+
+function printOver(e: Extract<AstExpr, { kind: 'over' }>): string {
+  const parts: string[] = [];
+  if (e.partitionBy.length > 0) parts.push(`PARTITION BY ${e.partitionBy.map(printExpr).join(', ')}`);
+  if (e.orderBy.length > 0) {
+    parts.push(`ORDER BY ${e.orderBy.map((o) => `${printExpr(o.expr)} ${o.ascending ? 'ASC' : 'DESC'} NULLS ${o.nullsFirst ? 'FIRST' : 'LAST'}`).join(', ')}`);
+  }
+  if (e.frame) {
+    const b = (x: AstFrameBound): string => {
+      switch (x.kind) {
+        case 'unboundedPreceding':
+          return 'UNBOUNDED PRECEDING';
+        case 'unboundedFollowing':
+          return 'UNBOUNDED FOLLOWING';
+        case 'currentRow':
+          return 'CURRENT ROW';
+        case 'preceding':
+          return `${printExpr(x.value)} PRECEDING`;
+        case 'following':
+          return `${printExpr(x.value)} FOLLOWING`;
+        default:
+          return assertNever(x);
+      }
+    };
+    parts.push(`${e.frame.type} BETWEEN ${b(e.frame.lower)} AND ${b(e.frame.upper)}`);
+  }
+  return `${printExpr(e.fn)} OVER (${parts.join(' ')})`;
 }

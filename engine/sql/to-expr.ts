@@ -1,7 +1,8 @@
 import { AnalysisError } from '../errors/errors.js';
-import { E, type Expr } from '../expr/expr.js';
+import { E, type Expr, type FrameBoundary, type WindowFrame } from '../expr/expr.js';
 import { T, assertNever } from '../types/data-type.js';
-import type { AstExpr, BinaryOp, UnaryOp } from './ast.js';
+import type { AstExpr, AstFrameBound, BinaryOp, UnaryOp } from './ast.js';
+import { intervalLiteral } from './interval-literal.js';
 
 /** Values for `:name` and `?` parameters (Spark Connect's `SQL.named_arguments` / `pos_arguments`). */
 export interface SqlArgs {
@@ -58,7 +59,7 @@ export class ExprConverter {
       case 'literal':
         return E.lit(e.value, T[e.type]);
       case 'typedLiteral':
-        return E.cast(E.lit(e.value, T.string), T[e.type]);
+        return Object.freeze({ ...E.cast(E.lit(e.value, T.string), T[e.type]), typedLiteral: true as const });
       case 'binaryLiteral':
         return E.lit(hexBytes(e.hex), T.binary);
       case 'interval':
@@ -70,7 +71,11 @@ export class ExprConverter {
         return e.target.length > 0 ? E.star(columnName(e.target)) : E.star();
       case 'unary':
         return E.call(UNARY_FUNCTIONS[e.op], [c(e.operand)]);
+      case 'over':
+        return overToExpr(e, c);
       case 'binary':
+        if ((e.op === '+' || e.op === '-') && e.right.kind === 'interval') return intervalArithmetic(c(e.left), e.right.text, e.op);
+        if (e.op === '+' && e.left.kind === 'interval') return intervalArithmetic(c(e.right), e.left.text, '+');
         return E.call(BINARY_FUNCTIONS[e.op], [c(e.left), c(e.right)]);
       case 'isNull':
         return E.call(e.negated ? 'isnotnull' : 'isnull', [c(e.operand)]);
@@ -141,6 +146,21 @@ export class ExprConverter {
   }
 }
 
+/** `x ± INTERVAL ...`: Spark's TimeAdd / DateAdd / DateAddYMInterval, by the interval's kind. */
+function intervalArithmetic(operand: Expr, text: string, op: '+' | '-'): Expr {
+  const literal = intervalLiteral(text);
+  const { months, days, micros } = literal.interval;
+  return E.call('interval_add', [
+    operand,
+    E.lit(literal.sql, T.string),
+    E.lit(op, T.string),
+    E.lit(months, T.integer),
+    E.lit(days, T.integer),
+    E.lit(micros, T.long),
+    E.lit(literal.daysOnly, T.boolean),
+  ]);
+}
+
 function negate(negated: boolean, e: Expr): Expr {
   return negated ? E.call('not', [e]) : e;
 }
@@ -149,4 +169,34 @@ function hexBytes(hex: string): Uint8Array {
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
   return out;
+}
+
+/** `f() OVER (...)` as Connect's Window expression; `n PRECEDING` is `-n` as Spark's parser builds it. */
+function overToExpr(e: Extract<AstExpr, { kind: 'over' }>, c: (x: AstExpr) => Expr): Expr {
+  const bound = (b: AstFrameBound): FrameBoundary => {
+    switch (b.kind) {
+      case 'unboundedPreceding':
+      case 'unboundedFollowing':
+        return { kind: 'unbounded' };
+      case 'currentRow':
+        return { kind: 'currentRow' };
+      case 'preceding':
+        return { kind: 'value', value: E.call('negative', [c(b.value)]) };
+      case 'following':
+        return { kind: 'value', value: c(b.value) };
+      default: {
+        const never: never = b;
+        throw new Error(`unknown frame bound ${JSON.stringify(never)}`);
+      }
+    }
+  };
+  const frame: WindowFrame | undefined = e.frame
+    ? { type: e.frame.type === 'ROWS' ? 'rows' : 'range', lower: bound(e.frame.lower), upper: bound(e.frame.upper) }
+    : undefined;
+  return E.window(
+    c(e.fn),
+    e.partitionBy.map(c),
+    e.orderBy.map((o) => E.sortOrder(c(o.expr), o.ascending, o.nullsFirst)),
+    frame,
+  );
 }

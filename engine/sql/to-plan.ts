@@ -1,6 +1,16 @@
 import { AnalysisError, NotSupportedError, ParseError } from '../errors/errors.js';
 import { E, type Expr } from '../expr/expr.js';
-import type { LogicalPlan } from '../plan/logical-plan.js';
+import type { Join, JoinType, LogicalPlan } from '../plan/logical-plan.js';
+
+const SQL_JOIN_TYPES: Readonly<Record<Extract<Relation, { kind: 'join' }>['joinType'], JoinType>> = {
+  INNER: 'inner',
+  CROSS: 'cross',
+  LEFT: 'leftOuter',
+  RIGHT: 'rightOuter',
+  FULL: 'fullOuter',
+  SEMI: 'leftSemi',
+  ANTI: 'leftAnti',
+};
 import { assertNever } from '../types/data-type.js';
 import type { AstExpr, Query, QueryTerm, Relation, SelectItem, SelectSpec } from './ast.js';
 import { P } from './plan-nodes.js';
@@ -89,6 +99,19 @@ class PlanBuilder {
       case 'tableFunction':
         plan = this.tableFunction(r.name, r.args);
         break;
+      case 'join': {
+        const type = SQL_JOIN_TYPES[r.joinType];
+        const join: Join = {
+          kind: 'join',
+          left: this.relation(r.left, ctes),
+          right: this.relation(r.right, ctes),
+          joinType: type,
+          usingColumns: r.using ?? [],
+          ...(r.on ? { condition: this.expr(r.on) } : {}),
+        };
+        plan = Object.freeze(join);
+        break;
+      }
       case 'values': {
         // The column aliases name the inline table's columns (below), not a rename of them.
         const table = this.inlineTable(r.rows, r.columns);

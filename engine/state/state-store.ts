@@ -98,11 +98,32 @@ export function mergeValue(op: MergeOp, a: unknown, b: unknown): unknown {
       for (const x of b as Iterable<unknown>) out.add(x);
       return out;
     }
+    case 'concat':
+      return [...(a as unknown[]), ...(b as unknown[])];
+    case 'first':
+      return a;
+    case 'last':
+      return b;
+    case 'moments':
+      return mergeMoments(a as Moments, b as Moments);
     default: {
       const never: never = op;
       throw new Error(`unknown merge op ${String(never)}`);
     }
   }
+}
+
+/** `[n, mean, m2]` of Spark's CentralMomentAgg. */
+export type Moments = readonly [number, number, number];
+
+/** Spark's merge of two central-moment buffers (Chan et al.), term for term. */
+export function mergeMoments(a: Moments, b: Moments): Moments {
+  const [n1, avg1, m21] = a;
+  const [n2, avg2, m22] = b;
+  const n = n1 + n2;
+  const delta = avg2 - avg1;
+  const deltaN = n === 0 ? 0 : delta / n;
+  return [n, avg1 + deltaN * n2, m21 + m22 + delta * deltaN * n1 * n2];
 }
 
 /** Stable text encoding of grouping values (structs are arrays; timestamps are numbers). */

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { decodeRelation } from '../../engine/connect/index.js';
 import type { ExecutePlanRequest__Output } from '../../proto/generated/spark/connect/ExecutePlanRequest.js';
 import type { Session } from '../session/session.js';
+import { runCatalog } from '../session/catalog-ops.js';
 import { runCommand } from './commands/index.js';
 import { ConnectErrors } from './errors.js';
 import type { ExecuteOperation, ResponseBody, ResponseStream } from './operation.js';
@@ -45,7 +46,8 @@ async function runPlan(deps: ExecuteDeps, session: Session, op: ExecuteOperation
   try {
     const plan = planRequest(req.plan);
     if (plan.kind === 'root') {
-      const batch = await session.execute(decodeRelation(plan.relation));
+      const cat = plan.relation.rel_type === 'catalog' ? plan.relation.catalog : undefined;
+      const batch = cat ? runCatalog(session, cat) : await session.execute(decodeRelation(plan.relation));
       if (!(await sendPaced(op, resultResponses(batch, session.conf.timeZone, deps.chunkLimits)))) return;
     } else {
       await runCommand({ session, signal: op.abort.signal, log: op.log, emit: (body) => op.emit(body) }, plan.command);

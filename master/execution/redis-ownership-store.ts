@@ -1,7 +1,6 @@
-import type { Redis } from 'ioredis';
 import { ConcurrentModificationError, ExecutionError } from '../../engine/errors/errors.js';
 import { OwnershipKeys, StateKeys } from '../../engine/redis-keys.js';
-import { LuaScript, redisCall } from '../redis/redis-call.js';
+import { LuaScript, redisCall, replicated, type RedisClient } from '../redis/redis-call.js';
 import type { Ownership } from './partition-ownership.js';
 import type { OwnershipStore } from './stage-scheduler.js';
 
@@ -55,7 +54,7 @@ return redis.call('DEL', KEYS[1])
  * still working with its old epoch can then no longer change the partition's state.
  */
 export class RedisOwnershipStore implements OwnershipStore {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async get(queryId: string): Promise<Ownership | undefined> {
     const key = OwnershipKeys.owners(queryId);
@@ -83,10 +82,12 @@ export class RedisOwnershipStore implements OwnershipStore {
           `Run ${ownership.run ?? '?'} of query ${queryId} found state partitions of checkpoint ${checkpoint} held by the newer run ${-1 - fencedBy}; this run stops.`,
         );
       }
+      await Promise.all(ownership.owners.map((_, p) => replicated(this.redis, StateKeys.meta(checkpoint, OPERATOR_ID, p), `fencing the state partitions of query ${queryId}`)));
       recorded = { owners: ownership.owners, epochs, ...(ownership.run === undefined ? {} : { run: ownership.run }) };
     }
     const text = JSON.stringify({ owners: recorded.owners, epochs: recorded.epochs, ...(recorded.run === undefined ? {} : { run: recorded.run }) });
     await redisCall(`recording the partition owners of query ${queryId}`, () => this.redis.set(OwnershipKeys.owners(queryId), text));
+    await replicated(this.redis, OwnershipKeys.owners(queryId), `recording the partition owners of query ${queryId}`);
     return recorded;
   }
 

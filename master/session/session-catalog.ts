@@ -52,6 +52,10 @@ export class SessionCatalog implements Catalog {
     return this.entries.delete(name.toLowerCase());
   }
 
+  dropGlobalView(name: string): boolean {
+    return this.global.views.delete(name.toLowerCase());
+  }
+
   registerMemoryTable(name: string, sink: MemorySink): void {
     this.entries.set(name.toLowerCase(), { kind: 'memory', sink });
   }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import { analyze } from '../../engine/analysis/analyzer.js';
 import type { AnalyzerContext } from '../../engine/analysis/context.js';
@@ -16,6 +17,7 @@ import type { StreamingQuery } from '../streaming/streaming-query.js';
 import { startStreamingQuery, type WriteStreamSpec } from '../streaming/start-query.js';
 import type { MasterRuntime } from './runtime.js';
 import { SessionCatalog } from './session-catalog.js';
+import { fillPivotValues } from './pivot-values.js';
 import { SessionConf } from './session-conf.js';
 
 export const SHOW_STRING_SCHEMA: Schema = schemaOf([T.field('show_string', T.string, false)]);
@@ -105,7 +107,7 @@ export class Session {
   /** Runs a batch query (or `show()`), returning all its rows. */
   async execute(plan: LogicalPlan): Promise<RecordBatch> {
     if (plan.kind === 'showString') return this.showString(plan);
-    return this.run(this.analyze(plan));
+    return this.run(this.analyze(await fillPivotValues(plan, (p) => this.execute(p))));
   }
 
   async run(analyzed: AnalyzedPlan): Promise<RecordBatch> {
@@ -118,6 +120,7 @@ export class Session {
         ansi: this.conf.ansi,
       },
       readTable: (name) => this.catalog.readTable(name),
+      leafParallelism: this.conf.int('spark.sql.leafNodeDefaultParallelism', availableParallelism()),
       readSource: async (scan) => {
         const provider = sources.get(scan.source.format);
         if (!provider?.readBatch) {

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import { SourceOptions } from '../../engine/connectors/options.js';
 import {
   compareStreamIds,
@@ -11,7 +10,7 @@ import {
 import type { Offset, Source, SourceContext, SourceProvider } from '../../engine/connectors/source.js';
 import type { InputSplit } from '../../engine/connectors/split.js';
 import { AnalysisError, ExecutionError, NotSupportedError } from '../../engine/errors/errors.js';
-import { redisCall, type RedisConnect } from '../redis/redis-call.js';
+import { redisCall, type RedisClient, type RedisConnect } from '../redis/redis-call.js';
 
 interface RedisStreamOptions {
   readonly url: string;
@@ -59,7 +58,7 @@ class RedisStreamSource implements Source {
 
   constructor(
     private readonly options: RedisStreamOptions,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly ctx: SourceContext,
   ) {
     this.description = `RedisStream[key: ${options.key}, url: ${safeUrl(options.url)}]`;
@@ -159,8 +158,8 @@ export interface RedisStreamSourceProvider extends SourceProvider {
  * .option('startId', '$' | '0-0' | '<id>').load()`. One connection per URL, made by `connect`.
  */
 export function redisStreamSourceProvider(connect: RedisConnect): RedisStreamSourceProvider {
-  const connections = new Map<string, Redis>();
-  const connection = (url: string): Redis => {
+  const connections = new Map<string, RedisClient>();
+  const connection = (url: string): RedisClient => {
     let c = connections.get(url);
     if (!c) connections.set(url, (c = connect(url)));
     return c;

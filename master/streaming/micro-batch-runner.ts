@@ -50,6 +50,8 @@ export interface RunnerDeps {
   onStatus(status: QueryStatus): void;
   onProgress(progress: QueryProgress): void;
   onBatchCommitted?(batchId: number): void;
+  /** Evaluates the static sides of stream–static joins for a batch (Spark re-reads them every batch). */
+  bindStatic?(plan: StreamingPlan): Promise<StreamingPlan>;
 }
 
 /** A planned batch as explain() describes it: id, timestamp, late-row and eviction watermarks. */
@@ -114,6 +116,8 @@ export class MicroBatchRunner {
     return this.numPartitions;
   }
 
+  /** The plan with the static sides of stream–static joins as of the current batch. */
+  private boundPlan: StreamingPlan | undefined;
   /** The batch most recently planned (what explain() shows; Spark's `lastExecution`), if any. */
   get lastExecution(): LastExecution | undefined {
     return this.lastPlanned;
@@ -355,6 +359,8 @@ export class MicroBatchRunner {
     emit: StateEmit,
   ): Promise<BatchJobResult> {
     const { conf } = this.deps;
+    const bound = this.deps.bindStatic ? await this.deps.bindStatic(this.deps.plan) : this.deps.plan;
+    this.boundPlan = bound;
     let lastError: unknown;
     for (let attempt = 0; attempt < conf.maxBatchAttempts; attempt++) {
       try {
@@ -363,7 +369,7 @@ export class MicroBatchRunner {
           run: this.deps.runToken,
           batchId: b.batchId,
           attempt: this.attempts++,
-          plan: { ...this.deps.plan, exchange: this.deps.plan.exchange && { ...this.deps.plan.exchange, numPartitions: this.numPartitions } },
+          plan: { ...bound, exchange: bound.exchange && { ...bound.exchange, numPartitions: this.numPartitions } },
           splits,
           env: { batchTimestampMs: b.seq.batchTimestampMs, timeZone: conf.timeZone, ansi: conf.ansi },
           checkpoint: this.deps.checkpoint.location,
@@ -384,7 +390,7 @@ export class MicroBatchRunner {
 
   /** Operators that need the whole result (sort, limit) run here, before the sink. */
   private async driverSide(parts: readonly RecordBatch[]): Promise<RecordBatch> {
-    const plan = this.deps.plan;
+    const plan = this.boundPlan ?? this.deps.plan;
     if (plan.driverOps.length === 0) return parts.length === 0 ? emptyBatch(plan.outputSchema) : concatBatches(plan.outputSchema, parts);
     const ctx = {
       batchTimestampUs: 0,

@@ -5,7 +5,8 @@ import type { Sink } from '../../engine/connectors/sink.js';
 import { AnalysisError, IllegalArgumentError, NotSupportedError } from '../../engine/errors/errors.js';
 import { collectNodes, type ScanNode } from '../../engine/plan/analyzed-plan.js';
 import type { LogicalPlan } from '../../engine/plan/logical-plan.js';
-import { planStreamingQuery } from '../../engine/physical/streaming-planner.js';
+import { planStreamingQuery, type StreamingPlan } from '../../engine/physical/streaming-planner.js';
+import { bindStaticInputs } from '../../engine/physical/stream-static-join.js';
 import { explainPlan } from '../../engine/physical/explain.js';
 import type { Session } from '../session/session.js';
 import type { CheckpointStore } from './checkpoint/checkpoint-store.js';
@@ -177,6 +178,9 @@ async function startRun(session: Session, spec: WriteStreamSpec, r: RunSpec): Pr
     },
     log,
     ...callbacks,
+    ...((plan.staticInputs ?? []).length > 0
+      ? { bindStatic: async (p: StreamingPlan) => bindStaticInputs(p, await Promise.all((p.staticInputs ?? []).map((s) => session.run(s)))) }
+      : {}),
   });
   const sinkDescription = sink.description;
   query = new StreamingQuery(

@@ -42,7 +42,7 @@ function composeServices(text: string): Map<string, Service> {
     const field = /^ {4}([a-z_]+):\s*(.*)$/.exec(line);
     if (field) {
       inEnv = field[1] === 'environment';
-      if (field[1] === 'command') current.command = JSON.parse(field[2] as string) as string[];
+      if (field[1] === 'command') current.command = (JSON.parse(field[2] as string) as string[]).map(unquote);
       continue;
     }
     const test = /^ {6}test:\s*(\[.*\])\s*$/.exec(line);
@@ -53,10 +53,18 @@ function composeServices(text: string): Map<string, Service> {
   return services;
 }
 
-/** A YAML scalar as compose reads it, with `${VAR:-default}` taking its default. */
+/** What the test puts in compose's environment (`.env`): the file has no default secrets. */
+const COMPOSE_ENV: Readonly<Record<string, string>> = { KINDLING_CLUSTER_SECRET: 'compose-test-secret', REDIS_PASSWORD: 'compose-test-redis' };
+
+/** A YAML scalar as compose reads it: `${VAR:-default}` and `${VAR:?error}` from COMPOSE_ENV. */
 function unquote(v: string): string {
   const s = /^"(.*)"$/.exec(v)?.[1] ?? v;
-  return s.replace(/\$\{[A-Z0-9_]+:-([^}]*)\}/g, '$1');
+  return s.replace(/\$\{([A-Z0-9_]+)(?::([-?])([^}]*))?\}/g, (_, name: string, how: string | undefined, rest: string) => {
+    const value = COMPOSE_ENV[name];
+    if (value !== undefined && value !== '') return value;
+    if (how === '?') throw new Error(`compose would refuse to start: ${rest}`);
+    return how === '-' ? rest : '';
+  });
 }
 
 /** True once something accepts TCP connections on the port (compose's depends_on, done by hand). */
@@ -96,11 +104,17 @@ describe('docker-compose.yml, run as local processes', () => {
   });
 
   it('declares the services the README describes, configured through KINDLING_* variables', () => {
-    expect([...services.keys()]).toEqual(['redis', 'master', 'worker', 'feed']);
-    expect(services.get('redis')?.command).toEqual(['redis-server', '--appendonly', 'yes', '--appendfsync', 'always']);
+    expect([...services.keys()]).toEqual(['redis', 'master', 'worker', 'feed', 'redis-cluster-init']);
+    expect(services.get('redis')?.command).toEqual(['redis-server', '--appendonly', 'yes', '--appendfsync', 'always', '--requirepass', COMPOSE_ENV['REDIS_PASSWORD']]);
     expect(services.get('master')?.command).toEqual(['master']);
     expect(services.get('worker')?.command).toEqual(['worker']);
     expect(services.get('master')?.environment['KINDLING_REDIS']).toBe('redis://redis:6379');
+    expect(services.get('master')?.environment['KINDLING_REDIS_PASSWORD']).toBe(COMPOSE_ENV['REDIS_PASSWORD']);
+    // No default secrets: without them in the environment compose refuses to start.
+    expect(text).not.toMatch(/change-me|CLUSTER_SECRET:-/);
+    expect(text).toMatch(/KINDLING_CLUSTER_SECRET: \$\{KINDLING_CLUSTER_SECRET:\?/);
+    // Published on loopback unless the user says otherwise.
+    for (const published of text.match(/^ {6}- "(.*:\d+)"$/gm) ?? []) expect(published).toContain('${KINDLING_PUBLISH_ADDRESS:-127.0.0.1}:');
     expect(services.get('worker')?.environment['KINDLING_MASTER']).toBe('kindling://master:7077');
     // Both sides must agree on the secret, or workers cannot register.
     expect(services.get('worker')?.environment['KINDLING_CLUSTER_SECRET']).toBe(services.get('master')?.environment['KINDLING_CLUSTER_SECRET']);
@@ -108,7 +122,7 @@ describe('docker-compose.yml, run as local processes', () => {
   });
 
   it('starts redis, the master, two workers and the feeder from their compose settings, and runs the seed query', async () => {
-    redis = await RedisServer.start({ appendfsync: 'always' });
+    redis = await RedisServer.start({ appendfsync: 'always', args: ['--requirepass', COMPOSE_ENV['REDIS_PASSWORD'] as string] });
     const master = services.get('master') as Service;
     const worker = services.get('worker') as Service;
     const feed = services.get('feed') as Service;

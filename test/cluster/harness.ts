@@ -70,6 +70,8 @@ export interface ClusterOptions {
   readonly workers: number;
   readonly secret?: string;
   readonly workerTimeoutMs?: number;
+  /** Use this `--redis` URL (e.g. a Redis Cluster's) instead of starting a redis-server. */
+  readonly redisUrl?: string;
   /** Extra environment of the first master process (e.g. `KINDLING_FAILPOINT`). */
   readonly masterEnv?: NodeJS.ProcessEnv;
   /** The master's `--token` (Spark Connect and HTTP); `api()` and `url` then carry it. */
@@ -96,16 +98,26 @@ export class Cluster {
   /** Masters started with startOtherMaster. */
   private readonly others: KindlingNode[] = [];
   private constructor(
-    readonly redis: RedisServer,
+    private readonly ownRedis: RedisServer | undefined,
     private readonly options: ClusterOptions,
   ) {}
 
   static async start(options: ClusterOptions): Promise<Cluster> {
-    const c = new Cluster(await RedisServer.start({ appendfsync: 'always' }), options);
+    const c = new Cluster(options.redisUrl === undefined ? await RedisServer.start({ appendfsync: 'always' }) : undefined, options);
     await c.startMaster(options.masterEnv);
     for (let i = 0; i < options.workers; i++) await c.addWorker();
     await c.waitForWorkers(options.workers);
     return c;
+  }
+
+  /** The redis-server this cluster started (not there with `redisUrl`). */
+  get redis(): RedisServer {
+    if (!this.ownRedis) throw new Error('this cluster runs on options.redisUrl');
+    return this.ownRedis;
+  }
+
+  get redisUrl(): string {
+    return this.options.redisUrl ?? this.redis.url;
   }
 
   get secret(): string {
@@ -125,7 +137,7 @@ export class Cluster {
       '--port', String(fixed ? this.port : 0),
       '--cluster-port', String(fixed ? this.clusterPort : 0),
       '--ui-port', String(fixed ? this.uiPort : 0),
-      '--redis', this.redis.url,
+      '--redis', this.redisUrl,
       '--cluster-secret', this.secret,
       '--worker-timeout', String(this.options.workerTimeoutMs ?? 3000),
       '--log-level', process.env['KINDLING_TEST_LOG'] ?? 'info',
@@ -146,7 +158,7 @@ export class Cluster {
       '--port', '0',
       '--cluster-port', '0',
       '--ui-port', '0',
-      '--redis', this.redis.url,
+      '--redis', this.redisUrl,
       '--cluster-secret', this.secret,
       '--worker-timeout', String(this.options.workerTimeoutMs ?? 3000),
       '--log-level', process.env['KINDLING_TEST_LOG'] ?? 'info',
@@ -165,7 +177,7 @@ export class Cluster {
       '--port', '0',
       '--advertise-host', '127.0.0.1',
       '--metrics-port', '0',
-      '--redis', this.redis.url,
+      '--redis', this.redisUrl,
       '--cluster-secret', this.secret,
       '--cores', '1',
       '--log-level', process.env['KINDLING_TEST_LOG'] ?? 'info',
@@ -199,7 +211,7 @@ export class Cluster {
     await Promise.all(this.workers.map((w) => w.node.stop('SIGKILL')));
     await Promise.all(this.others.map((m) => m.stop('SIGKILL')));
     await this.master?.stop('SIGKILL');
-    await this.redis.close();
+    await this.ownRedis?.close();
   }
 
   /** Output of every process, for failure messages. */

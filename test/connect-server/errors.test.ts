@@ -129,10 +129,10 @@ describe('Spark Connect errors', () => {
   });
 
   it('relations Kindling does not know, or none at all', async () => {
-    const join = sparkError(await s.execute(root({ common: { plan_id: 1 }, join: {} })));
-    expect(join.errorClass).toBe('CONNECT_INVALID_PLAN.INVALID_ONE_OF_FIELD_NOT_SUPPORTED');
-    expect(join.message).toContain('is not supported: JOIN(5)');
-    expect(join.classes[0]).toBe('java.lang.UnsupportedOperationException');
+    const unpivot = sparkError(await s.execute(root({ common: { plan_id: 1 }, unpivot: {} })));
+    expect(unpivot.errorClass).toBe('CONNECT_INVALID_PLAN.INVALID_ONE_OF_FIELD_NOT_SUPPORTED');
+    expect(unpivot.message).toContain('is not supported: UNPIVOT(25)');
+    expect(unpivot.classes[0]).toBe('java.lang.UnsupportedOperationException');
     const empty = sparkError(await s.execute(root({ common: { plan_id: 1 } })));
     expect(empty.errorClass).toBe('CONNECT_INVALID_PLAN.INVALID_ONE_OF_FIELD_NOT_SET');
     await expectServerStillServes();
@@ -148,8 +148,10 @@ describe('Spark Connect errors', () => {
   });
 
   it('non-query SQL statements get a clear error; SET works', async () => {
-    const show = sparkError(await s.execute(sqlCommand('SHOW TABLES')));
+    const show = sparkError(await s.execute(sqlCommand('SHOW FUNCTIONS')));
     expect(show.message).toContain('SHOW');
+    const tables = await s.ok(sqlCommand('SHOW TABLES'));
+    expect(tables[0]?.sql_command_result?.relation?.local_relation?.data?.length).toBeGreaterThan(0);
     const set = await s.ok(sqlCommand('SET spark.sql.shuffle.partitions=7'));
     expectWellFormed(set, s.sessionId);
     expect(set[0]?.sql_command_result?.relation?.local_relation?.data?.length).toBeGreaterThan(0);

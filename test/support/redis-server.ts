@@ -17,6 +17,10 @@ export async function freePort(): Promise<number> {
 export interface RedisServerOptions {
   /** AOF on (appendonly yes) with this fsync policy; default 'always' so a kill loses nothing acknowledged. */
   readonly appendfsync?: 'always' | 'everysec' | 'no' | false;
+  /** More `redis-server` arguments (e.g. `--requirepass`, `--cluster-enabled yes`). */
+  readonly args?: readonly string[];
+  /** Addresses to listen on besides 127.0.0.1 (the chaos suite's network namespace reaches Redis there). */
+  readonly extraBind?: readonly string[];
 }
 
 /**
@@ -43,9 +47,12 @@ export class RedisServer {
 
   async launch(): Promise<void> {
     const fsync = this.options.appendfsync ?? 'always';
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '', '--daemonize', 'no'];
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', ...(this.options.extraBind ?? []), '--dir', this.dir, '--save', '', '--daemonize', 'no'];
+    // Protected mode refuses clients from non-loopback addresses when there is no password.
+    if (this.options.extraBind?.length) args.push('--protected-mode', 'no');
     if (fsync) args.push('--appendonly', 'yes', '--appendfsync', fsync);
     else args.push('--appendonly', 'no');
+    args.push(...(this.options.args ?? []));
     const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     let out = '';

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../state/redis/scripts.js';
 import { recordBatch, type RecordBatch } from '../../engine/batch/record-batch.js';
 import { valuesVector } from '../../engine/batch/vector.js';
 import {
@@ -10,8 +10,8 @@ import {
 import type { InputSplit, SplitReader } from '../../engine/connectors/split.js';
 import { ExecutionError, KindlingError } from '../../engine/errors/errors.js';
 
-/** Opens an ioredis connection for a `redis://` URL (called once per URL). */
-export type RedisConnect = (url: string) => Redis;
+/** Opens a client for a `--redis`-style URL (called once per URL). */
+export type RedisConnect = (url: string) => RedisClient;
 
 /** Entries per XRANGE call (and per record batch). */
 const CHUNK = 10_000;
@@ -27,8 +27,8 @@ export interface RedisStreamSplitReader extends SplitReader {
  * one read: if it is gone, the batch cannot be replayed as planned and the task fails.
  */
 export function redisStreamSplitReader(connect: RedisConnect): RedisStreamSplitReader {
-  const connections = new Map<string, Redis>();
-  const connection = (url: string): Redis => {
+  const connections = new Map<string, RedisClient>();
+  const connection = (url: string): RedisClient => {
     let c = connections.get(url);
     if (!c) connections.set(url, (c = connect(url)));
     return c;
@@ -66,7 +66,7 @@ export function redisStreamSplitReader(connect: RedisConnect): RedisStreamSplitR
   };
 }
 
-async function readChunk(redis: Redis, key: string, from: string, to: string): Promise<[string, string[]][]> {
+async function readChunk(redis: RedisClient, key: string, from: string, to: string): Promise<[string, string[]][]> {
   try {
     return await redis.xrange(key, from, to, 'COUNT', CHUNK);
   } catch (e) {

@@ -1,11 +1,17 @@
 import { FunctionRegistry } from '../registry.js';
 import { AGGREGATES } from './aggregates.js';
+import { EXTRA_AGGREGATES } from './aggregates-extra.js';
 import { COLLECTION_FUNCTIONS } from './collections.js';
 import { CONDITIONALS } from './conditional.js';
 import { DATETIME_FUNCTIONS } from './datetime.js';
+import { DATETIME_FIELD_FUNCTIONS } from './datetime-fields.js';
 import { FORMAT_FUNCTIONS } from './format-string.js';
 import { GENERATORS } from './generators.js';
+import { HIGHER_ORDER_FUNCTIONS } from './higher-order.js';
+import { intervalAdd } from './interval-arithmetic.js';
+import { JSON_FUNCTIONS } from './json.js';
 import { MATH_FUNCTIONS } from './math.js';
+import { MISC_FUNCTIONS } from './misc.js';
 import { OPERATORS } from './operators.js';
 import { PREDICATES } from './predicates.js';
 import { REGEXP_FUNCTIONS } from './regexp.js';
@@ -17,11 +23,12 @@ import { STRING_FUNCTIONS } from './strings.js';
  */
 export function builtinRegistry(): FunctionRegistry {
   const registry = new FunctionRegistry();
-  for (const group of [OPERATORS, PREDICATES, CONDITIONALS, STRING_FUNCTIONS, FORMAT_FUNCTIONS, REGEXP_FUNCTIONS, MATH_FUNCTIONS, DATETIME_FUNCTIONS, COLLECTION_FUNCTIONS]) {
+  for (const group of [OPERATORS, PREDICATES, CONDITIONALS, STRING_FUNCTIONS, FORMAT_FUNCTIONS, REGEXP_FUNCTIONS, MATH_FUNCTIONS, DATETIME_FUNCTIONS, COLLECTION_FUNCTIONS, DATETIME_FIELD_FUNCTIONS, MISC_FUNCTIONS, HIGHER_ORDER_FUNCTIONS, JSON_FUNCTIONS]) {
     for (const fn of group) registry.registerScalar(fn);
   }
+  registry.registerScalar(intervalAdd);
   for (const fn of GENERATORS) registry.registerGenerator(fn);
-  for (const fn of AGGREGATES) registry.registerAggregate(fn);
+  for (const fn of [...AGGREGATES, ...EXTRA_AGGREGATES]) registry.registerAggregate(fn);
   return registry;
 }
 

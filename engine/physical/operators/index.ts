@@ -6,6 +6,8 @@ import { PartialAggregateExec } from './partial-aggregate.js';
 import { StatefulAggregateExec } from './stateful-aggregate.js';
 import { TimeWindowExec } from './time-window.js';
 import { WatermarkExec } from './watermark.js';
+import { StreamStaticJoinExec } from '../join-operator.js';
+import { WindowExec } from '../window-operator.js';
 
 /** A registry with every built-in physical operator. */
 export function builtinOperators(): OperatorRegistry {
@@ -20,7 +22,9 @@ export function builtinOperators(): OperatorRegistry {
     .register(StatefulAggregateExec)
     .register(SortExec)
     .register(LimitExec)
-    .register(DeduplicateExec);
+    .register(DeduplicateExec)
+    .register(WindowExec)
+    .register(StreamStaticJoinExec);
 }
 
 export const defaultOperators = builtinOperators();

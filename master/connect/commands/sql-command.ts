@@ -6,6 +6,8 @@ import { schemaOf } from '../../../engine/types/schema.js';
 import type { SqlCommand__Output } from '../../../proto/generated/spark/connect/SqlCommand.js';
 import type { Relation } from '../../../proto/generated/spark/connect/Relation.js';
 import type { Session } from '../../session/session.js';
+import { runStatement } from '../../session/catalog-ops.js';
+import { parseStatement } from '../../../engine/sql/statement.js';
 import type { CommandContext } from './context.js';
 
 const SET_SCHEMA = schemaOf([T.field('key', T.string, false), T.field('value', T.string, false)]);
@@ -21,6 +23,15 @@ export function runSqlCommand(ctx: CommandContext, cmd: SqlCommand__Output): voi
   const setRows = relation.sql ? setStatement(ctx.session, relation.sql.query) : undefined;
   if (setRows !== undefined) {
     const data = encodeArrowBatch(batchFromRows(SET_SCHEMA, setRows), ctx.session.conf.timeZone);
+    const echo: Relation = { common: relation.common, local_relation: { data: Buffer.from(data) } };
+    ctx.emit({ sql_command_result: { relation: echo } });
+    return;
+  }
+  const statement = relation.sql ? parseStatement(relation.sql.query) : undefined;
+  if (statement) {
+    // Run now, as Spark runs commands eagerly; the result rows are the DataFrame spark.sql returns.
+    const rows = runStatement(ctx.session, statement);
+    const data = encodeArrowBatch(rows, ctx.session.conf.timeZone);
     const echo: Relation = { common: relation.common, local_relation: { data: Buffer.from(data) } };
     ctx.emit({ sql_command_result: { relation: echo } });
     return;

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { LineLog, SourceMetadataLog } from '../../../engine/connectors/source.js';
 import { ExecutionError } from '../../../engine/errors/errors.js';
 import { CheckpointKeys, StateKeys } from '../../../engine/redis-keys.js';
-import { LuaScript, redisCall, unlinkMatching } from '../../redis/redis-call.js';
+import { LuaScript, redisCall, replicated, unlinkMatching, type RedisClient } from '../../redis/redis-call.js';
 import type {
   CheckpointMetadata,
   CheckpointStore,
@@ -44,7 +43,7 @@ interface LeaseToken {
   token: number | undefined;
 }
 
-async function readLease(redis: Redis, checkpoint: string): Promise<RunLease | undefined> {
+async function readLease(redis: RedisClient, checkpoint: string): Promise<RunLease | undefined> {
   const h = await redisCall(`reading the run lease of checkpoint ${checkpoint}`, () => redis.hgetall(CheckpointKeys.runLease(checkpoint)));
   return h['token'] === undefined ? undefined : { token: Number(h['token']), runId: h['runId'] ?? '', since: Number(h['since'] ?? 0) };
 }
@@ -52,7 +51,7 @@ async function readLease(redis: Redis, checkpoint: string): Promise<RunLease | u
 /** A hash of batch id → Spark `v1` text; HSETNX makes every entry write-once. */
 class RedisMetadataLog<T> implements MetadataLog<T> {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly lease: LeaseToken,
     private readonly key: string,
     /** `offsets` or `commits`, for messages. */
@@ -66,13 +65,16 @@ class RedisMetadataLog<T> implements MetadataLog<T> {
     const text = this.encode(value);
     const token = this.lease.token;
     if (token === undefined) {
-      return (await redisCall(`writing ${this.entry(batchId)}`, () => this.redis.hsetnx(this.key, String(batchId), text))) === 1;
+      const added = (await redisCall(`writing ${this.entry(batchId)}`, () => this.redis.hsetnx(this.key, String(batchId), text))) === 1;
+      await replicated(this.redis, this.key, `writing ${this.entry(batchId)}`);
+      return added;
     }
     const leaseKey = CheckpointKeys.runLease(this.checkpoint);
     const reply = Number(
       await redisCall(`writing ${this.entry(batchId)}`, () => FENCED_HSETNX.run(this.redis, [leaseKey, this.key], [token, batchId, text])),
     );
     if (reply < 0) throw runFenced(`${this.log}/${batchId}`, batchId, token, await readLease(this.redis, this.checkpoint));
+    await replicated(this.redis, this.key, `writing ${this.entry(batchId)}`);
     return reply === 1;
   }
 
@@ -117,7 +119,7 @@ class RedisMetadataLog<T> implements MetadataLog<T> {
  */
 class RedisSourceMetadata implements SourceMetadataLog {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key: string,
   ) {}
 
@@ -129,6 +131,7 @@ class RedisSourceMetadata implements SourceMetadataLog {
     const replies = await redisCall(`writing source metadata ${name}`, () =>
       this.redis.multi().hsetnx(this.key, name, value).hget(this.key, name).exec(),
     );
+    await replicated(this.redis, this.key, `writing source metadata ${name}`);
     const stored = replies?.[1]?.[1];
     return typeof stored === 'string' ? stored : value;
   }
@@ -167,7 +170,7 @@ export class RedisLineLog implements LineLog {
   private known: number | undefined;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     readonly key: string,
     readonly endsKey: string,
     private readonly checkpoint: string = '',
@@ -183,6 +186,7 @@ export class RedisLineLog implements LineLog {
     );
     if (raw === 'FENCED') throw runFenced('the write-ahead log', undefined, token ?? 0, await readLease(this.redis, this.checkpoint));
     const reply = Number(raw);
+    await replicated(this.redis, this.key, 'appending to the write-ahead log');
     if (reply >= 0) {
       this.known = reply;
       return reply;
@@ -267,7 +271,7 @@ export class RedisCheckpointStore implements CheckpointStore {
   private readonly lease: LeaseToken = { token: undefined };
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     readonly location: string,
     readonly temporary: boolean,
   ) {
@@ -298,6 +302,7 @@ export class RedisCheckpointStore implements CheckpointStore {
   async writeMetadata(meta: CheckpointMetadata): Promise<CheckpointMetadata> {
     const key = CheckpointKeys.metadata(this.location);
     await redisCall('writing checkpoint metadata', () => this.redis.set(key, JSON.stringify({ id: meta.id }), 'NX'));
+    await replicated(this.redis, key, 'writing checkpoint metadata');
     return (await this.readMetadata()) ?? meta;
   }
 
@@ -324,9 +329,9 @@ export class RedisCheckpointStore implements CheckpointStore {
   }
 }
 
-/** Checkpoints in one Redis: a location is a checkpoint name; temporary ones get a fresh name. */
+/** Checkpoints in Redis (one, or a Redis Cluster: each checkpoint's keys share one slot): a location is a checkpoint name; temporary ones get a fresh name. */
 export class RedisCheckpointStoreFactory implements CheckpointStoreFactory {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   open(location: string, temporary: boolean): Promise<CheckpointStore> {
     return Promise.resolve(new RedisCheckpointStore(this.redis, location, temporary));

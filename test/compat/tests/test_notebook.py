@@ -221,3 +221,28 @@ def test_memory_table_in_sql(nb: Notebook) -> None:
     ).collect()
     want = sorted(((w, 2 * n, 2) for w, (_, n) in nb.expected.items()), key=lambda t: -t[1])
     assert [(r.word, r.total, r.windows) for r in rows] == want
+
+
+def test_top_words_per_window(nb: Notebook) -> None:
+    """The next cell after "top words of the latest window": a window function over the memory table."""
+    df = nb.spark.sql("SELECT window, word, count, row_number() OVER (PARTITION BY window ORDER BY count DESC) FROM wordcounts")
+    assert df.columns[3] == (
+        "row_number() OVER (PARTITION BY window ORDER BY count DESC NULLS LAST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
+    )
+    got = {(r[0], r[1]): r[3] for r in df.collect()}
+    # Spark's answer, computed here from the table: within each window, 1 for the largest count.
+    by_window: dict[object, list[tuple[int, str]]] = {}
+    for r in nb.spark.sql("SELECT * FROM wordcounts").collect():
+        by_window.setdefault(r.window, []).append((r["count"], r.word))
+    want = {(w, word): i + 1 for w, pairs in by_window.items() for i, (_, word) in enumerate(sorted(pairs, key=lambda p: -p[0]))}
+    assert got == want
+    top = nb.spark.sql(
+        "SELECT word, count FROM (SELECT *, row_number() OVER (PARTITION BY window ORDER BY count DESC) AS rn FROM wordcounts) WHERE rn = 1"
+    ).collect()
+    assert len(top) == len(by_window)
+    ranked = nb.spark.sql(
+        "SELECT word, sum(count) AS total, rank() OVER (ORDER BY sum(count) DESC) AS r FROM wordcounts GROUP BY word ORDER BY r"
+    ).collect()
+    totals = sorted((2 * n for _, (_, n) in nb.expected.items()), reverse=True)
+    assert [r.total for r in ranked] == totals
+    assert [r.r for r in ranked] == [1 + totals.index(t) for t in totals]

@@ -142,7 +142,7 @@ describe('expression round trips', () => {
   });
 
   it('names unsupported expression kinds', () => {
-    expect(() => decodeExpression(wireExpr({ window: {} }))).toThrow("Expression type 'window' is not supported by Kindling.");
+    expect(() => decodeExpression(wireExpr({ update_fields: {} }))).toThrow("Expression type 'update_fields' is not supported by Kindling.");
     expect(() => decodeExpression(wireExpr({ unresolved_regex: {} }))).toThrow(/'unresolved_regex'/);
     expect(() => decodeExpression(wireExpr({ common_inline_user_defined_function: {} }))).toThrow(NotSupportedError);
     expect(() => decodeExpression(wireExpr({}))).toThrow(/EXPRTYPE_NOT_SET/);

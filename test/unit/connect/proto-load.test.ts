@@ -8,6 +8,7 @@ describe('proto/load', () => {
     expect(existsSync(join(PROTO_DIR, 'spark', 'connect', 'base.proto'))).toBe(true);
     expect(protoFiles('spark/connect')).toEqual([
       'spark/connect/base.proto',
+      'spark/connect/catalog.proto',
       'spark/connect/commands.proto',
       'spark/connect/common.proto',
       'spark/connect/expressions.proto',

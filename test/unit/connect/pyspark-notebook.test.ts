@@ -198,8 +198,8 @@ describe('decoding the notebook plans PySpark sends', () => {
   });
 
   it('reports an unsupported relation deep inside the plan by name', () => {
-    const joined: RelationProto = { common: { plan_id: 12 }, project: { input: { common: { plan_id: 13 }, join: {} }, expressions: [] } };
+    const joined: RelationProto = { common: { plan_id: 12 }, project: { input: { common: { plan_id: 13 }, unpivot: {} }, expressions: [] } };
     expect(() => decodeRelation(wire(joined))).toThrow(NotSupportedError);
-    expect(() => decodeRelation(wire(joined))).toThrow(/spark\.connect\.Relation is not supported: JOIN\(5\)/);
+    expect(() => decodeRelation(wire(joined))).toThrow(/spark\.connect\.Relation is not supported: UNPIVOT\(25\)/);
   });
 });

@@ -40,7 +40,7 @@ describe('prettyName', () => {
     expect(name(call('==', [a, int(1)]))).toBe('(a = 1)');
     expect(name(call('not', [call('==', [a, int(1)])]))).toBe('(NOT (a = 1))');
     expect(name(call('!=', [a, int(1)]))).toBe('(NOT (a = 1))');
-    expect(name(call('negative', [a]))).toBe('negative(a)');
+    expect(name(call('negative', [a]))).toBe('(- a)');
     expect(name(call('positive', [a]))).toBe('(+ a)');
     expect(name(call('isNull', [a]))).toBe('(a IS NULL)');
     expect(name(call('isNotNull', [a]))).toBe('(a IS NOT NULL)');

@@ -131,9 +131,9 @@ describe('primaries', () => {
     ['INTERVAL 5 SECONDS', E.lit('5 seconds', T.string)],
     ["INTERVAL '10 minutes'", E.lit('10 minutes', T.string)],
     ['interval 1 hour 30 minutes', E.lit('1 hours 30 minutes', T.string)],
-    ["TIMESTAMP '2024-01-01 10:00:00'", E.cast(E.lit('2024-01-01 10:00:00', T.string), T.timestamp)],
-    ["DATE '2024-01-01'", E.cast(E.lit('2024-01-01', T.string), T.date)],
-    ["TIMESTAMP_NTZ '2024-01-01'", E.cast(E.lit('2024-01-01', T.string), T.timestamp_ntz)],
+    ["TIMESTAMP '2024-01-01 10:00:00'", { ...E.cast(E.lit('2024-01-01 10:00:00', T.string), T.timestamp), typedLiteral: true }],
+    ["DATE '2024-01-01'", { ...E.cast(E.lit('2024-01-01', T.string), T.date), typedLiteral: true }],
+    ["TIMESTAMP_NTZ '2024-01-01'", { ...E.cast(E.lit('2024-01-01', T.string), T.timestamp_ntz), typedLiteral: true }],
     ["X'0aFF'", E.lit(new Uint8Array([10, 255]), T.binary)],
     ['transform(xs, x -> x + 1)', call('transform', c('xs'), E.lambda(['x'], call('+', E.lambdaVariable('x'), i(1))))],
     [

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { ConcurrentModificationError, ExecutionError, InternalError, KindlingError, NotSupportedError } from '../../../engine/errors/errors.js';
 import { StateKeys } from '../../../engine/redis-keys.js';
 import type {
@@ -13,7 +13,7 @@ import type {
 import { computeBatchChanges, type StateChanges } from '../../../engine/state/apply-batch.js';
 import { IndexedState } from '../../../engine/state/indexed-state.js';
 import { asStored, decodePayload, decodeRowValue, encodeRowValue, payloadHead } from './codec.js';
-import { RedisScript } from './scripts.js';
+import { RedisScript, replicated, type RedisClient } from './scripts.js';
 
 /** What the provider logs through (a pino logger fits). */
 export interface StateStoreLogger {
@@ -42,7 +42,7 @@ export const STATE_STORE_REDIS_OPTIONS: RedisOptions = Object.freeze({
 });
 
 /** An ioredis client the caller owns, or where the provider should connect (and later disconnect). */
-export type RedisStateConnection = Redis | { readonly url: string; readonly options?: RedisOptions };
+export type RedisStateConnection = RedisClient | { readonly url: string; readonly options?: RedisOptions };
 
 const APPLY_BATCH = new RedisScript('apply-batch', 3);
 
@@ -70,7 +70,7 @@ export interface RedisStateStoreOptions {
  */
 export class RedisStateStoreProvider implements StateStoreProvider {
   readonly name = 'redis';
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly owned: boolean;
   /** Partition copies by location, least recently used first. */
   private readonly copies = new Map<string, PartitionCopy>();
@@ -88,7 +88,7 @@ export class RedisStateStoreProvider implements StateStoreProvider {
     options: RedisStateStoreOptions = {},
   ) {
     this.maxCachedRows = options.maxCachedRows ?? DEFAULT_MAX_CACHED_ROWS;
-    if (connection instanceof Redis) {
+    if (connection instanceof Redis || connection instanceof Cluster) {
       this.redis = connection;
       this.owned = false;
     } else {
@@ -199,7 +199,7 @@ export class RedisStateStore implements StateStore {
   private readonly id: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly location: StateStoreLocation,
     private readonly log: StateStoreLogger,
     private readonly provider: RedisStateStoreProvider,
@@ -219,6 +219,10 @@ export class RedisStateStore implements StateStore {
     if (!Number.isSafeInteger(batch.batchId) || batch.batchId < 0) return Promise.reject(new InternalError(`batch id must be a non-negative integer, got ${batch.batchId}`));
     if (batch.mergeOps.includes('union')) {
       return Promise.reject(new NotSupportedError('Distinct aggregates (merge op union) cannot be kept in a Redis state store.'));
+    }
+    const unsupported = batch.mergeOps.find((op) => op !== 'sum' && op !== 'min' && op !== 'max');
+    if (unsupported !== undefined) {
+      return Promise.reject(new NotSupportedError(`Aggregates whose buffers merge by '${unsupported}' (collect_list, first, stddev, ...) cannot be kept in a Redis state store.`));
     }
     for (const row of batch.rows) {
       // Keys go into the recorded output as they are: they must be encodeKey's JSON arrays.
@@ -244,6 +248,14 @@ export class RedisStateStore implements StateStore {
         throw e;
       }
       const [status, detail, replayedRows] = reply as [string, string, string[] | undefined];
+      if (status === 'APPLIED' || status === 'REPLAYED') {
+        try {
+          await replicated(this.redis, this.keys[0], `replicating batch ${batch.batchId} of state partition ${this.partition}`);
+        } catch (e) {
+          this.provider.forget(this.id);
+          throw e;
+        }
+      }
       if (status === 'APPLIED') {
         this.commit(copy, changes, args);
         return { ...args.result, replayed: false };

@@ -32,9 +32,10 @@ class Notebook:
     lines_fed: int = 0
 
 
-def run_cells(url: str, port: int) -> Notebook:
-    spark = SparkSession.builder.remote(url).appName("streaming-exercise").getOrCreate()
-    lines = spark.readStream.format("socket").option("host", "localhost").option("port", port).load()
+def run_cells(url: str, port: int, host: str = "localhost", spark: SparkSession | None = None) -> Notebook:
+    """`host`: where the master reaches the line server (another address when it runs in a container)."""
+    spark = spark or SparkSession.builder.remote(url).appName("streaming-exercise").getOrCreate()
+    lines = spark.readStream.format("socket").option("host", host).option("port", port).load()
     words = lines.select(F.explode(F.split(lines.value, " ")).alias("word"))
     words_with_time = words.withColumn("timestamp", F.current_timestamp()).withWatermark("timestamp", "5 seconds")
     catpm = (

@@ -3,7 +3,7 @@ import { valueAt, type Vector } from '../batch/vector.js';
 import type { SplitReaderRegistry } from '../connectors/split.js';
 import { ConcurrentModificationError, ExecutionError, InternalError } from '../errors/errors.js';
 import type { FunctionRegistry } from '../functions/registry.js';
-import { partitionOf } from '../physical/hash-partitioner.js';
+import { RowPartitioner } from '../physical/hash-partitioner.js';
 import { Pipeline, type OperatorRegistry, type TaskContext } from '../physical/operator.js';
 import { emptyStateMetrics, mergeStateMetrics, newTaskMetrics, type TaskMetrics } from '../physical/task-metrics.js';
 import type { StateStoreProvider } from '../state/state-store.js';
@@ -220,12 +220,13 @@ export class TaskRunner {
     const parts = new Map<number, RecordBatch[]>();
     let schema: Schema | undefined;
     const key = new Array<unknown>(keyCount);
+    const partitioner = new RowPartitioner(target.keyTypes, target.numPartitions);
     for (const b of out) {
       schema ??= b.schema;
       const byPartition = new Map<number, number[]>();
       for (let i = 0; i < b.numRows; i++) {
         for (let c = 0; c < keyCount; c++) key[c] = valueAt(b.columns[c] as Vector, i);
-        const p = partitionOf(key, target.keyTypes, target.numPartitions);
+        const p = partitioner.partitionOf(key);
         let rows = byPartition.get(p);
         if (!rows) byPartition.set(p, (rows = []));
         rows.push(i);

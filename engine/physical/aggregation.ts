@@ -81,6 +81,14 @@ export class AggregateLayout {
     }
   }
 
+  /** `finish` written into `columns[k][row]`, one column per call, without a row array. */
+  finishInto(columns: readonly unknown[][], row: number, state: readonly unknown[]): void {
+    for (let k = 0; k < this.aggregates.length; k++) {
+      const a = this.aggregates[k] as BoundAggregate;
+      (columns[k] as unknown[])[row] = a.fn.finish(state, a.offset, a.resolved) ?? null;
+    }
+  }
+
   finish(state: readonly unknown[]): unknown[] {
     return this.aggregates.map((a) => a.fn.finish(state, a.offset, a.resolved));
   }

@@ -9,6 +9,39 @@ export function partitionOf(values: readonly unknown[], types: readonly DataType
   return m < 0 ? m + numPartitions : m;
 }
 
+/**
+ * `partitionOf` for row after row, remembering the hash of the leading key values while they are
+ * the same objects as the previous row's (a window struct shared by all its rows): the window's
+ * BigInt-free but still costly hash is computed once per run of rows, not once per row.
+ */
+export class RowPartitioner {
+  private readonly last: unknown[];
+  private readonly prefix: Int32Array;
+  private valid = 0;
+
+  constructor(
+    private readonly types: readonly DataType[],
+    private readonly numPartitions: number,
+  ) {
+    this.last = new Array<unknown>(types.length);
+    this.prefix = new Int32Array(types.length + 1);
+    this.prefix[0] = 42;
+  }
+
+  partitionOf(values: readonly unknown[]): number {
+    let i = 0;
+    // Only objects (structs, arrays) are remembered by identity: equal primitives are cheap to hash anyway.
+    while (i < this.valid && i < values.length && typeof values[i] === 'object' && values[i] !== null && values[i] === this.last[i]) i++;
+    for (; i < values.length; i++) {
+      this.prefix[i + 1] = hashValue(values[i], this.types[i] as DataType, this.prefix[i] as number);
+      this.last[i] = values[i];
+    }
+    this.valid = values.length;
+    const m = (this.prefix[values.length] as number) % this.numPartitions;
+    return m < 0 ? m + this.numPartitions : m;
+  }
+}
+
 /** Spark SQL's `hash(col, ...)`: Murmur3 over the values with seed 42. */
 export function sparkHash(values: readonly unknown[], types: readonly DataType[]): number {
   let h = 42;
@@ -46,6 +79,13 @@ export function hashInt(v: number, seed: number): number {
 }
 
 export function hashLong(v: number | bigint, seed: number): number {
+  if (typeof v === 'number' && Number.isSafeInteger(v)) {
+    // The two 32-bit halves of the 64-bit two's complement, without BigInt: ToInt32 takes the low
+    // word of any integer, and floor division by 2^32 is the arithmetic shift for the high word.
+    let h = mixH1(seed, mixK1(v | 0));
+    h = mixH1(h, mixK1(Math.floor(v / 4294967296) | 0));
+    return fmix(h, 8);
+  }
   const big = BigInt.asIntN(64, typeof v === 'bigint' ? v : BigInt(Math.trunc(v)));
   const low = Number(BigInt.asIntN(32, big));
   const high = Number(BigInt.asIntN(32, big >> 32n));

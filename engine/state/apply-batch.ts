@@ -23,6 +23,11 @@ export function computeBatchChanges(state: StateView, batch: StateBatch): StateC
       continue;
     }
     const prev = updated.get(row.key) ?? state.get(row.key);
+    if (!prev && row.keyValues && !row.buffers.includes(undefined)) {
+      // A new key: merging into empty buffers gives the row's own buffers; keep the row as it is.
+      updated.set(row.key, row);
+      continue;
+    }
     const buffers = prev ? [...prev.buffers] : batch.mergeOps.map(() => null);
     mergeBuffers(buffers, row.buffers, batch.mergeOps);
     const keyValues = row.keyValues ?? prev?.keyValues;

@@ -5,6 +5,7 @@ import { computeBatchChanges } from './apply-batch.js';
 import { IndexedState } from './indexed-state.js';
 import type {
   StateBatch,
+  StateEmit,
   StateBatchResult,
   StateRow,
   StateStore,
@@ -69,6 +70,7 @@ export class MemoryStateStoreProvider implements StateStoreProvider {
 
 class MemoryStateStore implements StateStore {
   private deltasSinceSnapshot = 0;
+  private lastEmit: StateEmit | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -157,13 +159,15 @@ class MemoryStateStore implements StateStore {
         batchId: batch.batchId,
         upserts: changes.upserts.map(withoutKeyValues),
         removed: changes.removed,
-        result: { ...result, rows: result.rows.map(withoutKeyValues) },
+        // `all` (complete mode) is replayed from the state itself: its output would repeat every row held.
+        result: { ...result, rows: batch.emit === 'all' ? [] : result.rows.map(withoutKeyValues) },
       };
       await writeAtomically(join(this.dir, `${batch.batchId + 1}.delta`), toJson(delta, [delta.upserts, delta.result.rows]));
     }
     applyChanges(this.state, changes.upserts, changes.removed);
     this.lastBatch = batch.batchId;
     this.lastResult = result;
+    this.lastEmit = batch.emit;
     if (this.dir && changed && ++this.deltasSinceSnapshot >= SNAPSHOT_EVERY) await this.snapshot();
     return { ...result, replayed: false };
   }
@@ -175,7 +179,7 @@ class MemoryStateStore implements StateStore {
     const snap: SnapshotFile = {
       batchId: this.lastBatch,
       rows: [...this.state.values()].map(withoutKeyValues),
-      result: this.lastResult && { ...this.lastResult, rows: this.lastResult.rows.map(withoutKeyValues) },
+      result: this.lastResult && { ...this.lastResult, rows: this.lastEmit === 'all' ? [] : this.lastResult.rows.map(withoutKeyValues) },
     };
     await writeAtomically(join(dir, `${version}.snapshot`), toJson(snap, [snap.rows, snap.result?.rows ?? []]));
     this.deltasSinceSnapshot = 0;

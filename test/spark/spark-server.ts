@@ -5,7 +5,9 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-const here = dirname(fileURLToPath(import.meta.url));
+const compiled = dirname(fileURLToPath(import.meta.url));
+// Run from dist/ (npm run bench:spark), the scripts are in the source tree.
+const here = existsSync(join(compiled, 'setup.sh')) ? compiled : join(compiled, '..', '..', '..', 'test', 'spark');
 
 /** The venv's python, made (or reused from the machine cache) by test/spark/setup.sh. */
 export async function sparkPython(): Promise<string> {

@@ -8,6 +8,7 @@ import { AnalysisError, ExecutionError } from '../../errors/errors.js';
 import type { Offset, Source, SourceContext, SourceProvider } from '../source.js';
 import { SourceOptions } from '../options.js';
 import type { InputSplit } from '../split.js';
+import { fileSplitOptions, planFilePartitions, type SizedFile } from '../file-splits.js';
 import { COMPACT_INTERVAL_CONF, DEFAULT_COMPACT_INTERVAL, FileStreamSourceLog } from './file-source-log.js';
 import { TEXT_SCHEMA, readTextFile } from './text-reader.js';
 
@@ -117,11 +118,17 @@ class TextFileSource implements Source {
     await this.load();
     const from = start === null ? 0 : logOffsetOf(start) + 1;
     const to = logOffsetOf(end);
-    const splits: InputSplit[] = [];
+    const files: SizedFile[] = [];
     for (let n = from; n <= to; n++) {
-      for (const entry of await this.log.get(n)) splits.push({ reader: 'text-file', config: { path: localPath(entry.path) } });
+      for (const entry of await this.log.get(n)) {
+        const path = localPath(entry.path);
+        // A file gone since it was listed is an error when its split is read, as before.
+        const s = await stat(path).catch(() => undefined);
+        files.push({ path, length: s?.size ?? 0 });
+      }
     }
-    return splits;
+    const options = fileSplitOptions(this.ctx.conf, this.ctx.parallelism());
+    return planFilePartitions(files, options).map((ranges): InputSplit => ({ reader: 'text-file', config: { files: ranges } }));
   }
 
   commit(): Promise<void> {

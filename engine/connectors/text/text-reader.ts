@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { ExecutionError } from '../../errors/errors.js';
 import { recordBatch, type RecordBatch } from '../../batch/record-batch.js';
 import { valuesVector } from '../../batch/vector.js';
 import { T } from '../../types/data-type.js';
 import { schemaOf } from '../../types/schema.js';
+import type { FileRange } from '../file-splits.js';
 import type { InputSplit, SplitReader } from '../split.js';
 
 export const TEXT_SCHEMA = schemaOf([T.field('value', T.string)]);
@@ -24,12 +25,83 @@ export async function readTextFile(path: string): Promise<string[]> {
   }
 }
 
-/** One file of a text source batch, read where the task runs (the path must be visible there). */
+const LF = 10;
+const CR = 13;
+
+/**
+ * The lines whose first byte is in `[start, start + length)`: a range not at the file's start
+ * skips the line it begins inside, and the last line is read past the range's end to its
+ * terminator. Ranges that tile a file therefore read each line exactly once.
+ */
+export async function readTextRange(range: FileRange): Promise<string[]> {
+  const { path, start, length } = range;
+  let fh: FileHandle | undefined;
+  try {
+    fh = await open(path, 'r');
+    const file = fh;
+    const size = (await file.stat()).size;
+    if (start === 0 && length >= size) return textLines((await file.readFile()).toString('utf8'));
+    const end = Math.min(size, start + length);
+    // From one byte before the range (it tells whether a line starts at `start`), reading on past `end` as lines need.
+    const from = Math.max(0, start - 1);
+    let buf: Buffer = Buffer.alloc(0);
+    let pos = from;
+    const more = async (): Promise<boolean> => {
+      if (pos >= size) return false;
+      const chunk = Buffer.alloc(Math.min(Math.max(end - pos, 64 * 1024), size - pos));
+      const { bytesRead } = await file.read(chunk, 0, chunk.length, pos);
+      pos += bytesRead;
+      buf = Buffer.concat([buf, chunk.subarray(0, bytesRead)]);
+      return bytesRead > 0;
+    };
+    /** The index just past the terminator of the line holding `i` (CR LF is one terminator), or buf.length at EOF. */
+    const nextLine = async (i: number): Promise<number> => {
+      for (;;) {
+        while (i < buf.length && buf[i] !== LF && buf[i] !== CR) i++;
+        if (i < buf.length || !(await more())) break;
+      }
+      if (i >= buf.length) return buf.length;
+      if (buf[i] === CR) {
+        if (i + 1 >= buf.length) await more();
+        if (buf[i + 1] === LF) return i + 2;
+      }
+      return i + 1;
+    };
+    await more();
+    const endIdx = end - from;
+    // The first line start at or after `start`: `start` itself when the byte before ends a line.
+    let p = start === 0 ? 0 : await nextLine(0);
+    const lines: string[] = [];
+    while (p < endIdx && p < buf.length) {
+      const next = await nextLine(p);
+      let t = next;
+      if (t > p && (buf[t - 1] === LF || buf[t - 1] === CR)) t--;
+      if (t > p && buf[t - 1] === CR && buf[t] === LF) t--;
+      lines.push(buf.toString('utf8', p, t));
+      p = next;
+    }
+    return lines;
+  } catch (e) {
+    throw new ExecutionError(`Could not read ${path}: ${(e as Error).message}`, { cause: e });
+  } finally {
+    await fh?.close();
+  }
+}
+
+/**
+ * One split of a text source batch, read where the task runs (the paths must be visible there):
+ * `{files: FileRange[]}` (packed small files and ranges of large ones), or a whole file `{path}`.
+ */
 export const textFileReader: SplitReader = {
   name: 'text-file',
   async read(split: InputSplit): Promise<RecordBatch[]> {
-    const { path } = split.config as { path: string };
-    const lines = await readTextFile(path);
+    const config = split.config as { path?: string; files?: FileRange[] };
+    const lines: string[] = [];
+    if (config.files) {
+      for (const r of config.files) for (const l of await readTextRange(r)) lines.push(l);
+    } else if (config.path !== undefined) {
+      for (const l of await readTextFile(config.path)) lines.push(l);
+    }
     return [recordBatch(TEXT_SCHEMA, lines.length, [valuesVector(lines)])];
   },
 };

@@ -1,4 +1,5 @@
-import { batchFromRows } from '../../batch/record-batch.js';
+import { recordBatch } from '../../batch/record-batch.js';
+import { valuesVector } from '../../batch/vector.js';
 import { InternalError } from '../../errors/errors.js';
 import type { AggregateCall } from '../../plan/analyzed-plan.js';
 import { decodeKey, type StateRow } from '../../state/state-store.js';
@@ -69,8 +70,18 @@ export const StatefulAggregateExec: OperatorFactory<StatefulAggregateConfig> = {
           numStateStoreInstances: 1,
         });
         if (result.rows.length === 0) return [];
-        const out = result.rows.map((r) => [...(r.keyValues ?? decodeKey(r.key)), ...layout.finish(r.buffers)]);
-        return [batchFromRows(config.schema, out)];
+        // Column by column: no array per emitted row (complete mode emits every key, every batch).
+        const n = result.rows.length;
+        const kc = config.keyCount;
+        const keys: unknown[][] = Array.from({ length: kc }, () => new Array<unknown>(n));
+        const aggs: unknown[][] = Array.from({ length: config.schema.fields.length - kc }, () => new Array<unknown>(n));
+        for (let i = 0; i < n; i++) {
+          const r = result.rows[i] as StateRow;
+          const kv = r.keyValues ?? decodeKey(r.key);
+          for (let c = 0; c < kc; c++) (keys[c] as unknown[])[i] = kv[c] ?? null;
+          layout.finishInto(aggs, i, r.buffers);
+        }
+        return [recordBatch(config.schema, n, [...keys, ...aggs].map((v) => valuesVector(v)))];
       },
     };
   },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashBytes, hashUtf8, partitionOf, sparkHash } from '../../../engine/physical/hash-partitioner.js';
+import { RowPartitioner, hashBytes, hashLong, hashUtf8, partitionOf, sparkHash } from '../../../engine/physical/hash-partitioner.js';
 import { T, WINDOW_TYPE } from '../../../engine/types/data-type.js';
 
 describe("Spark's hash partitioning", () => {
@@ -22,5 +22,21 @@ describe("Spark's hash partitioning", () => {
     expect(sparkHash([7], [T.integer])).toBe(1079293707);
     // pmod(hash(window, word), 200): the partition Spark's exchange would pick.
     expect(partitionOf([window, 'cat'], [WINDOW_TYPE, T.string], 200)).toBe(149);
+  });
+
+  it('hashes safe-integer longs without BigInt exactly as through BigInt', () => {
+    for (const v of [0, 1, -1, 2 ** 31, -(2 ** 31) - 1, 2 ** 32, -(2 ** 32), 1_796_610_797_413_000, -1_796_610_797_413_123, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER]) {
+      expect(hashLong(v, 42), String(v)).toBe(hashLong(BigInt(v), 42));
+    }
+  });
+
+  it('RowPartitioner: row after row, the same partitions as partitionOf (shared window structs hashed once)', () => {
+    const types = [WINDOW_TYPE, T.string];
+    const p = new RowPartitioner(types, 7);
+    const w1 = [0, 60_000_000];
+    const w2 = [5_000_000, 65_000_000];
+    for (const row of [[w1, 'cat'], [w1, 'dog'], [w2, 'dog'], [w2, null], [[0, 60_000_000], 'cat'], [w1, 'cat']]) {
+      expect(p.partitionOf(row)).toBe(partitionOf(row, types, 7));
+    }
   });
 });

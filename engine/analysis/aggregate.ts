@@ -19,6 +19,8 @@ export interface AggregateSpec {
   readonly aggregates: readonly Expr[];
   readonly selectList: boolean;
   readonly having?: Expr;
+  /** Applied to the resolved select list and HAVING (aggregate calls already taken out): grouping sets point grouping columns at their NULL-able copies. */
+  readonly rebind?: (e: BoundExpr) => BoundExpr;
 }
 
 /**
@@ -42,8 +44,12 @@ export function resolveAggregate(ctx: AnalyzerContext, input: Resolved, given: A
 
   const collector = new AggregateCollector();
   const withAggs = new ExprResolver(ctx, scope, { aggregates: collector, ...(timeWindow ? { timeWindow } : {}) });
-  const outputs = spec.aggregates.map((a) => withAggs.resolveNamed(a));
-  const having = spec.having ? withAggs.resolve(spec.having) : undefined;
+  const rebind = spec.rebind ?? ((e: BoundExpr) => e);
+  const outputs = spec.aggregates.map((a) => {
+    const o = withAggs.resolveNamed(a);
+    return { ...o, expr: rebind(o.expr) };
+  });
+  const having = spec.having ? rebind(withAggs.resolve(spec.having)) : undefined;
 
   // A bare aliased aggregate names its column in the Aggregate node itself.
   for (const o of outputs) {

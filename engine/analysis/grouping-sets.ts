@@ -29,12 +29,12 @@ export function resolveGroupingSets(
   const grouping = plan.grouping.map(expandExprStrings);
   const aggregates = plan.aggregates.map(expandExprStrings);
   if (plan.groupType === 'pivot') return pivot(ctx, input, plan, grouping, aggregates);
-  if (plan.selectList) throw new NotSupportedError(`GROUP BY ${plan.groupType.toUpperCase()} in SQL is not supported by Kindling; use the DataFrame API.`);
   void resolvePlan;
 
   const resolver = new ExprResolver(ctx, Scope.of(input.plan, input.qualifiers));
   const keys = grouping.map((g) => resolver.resolveNamed(g));
   const n = keys.length;
+  const keyText0 = keys.map((k) => JSON.stringify(k.expr));
   let sets: number[][];
   switch (plan.groupType) {
     case 'rollup':
@@ -81,9 +81,34 @@ export function resolveGroupingSets(
   });
   const expand = PlanBuilder.expand(input.plan, projections, fields);
   const expanded: Resolved = { plan: expand, qualifiers: [...input.qualifiers, ...keys.map(() => undefined), undefined] };
+  if (plan.selectList) {
+    // SQL: the select list is the output; a grouping column there reads its NULL-able copy.
+    const keyText = keyText0;
+    const rebind = (e: BoundExpr): BoundExpr => {
+      const i = keyText.indexOf(JSON.stringify(e));
+      const k = keys[i];
+      if (k) return B.ref(width + i, k.expr.type, hidden[i] as string, true);
+      switch (e.kind) {
+        case 'call':
+          return { ...e, args: e.args.map(rebind) };
+        case 'cast':
+        case 'getField':
+          return { ...e, expr: rebind(e.expr) };
+        default:
+          return e;
+      }
+    };
+    return resolveAggregate(ctx, expanded, {
+      grouping: [...hidden.map((h) => E.col(h)), E.col(GROUPING_ID)],
+      aggregates: aggregates.map((a) => groupingCalls(a, keys.length, (e) => keyText0.indexOf(JSON.stringify(resolver.resolve(e))))),
+      selectList: true,
+      ...(plan.having ? { having: groupingCalls(expandExprStrings(plan.having), keys.length, (e) => keyText0.indexOf(JSON.stringify(resolver.resolve(e)))) } : {}),
+      rebind,
+    });
+  }
   const agg = resolveAggregate(ctx, expanded, {
     grouping: [...hidden.map((h) => E.col(h)), E.col(GROUPING_ID)],
-    aggregates,
+    aggregates: aggregates.map((a) => groupingCalls(a, keys.length, (e) => keyText0.indexOf(JSON.stringify(resolver.resolve(e))))),
     selectList: false,
   });
   // Drop the grouping id and give the grouping columns their names back.
@@ -92,7 +117,6 @@ export function resolveGroupingSets(
     .map((f, i) => ({ f, i }))
     .filter(({ i }) => i !== n)
     .map(({ f, i }) => ({ expr: B.ref(i, f.type, f.name, f.nullable) as BoundExpr, name: i < n ? (keys[i]?.name ?? f.name) : f.name }));
-  void width;
   return unqualified(PlanBuilder.project(agg.plan, named));
 }
 
@@ -117,4 +141,38 @@ function pivot(ctx: AnalyzerContext, input: Resolved, plan: Aggregate, grouping:
   }
   const groupCols = f.slice(0, G).map((x) => E.col(quote(x.name)));
   return resolveAggregate(ctx, inner, { grouping: groupCols, aggregates: outputs, selectList: false });
+}
+
+/**
+ * `grouping(c)` (1 when `c` is aggregated over in this row's grouping set, as TINYINT) and
+ * `grouping_id()` (the set's bit mask, first grouping column highest, as BIGINT), read from the
+ * hidden grouping id.
+ */
+function groupingCalls(e: Expr, n: number, keyIndex: (e: Expr) => number): Expr {
+  const walk = (x: Expr, top: boolean): Expr => {
+    switch (x.kind) {
+      case 'alias':
+        return { ...x, expr: walk(x.expr, false) };
+      case 'cast':
+        return { ...x, expr: walk(x.expr, false) };
+      case 'call': {
+        const name = x.name.toLowerCase();
+        if (name === 'grouping_id' && x.args.length === 0) {
+          const id = E.col(GROUPING_ID);
+          return top ? E.alias(id, 'grouping_id()') : id;
+        }
+        if (name === 'grouping' && x.args.length === 1) {
+          const arg = x.args[0] as Expr;
+          const i = keyIndex(arg);
+          if (i < 0) throw AnalysisError.withClass('GROUPING_COLUMN_MISMATCH', { grouping: JSON.stringify(arg), groupingColumns: '' });
+          const bit = E.cast(E.call('>', [E.call('&', [E.col(GROUPING_ID), E.lit(2 ** (n - 1 - i), T.long)]), E.lit(0, T.long)]), T.byte);
+          return top ? E.alias(bit, `grouping(${arg.kind === 'column' ? arg.name : 'expr'})`) : bit;
+        }
+        return { ...x, args: x.args.map((a) => walk(a, false)) };
+      }
+      default:
+        return x;
+    }
+  };
+  return walk(e, true);
 }

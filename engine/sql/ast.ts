@@ -162,6 +162,8 @@ export interface SelectSpec {
   readonly from?: Relation;
   readonly where?: AstExpr;
   readonly groupBy: readonly AstExpr[];
+  /** `GROUP BY ROLLUP(...)` / `CUBE(...)` / `GROUPING SETS (...)`: `groupBy` then holds their columns. */
+  readonly groupingAnalytics?: { readonly kind: 'rollup' | 'cube' | 'groupingSets'; readonly sets: readonly (readonly AstExpr[])[] };
   readonly having?: AstExpr;
 }
 

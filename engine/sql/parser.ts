@@ -152,12 +152,24 @@ class QueryParser extends ExprParser {
     }
     const from = ts.acceptWord('FROM') ? this.fromClause() : undefined;
     const where = ts.acceptWord('WHERE') ? this.expression() : undefined;
-    const groupBy: AstExpr[] = [];
+    let groupBy: AstExpr[] = [];
+    let groupingAnalytics: SelectSpec['groupingAnalytics'];
     if (ts.isWord('GROUP') && ts.isWord('BY', 1)) {
       ts.next();
       ts.next();
-      do groupBy.push(this.groupingExpression());
-      while (ts.acceptOp(','));
+      groupingAnalytics = this.groupingAnalytics();
+      if (groupingAnalytics) {
+        groupBy = distinctExprs(groupingAnalytics.sets.flat());
+      } else {
+        do groupBy.push(this.groupingExpression());
+        while (ts.acceptOp(','));
+        const withKind = ts.isWord('WITH') && (ts.isWord('ROLLUP', 1) || ts.isWord('CUBE', 1)) ? ts.peek(1).value : undefined;
+        if (withKind) {
+          ts.next();
+          ts.next();
+          groupingAnalytics = { kind: withKind === 'ROLLUP' ? 'rollup' : 'cube', sets: [groupBy] };
+        }
+      }
     }
     const having = ts.acceptWord('HAVING') ? this.expression() : undefined;
     return {
@@ -167,8 +179,50 @@ class QueryParser extends ExprParser {
       ...(from ? { from } : {}),
       ...(where ? { where } : {}),
       groupBy,
+      ...(groupingAnalytics ? { groupingAnalytics } : {}),
       ...(having ? { having } : {}),
     };
+  }
+
+  /**
+   * `ROLLUP(a, b)`, `CUBE(a, b)`, `GROUPING SETS ((a, b), a, ())` as the whole GROUP BY; for
+   * ROLLUP/CUBE `sets` holds the one column list they expand.
+   */
+  private groupingAnalytics(): SelectSpec['groupingAnalytics'] {
+    const ts = this.ts;
+    const t = ts.peek();
+    if (t.kind !== 'word') return undefined;
+    let result: SelectSpec['groupingAnalytics'];
+    if ((t.value === 'ROLLUP' || t.value === 'CUBE') && ts.isOp('(', 1)) {
+      ts.next();
+      result = { kind: t.value === 'ROLLUP' ? 'rollup' : 'cube', sets: [this.parenthesizedExprs()] };
+    } else if (t.value === 'GROUPING' && ts.isWord('SETS', 1)) {
+      ts.next();
+      ts.next();
+      ts.expectOp('(');
+      const sets: AstExpr[][] = [];
+      do sets.push(ts.isOp('(') ? this.parenthesizedExprs() : [this.expression()]);
+      while (ts.acceptOp(','));
+      ts.expectOp(')');
+      result = { kind: 'groupingSets', sets };
+    } else {
+      return undefined;
+    }
+    if (ts.isOp(',')) throw new NotSupportedError(`GROUP BY mixing ${result.kind} with other grouping items is not supported by Kindling.`);
+    return result;
+  }
+
+  /** `(e, ...)` or `()`. */
+  private parenthesizedExprs(): AstExpr[] {
+    const ts = this.ts;
+    ts.expectOp('(');
+    const out: AstExpr[] = [];
+    if (!ts.acceptOp(')')) {
+      do out.push(this.expression());
+      while (ts.acceptOp(','));
+      ts.expectOp(')');
+    }
+    return out;
   }
 
   private groupingExpression(): AstExpr {
@@ -178,7 +232,7 @@ class QueryParser extends ExprParser {
       ((t.value === 'ROLLUP' || t.value === 'CUBE') && ts.isOp('(', 1)) ||
       (t.value === 'GROUPING' && ts.isWord('SETS', 1)) ||
       (t.value === 'ALL' && (ts.peek(1).kind === 'eof' || ts.isAnyWord(TABLE_ALIAS_STOP, 1) || ts.isOp(';', 1) || ts.isOp(')', 1)));
-    if (t.kind === 'word' && unsupported) throw new NotSupportedError(`GROUP BY ${t.value} is not supported by Kindling.`);
+    if (t.kind === 'word' && unsupported) throw new NotSupportedError(`GROUP BY mixing ${t.value} with other grouping items is not supported by Kindling.`);
     return this.expression();
   }
 
@@ -318,4 +372,15 @@ class QueryParser extends ExprParser {
     }
     return { expr, ascending, nullsFirst };
   }
+}
+
+/** `exprs` without repeats, first occurrence kept: the grouping columns of a set of grouping sets. */
+function distinctExprs(exprs: readonly AstExpr[]): AstExpr[] {
+  const seen = new Set<string>();
+  return exprs.filter((e) => {
+    const key = JSON.stringify(e);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

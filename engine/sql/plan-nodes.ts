@@ -39,11 +39,12 @@ export const P = Object.freeze({
     return Object.freeze({ kind: 'filter', input, condition });
   },
   /** A SQL aggregation: `aggregates` is the whole select list (`selectList: true`). */
-  sqlAggregate(input: LogicalPlan, grouping: readonly Expr[], aggregates: readonly Expr[], having?: Expr): Aggregate {
+  sqlAggregate(input: LogicalPlan, grouping: readonly Expr[], aggregates: readonly Expr[], having?: Expr, analytics?: GroupingAnalytics): Aggregate {
     const node: Aggregate = {
       kind: 'aggregate',
       input,
-      groupType: 'groupby',
+      groupType: analytics?.groupType ?? 'groupby',
+      ...(analytics?.groupType === 'groupingSets' ? { groupingSets: analytics.groupingSets } : {}),
       grouping: Object.freeze([...grouping]),
       aggregates: Object.freeze([...aggregates]),
       ...(having ? { having } : {}),
@@ -80,3 +81,9 @@ export const P = Object.freeze({
     return Object.freeze({ kind: 'union', inputs: Object.freeze([left, right]), byName: false, allowMissingColumns: false });
   },
 });
+
+/** ROLLUP / CUBE / GROUPING SETS of a SQL GROUP BY, as the DataFrame `rollup`/`cube`/`groupingSets` plan them. */
+export interface GroupingAnalytics {
+  readonly groupType: 'rollup' | 'cube' | 'groupingSets';
+  readonly groupingSets: readonly (readonly Expr[])[];
+}

@@ -196,7 +196,10 @@ function printSelect(s: SelectSpec): string {
   let out = `SELECT ${s.distinct ? 'DISTINCT ' : ''}${items}`;
   if (s.from) out += ` FROM ${printRelation(s.from)}`;
   if (s.where) out += ` WHERE ${printExpr(s.where)}`;
-  if (s.groupBy.length > 0) out += ` GROUP BY ${s.groupBy.map(printExpr).join(', ')}`;
+  const ga = s.groupingAnalytics;
+  const list = (es: readonly AstExpr[]): string => `(${es.map(printExpr).join(', ')})`;
+  if (ga) out += ` GROUP BY ${ga.kind === 'groupingSets' ? `GROUPING SETS (${ga.sets.map(list).join(', ')})` : `${ga.kind.toUpperCase()}${list(ga.sets[0] ?? [])}`}`;
+  else if (s.groupBy.length > 0) out += ` GROUP BY ${s.groupBy.map(printExpr).join(', ')}`;
   if (s.having) out += ` HAVING ${printExpr(s.having)}`;
   return out;
 }

@@ -13,7 +13,7 @@ const SQL_JOIN_TYPES: Readonly<Record<Extract<Relation, { kind: 'join' }>['joinT
 };
 import { assertNever } from '../types/data-type.js';
 import type { AstExpr, Query, QueryTerm, Relation, SelectItem, SelectSpec } from './ast.js';
-import { P } from './plan-nodes.js';
+import { P, type GroupingAnalytics } from './plan-nodes.js';
 import { printExpr } from './print.js';
 import { ExprConverter, columnName, type SqlArgs } from './to-expr.js';
 
@@ -71,10 +71,15 @@ class PlanBuilder {
     if (s.where) plan = P.filter(plan, this.expr(s.where));
     const items = s.items.map((i) => this.item(i));
     plan =
-      s.groupBy.length > 0 || s.having
-        ? P.sqlAggregate(plan, s.groupBy.map((g) => this.expr(g)), items, s.having ? this.expr(s.having) : undefined)
+      s.groupBy.length > 0 || s.having || s.groupingAnalytics
+        ? P.sqlAggregate(plan, s.groupBy.map((g) => this.expr(g)), items, s.having ? this.expr(s.having) : undefined, this.groupingAnalytics(s))
         : P.project(plan, items);
     return s.distinct ? P.distinct(plan) : plan;
+  }
+
+  private groupingAnalytics(s: SelectSpec): GroupingAnalytics | undefined {
+    const ga = s.groupingAnalytics;
+    return ga && { groupType: ga.kind, groupingSets: ga.sets.map((set) => set.map((e) => this.expr(e))) };
   }
 
   private item(i: SelectItem): Expr {

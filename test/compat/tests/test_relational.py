@@ -108,6 +108,27 @@ def test_grouping_sets_and_pivot(spark: SparkSession) -> None:
     assert two.columns == ["b", "a_sum(i)", "a_c"]
 
 
+def test_sql_rollup_cube_grouping_sets(spark: SparkSession) -> None:
+    # Expected values recorded from Spark 4.3.0 (local SparkSession, same rows and queries).
+    spark.createDataFrame([("p", 1, 10), ("p", 2, 20), ("q", 1, 5), (None, 1, 1)], "a string, b int, x int").createOrReplaceTempView("gs")
+    rolled = spark.sql("SELECT a, b, sum(x) AS s, grouping(a), grouping_id() FROM gs GROUP BY ROLLUP(a, b)")
+    assert rolled.schema.simpleString() == "struct<a:string,b:int,s:bigint,grouping(a):tinyint,grouping_id():bigint>"
+    assert sorted(map(tuple, rolled.collect()), key=str) == sorted(
+        [("p", 1, 10, 0, 0), ("p", 2, 20, 0, 0), ("p", None, 30, 0, 1), ("q", 1, 5, 0, 0), ("q", None, 5, 0, 1),
+         (None, 1, 1, 0, 0), (None, None, 1, 0, 1), (None, None, 36, 1, 3)],
+        key=str,
+    )
+    cubed = spark.sql("SELECT a, b * 10 AS b10, count(*) AS n FROM gs GROUP BY CUBE(a, b) HAVING grouping(a) = 1")
+    assert cubed.columns == ["a", "b10", "n"]
+    assert sorted(map(tuple, cubed.collect()), key=str) == sorted([(None, 10, 3), (None, 20, 1), (None, None, 4)], key=str)
+    sets = spark.sql("SELECT a, b, max(x) FROM gs GROUP BY GROUPING SETS ((a, b), (a), ())")
+    assert sets.columns == ["a", "b", "max(x)"]
+    assert sorted(map(tuple, sets.collect()), key=str) == sorted(
+        [("p", 1, 10), ("p", 2, 20), ("p", None, 20), ("q", 1, 5), ("q", None, 5), (None, 1, 1), (None, None, 1), (None, None, 20)],
+        key=str,
+    )
+
+
 def test_describe_summary_na_sample_tail(spark: SparkSession) -> None:
     df = spark.createDataFrame([(1, "a", 10.0, True), (2, "b", 20.5, None), (3, None, None, False), (4, "d", 5.0, True)], "i int, s string, v double, b boolean")
     assert df.describe().collect() == [

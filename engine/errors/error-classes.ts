@@ -129,6 +129,11 @@ const CATALOG: Readonly<Record<string, ErrorClassInfo>> = {
     template:
       'The value <expression> of the type <sourceType> cannot be cast to <targetType> because it is malformed. Correct the value as per the syntax, or change its target type. Use `try_cast` to tolerate malformed input and return NULL instead.',
   },
+  INVALID_INTERVAL_WITH_MICROSECONDS_ADDITION: {
+    sqlState: '22006',
+    template:
+      'Cannot add an interval to a date because its microseconds part is not 0. To resolve this, cast the input date to a timestamp, which supports the addition of intervals with non-zero microseconds.',
+  },
   DIVIDE_BY_ZERO: {
     sqlState: '22012',
     template:

@@ -1,4 +1,4 @@
-import { AnalysisError } from '../errors/errors.js';
+import { AnalysisError, NotSupportedError } from '../errors/errors.js';
 import { E, type Expr, type FrameBoundary, type WindowFrame } from '../expr/expr.js';
 import { T, assertNever } from '../types/data-type.js';
 import type { AstExpr, AstFrameBound, BinaryOp, UnaryOp } from './ast.js';
@@ -76,6 +76,8 @@ export class ExprConverter {
       case 'binary':
         if ((e.op === '+' || e.op === '-') && e.right.kind === 'interval') return intervalArithmetic(c(e.left), e.right.text, e.op);
         if (e.op === '+' && e.left.kind === 'interval') return intervalArithmetic(c(e.right), e.left.text, '+');
+        if ((e.op === '+' || e.op === '-') && isMakeInterval(e.right)) return makeIntervalArithmetic(c(e.left), e.right, e.op);
+        if (e.op === '+' && isMakeInterval(e.left)) return makeIntervalArithmetic(c(e.right), e.left, '+');
         return E.call(BINARY_FUNCTIONS[e.op], [c(e.left), c(e.right)]);
       case 'isNull':
         return E.call(e.negated ? 'isnotnull' : 'isnull', [c(e.operand)]);
@@ -158,6 +160,57 @@ function intervalArithmetic(operand: Expr, text: string, op: '+' | '-'): Expr {
     E.lit(days, T.integer),
     E.lit(micros, T.long),
     E.lit(literal.daysOnly, T.boolean),
+  ]);
+}
+
+type AstCall = Extract<AstExpr, { kind: 'call' }>;
+
+function isMakeInterval(e: AstExpr): e is AstCall {
+  return e.kind === 'call' && e.name === 'make_interval';
+}
+
+/** A numeric literal, or one under unary minus/plus; undefined for anything else. */
+function literalNumber(e: AstExpr): number | undefined {
+  if (e.kind === 'literal') return typeof e.value === 'number' ? e.value : typeof e.value === 'string' && e.type !== 'string' ? Number(e.value) : undefined;
+  if (e.kind === 'unary' && (e.op === '-' || e.op === '+')) {
+    const v = literalNumber(e.operand);
+    return v === undefined ? undefined : e.op === '-' ? -v : v;
+  }
+  return undefined;
+}
+
+/**
+ * `x ± make_interval(years, months, weeks, days, hours, mins, secs)` with literal arguments:
+ * Kindling has no interval column, so the interval is folded here into the same `interval_add`
+ * as an interval literal (months, then days, then microseconds, as Spark's TimeAdd/DateAddInterval).
+ */
+function makeIntervalArithmetic(operand: Expr, call: AstCall, op: '+' | '-'): Expr {
+  if (call.args.length > 7) {
+    throw AnalysisError.withClass('WRONG_NUM_ARGS.WITHOUT_SUGGESTION', { functionName: '`make_interval`', expectedNum: '[0, 1, 2, 3, 4, 5, 6, 7]', actualNum: String(call.args.length), docroot: 'https://spark.apache.org/docs/latest' });
+  }
+  const values = call.args.map(literalNumber);
+  if (values.some((v) => v === undefined || !Number.isFinite(v))) {
+    throw new NotSupportedError('make_interval with non-literal arguments is not supported by Kindling (it has no interval column type); pass numbers, e.g. ts + make_interval(0, 0, 0, 1, 2, 0, 0).');
+  }
+  const [years = 0, months = 0, weeks = 0, days = 0, hours = 0, mins = 0, secs = 0] = values as number[];
+  for (const v of [years, months, weeks, days, hours, mins]) {
+    if (!Number.isInteger(v)) throw new NotSupportedError('make_interval takes whole numbers for all but the seconds in Kindling.');
+  }
+  const totalMonths = years * 12 + months;
+  const totalDays = weeks * 7 + days;
+  const micros = (hours * 3600 + mins * 60) * 1_000_000 + Math.round(secs * 1_000_000);
+  // Spark names omitted arguments by their defaults (secs is a DECIMAL(18,6)).
+  const shown = [...values.map((v) => String(v)), '0', '0', '0', '0', '0', '0', '0.000000'].slice(0, 7);
+  if (call.args.length < 7) shown[6] = '0.000000';
+  const sql = `make_interval(${shown.join(', ')})`;
+  return E.call('interval_add', [
+    operand,
+    E.lit(sql, T.string),
+    E.lit(op, T.string),
+    E.lit(totalMonths, T.integer),
+    E.lit(totalDays, T.integer),
+    E.lit(micros, T.long),
+    E.lit(micros === 0, T.boolean),
   ]);
 }
 

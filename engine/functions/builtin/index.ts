@@ -8,7 +8,7 @@ import { DATETIME_FIELD_FUNCTIONS } from './datetime-fields.js';
 import { FORMAT_FUNCTIONS } from './format-string.js';
 import { GENERATORS } from './generators.js';
 import { HIGHER_ORDER_FUNCTIONS } from './higher-order.js';
-import { intervalAdd } from './interval-arithmetic.js';
+import { intervalAdd, makeInterval } from './interval-arithmetic.js';
 import { JSON_FUNCTIONS } from './json.js';
 import { MATH_FUNCTIONS } from './math.js';
 import { MISC_FUNCTIONS } from './misc.js';
@@ -27,6 +27,7 @@ export function builtinRegistry(): FunctionRegistry {
     for (const fn of group) registry.registerScalar(fn);
   }
   registry.registerScalar(intervalAdd);
+  registry.registerScalar(makeInterval);
   for (const fn of GENERATORS) registry.registerGenerator(fn);
   for (const fn of [...AGGREGATES, ...EXTRA_AGGREGATES]) registry.registerAggregate(fn);
   return registry;

@@ -237,3 +237,21 @@ def test_stream_static_join_errors(spark: SparkSession, line_server: LineServer)
     with pytest.raises(AnalysisException) as e:
         words.select("word", F.row_number().over(Window.orderBy("word"))).writeStream.format("memory").queryName("bad4").start()
     assert e.value.getCondition() == "NON_TIME_WINDOW_NOT_SUPPORTED_IN_STREAMING"
+
+
+def test_make_interval_added_to_timestamps_and_dates(spark: SparkSession) -> None:
+    # Names and values recorded from Spark 4.3.0 through Spark Connect (session time zone UTC).
+    df = spark.sql("SELECT TIMESTAMP'2024-01-31 10:00:00' + make_interval(0,1,1,1,2,3,4.5), DATE'2024-01-31' - make_interval(0,1)")
+    assert df.columns == [
+        "TIMESTAMP '2024-01-31 10:00:00' + make_interval(0, 1, 1, 1, 2, 3, 4.5)",
+        "DATE '2024-01-31' - make_interval(0, 1, 0, 0, 0, 0, 0.000000)",
+    ]
+    import datetime
+
+    row = df.collect()[0]
+    assert row[0] == datetime.datetime(2024, 3, 8, 12, 3, 4, 500000)
+    assert row[1] == datetime.date(2023, 12, 31)
+    # Spark's own client cannot collect an interval column (month_day_nano_interval is not supported
+    # in conversion to Arrow); Kindling, having no interval type, refuses it at analysis.
+    with pytest.raises(Exception, match="make_interval as a column value is not supported"):
+        spark.sql("SELECT make_interval(1, 2, 3, 4, 5, 6, 7.5) AS i").collect()

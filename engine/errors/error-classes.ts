@@ -547,6 +547,11 @@ const CATALOG: Readonly<Record<string, ErrorClassInfo>> = {
     sqlState: '42903',
     template: 'The WHERE condition <condition> contains invalid expressions: <expressionList>. Rewrite the query to avoid window functions, aggregate functions, and generator functions in the WHERE clause.',
   },
+  MISSING_WINDOW_SPECIFICATION: {
+    sqlState: '42P20',
+    template:
+      "Window specification is not defined in the WINDOW clause for <windowName>. For more information about WINDOW clauses, please refer to '<docroot>/sql-ref-syntax-qry-select-window.html'.",
+  },
   MISSING_GROUP_BY: {
     sqlState: '42803',
     template: 'The query does not include a GROUP BY clause. Add GROUP BY or turn it into the window functions using OVER clauses.',

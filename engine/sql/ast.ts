@@ -79,6 +79,8 @@ export type AstExpr =
       readonly partitionBy: readonly AstExpr[];
       readonly orderBy: readonly OrderItem[];
       readonly frame?: AstWindowFrame;
+      /** `OVER w`: named in the query's WINDOW clause, which the parser substitutes before it returns. */
+      readonly windowName?: string;
     };
 
 /** A frame boundary; `n PRECEDING` is kept as written (Spark names the column after it). */

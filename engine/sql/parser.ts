@@ -172,16 +172,31 @@ class QueryParser extends ExprParser {
       }
     }
     const having = ts.acceptWord('HAVING') ? this.expression() : undefined;
+    const windows = this.windowClause();
     return {
       kind: 'select',
       distinct,
-      items,
+      items: items.map((i) => ({ ...i, expr: namedWindows(i.expr, windows) })),
       ...(from ? { from } : {}),
       ...(where ? { where } : {}),
       groupBy,
       ...(groupingAnalytics ? { groupingAnalytics } : {}),
-      ...(having ? { having } : {}),
+      ...(having ? { having: namedWindows(having, windows) } : {}),
     };
+  }
+
+  /** `WINDOW w AS (PARTITION BY ...), v AS (...)`: the named window specifications of a SELECT. */
+  private windowClause(): Map<string, ReturnType<QueryParser['windowSpec']>> {
+    const ts = this.ts;
+    const windows = new Map<string, ReturnType<QueryParser['windowSpec']>>();
+    if (!ts.acceptWord('WINDOW')) return windows;
+    do {
+      const name = this.name().toLowerCase();
+      ts.expectWord('AS');
+      if (!ts.isOp('(')) throw new NotSupportedError('A window defined as another named window is not supported by Kindling; repeat its specification.');
+      windows.set(name, this.windowSpec());
+    } while (ts.acceptOp(','));
+    return windows;
   }
 
   /**
@@ -383,4 +398,17 @@ function distinctExprs(exprs: readonly AstExpr[]): AstExpr[] {
     seen.add(key);
     return true;
   });
+}
+
+/** `e` with every `OVER w` replaced by the specification the WINDOW clause gives `w`. */
+function namedWindows(e: AstExpr, windows: ReadonlyMap<string, Pick<Extract<AstExpr, { kind: 'over' }>, 'partitionBy' | 'orderBy' | 'frame'>>): AstExpr {
+  const text = JSON.stringify(e);
+  if (!text.includes('"windowName"')) return e;
+  return JSON.parse(text, (_key, value: unknown) => {
+    if (typeof value !== 'object' || value === null || !('windowName' in value)) return value;
+    const over = value as Extract<AstExpr, { kind: 'over' }>;
+    const spec = windows.get((over.windowName ?? '').toLowerCase());
+    if (!spec) throw AnalysisError.withClass('MISSING_WINDOW_SPECIFICATION', { windowName: over.windowName ?? '', docroot: 'https://spark.apache.org/docs/latest' });
+    return { kind: 'over', fn: over.fn, ...spec };
+  }) as AstExpr;
 }

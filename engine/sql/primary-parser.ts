@@ -281,8 +281,13 @@ export abstract class PrimaryParser {
 
   /** `OVER (PARTITION BY ... ORDER BY ... [ROWS|RANGE] frame)`. */
   private over(fn: AstExpr): AstExpr {
+    if (!this.ts.isOp('(')) return { kind: 'over', fn, partitionBy: [], orderBy: [], windowName: this.name() };
+    return { kind: 'over', fn, ...this.windowSpec() };
+  }
+
+  /** `(PARTITION BY ... ORDER BY ... [ROWS|RANGE] frame)`, in OVER or a WINDOW clause. */
+  protected windowSpec(): Pick<Extract<AstExpr, { kind: 'over' }>, 'partitionBy' | 'orderBy' | 'frame'> {
     const ts = this.ts;
-    if (!ts.isOp('(')) throw new NotSupportedError('Named windows (OVER w) are not supported by Kindling; write the window specification in OVER (...).');
     ts.expectOp('(');
     const partitionBy: AstExpr[] = [];
     if ((ts.isWord('PARTITION') || ts.isWord('DISTRIBUTE')) && ts.isWord('BY', 1)) {
@@ -320,7 +325,7 @@ export abstract class PrimaryParser {
       }
     }
     ts.expectOp(')');
-    return { kind: 'over', fn, partitionBy, orderBy, ...(frame ? { frame } : {}) };
+    return { partitionBy, orderBy, ...(frame ? { frame } : {}) };
   }
 
   private frameBound(): AstFrameBound {

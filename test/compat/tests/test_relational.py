@@ -255,3 +255,14 @@ def test_make_interval_added_to_timestamps_and_dates(spark: SparkSession) -> Non
     # in conversion to Arrow); Kindling, having no interval type, refuses it at analysis.
     with pytest.raises(Exception, match="make_interval as a column value is not supported"):
         spark.sql("SELECT make_interval(1, 2, 3, 4, 5, 6, 7.5) AS i").collect()
+
+
+def test_sql_named_window(spark: SparkSession) -> None:
+    # Recorded from Spark 4.3.0.
+    spark.createDataFrame([("x", 1), ("x", 2), ("y", 3)], "g string, v int").createOrReplaceTempView("nw")
+    df = spark.sql("SELECT g, row_number() OVER w FROM nw WINDOW w AS (ORDER BY v) ORDER BY v DESC")
+    assert df.columns == ["g", "row_number() OVER (ORDER BY v ASC NULLS FIRST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"]
+    assert [tuple(r) for r in df.collect()] == [("y", 3), ("x", 2), ("x", 1)]
+    with pytest.raises(AnalysisException) as e:
+        spark.sql("SELECT sum(v) OVER w FROM nw").collect()
+    assert e.value.getCondition() == "MISSING_WINDOW_SPECIFICATION"

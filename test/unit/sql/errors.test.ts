@@ -242,7 +242,6 @@ describe('unsupported but valid Spark SQL', () => {
     'SELECT a FROM t GROUP BY CUBE(a), b',
     'SELECT a FROM t GROUP BY ALL',
     'SELECT * FROM a NATURAL JOIN b',
-    'SELECT sum(a) OVER w FROM t',
     'SHOW TABLES',
     'CREATE TABLE x (a INT)',
     'INSERT INTO t VALUES (1)',

@@ -27,7 +27,8 @@ export function resolveJoin(ctx: AnalyzerContext, plan: Join, left: Resolved, ri
     ...r,
     planIds: r.plan.schema.fields.map((_, i) => (i < leftWidth ? ids.left : ids.right)),
   });
-  if (plan.usingColumns.length > 0) return usingJoin(ctx, joinType, plan.usingColumns, left, right);
+  const using = plan.natural ? naturalColumns(left, right) : plan.usingColumns;
+  if (using.length > 0) return usingJoin(ctx, joinType, using, left, right);
   const L = left.plan.schema.fields.length;
   if (!plan.condition) return withIds(joined(PlanBuilder.join(left.plan, right.plan, joinType, [], [], undefined), left, right), L);
 
@@ -233,3 +234,9 @@ function planIds(plan: LogicalPlan): Set<number> {
   return out;
 }
 
+
+/** NATURAL JOIN's keys: the left side's column names the right side also has (case-insensitive), in the left's order. */
+function naturalColumns(left: Resolved, right: Resolved): string[] {
+  const rightNames = new Set(right.plan.schema.fields.map((f) => f.name.toLowerCase()));
+  return left.plan.schema.fields.map((f) => f.name).filter((n) => rightNames.has(n.toLowerCase()));
+}

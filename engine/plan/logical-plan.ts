@@ -217,6 +217,8 @@ export interface Join extends Node {
   readonly joinType: JoinType;
   readonly condition?: Expr;
   readonly usingColumns: readonly string[];
+  /** SQL NATURAL JOIN: `usingColumns` are the names both sides have (none: no condition). */
+  readonly natural?: true;
 }
 
 /** `df.sample(withReplacement, fraction, seed)`: rows whose draw falls in [lowerBound, upperBound). */

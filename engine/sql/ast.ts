@@ -155,6 +155,8 @@ export type Relation =
       readonly joinType: 'INNER' | 'CROSS' | 'LEFT' | 'RIGHT' | 'FULL' | 'SEMI' | 'ANTI';
       readonly on?: AstExpr;
       readonly using?: readonly string[];
+      /** NATURAL JOIN: USING the columns both sides have, found at analysis. */
+      readonly natural?: true;
     } & RelationAlias);
 
 export interface SelectSpec {

@@ -260,10 +260,17 @@ class QueryParser extends ExprParser {
         relation = { kind: 'join', left: relation, right: this.relation(), joinType: 'CROSS' };
         continue;
       }
+      const natural = ts.acceptWord('NATURAL');
       const joinType = this.joinType();
-      if (joinType === undefined) break;
+      if (joinType === undefined) {
+        if (natural) ts.fail();
+        break;
+      }
       const right = this.relation();
-      if (ts.acceptWord('ON')) {
+      if (natural) {
+        if (joinType === 'CROSS') throw new NotSupportedError('NATURAL CROSS JOIN is not supported by Kindling.');
+        relation = { kind: 'join', left: relation, right, joinType, natural: true };
+      } else if (ts.acceptWord('ON')) {
         relation = { kind: 'join', left: relation, right, joinType, on: this.expression() };
       } else if (ts.acceptWord('USING')) {
         relation = { kind: 'join', left: relation, right, joinType, using: this.nameList() };
@@ -279,7 +286,7 @@ class QueryParser extends ExprParser {
     const ts = this.ts;
     const at = ts.position;
     if (ts.acceptWord('JOIN')) return 'INNER';
-    if (ts.isWord('NATURAL') || ts.isWord('LATERAL')) throw new NotSupportedError(`${ts.peek().value} JOIN is not supported by Kindling.`);
+    if (ts.isWord('LATERAL')) throw new NotSupportedError(`${ts.peek().value} JOIN is not supported by Kindling.`);
     let type: 'INNER' | 'CROSS' | 'LEFT' | 'RIGHT' | 'FULL' | 'SEMI' | 'ANTI' | undefined;
     if (ts.acceptWord('INNER')) type = 'INNER';
     else if (ts.acceptWord('CROSS')) type = 'CROSS';

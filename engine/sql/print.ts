@@ -220,7 +220,7 @@ function printRelation(r: Relation): string {
       const how = r.joinType === 'INNER' ? 'JOIN' : r.joinType === 'SEMI' || r.joinType === 'ANTI' ? `LEFT ${r.joinType} JOIN` : `${r.joinType} JOIN`;
       const right = r.right.kind === 'join' ? `(${printRelation(r.right)})` : printRelation(r.right);
       const cond = r.on ? ` ON ${printExpr(r.on)}` : r.using ? ` USING (${r.using.map(quoteIdent).join(', ')})` : '';
-      return `${printRelation(r.left)} ${how} ${right}${cond}`;
+      return `${printRelation(r.left)} ${r.natural ? 'NATURAL ' : ''}${how} ${right}${cond}`;
     }
     default:
       return assertNever(r);

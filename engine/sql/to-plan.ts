@@ -112,6 +112,7 @@ class PlanBuilder {
           right: this.relation(r.right, ctes),
           joinType: type,
           usingColumns: r.using ?? [],
+          ...(r.natural ? { natural: true as const } : {}),
           ...(r.on ? { condition: this.expr(r.on) } : {}),
         };
         plan = Object.freeze(join);

@@ -266,3 +266,12 @@ def test_sql_named_window(spark: SparkSession) -> None:
     with pytest.raises(AnalysisException) as e:
         spark.sql("SELECT sum(v) OVER w FROM nw").collect()
     assert e.value.getCondition() == "MISSING_WINDOW_SPECIFICATION"
+
+
+def test_sql_natural_join(spark: SparkSession) -> None:
+    # Recorded from Spark 4.3.0.
+    spark.createDataFrame([(1, "a", 10), (2, "b", 20), (3, "c", 30)], "id int, k string, v int").createOrReplaceTempView("nl")
+    spark.createDataFrame([(1, "a", "x"), (2, "z", "y"), (4, "d", "w")], "ID int, k string, w string").createOrReplaceTempView("nr")
+    df = spark.sql("SELECT * FROM nl NATURAL LEFT JOIN nr ORDER BY id")
+    assert df.columns == ["id", "k", "v", "w"]
+    assert [tuple(r) for r in df.collect()] == [(1, "a", 10, "x"), (2, "b", 20, None), (3, "c", 30, None)]

@@ -241,7 +241,6 @@ describe('unsupported but valid Spark SQL', () => {
     'SELECT a, count(*) FROM t GROUP BY b, ROLLUP (a)',
     'SELECT a FROM t GROUP BY CUBE(a), b',
     'SELECT a FROM t GROUP BY ALL',
-    'SELECT * FROM a NATURAL JOIN b',
     'SHOW TABLES',
     'CREATE TABLE x (a INT)',
     'INSERT INTO t VALUES (1)',

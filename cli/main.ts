@@ -190,6 +190,7 @@ program
   .addOption(opt('--cluster-key <file>', 'PEM private key of --cluster-cert'))
   .addOption(opt('--insecure', 'run without a cluster secret (trusted networks only)'))
   .addOption(opt('--metrics-port <port>', 'HTTP port for /healthz, /readyz, /metrics (default: none; 0: any free one)'))
+  .addOption(opt('--metrics-open', 'serve /metrics without the cluster secret (for Prometheus)'))
   .addOption(opt('--log-level <level>', 'pino log level', 'info'))
   .action(
     async (o: {
@@ -201,6 +202,7 @@ program
       advertiseHost?: string;
       cores: string;
       metricsPort?: string;
+      metricsOpen?: boolean;
       logLevel: string;
     } & ClusterSecurityFlags) => {
       const log = createLogger(o.logLevel, 'worker');
@@ -217,6 +219,7 @@ program
         cluster: flagged(() => clusterSecurity('worker', o)),
         log,
         ...(metricsPort === undefined ? {} : { metricsPort }),
+        metricsOpen: o.metricsOpen === true,
       }).catch((e: unknown) => {
         throw explainListenError('worker', e, [{ flag: '--port', port: taskPort }, ...(metricsPort === undefined ? [] : [{ flag: '--metrics-port', port: metricsPort }])]);
       });

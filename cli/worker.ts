@@ -16,6 +16,7 @@ export interface WorkerCliOptions {
   /** The cluster secret (empty only under `--insecure`) and optional mutual TLS. */
   readonly cluster: ClusterSecurity;
   readonly metricsPort?: number;
+  readonly metricsOpen?: boolean;
   readonly log: Logger;
 }
 
@@ -38,6 +39,7 @@ export async function startWorkerProcess(options: WorkerCliOptions): Promise<{ w
     splitReaders: [redisStreamSplitReader(redis.connect)],
     log: options.log,
     ...(options.metricsPort === undefined ? {} : { metricsPort: options.metricsPort }),
+    metricsOpen: options.metricsOpen === true,
   });
   return {
     worker,

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { Registry } from 'prom-client';
+import { secretMatches } from '../proto/kindling/security.js';
 
 export interface HealthChecks {
   /** Liveness: the process is up. */
@@ -8,8 +9,18 @@ export interface HealthChecks {
   readonly ready: () => boolean | Promise<boolean>;
 }
 
-/** `/healthz`, `/readyz` and Prometheus `/metrics` on the worker's metrics port. */
-export async function startHealthServer(host: string, port: number, registry: Registry, checks: HealthChecks): Promise<{ port: number; close(): Promise<void> }> {
+/**
+ * `/healthz`, `/readyz` and Prometheus `/metrics` on the worker's metrics port. With a `token`
+ * (the cluster secret), `/metrics` answers only `Authorization: Bearer <token>`: it names queries,
+ * partitions and rates, and nothing but the probes may be open when auth is configured.
+ */
+export async function startHealthServer(
+  host: string,
+  port: number,
+  registry: Registry,
+  checks: HealthChecks,
+  token = '',
+): Promise<{ port: number; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const send = (code: number, body: string, type = 'text/plain; charset=utf-8'): void => {
@@ -25,6 +36,12 @@ export async function startHealthServer(host: string, port: number, registry: Re
       return;
     }
     if (path === '/metrics') {
+      const auth = req.headers.authorization ?? '';
+      if (token !== '' && !(auth.startsWith('Bearer ') && secretMatches(auth.slice('Bearer '.length), token))) {
+        res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer' });
+        res.end('unauthorized: /metrics needs Authorization: Bearer <cluster secret> (or --metrics-open)\n');
+        return;
+      }
       registry.metrics().then(
         (text) => send(200, text, registry.contentType),
         (e: unknown) => send(500, String(e)),

@@ -30,6 +30,8 @@ export interface WorkerOptions {
   readonly security: ClusterSecurity;
   /** Port of /healthz, /readyz, /metrics (0 picks one; undefined: none). */
   readonly metricsPort?: number;
+  /** Serve `/metrics` without the cluster secret (for a Prometheus that cannot send it). */
+  readonly metricsOpen?: boolean;
   readonly stateStores: readonly StateStoreProvider[];
   readonly splitReaders?: readonly SplitReader[];
   readonly workerId?: string;
@@ -110,7 +112,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerProcess
       : await startHealthServer(options.host ?? '0.0.0.0', options.metricsPort, metrics, {
           live: () => true,
           ready: () => link.isRegistered && !draining,
-        });
+        }, options.metricsOpen === true ? '' : options.security.secret);
   childLog.info({ port, advertise: `${options.advertiseHost}:${port}`, cores: options.cores, master: options.master }, 'worker started');
 
   const stopEverything = async (deregister: boolean): Promise<void> => {

@@ -63,10 +63,9 @@ export function resolveAggregate(ctx: AnalyzerContext, input: Resolved, given: A
     groupings.map((g) => ({ expr: g.expr, name: g.name })),
     collector.calls,
   );
-  const display = (e: BoundExpr): string => prettyName(e, ctx.registry);
   let plan: AnalyzedPlan = node;
   if (having) {
-    const condition = bindOverAggregate(having, groupings, display);
+    const condition = bindOverAggregate(having, groupings);
     requireBoolean(ctx, condition, 'HAVING');
     plan = PlanBuilder.filter(plan, condition);
   }
@@ -75,7 +74,7 @@ export function resolveAggregate(ctx: AnalyzerContext, input: Resolved, given: A
     ? outputs
     : [...groupings.map((g, i) => ({ expr: B.ref(i, g.expr.type, g.name), name: g.name })), ...outputs];
   const bound = requested.map((o, i) => ({
-    expr: spec.selectList || i >= G ? bindOverAggregate(o.expr, groupings, display) : o.expr,
+    expr: spec.selectList || i >= G ? bindOverAggregate(o.expr, groupings) : o.expr,
     name: o.name,
     ...(o.metadata ? { metadata: o.metadata } : {}),
   }));

@@ -1,5 +1,5 @@
 import { AnalysisError, InternalError } from '../errors/errors.js';
-import { B, exprNullable, type BoundExpr } from '../expr/bound-expr.js';
+import { B, exprNullable, mapRefs, refIndexes, type BoundExpr } from '../expr/bound-expr.js';
 import type { Expr } from '../expr/expr.js';
 import { PlanBuilder, type NamedExpr } from '../plan/builder.js';
 import type { AnalyzedPlan, JoinNode, PhysicalJoinType } from '../plan/analyzed-plan.js';
@@ -168,59 +168,14 @@ function equiKey(e: BoundExpr, L: number): { left: BoundExpr; right: BoundExpr }
 }
 
 function side(e: BoundExpr, L: number): 'left' | 'right' | 'both' | 'none' {
-  const refs = new Set<'left' | 'right'>();
-  const walk = (x: BoundExpr): void => {
-    switch (x.kind) {
-      case 'ref':
-        refs.add(x.index < L ? 'left' : 'right');
-        return;
-      case 'literal':
-        return;
-      case 'call':
-        x.args.forEach(walk);
-        return;
-      case 'cast':
-      case 'getField':
-        walk(x.expr);
-        return;
-      case 'lambda':
-        walk(x.body);
-        return;
-      case 'lambdaVar':
-        return;
-      default: {
-        const never: never = x;
-        throw new InternalError(`unknown expression ${JSON.stringify(never)}`);
-      }
-    }
-  };
-  walk(e);
+  const refs = new Set([...refIndexes(e)].map((i) => (i < L ? 'left' : 'right')));
   if (refs.size === 0) return 'none';
   return refs.size === 2 ? 'both' : refs.has('left') ? 'left' : 'right';
 }
 
 /** The expression with every column reference moved by `by` positions. */
 export function shift(e: BoundExpr, by: number): BoundExpr {
-  switch (e.kind) {
-    case 'ref':
-      return B.ref(e.index + by, e.type, e.name, e.nullable);
-    case 'literal':
-      return e;
-    case 'call':
-      return B.call(e.fn, e.args.map((a) => shift(a, by)), e.type, e.nullable);
-    case 'cast':
-      return B.cast(shift(e.expr, by), e.type, e.mode, e.implicit === true);
-    case 'getField':
-      return B.getField(shift(e.expr, by), e.ordinal, e.name, e.type, e.nullable);
-    case 'lambda':
-      return B.lambda(e.params, shift(e.body, by));
-    case 'lambdaVar':
-      return e;
-    default: {
-      const never: never = e;
-      throw new InternalError(`unknown expression ${JSON.stringify(never)}`);
-    }
-  }
+  return mapRefs(e, (r) => B.ref(r.index + by, r.type, r.name, r.nullable));
 }
 
 /** Every Spark Connect plan id in a subtree (`df.col` references name the DataFrame's plan id). */

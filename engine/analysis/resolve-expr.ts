@@ -1,5 +1,5 @@
 import { AnalysisError, NotSupportedError } from '../errors/errors.js';
-import { B, type BoundExpr, type BoundLambdaVar } from '../expr/bound-expr.js';
+import { B, mapChildren, type BoundExpr, type BoundLambdaVar } from '../expr/bound-expr.js';
 import type { ScalarFunction } from '../functions/function.js';
 import { canCast } from '../expr/cast.js';
 import type { Expr, WindowExpr } from '../expr/expr.js';
@@ -284,11 +284,7 @@ export function unresolvedRoutine(name: string): AnalysisError {
  * output instead: sub-expressions equal to grouping `i` become column `i`, aggregate placeholders
  * become column `groupings.length + k`, and any other input column is an error (MISSING_AGGREGATION).
  */
-export function bindOverAggregate(
-  e: BoundExpr,
-  groupings: readonly NamedBound[],
-  display: (e: BoundExpr) => string,
-): BoundExpr {
+export function bindOverAggregate(e: BoundExpr, groupings: readonly NamedBound[]): BoundExpr {
   const keys = groupings.map((g) => JSON.stringify(g.expr));
   const walk = (x: BoundExpr): BoundExpr => {
     const i = keys.indexOf(JSON.stringify(x));
@@ -296,30 +292,12 @@ export function bindOverAggregate(
       const g = groupings[i] as NamedBound;
       return B.ref(i, g.expr.type, g.name, true);
     }
-    switch (x.kind) {
-      case 'ref':
-        if (x.index < 0) return B.ref(groupings.length - 1 - x.index, x.type, x.name, x.nullable);
-        throw new AnalysisError('', {
-          errorClass: 'MISSING_AGGREGATION',
-          messageParameters: { expression: `"${x.name}"`, expressionAnyValue: `"any_value(${x.name})"` },
-        });
-      case 'literal':
-        return x;
-      case 'call':
-        return B.call(x.fn, x.args.map(walk), x.type, x.nullable);
-      case 'cast':
-        return B.cast(walk(x.expr), x.type, x.mode, x.implicit === true);
-      case 'getField':
-        return B.getField(walk(x.expr), x.ordinal, x.name, x.type, x.nullable);
-      case 'lambda':
-        return B.lambda(x.params, walk(x.body));
-      case 'lambdaVar':
-        return x;
-      default: {
-        const never: never = x;
-        throw new Error(`unknown ${display(never)}`);
-      }
-    }
+    if (x.kind !== 'ref') return mapChildren(x, walk);
+    if (x.index < 0) return B.ref(groupings.length - 1 - x.index, x.type, x.name, x.nullable);
+    throw new AnalysisError('', {
+      errorClass: 'MISSING_AGGREGATION',
+      messageParameters: { expression: `"${x.name}"`, expressionAnyValue: `"any_value(${x.name})"` },
+    });
   };
   return walk(e);
 }

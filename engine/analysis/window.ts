@@ -1,7 +1,7 @@
 import { recordBatch } from '../batch/record-batch.js';
 import { valueAt } from '../batch/vector.js';
 import { AnalysisError, InternalError, NotSupportedError } from '../errors/errors.js';
-import { B, type BoundExpr } from '../expr/bound-expr.js';
+import { B, mapRefs, type BoundExpr } from '../expr/bound-expr.js';
 import { compileExpr } from '../expr/evaluate.js';
 import { E, type Expr, type FrameBoundary, type WindowExpr } from '../expr/expr.js';
 import { prettyAggregateName, prettyName } from '../expr/pretty-name.js';
@@ -206,33 +206,14 @@ class WindowCollector {
       );
     }
     const windowed = plan;
-    const rebind = (e: BoundExpr): BoundExpr => {
-      switch (e.kind) {
-        case 'ref': {
-          if (e.index >= 0) return e;
-          const at = position[-1 - e.index];
-          if (at === undefined) throw new InternalError('unplaced window call');
-          const f = windowed.schema.fields[at];
-          return B.ref(at, e.type, e.name, f?.nullable ?? true);
-        }
-        case 'literal':
-          return e;
-        case 'call':
-          return B.call(e.fn, e.args.map(rebind), e.type, e.nullable);
-        case 'cast':
-          return B.cast(rebind(e.expr), e.type, e.mode, e.implicit === true);
-        case 'getField':
-          return B.getField(rebind(e.expr), e.ordinal, e.name, e.type, e.nullable);
-        case 'lambda':
-          return B.lambda(e.params, rebind(e.body));
-        case 'lambdaVar':
-          return e;
-        default: {
-          const never: never = e;
-          throw new InternalError(`unknown expression ${JSON.stringify(never)}`);
-        }
-      }
-    };
+    const rebind = (e: BoundExpr): BoundExpr =>
+      mapRefs(e, (r) => {
+        if (r.index >= 0) return r;
+        const at = position[-1 - r.index];
+        if (at === undefined) throw new InternalError('unplaced window call');
+        const f = windowed.schema.fields[at];
+        return B.ref(at, r.type, r.name, f?.nullable ?? true);
+      });
     return PlanBuilder.project(
       windowed,
       project.exprs.map((e, i) => ({ expr: rebind(e), name: project.schema.fields[i]?.name ?? `_${i}` })),

@@ -131,6 +131,45 @@ export const B = Object.freeze({
   },
 });
 
+/**
+ * `e` with `f` applied to its direct children, rebuilt through `B` (a lambda's type follows its
+ * new body; a cast keeps its flags). Walkers handle their own cases and hand the rest here.
+ */
+export function mapChildren(e: BoundExpr, f: (child: BoundExpr) => BoundExpr): BoundExpr {
+  switch (e.kind) {
+    case 'ref':
+    case 'literal':
+    case 'lambdaVar':
+      return e;
+    case 'call':
+      return B.call(e.fn, e.args.map(f), e.type, e.nullable);
+    case 'cast':
+      return Object.freeze({ ...e, expr: f(e.expr) });
+    case 'getField':
+      return B.getField(f(e.expr), e.ordinal, e.name, e.type, e.nullable);
+    case 'lambda':
+      return B.lambda(e.params, f(e.body));
+    default:
+      return assertNeverExpr(e);
+  }
+}
+
+/** `e` with every column reference replaced by `f(ref)`. */
+export function mapRefs(e: BoundExpr, f: (ref: BoundRef) => BoundExpr): BoundExpr {
+  const walk = (x: BoundExpr): BoundExpr => (x.kind === 'ref' ? f(x) : mapChildren(x, walk));
+  return walk(e);
+}
+
+/** Every column index `e` reads. */
+export function refIndexes(e: BoundExpr): Set<number> {
+  const used = new Set<number>();
+  mapRefs(e, (r) => {
+    used.add(r.index);
+    return r;
+  });
+  return used;
+}
+
 function assertNeverExpr(e: never): never {
   throw new Error(`unknown bound expression ${JSON.stringify(e)}`);
 }

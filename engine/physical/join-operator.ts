@@ -1,6 +1,6 @@
 import { batchFromRows, recordBatch, type RecordBatch, type Row } from '../batch/record-batch.js';
 import { materialize, valuesVector, type Vector } from '../batch/vector.js';
-import type { BoundExpr } from '../expr/bound-expr.js';
+import { mapRefs, type BoundExpr } from '../expr/bound-expr.js';
 import { compileExpr } from '../expr/evaluate.js';
 import type { EvalContext } from '../functions/function.js';
 import type { FunctionRegistry } from '../functions/registry.js';
@@ -225,28 +225,7 @@ function mirror(c: StreamStaticJoinConfig): JoinSpec {
 
 /** A condition over static ++ stream columns rewritten for stream ++ static. */
 function swapCondition(e: BoundExpr, staticWidth: number, streamWidth: number): BoundExpr {
-  const walk = (x: BoundExpr): BoundExpr => {
-    switch (x.kind) {
-      case 'ref':
-        return { ...x, index: x.index < staticWidth ? x.index + streamWidth : x.index - staticWidth };
-      case 'literal':
-        return x;
-      case 'call':
-        return { ...x, args: x.args.map(walk) };
-      case 'cast':
-      case 'getField':
-        return { ...x, expr: walk(x.expr) };
-      case 'lambda':
-        return { ...x, body: walk(x.body) };
-      case 'lambdaVar':
-        return x;
-      default: {
-        const never: never = x;
-        return never;
-      }
-    }
-  };
-  return walk(e);
+  return mapRefs(e, (r) => ({ ...r, index: r.index < staticWidth ? r.index + streamWidth : r.index - staticWidth }));
 }
 
 /** stream ++ static columns back to the plan's static ++ stream order. */

@@ -128,10 +128,7 @@ class MemoryStateStore implements StateStore {
       );
     }
     const changes = computeBatchChanges(this.state, batch);
-    // A key first seen in this batch may be evicted in it too: only removals of held keys shrink state.
-    let total = this.state.size;
-    for (const r of changes.upserts) if (!this.state.has(r.key)) total++;
-    for (const k of changes.removed) if (this.state.has(k)) total--;
+    const total = changes.numRowsTotal;
     const result: Omit<StateBatchResult, 'replayed'> = {
       rows: changes.output,
       numRowsTotal: total,

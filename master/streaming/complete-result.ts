@@ -29,7 +29,7 @@ const NULL_STRUCT = Symbol('null struct');
  * levels, start and end), not through a text per row: a batch of a sliding-window query updates
  * every (window, word) it saw, and rows decoded from Arrow each carry their own struct object. Rows
  * that share one struct object (a structured clone keeps the sharing of the workers' output) skip
- * its levels through a one-entry cache.
+ * its levels: through a map by object for the first column, a one-entry cache for the others.
  */
 export class CompleteResult {
   private readonly columns: unknown[][];
@@ -58,6 +58,8 @@ export class CompleteResult {
     const cacheFrom: (KeyIndex | undefined)[] = levels.map(() => undefined);
     const cacheValue: unknown[] = levels.map(() => undefined);
     const cacheTo: (KeyIndex | number | undefined)[] = levels.map(() => undefined);
+    // The first column always starts from the root: where each of its struct objects led (rows alternate between windows).
+    const firstTo = new Map<object, KeyIndex | number>();
     for (const b of parts) {
       const values = (b.columns as readonly Vector[]).map((v) => (v.kind === 'values' ? v.values : undefined));
       const at = (c: number, i: number): unknown => {
@@ -70,10 +72,13 @@ export class CompleteResult {
           const level = levels[l] as Level;
           const v = at(level.column, i);
           const from = node as KeyIndex;
-          if (level.span > 1 && typeof v === 'object' && v !== null && cacheValue[l] === v && cacheFrom[l] === from) {
-            node = cacheTo[l] as KeyIndex | number;
-            l += level.span;
-            continue;
+          if (level.span > 1 && typeof v === 'object' && v !== null) {
+            const to = l === 0 ? firstTo.get(v) : cacheValue[l] === v && cacheFrom[l] === from ? cacheTo[l] : undefined;
+            if (to !== undefined) {
+              node = to;
+              l += level.span;
+              continue;
+            }
           }
           for (let k = 0; k < level.span; k++, l++) {
             const part = (levels[l] as Level).part(v);
@@ -82,7 +87,8 @@ export class CompleteResult {
             if (next === undefined) map.set(part, (next = l === depth - 1 ? this.rows++ : new Map()));
             node = next;
           }
-          if (level.span > 1) {
+          if (level.span > 1 && l === level.span && typeof v === 'object' && v !== null) firstTo.set(v, node);
+          else if (level.span > 1) {
             cacheFrom[l - level.span] = from;
             cacheValue[l - level.span] = v;
             cacheTo[l - level.span] = node;

@@ -128,12 +128,14 @@ export const PartialAggregateExec: OperatorFactory<PartialAggregateConfig> = {
       finish() {
         if (states.length === 0 && config.groupings.length === 0) states.push(layout.newState());
         const n = states.length;
-        const columns: Vector[] = keyColumns.map((k) => valuesVector(k));
+        const order = keyMajorOrder(idBuckets.values(), n);
+        const columns: Vector[] = keyColumns.map((k) => valuesVector(order ? Array.from(order, (g) => k[g]) : k));
         for (let slot = 0; slot < layout.width; slot++) {
           const values = new Array<unknown>(n);
-          for (let g = 0; g < n; g++) {
+          for (let r = 0; r < n; r++) {
+            const g = order ? (order[r] as number) : r;
             const own = (states[g] ?? initial)[slot] ?? null;
-            values[g] = exactSums ? exactSums.value(g, slot, own) : own;
+            values[r] = exactSums ? exactSums.value(g, slot, own) : own;
           }
           columns.push(valuesVector(values));
         }
@@ -148,6 +150,30 @@ export const PartialAggregateExec: OperatorFactory<PartialAggregateConfig> = {
     };
   },
 };
+
+/**
+ * The output order of the groups when the single-variable-key path made them: key by key (a word's
+ * windows together), then any other groups as made. The reduce side then finds a word once for all
+ * its windows (`PartialMerger`). Undefined: keep the order groups were made in.
+ */
+function keyMajorOrder(byIdPerSig: Iterable<readonly number[]>, groups: number): Int32Array | undefined {
+  const lists = [...byIdPerSig];
+  if (lists.length < 2) return undefined;
+  const order = new Int32Array(groups);
+  const placed = new Uint8Array(groups);
+  let at = 0;
+  const ids = Math.max(...lists.map((l) => l.length));
+  for (let id = 0; id < ids; id++) {
+    for (const byId of lists) {
+      const g = byId[id];
+      if (g === undefined) continue;
+      order[at++] = g;
+      placed[g] = 1;
+    }
+  }
+  for (let g = 0; g < groups; g++) if (placed[g] === 0) order[at++] = g;
+  return order;
+}
 
 /**
  * Dictionary-encodes a key column, remembering the last column seen: a sliding window hands the

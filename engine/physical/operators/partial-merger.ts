@@ -21,9 +21,10 @@ const LAST_KEY_KINDS: ReadonlySet<string> = new Set(['string', 'byte', 'short', 
 /** Groups partial rows (key columns first, then buffer slots) by key, merging buffers. */
 export class PartialMerger {
   private readonly groups = new Map<string, MergedGroup>();
-  /** Keys whose last column is a string or an integer: other columns' text → last value → group. */
-  private readonly byPrefix = new Map<string, Map<unknown, LastKeyGroup>>();
-  /** The `byPrefix` groups in the order they were first seen (the order `entries` gives). */
+  /** Keys whose last column is a string or an integer: last value → group by the other columns' text (as `prefixIds` numbers it). */
+  private readonly byLast = new Map<unknown, (LastKeyGroup | undefined)[]>();
+  private readonly prefixIds = new Map<string, number>();
+  /** The `byLast` groups in the order they were first seen (the order `entries` gives). */
   private readonly ordered: LastKeyGroup[] = [];
   private lastPart: KeyPartText | undefined;
 
@@ -44,17 +45,15 @@ export class PartialMerger {
         const once = part(c.value);
         return () => once;
       }
-      // Rows of one window share its struct (also after a structured clone): write its text once per run.
-      let lastValue: unknown;
-      let lastText = '';
+      // Rows of one window share its struct (also after a structured clone): its text is written
+      // once per object, and rows may alternate between windows (a map task's output is key-major).
+      const texts = new Map<object, string>();
       return (row) => {
         const v = c.values[row];
         if (typeof v !== 'object' || v === null) return part(v);
-        if (v !== lastValue) {
-          lastText = part(v);
-          lastValue = v;
-        }
-        return lastText;
+        let t = texts.get(v);
+        if (t === undefined) texts.set(v, (t = part(v)));
+        return t;
       };
     });
     const last = kc > 0 ? (batch.schema.fields[kc - 1] as StructField).type.kind : undefined;
@@ -74,8 +73,10 @@ export class PartialMerger {
 
   /**
    * `add` for keys whose last column is a string or an integer (a word under a window): groups
-   * are found by the other columns' text, then by the raw last value (whose text is injective),
-   * so the whole key's text is written only when `entries` asks for it, once per group.
+   * are found by the raw last value (whose text is injective), then by the other columns' text,
+   * so the whole key's text is written only when `entries` asks for it, once per group. Map tasks
+   * send their rows key-major (a word's windows together), so consecutive rows mostly share the
+   * last value and only the first of them pays for hashing it.
    */
   private addByLastKey(batch: RecordBatch, text: readonly ((row: number) => string)[], read: readonly ((i: number) => unknown)[]): void {
     const kc = this.keyCount;
@@ -85,23 +86,32 @@ export class PartialMerger {
     const lastValues = lastCol?.kind === 'values' ? lastCol.values : undefined;
     const readLast = read[kc - 1] as (i: number) => unknown;
     let lastPrefix: string | undefined;
-    let inner: Map<unknown, LastKeyGroup> | undefined;
+    let prefixId = 0;
+    let lastValue: unknown;
+    let slots: (LastKeyGroup | undefined)[] | undefined;
     for (let i = 0; i < batch.numRows; i++) {
       let prefix = '';
       for (let c = 0; c < kc - 1; c++) prefix += (c === 0 ? '' : ',') + (text[c] as (row: number) => string)(i);
-      if (prefix !== lastPrefix || !inner) {
-        inner = this.byPrefix.get(prefix);
-        if (!inner) this.byPrefix.set(prefix, (inner = new Map()));
+      if (prefix !== lastPrefix) {
+        let id = this.prefixIds.get(prefix);
+        if (id === undefined) this.prefixIds.set(prefix, (id = this.prefixIds.size));
+        prefixId = id;
         lastPrefix = prefix;
       }
       const v = (lastValues ? lastValues[i] : readLast(i)) ?? null;
-      const g = inner.get(v);
+      // Equal to the previous row's value (=== compares strings by content; NaN falls through to the map).
+      if (v !== lastValue || !slots) {
+        slots = this.byLast.get(v);
+        if (!slots) this.byLast.set(v, (slots = []));
+        lastValue = v;
+      }
+      const g = slots[prefixId];
       if (g) {
         this.mergeRow(g.buffers, read, i, width);
       } else {
         const { key, buffers } = this.newGroup(read, i, width);
         const group: LastKeyGroup = { key, buffers, prefix, last: v };
-        inner.set(v, group);
+        slots[prefixId] = group;
         this.ordered.push(group);
       }
     }

@@ -5,7 +5,8 @@ import { Timestamp } from './timestamp.js';
 
 /**
  * Converts between the engine's value representation (timestamps as µs numbers, dates as days,
- * structs as positional arrays) and what users see: Timestamp, Date (UTC midnight), Row.
+ * structs as positional arrays) and what users see: Timestamp (a Date that keeps microseconds),
+ * Date (UTC midnight), Row.
  */
 
 const DAY_MS = 86_400_000;
@@ -50,11 +51,10 @@ export function toEngineValue(v: unknown, t: DataType): unknown {
     case 'timestamp_ntz':
       if (v instanceof Timestamp) return v.micros;
       if (v instanceof Date) return v.getTime() * 1000;
-      if (typeof v === 'string') return Timestamp.parse(v).micros;
+      if (typeof v === 'string') return Timestamp.fromISOString(v).micros;
       return Number(v);
     case 'date':
       if (v instanceof Date) return Math.floor(v.getTime() / DAY_MS);
-      if (v instanceof Timestamp) return Math.floor(v.micros / 1000 / DAY_MS);
       if (typeof v === 'string') return Math.floor(Date.parse(`${v.slice(0, 10)}T00:00:00Z`) / DAY_MS);
       return Number(v);
     case 'struct':
@@ -99,7 +99,7 @@ export function inferType(v: unknown): DataType | undefined {
   if (typeof v === 'bigint') return T.long;
   if (typeof v === 'number') return Number.isInteger(v) ? T.long : T.double;
   if (typeof v === 'string') return T.string;
-  if (v instanceof Timestamp || v instanceof Date) return T.timestamp;
+  if (v instanceof Date) return T.timestamp;
   if (v instanceof Uint8Array) return T.binary;
   if (Array.isArray(v)) {
     const element = mergeTypes(v.map(inferType));

@@ -191,8 +191,10 @@ export class Column {
 
   // One method per table entry on the prototype, as PySpark's Column defines `__add__ = _bin_op("+")`.
   static {
+    // `this` is the class here (the compiled class binding is not set yet while static blocks run).
+    const proto: object = this.prototype;
     const define = (method: string, fn: (this: Column, ...args: ColumnOrValue[]) => Column): void => {
-      Object.defineProperty(Column.prototype, method, { value: fn, writable: true, configurable: true });
+      Object.defineProperty(proto, method, { value: fn, writable: true, configurable: true });
     };
     for (const [method, name] of Object.entries({ ...BINARY_OPERATORS, ...PATTERN_OPERATORS })) {
       define(method, function (this: Column, other: ColumnOrValue) {

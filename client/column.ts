@@ -43,6 +43,16 @@ const PATTERN_OPERATORS = { like: 'like', rlike: 'rlike', ilike: 'ilike' } as co
 /** Column methods of no operand. */
 const UNARY_OPERATORS = { negate: 'negative', not: 'not', isNull: 'isNull', isNotNull: 'isNotNull', isNaN: 'isNaN' } as const;
 
+/** Sort-order methods: [ascending, nulls first]. Spark's defaults: ascending puts nulls first, descending last. */
+const SORT_ORDERS = {
+  asc: [true, true],
+  asc_nulls_first: [true, true],
+  asc_nulls_last: [true, false],
+  desc: [false, false],
+  desc_nulls_first: [false, true],
+  desc_nulls_last: [false, false],
+} as const;
+
 /**
  * An unresolved column expression. Operators are sent by the names PySpark's Spark Connect
  * Column uses (`==`, `<=>`, `and`, `not`, `negative`, `startsWith`, `in`, ...), so servers see the
@@ -133,31 +143,7 @@ export class Column {
     return new Column(E.extract(this.expr, toExpr(key)));
   }
 
-  // ---- ordering ----
-
-  asc(): Column {
-    return this.asc_nulls_first();
-  }
-
-  asc_nulls_first(): Column {
-    return new Column(E.sortOrder(this.expr, true, true));
-  }
-
-  asc_nulls_last(): Column {
-    return new Column(E.sortOrder(this.expr, true, false));
-  }
-
-  desc(): Column {
-    return this.desc_nulls_last();
-  }
-
-  desc_nulls_first(): Column {
-    return new Column(E.sortOrder(this.expr, false, true));
-  }
-
-  desc_nulls_last(): Column {
-    return new Column(E.sortOrder(this.expr, false, false));
-  }
+  // ---- ordering: asc, asc_nulls_first, ..., desc_nulls_last from SORT_ORDERS below the class ----
 
   // ---- CASE WHEN ----
 
@@ -206,15 +192,21 @@ export class Column {
         return new Column(E.call(name, [this.expr]));
       });
     }
+    for (const [method, [ascending, nullsFirst]] of Object.entries(SORT_ORDERS)) {
+      define(method, function (this: Column) {
+        return new Column(E.sortOrder(this.expr, ascending, nullsFirst));
+      });
+    }
   }
 }
 
+type SortMethods = { readonly [K in keyof typeof SORT_ORDERS]: () => Column };
 type BinaryMethods = { readonly [K in keyof typeof BINARY_OPERATORS]: (other: ColumnOrValue) => Column };
 type PatternMethods = { readonly [K in keyof typeof PATTERN_OPERATORS]: (pattern: string) => Column };
 type UnaryMethods = { readonly [K in keyof typeof UNARY_OPERATORS]: () => Column };
 
 /** The operator methods the class's static block puts on the prototype. */
-export interface Column extends BinaryMethods, PatternMethods, UnaryMethods {}
+export interface Column extends BinaryMethods, PatternMethods, UnaryMethods, SortMethods {}
 
 /** A Column's expression, or a plain value as a literal. */
 export function toExpr(v: ColumnOrValue | Column): Expr {

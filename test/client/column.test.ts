@@ -69,6 +69,10 @@ describe('Column operators use the names PySpark sends', () => {
     expect(a.cast(T.string).expr).toEqual(E.cast(E.col('a'), T.string));
     expect(a.desc().expr).toEqual(E.sortOrder(E.col('a'), false, false));
     expect(a.asc_nulls_last().expr).toEqual(E.sortOrder(E.col('a'), true, false));
+    expect(a.asc().expr).toEqual(E.sortOrder(E.col('a'), true, true));
+    expect(a.asc_nulls_first().expr).toEqual(E.sortOrder(E.col('a'), true, true));
+    expect(a.desc_nulls_first().expr).toEqual(E.sortOrder(E.col('a'), false, true));
+    expect(a.desc_nulls_last().expr).toEqual(E.sortOrder(E.col('a'), false, false));
     expect(F.col('window').getField('end').expr).toEqual(E.extract(E.col('window'), E.lit('end', T.string)));
   });
 

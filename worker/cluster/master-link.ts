@@ -1,8 +1,8 @@
 import type { ServiceError } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { loadCluster, type MasterServiceClient } from '../../proto/load.js';
-import { clusterChannelCredentials, type ClusterSecurity } from '../../proto/kindling/security.js';
-import { CHANNEL_OPTIONS } from './grpc-options.js';
+import { clusterChannelCredentials, type ClusterSecurity } from '../../infra/grpc/cluster-security.js';
+import { CLUSTER_CHANNEL_OPTIONS } from '../../infra/grpc/options.js';
 
 export interface MasterLinkOptions {
   /** `kindling://host:7077` or `host:7077`. */
@@ -31,7 +31,7 @@ export class MasterLink {
 
   constructor(private readonly options: MasterLinkOptions) {
     const { MasterService } = loadCluster();
-    this.client = new MasterService(masterAddress(options.master), clusterChannelCredentials(options.security), CHANNEL_OPTIONS);
+    this.client = new MasterService(masterAddress(options.master), clusterChannelCredentials(options.security), CLUSTER_CHANNEL_OPTIONS);
   }
 
   get isRegistered(): boolean {

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { LineLog, SourceMetadataLog } from '../../../engine/connectors/source.js';
 import { ExecutionError } from '../../../engine/errors/errors.js';
-import { CheckpointKeys, StateKeys } from '../../../engine/redis-keys.js';
-import { LuaScript, redisCall, replicated, unlinkMatching, type RedisClient } from '../../redis/redis-call.js';
+import { CheckpointKeys, StateKeys } from '../../../infra/redis/keys.js';
+import { redisCall, replicated, unlinkMatching, type RedisClient } from '../../../infra/redis/call.js';
+import { LuaScript } from '../../../infra/redis/lua-script.js';
 import type {
   CheckpointMetadata,
   CheckpointStore,
@@ -18,25 +19,11 @@ import { decodeCommit, decodeOffsetSeq, encodeCommit, encodeOffsetSeq } from './
 /** Lines per LRANGE when reading the write-ahead log back. */
 const READ_CHUNK = 10_000;
 
-/**
- * Takes the run lease. KEYS[1] = `CheckpointKeys.runLease` (hash: token, runId, since);
- * ARGV[1] = run id, ARGV[2] = now (ms). Returns the new token (one more than any before).
- */
-const ACQUIRE_LEASE = new LuaScript(`
-local token = redis.call('HINCRBY', KEYS[1], 'token', 1)
-redis.call('HSET', KEYS[1], 'runId', ARGV[1], 'since', ARGV[2])
-return token
-`);
+/** Takes the run lease: returns the new token (one more than any before). */
+const ACQUIRE_LEASE = new LuaScript('acquire-lease');
 
-/**
- * A write-once log entry, fenced by the run lease. KEYS[1] = `CheckpointKeys.runLease`, KEYS[2] =
- * the log hash; ARGV[1] = the writer's token, ARGV[2] = batch id, ARGV[3] = entry text.
- * Returns 1 (written), 0 (the entry existed) or -1 (a newer run holds the lease: nothing written).
- */
-const FENCED_HSETNX = new LuaScript(`
-if redis.call('HGET', KEYS[1], 'token') ~= ARGV[1] then return -1 end
-return redis.call('HSETNX', KEYS[2], ARGV[2], ARGV[3])
-`);
+/** A write-once log entry, fenced by the run lease: 1 written, 0 existed, -1 fenced. */
+const FENCED_HSETNX = new LuaScript('fenced-log-entry');
 
 /** The token a store writes with, once it took the run lease. */
 interface LeaseToken {
@@ -141,23 +128,8 @@ class RedisSourceMetadata implements SourceMetadataLog {
   }
 }
 
-/**
- * Appends one chunk iff the log still holds the number of lines the writer expects (ARGV[1]):
- * KEYS[1] gets the chunk (ARGV[3], the lines joined by newlines), KEYS[2] the new total (ARGV[2]
- * lines more). KEYS[3] = `CheckpointKeys.runLease`, ARGV[4] = the writer's run token ('' = not
- * fenced). Returns the new total, -1 - actual total when it differs, or 'FENCED' when a newer run
- * holds the lease. One script, so a crash leaves the chunk and its index entry both or neither.
- */
-const APPEND = new LuaScript(`
-if ARGV[4] ~= '' and redis.call('HGET', KEYS[3], 'token') ~= ARGV[4] then return 'FENCED' end
-local last = redis.call('LINDEX', KEYS[2], -1)
-local n = last and tonumber(last) or 0
-if n ~= tonumber(ARGV[1]) then return -1 - n end
-local total = n + tonumber(ARGV[2])
-redis.call('RPUSH', KEYS[1], ARGV[3])
-redis.call('RPUSH', KEYS[2], total)
-return total
-`);
+/** Appends one chunk iff the log holds the lines the writer expects (the header of the file says how). */
+const APPEND = new LuaScript('append-line-log');
 
 /**
  * The socket source's write-ahead log in Redis: each append is one list element holding its lines

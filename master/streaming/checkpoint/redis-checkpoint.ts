@@ -4,14 +4,16 @@ import { ExecutionError } from '../../../engine/errors/errors.js';
 import { CheckpointKeys, StateKeys } from '../../../infra/redis/keys.js';
 import { redisCall, replicated, unlinkMatching, type RedisClient } from '../../../infra/redis/call.js';
 import { LuaScript } from '../../../infra/redis/lua-script.js';
-import type {
-  CheckpointMetadata,
-  CheckpointStore,
-  CheckpointStoreFactory,
-  CommitMetadata,
-  MetadataLog,
-  OffsetSeq,
-  RunLease,
+import {
+  batchIds,
+  latestEntry,
+  type CheckpointMetadata,
+  type CheckpointStore,
+  type CheckpointStoreFactory,
+  type CommitMetadata,
+  type MetadataLog,
+  type OffsetSeq,
+  type RunLease,
 } from './checkpoint-store.js';
 import { runFenced } from './run-fenced.js';
 import { decodeCommit, decodeOffsetSeq, encodeCommit, encodeOffsetSeq } from './log-format.js';
@@ -71,14 +73,7 @@ class RedisMetadataLog<T> implements MetadataLog<T> {
   }
 
   async latest(): Promise<{ batchId: number; value: T } | undefined> {
-    const ids = await this.ids();
-    // Newest first; an entry purged between HKEYS and HGET is skipped.
-    for (let i = ids.length - 1; i >= 0; i--) {
-      const batchId = ids[i] as number;
-      const value = await this.get(batchId);
-      if (value !== undefined) return { batchId, value };
-    }
-    return undefined;
+    return latestEntry(await this.ids(), (batchId) => this.get(batchId));
   }
 
   async purge(belowBatchId: number): Promise<void> {
@@ -91,7 +86,7 @@ class RedisMetadataLog<T> implements MetadataLog<T> {
 
   private async ids(): Promise<number[]> {
     const fields = await redisCall(`listing ${this.log} of checkpoint ${this.checkpoint}`, () => this.redis.hkeys(this.key));
-    return fields.filter((f) => /^\d+$/.test(f)).map(Number).sort((a, b) => a - b);
+    return batchIds(fields);
   }
 
   private entry(batchId: number): string {

@@ -43,16 +43,17 @@ export function luaSignature(name: string, source: string): LuaSignature {
       const m = new RegExp(`^--\\s*${what}\\[(\\d+)\\]`).exec(line);
       if (m) seen.add(Number(m[1]));
     }
-    const n = seen.size;
-    for (let i = 1; i <= n; i++) if (!seen.has(i)) throw new InternalError(`Lua script ${name}: its header names ${what} up to ${Math.max(...seen)} but not ${what}[${i}]`);
+    for (let i = 1; i <= seen.size; i++) if (!seen.has(i)) throw new InternalError(`Lua script ${name}: its header names ${what} up to ${Math.max(...seen)} but not ${what}[${i}]`);
+    return seen.size;
+  };
+  const signature = { keys: declared('KEYS'), args: declared('ARGV') };
+  if (signature.keys === 0) throw new InternalError(`Lua script ${name} has no header naming its KEYS (a script touches at least one key)`);
+  for (const [what, n] of [['KEYS', signature.keys], ['ARGV', signature.args]] as const) {
     for (const m of body.matchAll(new RegExp(`\\b${what}\\[(\\d+)\\]`, 'g'))) {
       if (Number(m[1]) > n) throw new InternalError(`Lua script ${name} uses ${what}[${m[1]}], which its header does not name`);
     }
-    return n;
-  };
-  const keys = declared('KEYS');
-  if (keys === 0) throw new InternalError(`Lua script ${name} has no header naming its KEYS (a script touches at least one key)`);
-  return { keys, args: declared('ARGV') };
+  }
+  return signature;
 }
 
 /**

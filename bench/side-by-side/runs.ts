@@ -21,7 +21,7 @@ export interface LatencyRun {
   readonly e2eP50: number | null;
   readonly e2eP95: number | null;
   readonly markers: number;
-  /** Markers never seen within 15 s of the last one sent (the engine fell behind). */
+  /** Markers never seen within 30 s of the last one sent (the engine fell behind). */
   readonly missed: number;
   readonly polls: number;
   readonly source?: string;

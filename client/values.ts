@@ -1,4 +1,4 @@
-import { T, type DataType, type StructType } from '../engine/types/data-type.js';
+import { isNumeric, T, type DataType, type StructType } from '../engine/types/data-type.js';
 import { PySparkTypeError, PySparkValueError } from './errors.js';
 import { Row } from './row.js';
 import { Timestamp } from './timestamp.js';
@@ -46,6 +46,7 @@ export function rowOf(schema: StructType, values: readonly unknown[]): Row {
 /** A user value as an engine value of type `t` (for createDataFrame). */
 export function toEngineValue(v: unknown, t: DataType): unknown {
   if (v === null || v === undefined) return null;
+  if (isNumeric(t)) return Number(v);
   switch (t.kind) {
     case 'timestamp':
     case 'timestamp_ntz':
@@ -65,13 +66,6 @@ export function toEngineValue(v: unknown, t: DataType): unknown {
       const entries = v instanceof Map ? [...v.entries()] : Object.entries(v as object);
       return new Map(entries.map(([k, x]) => [toEngineValue(k, t.keyType), toEngineValue(x, t.valueType)]));
     }
-    case 'byte':
-    case 'short':
-    case 'integer':
-    case 'long':
-    case 'float':
-    case 'double':
-      return Number(v);
     case 'string':
       return typeof v === 'string' ? v : String(v);
     case 'boolean':

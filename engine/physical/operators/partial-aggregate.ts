@@ -129,7 +129,7 @@ export const PartialAggregateExec: OperatorFactory<PartialAggregateConfig> = {
         if (states.length === 0 && config.groupings.length === 0) states.push(layout.newState());
         const n = states.length;
         const order = keyMajorOrder(idBuckets.values(), n);
-        const columns: Vector[] = keyColumns.map((k) => valuesVector(order ? Array.from(order, (g) => k[g]) : k));
+        const columns: Vector[] = keyColumns.map((k) => valuesVector(order ? permute(k, order) : k));
         for (let slot = 0; slot < layout.width; slot++) {
           const values = new Array<unknown>(n);
           for (let r = 0; r < n; r++) {
@@ -150,6 +150,12 @@ export const PartialAggregateExec: OperatorFactory<PartialAggregateConfig> = {
     };
   },
 };
+
+function permute(values: readonly unknown[], order: Int32Array): unknown[] {
+  const out = new Array<unknown>(order.length);
+  for (let r = 0; r < order.length; r++) out[r] = values[order[r] as number];
+  return out;
+}
 
 /**
  * The output order of the groups when the single-variable-key path made them: key by key (a word's

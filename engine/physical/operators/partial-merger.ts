@@ -119,7 +119,13 @@ export class PartialMerger {
 
   private mergeRow(into: unknown[], read: readonly ((i: number) => unknown)[], row: number, width: number): void {
     const kc = this.keyCount;
-    for (let c = kc; c < width; c++) into[c - kc] = mergeValue(this.ops[c - kc] as MergeOp, into[c - kc], (read[c] as (i: number) => unknown)(row));
+    for (let c = kc; c < width; c++) {
+      const b = (read[c] as (i: number) => unknown)(row);
+      const op = this.ops[c - kc] as MergeOp;
+      const a = into[c - kc];
+      // The common case (counts, sums) without the generic merge's dispatch.
+      into[c - kc] = op === 'sum' && typeof a === 'number' && typeof b === 'number' ? a + b : mergeValue(op, a, b);
+    }
   }
 
   private newGroup(read: readonly ((i: number) => unknown)[], row: number, width: number): MergedGroup {

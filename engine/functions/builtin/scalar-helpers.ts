@@ -12,6 +12,7 @@ export interface SimpleOptions {
   /** The result may be NULL for non-null inputs (invalid units, out-of-range values). */
   readonly mayReturnNull?: boolean;
   readonly prettyName?: (argNames: readonly string[]) => string;
+  readonly aliases?: readonly string[];
 }
 
 /**
@@ -42,5 +43,6 @@ export function simpleFunction(
       return mapN(args, n, (xs) => compute(xs, ctx));
     },
     ...(options.prettyName ? { prettyName: options.prettyName } : {}),
+    ...(options.aliases ? { aliases: options.aliases } : {}),
   };
 }

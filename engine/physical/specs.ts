@@ -1,4 +1,5 @@
 import type { BoundExpr } from '../expr/bound-expr.js';
+import { referencedColumns } from '../expr/evaluate.js';
 import { InternalError } from '../errors/errors.js';
 import type { AggregateNode, AnalyzedPlan } from '../plan/analyzed-plan.js';
 import { T } from '../types/data-type.js';
@@ -136,30 +137,6 @@ function usedColumns(node: AnalyzedPlan): Set<number> | undefined {
         : undefined;
   if (!exprs) return undefined;
   const used = new Set<number>();
-  const walk = (e: BoundExpr): void => {
-    switch (e.kind) {
-      case 'ref':
-        used.add(e.index);
-        break;
-      case 'literal':
-      case 'lambdaVar':
-        break;
-      case 'lambda':
-        walk(e.body);
-        break;
-      case 'call':
-        e.args.forEach(walk);
-        break;
-      case 'cast':
-      case 'getField':
-        walk(e.expr);
-        break;
-      default: {
-        const never: never = e;
-        throw new InternalError(`unknown expression ${JSON.stringify(never)}`);
-      }
-    }
-  };
-  exprs.forEach(walk);
+  for (const e of exprs) referencedColumns(e, used);
   return used;
 }

@@ -1,4 +1,4 @@
-import { T, type DataType, type StructType } from '../engine/types/data-type.js';
+import { T, isNumeric, type DataType, type StructType } from '../engine/types/data-type.js';
 import { PySparkTypeError, PySparkValueError } from './errors.js';
 import { Row } from './row.js';
 import { Timestamp } from './timestamp.js';
@@ -65,19 +65,12 @@ export function toEngineValue(v: unknown, t: DataType): unknown {
       const entries = v instanceof Map ? [...v.entries()] : Object.entries(v as object);
       return new Map(entries.map(([k, x]) => [toEngineValue(k, t.keyType), toEngineValue(x, t.valueType)]));
     }
-    case 'byte':
-    case 'short':
-    case 'integer':
-    case 'long':
-    case 'float':
-    case 'double':
-      return Number(v);
     case 'string':
       return typeof v === 'string' ? v : String(v);
     case 'boolean':
       return Boolean(v);
     default:
-      return v;
+      return isNumeric(t) ? Number(v) : v;
   }
 }
 

@@ -2,7 +2,6 @@
  * Spark's casts of strings to DATE and TIMESTAMP (`SparkDateTimeUtils.stringToDate` /
  * `stringToTimestamp`): which texts are accepted, and the instant they denote.
  */
-import { IllegalArgumentError } from '../errors/errors.js';
 import {
   civilFromDays,
   daysFromCivil,
@@ -11,6 +10,7 @@ import {
   offsetSecondsAt,
   resolveZone,
   SECONDS_PER_DAY,
+  sessionZone,
   type ZoneRules,
 } from './time-zone.js';
 
@@ -163,8 +163,7 @@ export function parseTimestamp(text: string, timeZone: string, nowMs: number = D
     zone = resolveZone(tz.trim());
     if (!zone) return null;
   } else {
-    zone = resolveZone(timeZone);
-    if (!zone) throw IllegalArgumentError.withClass('INVALID_TIMEZONE', { timeZone });
+    zone = sessionZone(timeZone);
   }
   const [hour, minute, second] = [seg[3] as number, seg[4] as number, seg[5] as number];
   if (hour > 23 || minute > 59 || second > 59) return null;

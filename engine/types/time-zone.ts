@@ -4,6 +4,7 @@
  * come from the platform's tz database through `Intl` (which, like Java, uses local mean time before
  * standard time and the proleptic Gregorian calendar), cached per UTC hour because `Intl` is slow.
  */
+import { IllegalArgumentError } from '../errors/errors.js';
 
 export const SECONDS_PER_DAY = 86_400;
 
@@ -81,6 +82,13 @@ export function resolveZone(id: string): ZoneRules | undefined {
   const zone = resolveUncached(id);
   if (resolved.size > 1000) resolved.clear();
   resolved.set(id, zone ?? null);
+  return zone;
+}
+
+/** The zone rules for a session zone id; an unknown id is the user's error, as in Spark. */
+export function sessionZone(timeZone: string): ZoneRules {
+  const zone = resolveZone(timeZone);
+  if (!zone) throw IllegalArgumentError.withClass('INVALID_TIMEZONE', { timeZone });
   return zone;
 }
 

@@ -122,18 +122,38 @@ export function typesEqual(a: DataType, b: DataType): boolean {
   }
 }
 
-/** Spark's `simpleString`: `bigint`, `int`, `struct<start:timestamp,end:timestamp>`, `array<string>`. */
-export function simpleString(t: DataType): string {
+/** How one text form of types renders each shape, given its parts already rendered. */
+export interface TypeRenderer {
+  atomic(kind: AtomicKind): string;
+  array(element: string): string;
+  map(key: string, value: string): string;
+  struct(fields: readonly { readonly field: StructField; readonly type: string }[]): string;
+}
+
+/** A type in one text form: the recursion over arrays, maps and structs, written once for all forms. */
+export function renderType(t: DataType, r: TypeRenderer): string {
   switch (t.kind) {
     case 'array':
-      return `array<${simpleString(t.elementType)}>`;
+      return r.array(renderType(t.elementType, r));
     case 'map':
-      return `map<${simpleString(t.keyType)},${simpleString(t.valueType)}>`;
+      return r.map(renderType(t.keyType, r), renderType(t.valueType, r));
     case 'struct':
-      return `struct<${t.fields.map((f) => `${f.name}:${simpleString(f.type)}`).join(',')}>`;
+      return r.struct(t.fields.map((field) => ({ field, type: renderType(field.type, r) })));
     default:
-      return ATOMIC_TYPES[t.kind].simpleString;
+      return r.atomic(t.kind);
   }
+}
+
+const SIMPLE_STRING: TypeRenderer = {
+  atomic: (kind) => ATOMIC_TYPES[kind].simpleString,
+  array: (element) => `array<${element}>`,
+  map: (key, value) => `map<${key},${value}>`,
+  struct: (fields) => `struct<${fields.map(({ field, type }) => `${field.name}:${type}`).join(',')}>`,
+};
+
+/** Spark's `simpleString`: `bigint`, `int`, `struct<start:timestamp,end:timestamp>`, `array<string>`. */
+export function simpleString(t: DataType): string {
+  return renderType(t, SIMPLE_STRING);
 }
 
 /** Spark's `typeName` used by printSchema: `long`, `integer`, `string`, `timestamp`, `struct`. */

@@ -1,5 +1,5 @@
 import { ATOMIC_TYPES } from './atomic-types.js';
-import type { DataType, StructField } from './data-type.js';
+import { renderType, type DataType, type StructField, type TypeRenderer } from './data-type.js';
 import type { Schema } from './schema.js';
 
 /**
@@ -12,27 +12,26 @@ export function quoteIfNeeded(name: string): string {
   return /^[A-Za-z0-9_]+$/.test(name) && !/^\d+$/.test(name) ? name : '`' + name.replace(/`/g, '``') + '`';
 }
 
+const SQL: TypeRenderer = {
+  atomic: (kind) => ATOMIC_TYPES[kind].sql,
+  array: (element) => `ARRAY<${element}>`,
+  map: (key, value) => `MAP<${key}, ${value}>`,
+  struct: (fields) => `STRUCT<${fields.map(({ field, type }) => `${quoteIfNeeded(field.name)}: ${fieldSql(field, type)}`).join(', ')}>`,
+};
+
 /** Spark's `DataType.sql`: `INT`, `ARRAY<STRING>`, `MAP<STRING, INT>`, `STRUCT<a: INT, b: STRING NOT NULL>`. */
 export function dataTypeToSql(t: DataType): string {
-  switch (t.kind) {
-    case 'array':
-      return `ARRAY<${dataTypeToSql(t.elementType)}>`;
-    case 'map':
-      return `MAP<${dataTypeToSql(t.keyType)}, ${dataTypeToSql(t.valueType)}>`;
-    case 'struct':
-      return `STRUCT<${t.fields.map((f) => `${quoteIfNeeded(f.name)}: ${fieldSuffix(f)}`).join(', ')}>`;
-    default:
-      return ATOMIC_TYPES[t.kind].sql;
-  }
+  return renderType(t, SQL);
 }
 
 /** Spark's `StructType.toDDL`: `a INT, b STRING NOT NULL COMMENT 'x'`. */
 export function schemaToDdl(schema: Schema): string {
-  return schema.fields.map((f) => `${quoteIfNeeded(f.name)} ${fieldSuffix(f)}`).join(', ');
+  return schema.fields.map((f) => `${quoteIfNeeded(f.name)} ${fieldSql(f, dataTypeToSql(f.type))}`).join(', ');
 }
 
-function fieldSuffix(f: StructField): string {
+/** A field's type (already as SQL) with its nullability and comment. */
+function fieldSql(f: StructField, typeSql: string): string {
   const comment = f.metadata?.['comment'];
   const commentSql = typeof comment === 'string' ? ` COMMENT '${comment.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : '';
-  return `${dataTypeToSql(f.type)}${f.nullable ? '' : ' NOT NULL'}${commentSql}`;
+  return `${typeSql}${f.nullable ? '' : ' NOT NULL'}${commentSql}`;
 }

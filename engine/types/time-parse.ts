@@ -6,7 +6,7 @@ import {
   civilFromDays,
   daysFromCivil,
   daysInMonth,
-  localSecondsToEpoch,
+  localToMicros,
   offsetSecondsAt,
   resolveZone,
   SECONDS_PER_DAY,
@@ -177,8 +177,7 @@ export function parseTimestamp(text: string, timeZone: string, nowMs: number = D
   } else if (validDays(year, month, day) === undefined) {
     return null;
   }
-  const localSec = daysFromCivil(year, month, day) * SECONDS_PER_DAY + hour * 3600 + minute * 60 + second;
-  const us = localSecondsToEpoch(zone, localSec) * 1_000_000 + micros;
+  const us = localToMicros(zone, { year, month, day, hour, minute, second, micros });
   // Spark's Long microseconds overflow past ±2^63.
   return Math.abs(us) >= 9.223372036854776e18 ? null : us;
 }

@@ -291,3 +291,20 @@ export function daysInMonth(year: number, month: number): number {
   if (month === 2) return isLeapYear(year) ? 29 : 28;
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
+
+export interface LocalDateTime {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour?: number;
+  readonly minute?: number;
+  readonly second?: number;
+  readonly micros?: number;
+}
+
+/** The instant (µs) of a local date-time in `zone` (gaps and overlaps as in `localSecondsToEpoch`). Fields are not validated. */
+export function localToMicros(zone: ZoneRules, f: LocalDateTime): number {
+  const localSec =
+    daysFromCivil(f.year, f.month, f.day) * SECONDS_PER_DAY + (f.hour ?? 0) * 3600 + (f.minute ?? 0) * 60 + (f.second ?? 0);
+  return localSecondsToEpoch(zone, localSec) * 1_000_000 + (f.micros ?? 0);
+}

@@ -5,13 +5,12 @@
  */
 import {
   civilFromDays,
-  daysFromCivil,
-  localSecondsToEpoch,
+  localToMicros,
   offsetSecondsAt,
   resolveZone,
   SECONDS_PER_DAY,
   sessionZone,
-  type ZoneRules,
+  type LocalDateTime,
 } from './time-zone.js';
 
 export const MICROS_PER_SECOND = 1_000_000;
@@ -135,28 +134,15 @@ export function localFields(us: number, timeZone: string): LocalFields {
   return { year, month, day, hour, minute, second, micros, dayOfWeek };
 }
 
-export interface LocalDateTime {
-  readonly year: number;
-  readonly month: number;
-  readonly day: number;
-  readonly hour?: number;
-  readonly minute?: number;
-  readonly second?: number;
-  readonly micros?: number;
-}
+export type { LocalDateTime } from './time-zone.js';
 
 /**
  * The instant (µs) of a local date-time in a zone, as Java's `ZonedDateTime.of`: a time in a DST
  * gap moves forward by the gap, an ambiguous time takes the earlier offset. Fields are not validated.
  */
 export function fromLocalFields(fields: LocalDateTime, timeZone: string): number {
-  return localToMicros(fields, sessionZone(timeZone));
+  return localToMicros(sessionZone(timeZone), fields);
 }
 
-function localToMicros(f: LocalDateTime, zone: ZoneRules): number {
-  const localSec =
-    daysFromCivil(f.year, f.month, f.day) * SECONDS_PER_DAY + (f.hour ?? 0) * 3600 + (f.minute ?? 0) * 60 + (f.second ?? 0);
-  return localSecondsToEpoch(zone, localSec) * MICROS_PER_SECOND + (f.micros ?? 0);
-}
 
 export { parseDate, parseTimestamp } from './time-parse.js';

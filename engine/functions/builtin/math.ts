@@ -9,7 +9,7 @@ import { nullableOf } from './operators.js';
 import { comparatorFor } from './ordering.js';
 import { renamed } from './strings.js';
 import { seededRandom } from '../../util/random.js';
-import { simpleFunction } from './scalar-helpers.js';
+import { neverNullResolve, simpleFunction } from './scalar-helpers.js';
 import { map1, map2, mapRows } from './vectorize.js';
 
 /** Math functions. Rounding works on the decimal digits Java prints for a double, as Spark's BigDecimal does. */
@@ -190,10 +190,7 @@ export const rand: ScalarFunction = {
 function constant(name: string, value: number): ScalarFunction {
   return {
     name,
-    resolve(args) {
-      checkArity(name, args, [0]);
-      return { args, type: T.double, nullable: false };
-    },
+    resolve: neverNullResolve(name, [0], T.double),
     evaluate: () => constVector(value),
   };
 }

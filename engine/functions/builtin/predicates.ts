@@ -5,7 +5,7 @@ import type { LazyArg, ResolveContext, ScalarFunction } from '../function.js';
 import { castTo, checkArity, coerceArgs, dataDiffTypes, widerCommonType } from '../type-coercion.js';
 import { binaryOperands, nullableOf } from './operators.js';
 import { comparatorFor, equalsFor, hashKey } from './ordering.js';
-import { simpleFunction } from './scalar-helpers.js';
+import { neverNullResolve, simpleFunction } from './scalar-helpers.js';
 import { get, lazyOf, map1, map2 } from './vectorize.js';
 
 /**
@@ -141,10 +141,7 @@ export const not = simpleFunction('not', [T.boolean], [1], T.boolean, ([x]: [boo
 function nullCheck(name: string, wantNull: boolean): ScalarFunction {
   return {
     name,
-    resolve(args) {
-      checkArity(name, args, [1]);
-      return { args, type: T.boolean, nullable: false };
-    },
+    resolve: neverNullResolve(name, [1], T.boolean),
     evaluate(args, n) {
       const a = args[0] as Vector;
       const test = (x: unknown): boolean => (x === null || x === undefined) === wantNull;

@@ -19,8 +19,7 @@ export class ThreadWorker implements WorkerHandle {
   private nextId = 0;
   private readonly pending = new Map<number, Pending>();
   private exited: Error | undefined;
-  /** The thread has answered a request: its entry loaded (one that never did is not worth replacing). */
-  answered = false;
+  private answeredOnce = false;
 
   constructor(
     readonly id: string,
@@ -60,6 +59,11 @@ export class ThreadWorker implements WorkerHandle {
     this.thread.postMessage({ type: 'peer', workerId: peer, port } satisfies ToWorker, [port]);
   }
 
+  /** The thread has answered a request: its entry loaded (one that never did is not worth replacing). */
+  get answered(): boolean {
+    return this.answeredOnce;
+  }
+
   get alive(): boolean {
     return this.exited === undefined;
   }
@@ -79,7 +83,7 @@ export class ThreadWorker implements WorkerHandle {
   }
 
   private onResult(m: FromWorker): void {
-    this.answered = true;
+    this.answeredOnce = true;
     const p = this.pending.get(m.id);
     this.pending.delete(m.id);
     if (m.error) p?.reject(errorFromWire(m.error));

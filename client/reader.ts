@@ -1,3 +1,4 @@
+import { P } from '../engine/plan/plan-nodes.js';
 import type { StructType } from '../engine/types/data-type.js';
 import { DataFrame, type DataFrameSession } from './dataframe.js';
 import { addOptions, optionString, schemaString, type OptionValue } from './options.js';
@@ -36,18 +37,14 @@ export class DataFrameReader {
 
   load(...paths: string[]): DataFrame {
     const planId = nextPlanId();
-    return new DataFrame(this.#session, planId, {
-      kind: 'read',
-      source: {
-        type: 'dataSource',
-        format: this.#format ?? '',
-        options: { ...this.#options },
-        ...(this.#schema === undefined ? {} : { schema: this.#schema }),
-        paths,
-      },
-      isStreaming: false,
-      planId,
-    });
+    const source = {
+      type: 'dataSource' as const,
+      format: this.#format ?? '',
+      options: { ...this.#options },
+      ...(this.#schema === undefined ? {} : { schema: this.#schema }),
+      paths: [...paths],
+    };
+    return new DataFrame(this.#session, planId, P.read(source, false, planId));
   }
 
   text(...paths: string[]): DataFrame {
@@ -56,11 +53,6 @@ export class DataFrameReader {
 
   table(tableName: string): DataFrame {
     const planId = nextPlanId();
-    return new DataFrame(this.#session, planId, {
-      kind: 'read',
-      source: { type: 'namedTable', name: tableName, options: { ...this.#options } },
-      isStreaming: false,
-      planId,
-    });
+    return new DataFrame(this.#session, planId, P.read({ type: 'namedTable', name: tableName, options: { ...this.#options } }, false, planId));
   }
 }

@@ -1,3 +1,4 @@
+import { P } from '../../engine/plan/plan-nodes.js';
 import type { StructType } from '../../engine/types/data-type.js';
 import { DataFrame, type DataFrameSession } from '../dataframe.js';
 import { addOptions, optionString, schemaString, type OptionValue } from '../options.js';
@@ -40,18 +41,14 @@ export class DataStreamReader {
 
   load(path?: string): DataFrame {
     const planId = nextPlanId();
-    return new DataFrame(this.#session, planId, {
-      kind: 'read',
-      source: {
-        type: 'dataSource',
-        format: this.#format ?? '',
-        options: { ...this.#options },
-        ...(this.#schema === undefined ? {} : { schema: this.#schema }),
-        paths: path === undefined ? [] : [path],
-      },
-      isStreaming: true,
-      planId,
-    });
+    const source = {
+      type: 'dataSource' as const,
+      format: this.#format ?? '',
+      options: { ...this.#options },
+      ...(this.#schema === undefined ? {} : { schema: this.#schema }),
+      paths: path === undefined ? [] : [path],
+    };
+    return new DataFrame(this.#session, planId, P.read(source, true, planId));
   }
 
   text(path: string): DataFrame {
@@ -61,11 +58,6 @@ export class DataStreamReader {
   /** A streaming read of a table. */
   table(tableName: string): DataFrame {
     const planId = nextPlanId();
-    return new DataFrame(this.#session, planId, {
-      kind: 'read',
-      source: { type: 'namedTable', name: tableName, options: { ...this.#options } },
-      isStreaming: true,
-      planId,
-    });
+    return new DataFrame(this.#session, planId, P.read({ type: 'namedTable', name: tableName, options: { ...this.#options } }, true, planId));
   }
 }

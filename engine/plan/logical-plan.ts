@@ -315,8 +315,3 @@ export function planChildren(plan: LogicalPlan): readonly LogicalPlan[] {
     }
   }
 }
-
-/** Attaches a plan id (Spark Connect `plan_id`) to a node. */
-export function withPlanId<P extends LogicalPlan>(plan: P, planId: number | undefined): P {
-  return planId === undefined ? plan : (Object.freeze({ ...plan, planId }) as unknown as P);
-}

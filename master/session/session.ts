@@ -6,7 +6,7 @@ import { batchFromRows, concatBatches, sliceBatch, type RecordBatch } from '../.
 import { AnalysisError, NotSupportedError } from '../../engine/errors/errors.js';
 import { showString } from '../../engine/format/index.js';
 import { executeBatchPlan } from '../../engine/physical/batch-executor.js';
-import { explainPlan, type ExplainMode } from '../../engine/physical/explain.js';
+import { explainPlan, type ExplainMode } from '../../engine/physical/explain/index.js';
 import { isStreamingPlan, type AnalyzedPlan, type SourceSpec } from '../../engine/plan/analyzed-plan.js';
 import type { LogicalPlan } from '../../engine/plan/logical-plan.js';
 import { T } from '../../engine/types/data-type.js';

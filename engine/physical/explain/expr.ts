@@ -1,9 +1,9 @@
-import type { BoundExpr } from '../expr/bound-expr.js';
-import { INFIX as PRETTY_INFIX } from '../expr/pretty-name.js';
-import { formatDouble, valueToString } from '../expr/cast-format.js';
-import type { AggregateCall } from '../plan/analyzed-plan.js';
-import { assertNever, simpleString, type DataType } from '../types/data-type.js';
-import { formatTimestamp } from '../types/time.js';
+import type { BoundExpr } from '../../expr/bound-expr.js';
+import { INFIX as PRETTY_INFIX } from '../../expr/pretty-name.js';
+import { formatDouble, valueToString } from '../../expr/cast-format.js';
+import type { AggregateCall } from '../../plan/analyzed-plan.js';
+import { assertNever, simpleString, type DataType } from '../../types/data-type.js';
+import { formatTimestamp } from '../../types/time.js';
 
 /**
  * An output column as explain() names it: Spark's `AttributeReference` text `name#id`, with `L`

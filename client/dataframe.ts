@@ -2,7 +2,7 @@ import { encodeRelation } from '../engine/connect/relation-encode.js';
 import { decodeDataType } from '../engine/connect/data-type-serde.js';
 import { E, type Literal } from '../engine/expr/expr.js';
 import { literalExpr } from './literal.js';
-import type { JoinType, LogicalPlan } from '../engine/plan/logical-plan.js';
+import type { LogicalPlan } from '../engine/plan/logical-plan.js';
 import { P } from '../engine/plan/plan-nodes.js';
 import { simpleString, type StructType } from '../engine/types/data-type.js';
 import { treeString } from '../engine/types/schema.js';
@@ -10,8 +10,8 @@ import type { Relation } from '../proto/generated/spark/connect/Relation.js';
 import { Column } from './column.js';
 import type { SparkConnectClient } from './connect/client.js';
 import { resultRows } from './connect/results.js';
-import { columnExprs, sortOrders, type ColumnArgs, type SortOptions } from './dataframe-args.js';
-import { PySparkAssertionError, PySparkTypeError, PySparkValueError } from './errors.js';
+import { columnExprs, explainModeName, parseJoinType, requireColumn, sortOrders, type ColumnArgs, type ExplainMode, type SortOptions } from './dataframe-args.js';
+import { PySparkAssertionError, PySparkValueError } from './errors.js';
 import { expr as sqlExpr, type ColumnOrName } from './functions.js';
 import { GroupedData } from './grouped-data.js';
 import type { OutputWriter } from './output.js';
@@ -19,38 +19,13 @@ import { nextPlanId } from './plan-id.js';
 import type { Row } from './row.js';
 import { DataStreamWriter } from './streaming/data-stream-writer.js';
 
-/** PySpark's join type names (underscores dropped, lower case) → Connect's join types. */
-const JOIN_TYPES: Readonly<Record<string, JoinType>> = {
-  inner: 'inner',
-  cross: 'cross',
-  outer: 'fullOuter',
-  full: 'fullOuter',
-  fullouter: 'fullOuter',
-  left: 'leftOuter',
-  leftouter: 'leftOuter',
-  right: 'rightOuter',
-  rightouter: 'rightOuter',
-  semi: 'leftSemi',
-  leftsemi: 'leftSemi',
-  anti: 'leftAnti',
-  leftanti: 'leftAnti',
-};
+export type { ExplainMode } from './dataframe-args.js';
 
 /** What a DataFrame needs from its session. */
 export interface DataFrameSession {
   readonly client: SparkConnectClient;
   readonly output: OutputWriter;
 }
-
-export type ExplainMode = 'simple' | 'extended' | 'codegen' | 'cost' | 'formatted';
-
-const EXPLAIN_MODES = {
-  simple: 'EXPLAIN_MODE_SIMPLE',
-  extended: 'EXPLAIN_MODE_EXTENDED',
-  codegen: 'EXPLAIN_MODE_CODEGEN',
-  cost: 'EXPLAIN_MODE_COST',
-  formatted: 'EXPLAIN_MODE_FORMATTED',
-} as const;
 
 /**
  * A lazy relation, as PySpark's Spark Connect DataFrame: transformations build a new plan node
@@ -223,10 +198,7 @@ export class DataFrame {
    * PySpark's names (inner, left, left_outer, right, full, outer, semi, left_semi, anti, cross...).
    */
   join(other: DataFrame, on?: string | readonly string[] | Column, how = 'inner'): DataFrame {
-    const joinType = JOIN_TYPES[how.toLowerCase().replace(/_/g, '')];
-    if (!joinType) {
-      throw new PySparkValueError(`Unsupported join type '${how}'.`, { errorClass: 'UNSUPPORTED_JOIN_TYPE', messageParameters: { join_type: how } });
-    }
+    const joinType = parseJoinType(how);
     const using = typeof on === 'string' ? [on] : Array.isArray(on) ? [...(on as readonly string[])] : [];
     const condition = on instanceof Column ? on.expr : undefined;
     return this.#binary(other, (left, right, planId) => P.join(left, right, joinType, { usingColumns: using, condition }, planId));
@@ -330,7 +302,7 @@ export class DataFrame {
   async explainString(mode: boolean | ExplainMode = false): Promise<string> {
     const name: ExplainMode = mode === true ? 'extended' : mode === false ? 'simple' : mode;
     const res = await this.session.client.analyze({
-      explain: { plan: { root: await this.relation() }, explain_mode: EXPLAIN_MODES[name] },
+      explain: { plan: { root: await this.relation() }, explain_mode: explainModeName(name) },
     });
     return res.explain?.explain_string ?? '';
   }
@@ -423,12 +395,4 @@ export class DataFrame {
   #setOp(other: DataFrame, byName: boolean, allowMissingColumns: boolean): DataFrame {
     return this.#binary(other, (left, right, planId) => P.union([left, right], byName, allowMissingColumns, planId));
   }
-}
-
-function requireColumn(c: unknown, argName: string): Column {
-  if (c instanceof Column) return c;
-  throw new PySparkTypeError(`[NOT_COLUMN] Argument \`${argName}\` should be a Column, got ${typeof c}.`, {
-    errorClass: 'NOT_COLUMN',
-    messageParameters: { arg_name: argName, arg_type: typeof c },
-  });
 }

@@ -300,18 +300,8 @@ export abstract class PrimaryParser {
     if ((ts.isWord('ORDER') || ts.isWord('SORT')) && ts.isWord('BY', 1)) {
       ts.next();
       ts.next();
-      do {
-        const expr = this.expression();
-        const ascending = !ts.acceptWord('DESC');
-        if (ascending) ts.acceptWord('ASC');
-        let nullsFirst = ascending;
-        if (ts.acceptWord('NULLS')) {
-          if (ts.acceptWord('FIRST')) nullsFirst = true;
-          else if (ts.acceptWord('LAST')) nullsFirst = false;
-          else ts.fail();
-        }
-        orderBy.push({ expr, ascending, nullsFirst });
-      } while (ts.acceptOp(','));
+      do orderBy.push(this.orderItem());
+      while (ts.acceptOp(','));
     }
     let frame: AstWindowFrame | undefined;
     if (ts.isWord('ROWS') || ts.isWord('RANGE')) {
@@ -373,6 +363,18 @@ export abstract class PrimaryParser {
       if (!ts.isOp(',', k + 1)) return false;
       k += 2;
     }
+  }
+
+  /** `expr [ASC | DESC] [NULLS FIRST | NULLS LAST]`: ORDER BY's and a window's sort items. */
+  protected orderItem(): OrderItem {
+    const ts = this.ts;
+    const expr = this.expression();
+    const ascending = !ts.acceptWord('DESC');
+    if (ascending) ts.acceptWord('ASC');
+    if (!ts.acceptWord('NULLS')) return { expr, ascending, nullsFirst: ascending };
+    if (ts.acceptWord('FIRST')) return { expr, ascending, nullsFirst: true };
+    if (!ts.acceptWord('LAST')) ts.fail();
+    return { expr, ascending, nullsFirst: false };
   }
 
   /** At `SELECT`, `WITH` or `(` leading to one of them: the start of a query. */

@@ -1,6 +1,6 @@
 import { NotSupportedError } from '../errors/errors.js';
 import { E, type Expr, type Literal } from '../expr/expr.js';
-import type { JoinType, LogicalPlan } from '../plan/logical-plan.js';
+import type { Join, JoinType, LogicalPlan, RelationalOp } from '../plan/logical-plan.js';
 import { P } from '../plan/plan-nodes.js';
 import { decodeExpression, encodeExpression } from './expression-serde.js';
 import { decodeLiteral, encodeLiteral } from './literal-serde.js';
@@ -130,7 +130,7 @@ const JOIN_TYPE_NAMES: Readonly<Record<JoinType, string>> = {
   cross: 'JOIN_TYPE_CROSS',
 };
 
-type RelationalPlan = Extract<LogicalPlan, { kind: 'join' | 'sample' | 'tail' | 'naFill' | 'naDrop' | 'naReplace' | 'statSummary' }>;
+type RelationalPlan = Join | RelationalOp;
 
 /** The encoding of the plans above (what our TypeScript client sends). */
 export function encodeRelational(plan: RelationalPlan, encode: (p: LogicalPlan) => RelationProto): RelationProto {

@@ -275,7 +275,26 @@ export interface StatSummary extends Node {
 
 export type LogicalPlanKind = LogicalPlan['kind'];
 
-/** The direct inputs of a node. */
+/**
+ * Connect's relational operators past the core ones: each has one input, the analyzer resolves
+ * them in `analysis/relational.ts` and the Connect serde carries them in `relational-serde.ts`.
+ */
+export type RelationalOp = Sample | Tail | NaFill | NaDrop | NaReplace | StatSummary;
+
+const RELATIONAL_OPS: Readonly<Record<RelationalOp['kind'], true>> = {
+  sample: true,
+  tail: true,
+  naFill: true,
+  naDrop: true,
+  naReplace: true,
+  statSummary: true,
+};
+
+export function isRelationalOp(plan: LogicalPlan): plan is RelationalOp {
+  return Object.hasOwn(RELATIONAL_OPS, plan.kind);
+}
+
+/** The direct inputs of a node; every kind not listed has exactly one, `input`. */
 export function planChildren(plan: LogicalPlan): readonly LogicalPlan[] {
   switch (plan.kind) {
     case 'read':
@@ -288,30 +307,7 @@ export function planChildren(plan: LogicalPlan): readonly LogicalPlan[] {
       return plan.inputs;
     case 'join':
       return [plan.left, plan.right];
-    case 'sample':
-    case 'tail':
-    case 'naFill':
-    case 'naDrop':
-    case 'naReplace':
-    case 'statSummary':
-    case 'project':
-    case 'filter':
-    case 'aggregate':
-    case 'withColumns':
-    case 'withColumnsRenamed':
-    case 'withWatermark':
-    case 'drop':
-    case 'sort':
-    case 'limit':
-    case 'offset':
-    case 'deduplicate':
-    case 'showString':
-    case 'subqueryAlias':
-    case 'toDF':
+    default:
       return [plan.input];
-    default: {
-      const never: never = plan;
-      throw new Error(`unknown plan ${JSON.stringify(never)}`);
-    }
   }
 }

@@ -1,5 +1,5 @@
 import { AnalysisError, NotSupportedError } from '../errors/errors.js';
-import type { AstExpr, CommonTableExpr, NamedExpression, OrderItem, Query, QueryTerm, SelectItem, SelectSpec } from './ast.js';
+import type { AstExpr, CommonTableExpr, NamedExpression, Query, QueryTerm, SelectItem, SelectSpec } from './ast.js';
 import { tooComplex } from './expr-parser.js';
 import { RelationParser } from './relation-parser.js';
 import { OTHER_STATEMENTS, SELECT_ALIAS_STOP, TABLE_ALIAS_STOP } from './keywords.js';
@@ -71,13 +71,7 @@ class QueryParser extends RelationParser {
       while (ts.acceptOp(','));
     }
     const body = this.queryTerm();
-    const orderBy: OrderItem[] = [];
-    if (ts.isWord('ORDER') && ts.isWord('BY', 1)) {
-      ts.next();
-      ts.next();
-      do orderBy.push(this.orderItem());
-      while (ts.acceptOp(','));
-    }
+    const orderBy = this.byClause(['ORDER'], () => this.orderItem());
     let limit: AstExpr | undefined;
     if (ts.acceptWord('LIMIT') && !ts.acceptWord('ALL')) limit = this.expression();
     const offset = ts.acceptWord('OFFSET') ? this.expression() : undefined;

@@ -2,7 +2,8 @@ import type { BoundExpr } from '../../expr/bound-expr.js';
 import { analyzedChildren, isStreamingPlan, type AnalyzedPlan } from '../../plan/analyzed-plan.js';
 import { simpleString } from '../../types/data-type.js';
 import { aggregateString, attrList, attrString, exprString, intervalText, type Attr, type ExprContext } from './expr.js';
-import { joinTypeName, named, timeWindowLines, usedColumns } from './operator-text.js';
+import { usedColumns } from '../specs.js';
+import { joinTypeName, named, timeWindowLines } from './operator-text.js';
 import type { Line } from './tree-text.js';
 
 /**

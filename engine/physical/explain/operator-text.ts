@@ -1,5 +1,5 @@
-import { exprNullable, type BoundExpr } from '../../expr/bound-expr.js';
-import type { AnalyzedPlan, TimeWindowNode } from '../../plan/analyzed-plan.js';
+import { exprNullable } from '../../expr/bound-expr.js';
+import type { TimeWindowNode } from '../../plan/analyzed-plan.js';
 import { attrList, attrString, exprString, windowStructString, type Attr, type ExprContext } from './expr.js';
 
 // What the logical and the physical trees print alike.
@@ -29,19 +29,6 @@ export function timeWindowLines(
     return [{ name: 'Filter', args: `((${time} >= ${w}.start) AND (${time} < ${w}.end))` }, expand];
   }
   return !optimized || nullable ? [notNull, expand] : [expand];
-}
-
-/** Input columns a node's expressions read (undefined: all of them), as the Generate spec decides what it keeps. */
-export function usedColumns(node: AnalyzedPlan): Set<number> | undefined {
-  if (node.kind !== 'project') return undefined;
-  const used = new Set<number>();
-  const walk = (e: BoundExpr): void => {
-    if (e.kind === 'ref') used.add(e.index);
-    else if (e.kind === 'call') e.args.forEach(walk);
-    else if (e.kind === 'cast' || e.kind === 'getField') walk(e.expr);
-  };
-  node.exprs.forEach(walk);
-  return used;
 }
 
 export function named(text: string, a: Attr): string {

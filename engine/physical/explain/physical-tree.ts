@@ -6,7 +6,8 @@ import { simpleString } from '../../types/data-type.js';
 import type { StageName } from '../streaming-planner.js';
 import type { Ids } from './attrs.js';
 import { aggregateString, attrList, attrString, bufferNames, exprString, intervalText, type Attr, type ExprContext } from './expr.js';
-import { joinTypeName, named, timeWindowLines, usedColumns } from './operator-text.js';
+import { usedColumns } from '../specs.js';
+import { joinTypeName, named, timeWindowLines } from './operator-text.js';
 import type { StreamingExplainInfo } from './options.js';
 import type { Line } from './tree-text.js';
 

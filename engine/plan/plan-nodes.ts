@@ -22,6 +22,7 @@ import type {
   Range,
   Read,
   Sample,
+  SampleFields,
   ShowString,
   Sort,
   SqlQuery,
@@ -195,13 +196,6 @@ export interface JoinCriteria {
   readonly condition?: Expr | undefined;
   readonly usingColumns?: readonly string[];
   readonly natural?: boolean;
-}
-
-export interface SampleFields {
-  readonly lowerBound: number;
-  readonly upperBound: number;
-  readonly withReplacement: boolean;
-  readonly seed: number;
 }
 
 /** ROLLUP / CUBE / GROUPING SETS of a SQL GROUP BY, as the DataFrame `rollup`/`cube`/`groupingSets` plan them. */

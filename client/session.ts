@@ -53,7 +53,7 @@ export class SparkSession implements DataFrameSession {
   }
 
   static builder(): Builder {
-    return new Builder();
+    return new Builder((...args) => new SparkSession(...args));
   }
 
   get sessionId(): string {

@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SparkSession } from '../../client/index.js';
 import { CheckpointKeys, StateKeys } from '../../engine/redis-keys.js';
 import { Cluster } from '../cluster/harness.js';
-import { startWordCounts, waitFor, waitForCounts } from '../cluster/word-count.js';
+import { startWordCounts, waitForCounts } from '../cluster/word-count.js';
 import { LineServer, burst } from '../e2e/process.js';
 import { RedisClusterServers } from '../support/redis-cluster.js';
+import { eventually } from '../support/eventually.js';
 
 /**
  * Kindling with its checkpoints and state on a real Redis Cluster (3 masters, 3 replicas): the seed
@@ -83,7 +84,7 @@ describe('Redis Cluster', () => {
     await new Promise((r) => setTimeout(r, 150));
     await servers.kill(victim);
     send(5);
-    await waitFor(async () => (await servers.masterOf(CheckpointKeys.offsets(checkpoint))) !== victim, 30_000, 'a replica to take over');
+    await eventually(async () => (await servers.masterOf(CheckpointKeys.offsets(checkpoint))) !== victim, { timeoutMs: 30_000, message: 'a replica to take over' });
     // Writes wait for a replica (?replicas=1): the shard's writes are refused (and retried) until
     // the old master is back, as a replica of the new one.
     await servers.restart(victim);

@@ -43,7 +43,15 @@ describe("README's one-host process recipe", () => {
       } catch {
         // already gone
       }
-      await new Promise((r) => setTimeout(r, 1500));
+      const gone = (): boolean => {
+        try {
+          process.kill(group, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      };
+      await eventually(gone, { timeoutMs: 1500, message: "the recipe's processes to exit on SIGTERM" }).catch(() => undefined);
       try {
         process.kill(group, 'SIGKILL');
       } catch {

@@ -6,7 +6,7 @@ import { CheckpointKeys } from '../../engine/redis-keys.js';
 import { LineServer, burst } from '../e2e/process.js';
 import { Cluster } from '../cluster/harness.js';
 import { startWordCounts, totals, walCounts } from '../cluster/word-count.js';
-import { eventually } from '../support/eventually.js';
+import { eventually, letTimePass } from '../support/eventually.js';
 
 /**
  * Master `kill -9` + restart from the checkpoint, again and again, on a real cluster (master + 3
@@ -57,7 +57,7 @@ describe('master kill -9 loop', () => {
     for (let round = 0; round < KILLS; round++) {
       const bursts = 1 + Math.floor(random() * 4);
       for (let i = 0; i < bursts; i++) f.broadcast(burst(k++, 10 + Math.floor(random() * 30)).lines);
-      await new Promise((res) => setTimeout(res, Math.floor(random() * 1500)));
+      await letTimePass(Math.floor(random() * 1500), 'the kill lands at a seeded moment: between batches or inside one');
       const commits = await r.hlen(CheckpointKeys.commits(checkpoint));
       await c.master.stop('SIGKILL');
       if ((await r.hlen(CheckpointKeys.offsets(checkpoint))) > commits) midBatch++;

@@ -80,8 +80,15 @@ describe('Redis Cluster', () => {
 
     // The Redis master holding the checkpoint (offsets, commits, write-ahead log) dies with a burst in flight.
     const victim = await servers.masterOf(CheckpointKeys.offsets(checkpoint));
-    send(4, 30);
-    await new Promise((r) => setTimeout(r, 150));
+    const watch = new RedisCluster(servers.url().replace('redis-cluster://', '').split(',').map((hp) => ({ host: '127.0.0.1', port: Number(hp.split(':')[1]) })));
+    try {
+      const planned = await watch.hlen(CheckpointKeys.offsets(checkpoint));
+      send(4, 30);
+      // In flight: the burst's batch has written its offsets (and is not committed yet, at 30 words a line).
+      await eventually(async () => (await watch.hlen(CheckpointKeys.offsets(checkpoint))) > planned, { timeoutMs: 30_000, intervalMs: 5, message: "the burst's batch to start" });
+    } finally {
+      watch.disconnect();
+    }
     await servers.kill(victim);
     send(5);
     await eventually(async () => (await servers.masterOf(CheckpointKeys.offsets(checkpoint))) !== victim, { timeoutMs: 30_000, message: 'a replica to take over' });

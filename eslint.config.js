@@ -58,6 +58,7 @@ export default tseslint.config(
           { selector: `CallExpression[callee.name='${name}']`, message: `no ${name} in tests: wait on the condition with eventually() from test/support/eventually.ts (letTimePass() only when time passing is the point, withDeadline() for a deadline)` },
           { selector: `CallExpression[callee.property.name='${name}']`, message: `no ${name} in tests: wait on the condition with eventually() from test/support/eventually.ts` },
         ]),
+        { selector: "CallExpression[callee.object.name='vi'][callee.property.name=/^wait(For|Until)$/]", message: 'one polling helper: eventually() from test/support/eventually.ts (vi.waitFor gives up after 1 s by default)' },
         { selector: "CallExpression[callee.property.name='waitForTimeout']", message: 'no fixed sleeps in tests: wait on the condition (eventually() or a playwright wait on the element)' },
       ],
       'no-restricted-imports': [

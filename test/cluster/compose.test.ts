@@ -158,11 +158,14 @@ describe('docker-compose.yml, run as local processes', () => {
       started.push(w);
       await w.waitFor(/kindling worker (\S+) on /);
     }
-    await eventually(async () => {
+    await eventually(
+      async () => {
         const res = await fetch(`http://127.0.0.1:${ports.http}/api/workers`).catch(() => undefined);
         const ws = res?.ok ? ((await res.json()) as { state: string }[]) : [];
         return ws.filter((w) => w.state === 'ALIVE').length === 2;
-      }, { timeoutMs: 30_000, message: 'two workers to register' });
+      },
+      { timeoutMs: 30_000, message: 'two workers to register' },
+    );
 
     const feedArgs = feed.command.map((a) => (a === '9999' ? String(ports.feed) : a));
     expect(feedArgs).not.toEqual(feed.command);

@@ -1,7 +1,8 @@
 /**
  * Tests wait on conditions, never on fixed sleeps: a sleep long enough on a quiet machine is too
  * short on a loaded one (the flaky runs), and too long everywhere else. `npm run lint` rejects
- * `setTimeout` in test/ outside this folder, so every wait goes through one of these helpers.
+ * timers (setTimeout, setInterval, timers/promises, vi.waitFor, waitForTimeout) in test/ outside
+ * this folder, so every wait goes through one of these helpers.
  */
 
 export interface EventuallyOptions {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventually, withDeadline } from '../../support/eventually.js';
+import { eventually, GiveUp, withDeadline } from '../../support/eventually.js';
 
 describe('eventually()', () => {
   it('retries through throws and falsy results and returns the first truthy result', async () => {
@@ -22,6 +22,18 @@ describe('eventually()', () => {
     const wait = eventually(() => expect(++n).toBe(-1), { timeoutMs: 30, intervalMs: 1, message: 'n to be -1' });
     await expect(wait).rejects.toThrow(/timed out after 30 ms waiting for n to be -1 \(the last attempt failed: expected \d+ to be -1/);
     await expect(eventually(() => 0, { timeoutMs: 1, intervalMs: 1 })).rejects.toThrow(/waiting for a condition \(the last attempt returned 0\)/);
+  });
+});
+
+describe('GiveUp', () => {
+  it('ends the wait at once, long before the timeout', async () => {
+    let attempts = 0;
+    const wait = eventually(() => {
+      attempts++;
+      throw new GiveUp('the process exited');
+    }, { timeoutMs: 600_000 });
+    await expect(wait).rejects.toThrow('the process exited');
+    expect(attempts).toBe(1);
   });
 });
 

@@ -1,5 +1,4 @@
-import type { BoundExpr } from '../expr/bound-expr.js';
-import { referencedColumns } from '../expr/evaluate.js';
+import { refIndexes } from '../expr/bound-expr.js';
 import { InternalError } from '../errors/errors.js';
 import type { AggregateNode, AnalyzedPlan } from '../plan/analyzed-plan.js';
 import { T } from '../types/data-type.js';
@@ -127,16 +126,10 @@ function spec<C>(name: string, config: C): OperatorSpec {
   return Object.freeze({ name, config });
 }
 
-/** Input columns a node's expressions read (undefined: all of them). */
-function usedColumns(node: AnalyzedPlan): Set<number> | undefined {
-  const exprs: readonly BoundExpr[] | undefined =
-    node.kind === 'project'
-      ? node.exprs
-      : node.kind === 'filter'
-        ? undefined
-        : undefined;
-  if (!exprs) return undefined;
+/** Input columns a node's expressions read (undefined: all of them): what a Generate under it keeps. */
+export function usedColumns(node: AnalyzedPlan): Set<number> | undefined {
+  if (node.kind !== 'project') return undefined;
   const used = new Set<number>();
-  for (const e of exprs) referencedColumns(e, used);
+  for (const e of node.exprs) for (const i of refIndexes(e)) used.add(i);
   return used;
 }

@@ -3,18 +3,25 @@ import { SparkConnectClient } from './connect/client.js';
 import { parseConnectionString } from './connection-string.js';
 import { optionString, type OptionValue } from './options.js';
 import { stdoutWriter, type OutputWriter } from './output.js';
-import { SparkSession } from './session.js';
+import type { SparkSession } from './session.js';
 
 /** Sessions by URL, for getOrCreate (PySpark keeps one default session; we keep one per server). */
 const sessions = new Map<string, SparkSession>();
 
 /** `SparkSession.builder()`: where to connect and which configs to set on the new session. */
 export class Builder {
+  /** SparkSession's constructor, handed in by `SparkSession.builder()`: session.ts imports this file, so this file does not import it back. */
+  readonly #sessionClass: typeof SparkSession;
   #url: string | undefined;
   readonly #options: Record<string, string> = {};
   #output: OutputWriter = stdoutWriter;
   #retry: RetryPolicy = DEFAULT_RETRY_POLICY;
   #rootCertificates: Buffer | undefined;
+
+  /** @internal Use `SparkSession.builder()`. */
+  constructor(sessionClass: typeof SparkSession) {
+    this.#sessionClass = sessionClass;
+  }
 
   /** `sc://host:port/;token=...;user_id=...`; defaults to SPARK_REMOTE, then `sc://localhost`. */
   remote(url: string): this {
@@ -76,7 +83,7 @@ export class Builder {
     const parsed = parseConnectionString(url);
     const params = this.#rootCertificates === undefined ? parsed : { ...parsed, rootCertificates: this.#rootCertificates };
     const client = new SparkConnectClient(params, this.#retry);
-    const session: SparkSession = new SparkSession(client, params, url, this.#output, () => {
+    const session: SparkSession = new this.#sessionClass(client, params, url, this.#output, () => {
       if (sessions.get(url) === session) sessions.delete(url);
     });
     try {

@@ -3,7 +3,7 @@ import { encodeRelation } from '../engine/connect/relation-encode.js';
 import { batchFromRows } from '../engine/batch/record-batch.js';
 import type { Expr } from '../engine/expr/expr.js';
 import { withPlanId, type LogicalPlan, type SqlQuery } from '../engine/plan/logical-plan.js';
-import { parseSchema } from '../engine/types/ddl.js';
+import { parseSchema } from '../engine/sql/data-type-parser.js';
 import type { StructType } from '../engine/types/data-type.js';
 import { Column } from './column.js';
 import type { SparkConnectClient } from './connect/client.js';
@@ -52,7 +52,7 @@ export class SparkSession implements DataFrameSession {
   }
 
   static builder(): Builder {
-    return new Builder();
+    return new Builder(SparkSession);
   }
 
   get sessionId(): string {

@@ -1,17 +1,22 @@
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './connect/channel.js';
 import { SparkConnectClient } from './connect/client.js';
-import { parseConnectionString } from './connection-string.js';
+import { parseConnectionString, type ConnectionParams } from './connection-string.js';
 import { optionString, type OptionValue } from './options.js';
 import { stdoutWriter, type OutputWriter } from './output.js';
 import type { SparkSession } from './session.js';
+
+/**
+ * How a Builder makes a session. SparkSession hands its constructor in, so this module needs the
+ * class only as a type and session.ts ↔ builder.ts is no import cycle at run time.
+ */
+export type SessionFactory = (client: SparkConnectClient, params: ConnectionParams, url: string, output: OutputWriter, onStop: () => void) => SparkSession;
 
 /** Sessions by URL, for getOrCreate (PySpark keeps one default session; we keep one per server). */
 const sessions = new Map<string, SparkSession>();
 
 /** `SparkSession.builder()`: where to connect and which configs to set on the new session. */
 export class Builder {
-  /** SparkSession's constructor, handed in by `SparkSession.builder()`: session.ts imports this file, so this file does not import it back. */
-  readonly #sessionClass: typeof SparkSession;
+  readonly #newSession: SessionFactory;
   #url: string | undefined;
   readonly #options: Record<string, string> = {};
   #output: OutputWriter = stdoutWriter;
@@ -19,8 +24,8 @@ export class Builder {
   #rootCertificates: Buffer | undefined;
 
   /** @internal Use `SparkSession.builder()`. */
-  constructor(sessionClass: typeof SparkSession) {
-    this.#sessionClass = sessionClass;
+  constructor(newSession: SessionFactory) {
+    this.#newSession = newSession;
   }
 
   /** `sc://host:port/;token=...;user_id=...`; defaults to SPARK_REMOTE, then `sc://localhost`. */
@@ -83,7 +88,7 @@ export class Builder {
     const parsed = parseConnectionString(url);
     const params = this.#rootCertificates === undefined ? parsed : { ...parsed, rootCertificates: this.#rootCertificates };
     const client = new SparkConnectClient(params, this.#retry);
-    const session: SparkSession = new this.#sessionClass(client, params, url, this.#output, () => {
+    const session: SparkSession = this.#newSession(client, params, url, this.#output, () => {
       if (sessions.get(url) === session) sessions.delete(url);
     });
     try {

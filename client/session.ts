@@ -52,7 +52,7 @@ export class SparkSession implements DataFrameSession {
   }
 
   static builder(): Builder {
-    return new Builder(SparkSession);
+    return new Builder((...args) => new SparkSession(...args));
   }
 
   get sessionId(): string {

@@ -1,106 +1,133 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem, type as osType, release } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { pino } from 'pino';
 import { generateCorpus } from '../cli/corpus.js';
-import { startLocal } from '../cli/local.js';
-import { startSparkConnect } from '../test/spark/spark-server.js';
+import { startFeeder, type Feeder } from '../cli/feed.js';
+import { EngineRssSampler } from './process-rss.js';
+import { engineNames, quietLog, startEngine } from './side-by-side/engines.js';
+import { renderResults, type Block } from './side-by-side/report.js';
+import type { LatencyRun, ThroughputRun } from './side-by-side/runs.js';
 
 /**
- * `npm run bench:spark`: the seed queries Q1 (60 s / 30 s windows) and Q2 (60 s / 5 s) over the
- * text-file source, one PySpark Connect client against Spark local[2] and against Kindling local,
- * the same files and the same `spark.sql.shuffle.partitions`. Writes bench/RESULTS.md.
+ * `npm run bench:spark`: the seed queries Q1 (60 s / 30 s windows) and Q2 (60 s / 5 s) through one
+ * PySpark Connect client against Spark local[2], Kindling local and a Kindling cluster — on the
+ * text-file source and the socket source, at each `spark.sql.shuffle.partitions` asked for:
+ * throughput, batch and end-to-end latency with marker words at fixed rates, and the peak memory
+ * of each engine's processes. Writes bench/RESULTS.md (or KINDLING_BENCH_OUT).
  */
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
-
-interface Run {
-  readonly query: 'q1' | 'q2';
-  readonly run: number;
-  readonly seconds: number;
-  readonly rows: number;
-  readonly total: number;
-}
+const env = (name: string, fallback: string): string => process.env[name] ?? fallback;
+const list = (name: string, fallback: string): string[] => env(name, fallback).split(',').filter(Boolean);
 
 async function main(): Promise<void> {
-  const lineCount = Number(process.env['KINDLING_BENCH_LINES'] ?? 300_000);
-  const fileCount = Number(process.env['KINDLING_BENCH_FILES'] ?? 100);
-  const partitions = process.env['KINDLING_BENCH_PARTITIONS'] ?? '4';
-  const runs = Number(process.env['KINDLING_BENCH_RUNS'] ?? 3);
-  const workers = 2;
+  const lineCount = Number(env('KINDLING_BENCH_LINES', '300000'));
+  const fileCount = Number(env('KINDLING_BENCH_FILES', '100'));
+  const runs = Number(env('KINDLING_BENCH_RUNS', '3'));
+  const engines = engineNames(env('KINDLING_BENCH_ENGINES', 'spark,local,cluster'));
+  const sources = list('KINDLING_BENCH_SOURCES', 'text,socket');
+  const partitionCounts = list('KINDLING_BENCH_PARTITIONS', '4,200');
+  const rates = list('KINDLING_BENCH_RATES', '20000,100000').map(Number);
+  const latencySeconds = Number(env('KINDLING_BENCH_LATENCY_SECONDS', '10'));
+  const out = env('KINDLING_BENCH_OUT', join(repo, 'bench', 'RESULTS.md'));
+  for (const s of sources) if (s !== 'text' && s !== 'socket') throw new Error(`KINDLING_BENCH_SOURCES: unknown source ${s} (text, socket)`);
+
   const root = mkdtempSync(join(tmpdir(), 'kindling-bench-spark-'));
-  const write = (dir: string, lines: readonly string[]): void => {
-    mkdirSync(dir);
-    const per = Math.ceil(lines.length / fileCount);
-    for (let f = 0; f * per < lines.length; f++) writeFileSync(join(dir, `part-${String(f).padStart(5, '0')}.txt`), `${lines.slice(f * per, (f + 1) * per).join('\n')}\n`);
-  };
   const lines = generateCorpus({ lines: lineCount, wordsPerLine: 10, vocabularySize: 10_000, skew: 1.0 });
-  const words = lines.reduce((n, l) => n + l.split(' ').length, 0);
-  write(join(root, 'corpus'), lines);
-  write(join(root, 'warmup'), lines.slice(0, Math.min(lines.length, 20_000)));
+  const warmupLines = lines.slice(0, Math.min(lines.length, 20_000));
+  const countWords = (ls: readonly string[]): number => ls.reduce((n, l) => n + l.split(' ').length, 0);
+  const words = countWords(lines);
+  const writeFiles = (dir: string, ls: readonly string[]): void => {
+    mkdirSync(dir);
+    const per = Math.ceil(ls.length / fileCount);
+    for (let f = 0; f * per < ls.length; f++) writeFileSync(join(dir, `part-${String(f).padStart(5, '0')}.txt`), `${ls.slice(f * per, (f + 1) * per).join('\n')}\n`);
+  };
+  writeFiles(join(root, 'corpus'), lines);
+  writeFiles(join(root, 'warmup'), warmupLines);
+  writeFileSync(join(root, 'corpus.txt'), `${lines.join('\n')}\n`);
+  // Each connection to a feeder gets all of its lines from the start: one feeder serves every run.
+  const feeders: Feeder[] = [];
+  const feed = async (ls: readonly string[]): Promise<string> => {
+    const f = await startFeeder({ port: 0, host: '127.0.0.1', lines: ls, rate: 0, log: quietLog });
+    feeders.push(f);
+    return `127.0.0.1:${f.port}`;
+  };
+  const socketCorpus = sources.includes('socket') ? await feed(lines) : '';
+  const socketWarmup = sources.includes('socket') ? await feed(warmupLines) : '';
+
   // The client: test/compat's pinned pyspark-client (the thin Connect client; the full pyspark in
   // test/spark's venv runs the Spark server and lacks the client's pandas/pyarrow).
   await promisify(execFile)('bash', [join(repo, 'test', 'compat', 'setup.sh')], { maxBuffer: 16 * 1024 * 1024 });
   const python = join(repo, 'test', 'compat', '.venv', 'bin', 'python');
-  const client = async (url: string): Promise<Run[]> => {
-    const { stdout } = await promisify(execFile)(python, [join(repo, 'bench', 'spark_client.py'), url, join(root, 'corpus'), join(root, 'warmup'), String(runs), partitions], {
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Run);
+  const client = async <T>(plan: Record<string, unknown>): Promise<T[]> => {
+    const child = spawn(python, [join(repo, 'bench', 'spark_client.py'), JSON.stringify(plan)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    if (code !== 0) throw new Error(`spark_client.py exited with ${code}:\n${stderr.slice(-4000)}`);
+    return stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
   };
 
-  const results = new Map<string, Run[]>();
+  const blocks: Block[] = [];
   let sparkVersion = '?';
-  const spark = await startSparkConnect({ 'spark.master': 'local[2]', 'spark.sql.shuffle.partitions': partitions, 'spark.driver.memory': '2g' });
   try {
-    sparkVersion = spark.sparkVersion;
-    results.set(`Spark ${spark.sparkVersion} local[2]`, await client(spark.url));
+    for (const partitions of partitionCounts) {
+      for (const engine of engines) {
+        const server = await startEngine(engine, partitions);
+        const rss = new EngineRssSampler();
+        const block: Block = { engine, label: server.label, partitions, throughput: [], latency: [], peakRssBytes: 0 };
+        sparkVersion = server.version ?? sparkVersion;
+        try {
+          for (const source of sources) {
+            const base = { url: server.url, partitions, source, queries: ['q1', 'q2'], tag: `${source}_${partitions}` };
+            const t = await client<ThroughputRun>({
+              ...base,
+              mode: 'throughput',
+              runs,
+              words,
+              warmupWords: countWords(warmupLines),
+              corpus: source === 'text' ? join(root, 'corpus') : socketCorpus,
+              warmup: source === 'text' ? join(root, 'warmup') : socketWarmup,
+            });
+            block.throughput.push(...t.map((r) => ({ ...r, source })));
+            process.stderr.write(`${server.label}, ${source}, ${partitions} partitions: ${JSON.stringify(t)}\n`);
+            if (rates.length > 0) {
+              const l = await client<LatencyRun>({ ...base, mode: 'latency', rates, latencySeconds, corpusFile: join(root, 'corpus.txt') });
+              block.latency.push(...l.map((r) => ({ ...r, source })));
+              process.stderr.write(`${server.label}, ${source}, ${partitions} partitions, latency: ${JSON.stringify(l)}\n`);
+            }
+          }
+        } finally {
+          block.peakRssBytes = rss.stop();
+          await server.stop();
+        }
+        blocks.push(block);
+      }
+    }
   } finally {
-    await spark.stop();
+    await Promise.all(feeders.map((f) => f.close()));
+    rmSync(root, { recursive: true, force: true });
   }
-  const local = await startLocal({ port: 0, host: '127.0.0.1', workers, log: pino({ level: 'warn' }, pino.destination(2)), conf: { 'spark.sql.shuffle.partitions': partitions } });
-  try {
-    results.set(`Kindling local (${workers} workers)`, await client(`sc://127.0.0.1:${local.port}`));
-  } finally {
-    await local.close();
-  }
-  rmSync(root, { recursive: true, force: true });
 
-  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
-  const rate = (rs: Run[], q: 'q1' | 'q2'): number => words / median(rs.filter((r) => r.query === q).map((r) => r.seconds));
-  const [sparkRuns] = [...results.values()];
-  const k = (n: number): string => `${(n / 1000).toFixed(0)} k`;
-  const table = [
-    '| engine | Q1 words/s | Q2 words/s | Q2 / Q1 | Q1 rows, sum(count) | Q2 rows, sum(count) |',
-    '|---|---|---|---|---|---|',
-    ...[...results].map(([engine, rs]) => {
-      const q1 = rate(rs, 'q1');
-      const q2 = rate(rs, 'q2');
-      const vsSpark = sparkRuns && rs !== sparkRuns ? ` (${(q1 / rate(sparkRuns, 'q1')).toFixed(2)}×)` : '';
-      const vsSpark2 = sparkRuns && rs !== sparkRuns ? ` (${(q2 / rate(sparkRuns, 'q2')).toFixed(2)}×)` : '';
-      const check = (q: 'q1' | 'q2'): string => [...new Set(rs.filter((r) => r.query === q).map((r) => `${r.rows}, ${r.total}`))].join(' / ');
-      return `| ${engine} | ${k(q1)}${vsSpark} | ${k(q2)}${vsSpark2} | ${((q2 / q1) * 100).toFixed(0)} % | ${check('q1')} | ${check('q2')} |`;
-    }),
-  ];
   const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string };
-  const cpu = cpus();
-  const doc = [
-    '# Kindling against Spark, side by side',
-    '',
-    `Written by \`npm run bench:spark\` on ${new Date().toISOString()}.`,
-    '',
-    `- Machine: ${cpu.length} × ${cpu[0]?.model ?? '?'}, ${(totalmem() / 1024 ** 3).toFixed(1)} GB, ${osType()} ${release()}; load average at the end: ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`,
-    `- Versions: Kindling ${pkg.version}, Node ${process.version}, Spark ${sparkVersion} (test/spark's pinned pyspark, Java 17); client: test/compat's pinned pyspark-client`,
-    `- Command: \`KINDLING_BENCH_LINES=${lineCount} KINDLING_BENCH_FILES=${fileCount} KINDLING_BENCH_PARTITIONS=${partitions} KINDLING_BENCH_RUNS=${runs} npm run bench:spark\``,
-    `- Workload: ${words} words (Zipf, 10 a line) in ${fileCount} text files written before each query starts; one PySpark Connect client; \`spark.sql.shuffle.partitions\` = ${partitions} on both; complete mode into the memory sink. Q1 = 60 s / 30 s windows by word, Q2 = 60 s / 5 s (12 windows a word). Time from \`start()\` until \`processAllAvailable()\` returns, median of ${runs}.`,
-    '',
-    ...table,
-    '',
-  ].join('\n');
-  writeFileSync(join(repo, 'bench', 'RESULTS.md'), doc);
+  const command = [
+    `KINDLING_BENCH_LINES=${lineCount}`,
+    `KINDLING_BENCH_FILES=${fileCount}`,
+    `KINDLING_BENCH_RUNS=${runs}`,
+    `KINDLING_BENCH_ENGINES=${engines.join(',')}`,
+    `KINDLING_BENCH_SOURCES=${sources.join(',')}`,
+    `KINDLING_BENCH_PARTITIONS=${partitionCounts.join(',')}`,
+    `KINDLING_BENCH_RATES=${rates.join(',')}`,
+    `KINDLING_BENCH_LATENCY_SECONDS=${latencySeconds}`,
+    'npm run bench:spark',
+  ].join(' ');
+  const doc = renderResults({ blocks, words, fileCount, runs, latencySeconds, command, kindlingVersion: pkg.version, sparkVersion });
+  writeFileSync(out, doc);
   process.stdout.write(`${doc}\n`);
 }
 

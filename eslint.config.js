@@ -1,6 +1,9 @@
 import tseslint from 'typescript-eslint';
 
-/** Imports each top-level folder may not make: engine is shared and network-free; the roles never import each other. */
+/**
+ * Imports each top-level folder may not make: engine is shared and network-free; infra (Redis and
+ * gRPC plumbing) serves only the roles and the CLI; the roles never import each other.
+ */
 const layer = (forbidden, extra = []) => ({
   'no-restricted-imports': [
     'error',
@@ -36,9 +39,9 @@ export default tseslint.config(
   {
     files: ['engine/**/*.ts'],
     rules: layer(
-      ['master', 'worker', 'client', 'cli'],
+      ['master', 'worker', 'client', 'cli', 'infra'],
       [
-        { group: ['ioredis', '@grpc/*'], message: 'engine/ is network-free: Redis and gRPC live in master/ and worker/' },
+        { group: ['ioredis', '@grpc/*'], message: 'engine/ is network-free: Redis and gRPC live in infra/, master/ and worker/' },
         {
           group: ['node:net', 'net', 'node:http', 'http', 'node:https', 'https', 'node:http2', 'http2', 'node:dgram', 'dgram', 'node:tls', 'tls'],
           message: 'engine/ is network-free: sockets and HTTP live in master/ and worker/ (e.g. master/sources/socket-source.ts)',
@@ -46,7 +49,8 @@ export default tseslint.config(
       ],
     ),
   },
+  { files: ['infra/**/*.ts'], rules: layer(['master', 'worker', 'client', 'cli']) },
   { files: ['master/**/*.ts'], rules: layer(['worker', 'client', 'cli']) },
   { files: ['worker/**/*.ts'], rules: layer(['master', 'client', 'cli']) },
-  { files: ['client/**/*.ts'], rules: layer(['master', 'worker', 'cli'], [{ group: ['ioredis'], message: 'the client talks only Spark Connect' }]) },
+  { files: ['client/**/*.ts'], rules: layer(['master', 'worker', 'cli', 'infra'], [{ group: ['ioredis'], message: 'the client talks only Spark Connect' }]) },
 );

@@ -10,8 +10,8 @@ import { MasterRuntime } from '../master/session/runtime.js';
 import { masterSources } from '../master/sources/index.js';
 import { redisStreamSourceProvider } from '../master/sources/redis-stream-source.js';
 import { RedisCheckpointStoreFactory } from '../master/streaming/checkpoint/redis-checkpoint.js';
-import type { ClusterSecurity } from '../proto/kindling/security.js';
-import { RedisConnections, redact } from './redis.js';
+import type { ClusterSecurity } from '../infra/grpc/cluster-security.js';
+import { RedisConnections, redact } from '../infra/redis/connect.js';
 import type { ConnectTls } from './security.js';
 
 export interface MasterOptions {

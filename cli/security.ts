@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { ClusterSecurity } from '../proto/kindling/security.js';
+import type { ClusterSecurity } from '../infra/grpc/cluster-security.js';
 
 /** The cluster flags of `kindling master` and `kindling worker`, as given. */
 export interface ClusterSecurityFlags {

@@ -2,8 +2,8 @@ import type { Logger } from 'pino';
 import { RedisStateStoreProvider, STATE_STORE_REDIS_OPTIONS } from '../worker/state/redis/redis-state-store.js';
 import { redisStreamSplitReader } from '../worker/sources/redis-stream-reader.js';
 import { startWorker, type WorkerProcess } from '../worker/worker-process.js';
-import type { ClusterSecurity } from '../proto/kindling/security.js';
-import { RedisConnections } from './redis.js';
+import type { ClusterSecurity } from '../infra/grpc/cluster-security.js';
+import { RedisConnections } from '../infra/redis/connect.js';
 
 export interface WorkerCliOptions {
   readonly master: string;

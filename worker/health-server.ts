@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { Registry } from 'prom-client';
-import { secretMatches } from '../proto/kindling/security.js';
+import { secretMatches } from '../infra/grpc/cluster-security.js';
 
 export interface HealthChecks {
   /** Liveness: the process is up. */

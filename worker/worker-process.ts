@@ -9,8 +9,8 @@ import { defaultOperators } from '../engine/physical/operators/index.js';
 import type { StateStoreProvider } from '../engine/state/state-store.js';
 import { loadCluster } from '../proto/load.js';
 import { tolerantDefinition } from '../proto/kindling/malformed.js';
-import { clusterServerCredentials, type ClusterSecurity } from '../proto/kindling/security.js';
-import { CHANNEL_OPTIONS } from './cluster/grpc-options.js';
+import { clusterServerCredentials, type ClusterSecurity } from '../infra/grpc/cluster-security.js';
+import { CLUSTER_SERVER_OPTIONS } from '../infra/grpc/options.js';
 import { MasterLink } from './cluster/master-link.js';
 import { PeerShuffle } from './cluster/peer-shuffle.js';
 import { workerServiceHandlers } from './cluster/service.js';
@@ -60,7 +60,7 @@ export interface WorkerProcess {
 export async function startWorker(options: WorkerOptions): Promise<WorkerProcess> {
   const log = options.log.child({ component: 'worker' });
   let draining = false;
-  const server = new Server(CHANNEL_OPTIONS);
+  const server = new Server(CLUSTER_SERVER_OPTIONS);
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${options.host ?? '0.0.0.0'}:${options.port}`, clusterServerCredentials(options.security), (e, p) => (e ? reject(e) : resolve(p))),
   );

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Server, status, type ServerUnaryCall, type ServiceError, type sendUnaryData } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { loadCluster, type MasterServiceHandlers } from '../../proto/load.js';
-import { clusterServerCredentials, secretMatches, type ClusterSecurity } from '../../proto/kindling/security.js';
+import { clusterServerCredentials, secretMatches, type ClusterSecurity } from '../../infra/grpc/cluster-security.js';
 import { isMalformed, tolerantDefinition } from '../../proto/kindling/malformed.js';
 import type { WorkerRegistry } from './worker-registry.js';
 

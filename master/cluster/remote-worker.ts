@@ -12,14 +12,8 @@ import type { TaskMetrics } from '../../engine/physical/task-metrics.js';
 import { loadCluster, type WorkerServiceClient } from '../../proto/load.js';
 import type { TaskResponse__Output } from '../../proto/generated/kindling/cluster/TaskResponse.js';
 import type { WorkerHandle } from '../execution/worker-handle.js';
-import { clusterChannelCredentials, type ClusterSecurity } from '../../proto/kindling/security.js';
-
-const CHANNEL_OPTIONS = {
-  'grpc.max_send_message_length': 512 * 1024 * 1024,
-  'grpc.max_receive_message_length': 512 * 1024 * 1024,
-  'grpc.keepalive_time_ms': 10_000,
-  'grpc.keepalive_timeout_ms': 5_000,
-};
+import { clusterChannelCredentials, type ClusterSecurity } from '../../infra/grpc/cluster-security.js';
+import { CLUSTER_CHANNEL_OPTIONS } from '../../infra/grpc/options.js';
 
 /** Thrown when the worker itself could not be reached: the registry treats the worker as lost. */
 export class WorkerUnreachableError extends ExecutionError {}
@@ -36,7 +30,7 @@ export class RemoteWorker implements WorkerHandle {
     private readonly addresses: () => Readonly<Record<string, string>>,
   ) {
     const { WorkerService } = loadCluster();
-    this.client = new WorkerService(address, clusterChannelCredentials(security), CHANNEL_OPTIONS);
+    this.client = new WorkerService(address, clusterChannelCredentials(security), CLUSTER_CHANNEL_OPTIONS);
   }
 
   async runMap(task: MapTask): Promise<MapTaskResult> {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ClusterSecurity } from '../../proto/kindling/security.js';
+import type { ClusterSecurity } from '../../infra/grpc/cluster-security.js';
 import type { WorkerHandle, WorkerPool } from '../execution/worker-handle.js';
 import { RemoteWorker, WorkerUnreachableError } from './remote-worker.js';
 

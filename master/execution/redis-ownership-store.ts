@@ -1,50 +1,18 @@
 import { ConcurrentModificationError, ExecutionError } from '../../engine/errors/errors.js';
-import { OwnershipKeys, StateKeys } from '../../engine/redis-keys.js';
-import { LuaScript, redisCall, replicated, type RedisClient } from '../redis/redis-call.js';
+import { OwnershipKeys, StateKeys } from '../../infra/redis/keys.js';
+import { redisCall, replicated, type RedisClient } from '../../infra/redis/call.js';
+import { LuaScript } from '../../infra/redis/lua-script.js';
 import type { Ownership } from './partition-ownership.js';
 import type { OwnershipStore } from './stage-scheduler.js';
 
 /** The stateful operator whose partitions the scheduler hands out (the only one a plan has). */
 const OPERATOR_ID = 0;
 
-/**
- * KEYS[1] = a partition's state meta hash (`StateKeys.meta`); ARGV[1] = proposed epoch, ARGV[2] =
- * 1 when the partition changes hands, ARGV[3] = the run token ('' = none).
- * Raises field `run` to ARGV[3] (returns -1 - run when a newer run holds the partition), then
- * raises field `epoch`, never lowering it, and returns the epoch in force. A partition that
- * changes hands gets an epoch strictly newer than any already fenced (after a restart the
- * scheduler may propose epochs from 1 again).
- */
-const RAISE_EPOCH = new LuaScript(`
-if ARGV[3] ~= '' then
-  local run = tonumber(redis.call('HGET', KEYS[1], 'run') or '-1')
-  local mine = tonumber(ARGV[3])
-  if run > mine then return -1 - run end
-  if run < mine then redis.call('HSET', KEYS[1], 'run', ARGV[3]) end
-end
-local raw = redis.call('HGET', KEYS[1], 'epoch')
-local cur = -1
-if raw then cur = tonumber(raw) or -1 end
-local want = tonumber(ARGV[1])
-if ARGV[2] == '1' and want <= cur then want = cur + 1 end
-if want > cur then
-  redis.call('HSET', KEYS[1], 'epoch', want)
-  return want
-end
-return cur
-`);
+/** Raises a partition's fencing epoch (and run): returns the epoch in force, or -1 - run when a newer run holds it. */
+const RAISE_EPOCH = new LuaScript('raise-epoch');
 
-/**
- * KEYS[1] = `OwnershipKeys.owners`; ARGV[1] = the ending run's token. Deletes the ownership
- * unless a newer run recorded it (an older run that was fenced off must not undo the newer one's).
- */
-const DELETE_IF_NOT_NEWER = new LuaScript(`
-local text = redis.call('GET', KEYS[1])
-if not text then return 0 end
-local ok, o = pcall(cjson.decode, text)
-if ok and type(o) == 'table' and type(o.run) == 'number' and o.run > tonumber(ARGV[1]) then return 0 end
-return redis.call('DEL', KEYS[1])
-`);
+/** Deletes the ownership unless a newer run recorded it. */
+const DELETE_IF_NOT_NEWER = new LuaScript('delete-ownership');
 
 /**
  * Partition ownership of each query in Redis (`OwnershipKeys.owners`, JSON `{owners, epochs, run}`),

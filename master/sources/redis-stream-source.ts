@@ -10,7 +10,8 @@ import {
 import type { Offset, Source, SourceContext, SourceProvider } from '../../engine/connectors/source.js';
 import type { InputSplit } from '../../engine/connectors/split.js';
 import { AnalysisError, ExecutionError, NotSupportedError } from '../../engine/errors/errors.js';
-import { redisCall, type RedisClient, type RedisConnect } from '../redis/redis-call.js';
+import { redisCall, type RedisClient, type RedisConnect } from '../../infra/redis/call.js';
+import { ClientsByUrl } from '../../infra/redis/clients-by-url.js';
 
 interface RedisStreamOptions {
   readonly url: string;
@@ -158,12 +159,7 @@ export interface RedisStreamSourceProvider extends SourceProvider {
  * .option('startId', '$' | '0-0' | '<id>').load()`. One connection per URL, made by `connect`.
  */
 export function redisStreamSourceProvider(connect: RedisConnect): RedisStreamSourceProvider {
-  const connections = new Map<string, RedisClient>();
-  const connection = (url: string): RedisClient => {
-    let c = connections.get(url);
-    if (!c) connections.set(url, (c = connect(url)));
-    return c;
-  };
+  const clients = new ClientsByUrl(connect);
   return {
     format: 'redis',
     schema(options, userSchema, streaming) {
@@ -174,12 +170,8 @@ export function redisStreamSourceProvider(connect: RedisConnect): RedisStreamSou
     },
     createStream(options, _userSchema, ctx) {
       const o = redisStreamOptions(options);
-      return new RedisStreamSource(o, connection(o.url), ctx);
+      return new RedisStreamSource(o, clients.get(o.url), ctx);
     },
-    async close() {
-      const all = [...connections.values()];
-      connections.clear();
-      await Promise.all(all.map((c) => c.quit().catch(() => c.disconnect())));
-    },
+    close: () => clients.close(),
   };
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { SparkSession, functions as F, type StreamingQuery } from '../../client/index.js';
-import { CheckpointKeys } from '../../engine/redis-keys.js';
+import { CheckpointKeys } from '../../infra/redis/keys.js';
 import { ChaosCluster, type ChaosWorker } from './chaos-cluster.js';
 import { FAULT_KINDS, faultSchedule, percentile, type FaultKind } from './faults.js';
 import { Feeder, STREAM_KEY, expectedCounts, prng } from './input.js';

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Row, SparkSession, StreamingQuery } from '../../client/index.js';
-import { CheckpointKeys } from '../../engine/redis-keys.js';
+import { CheckpointKeys } from '../../infra/redis/keys.js';
 import { functions as F } from '../../client/index.js';
 
 /** The seed `wordcounts` query over a socket, as the notebook writes it. */

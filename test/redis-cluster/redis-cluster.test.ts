@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Cluster as RedisCluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SparkSession } from '../../client/index.js';
-import { CheckpointKeys, StateKeys } from '../../engine/redis-keys.js';
+import { CheckpointKeys, StateKeys } from '../../infra/redis/keys.js';
 import { Cluster } from '../cluster/harness.js';
 import { startWordCounts, waitFor, waitForCounts } from '../cluster/word-count.js';
 import { LineServer, burst } from '../e2e/process.js';

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionError } from '../../engine/errors/errors.js';
-import { CheckpointKeys, StateKeys } from '../../engine/redis-keys.js';
+import { CheckpointKeys, StateKeys } from '../../infra/redis/keys.js';
 import type { OffsetSeq } from '../../master/streaming/checkpoint/checkpoint-store.js';
 import { RedisCheckpointStore, RedisCheckpointStoreFactory } from '../../master/streaming/checkpoint/redis-checkpoint.js';
 import { RedisServer } from '../support/redis-server.js';

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionError } from '../../engine/errors/errors.js';
-import { OwnershipKeys, StateKeys } from '../../engine/redis-keys.js';
+import { OwnershipKeys, StateKeys } from '../../infra/redis/keys.js';
 import { rebalance } from '../../master/execution/partition-ownership.js';
 import { RedisOwnershipStore } from '../../master/execution/redis-ownership-store.js';
 import { RedisServer } from '../support/redis-server.js';

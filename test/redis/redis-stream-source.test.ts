@@ -8,7 +8,7 @@ import { AnalysisError, NotSupportedError } from '../../engine/errors/errors.js'
 import { E } from '../../engine/expr/expr.js';
 import type { EvalContext } from '../../engine/functions/function.js';
 import type { LogicalPlan } from '../../engine/plan/logical-plan.js';
-import { CheckpointKeys } from '../../engine/redis-keys.js';
+import { CheckpointKeys } from '../../infra/redis/keys.js';
 import { T } from '../../engine/types/data-type.js';
 import { systemClock } from '../../engine/util/clock.js';
 import { redisStreamSourceProvider, type RedisStreamSourceProvider } from '../../master/sources/redis-stream-source.js';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchToRows } from '../../engine/batch/record-batch.js';
 import { E } from '../../engine/expr/expr.js';
 import type { LogicalPlan } from '../../engine/plan/logical-plan.js';
-import { CheckpointKeys, OwnershipKeys, StateKeys } from '../../engine/redis-keys.js';
+import { CheckpointKeys, OwnershipKeys, StateKeys } from '../../infra/redis/keys.js';
 import { T } from '../../engine/types/data-type.js';
 import type { Session } from '../../master/session/session.js';
 import type { StreamingQuery } from '../../master/streaming/streaming-query.js';

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchToRows } from '../../engine/batch/record-batch.js';
 import { encodeFileEntries } from '../../engine/connectors/text/file-source-log.js';
-import { CheckpointKeys } from '../../engine/redis-keys.js';
+import { CheckpointKeys } from '../../infra/redis/keys.js';
 import type { Session } from '../../master/session/session.js';
 import { RedisServer } from '../support/redis-server.js';
 import { eventually, redisRuntime } from './redis-runtime.js';

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InternalError, NotSupportedError } from '../../engine/errors/errors.js';
-import { StateKeys } from '../../engine/redis-keys.js';
+import { StateKeys } from '../../infra/redis/keys.js';
 import type { StateRow } from '../../engine/state/state-store.js';
 import { RedisStateStoreProvider, STATE_STORE_REDIS_OPTIONS } from '../../worker/state/redis/redis-state-store.js';
 import { RedisServer } from '../support/redis-server.js';

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionError } from '../../engine/errors/errors.js';
 import type { MergeOp } from '../../engine/functions/function.js';
-import { StateKeys } from '../../engine/redis-keys.js';
+import { StateKeys } from '../../infra/redis/keys.js';
 import type { StateBatch } from '../../engine/state/state-store.js';
 import { rebalance } from '../../master/execution/partition-ownership.js';
 import { RedisOwnershipStore } from '../../master/execution/redis-ownership-store.js';

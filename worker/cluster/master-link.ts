@@ -1,8 +1,8 @@
 import type { ServiceError } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { loadCluster, type MasterServiceClient } from '../../proto/load.js';
-import { clusterChannelCredentials, type ClusterSecurity } from '../../proto/kindling/security.js';
-import { CHANNEL_OPTIONS } from './grpc-options.js';
+import { clusterChannelCredentials, type ClusterSecurity } from '../../infra/grpc/cluster-security.js';
+import { CLUSTER_CHANNEL_OPTIONS } from '../../infra/grpc/options.js';
 
 export interface MasterLinkOptions {
   /** `kindling://host:7077` or `host:7077`. */
@@ -13,6 +13,7 @@ export interface MasterLinkOptions {
   readonly security: ClusterSecurity;
   readonly version: string;
   readonly runningTasks: () => number;
+  /** The worker's logger: it already carries `component` and `workerId`, so lines here do not repeat them. */
   readonly log: Logger;
 }
 
@@ -31,7 +32,7 @@ export class MasterLink {
 
   constructor(private readonly options: MasterLinkOptions) {
     const { MasterService } = loadCluster();
-    this.client = new MasterService(masterAddress(options.master), clusterChannelCredentials(options.security), CHANNEL_OPTIONS);
+    this.client = new MasterService(masterAddress(options.master), clusterChannelCredentials(options.security), CLUSTER_CHANNEL_OPTIONS);
   }
 
   get isRegistered(): boolean {
@@ -72,14 +73,14 @@ export class MasterLink {
       if (!this.registered) await this.register();
       else if (!(await this.heartbeat())) {
         this.registered = false;
-        this.options.log.warn({ component: 'worker' }, 'master does not know this worker: registering again');
+        this.options.log.warn('master does not know this worker: registering again');
         await this.register();
       }
       this.failures = 0;
     } catch (e) {
       this.failures++;
       if (this.failures === 1 || this.failures % 30 === 0) {
-        this.options.log.warn({ component: 'worker', err: (e as Error).message, master: this.options.master }, 'master unreachable');
+        this.options.log.warn({ err: (e as Error).message, master: this.options.master }, 'master unreachable');
       }
       this.registered = this.registered && this.failures < 3;
     }
@@ -96,7 +97,7 @@ export class MasterLink {
           if (err || !res) return reject(err ?? new Error('no response'));
           this.intervalMs = Math.max(100, Number(res.heartbeat_interval_ms) || 1000);
           this.registered = true;
-          o.log.info({ component: 'worker', workerId: o.workerId, master: o.master, masterId: res.master_id }, 'registered with the master');
+          o.log.info({ master: o.master, masterId: res.master_id }, 'registered with the master');
           resolve();
         },
       );

@@ -4,8 +4,8 @@ import { errorFromProto } from '../../engine/errors/wire.js';
 import { ExecutionError } from '../../engine/errors/errors.js';
 import { encodeShuffleBlock } from '../../engine/exec/task-codec.js';
 import type { ShuffleBlock, ShuffleTransport } from '../../engine/exec/task.js';
-import { clusterChannelCredentials, type ClusterSecurity } from '../../proto/kindling/security.js';
-import { CHANNEL_OPTIONS } from './grpc-options.js';
+import { clusterChannelCredentials, type ClusterSecurity } from '../../infra/grpc/cluster-security.js';
+import { CLUSTER_CHANNEL_OPTIONS } from '../../infra/grpc/options.js';
 
 /** Pushes shuffle blocks to the partitions' owners over gRPC (or straight to itself). */
 export class PeerShuffle implements ShuffleTransport {
@@ -53,7 +53,7 @@ export class PeerShuffle implements ShuffleTransport {
     let c = this.clients.get(address);
     if (!c) {
       const { WorkerService } = loadCluster();
-      c = new WorkerService(address, clusterChannelCredentials(this.security), CHANNEL_OPTIONS);
+      c = new WorkerService(address, clusterChannelCredentials(this.security), CLUSTER_CHANNEL_OPTIONS);
       this.clients.set(address, c);
     }
     return c;

@@ -8,7 +8,7 @@ import type { TaskResponse } from '../../proto/generated/kindling/cluster/TaskRe
 import type { TaskRunner } from '../../engine/exec/task-runner.js';
 import type { WorkerServiceHandlers } from '../../proto/load.js';
 import { isMalformed } from '../../proto/kindling/malformed.js';
-import { secretMatches } from '../../proto/kindling/security.js';
+import { secretMatches } from '../../infra/grpc/cluster-security.js';
 import {
   InvalidMessageError,
   parseJson,

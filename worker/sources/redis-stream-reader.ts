@@ -1,4 +1,3 @@
-import type { RedisClient } from '../state/redis/scripts.js';
 import { recordBatch, type RecordBatch } from '../../engine/batch/record-batch.js';
 import { valuesVector } from '../../engine/batch/vector.js';
 import {
@@ -8,10 +7,9 @@ import {
   type RedisStreamSplitConfig,
 } from '../../engine/connectors/redis-stream/stream-entry.js';
 import type { InputSplit, SplitReader } from '../../engine/connectors/split.js';
-import { ExecutionError, KindlingError } from '../../engine/errors/errors.js';
-
-/** Opens a client for a `--redis`-style URL (called once per URL). */
-export type RedisConnect = (url: string) => RedisClient;
+import { ExecutionError } from '../../engine/errors/errors.js';
+import { redisCall, type RedisClient, type RedisConnect } from '../../infra/redis/call.js';
+import { ClientsByUrl } from '../../infra/redis/clients-by-url.js';
 
 /** Entries per XRANGE call (and per record batch). */
 const CHUNK = 10_000;
@@ -27,17 +25,12 @@ export interface RedisStreamSplitReader extends SplitReader {
  * one read: if it is gone, the batch cannot be replayed as planned and the task fails.
  */
 export function redisStreamSplitReader(connect: RedisConnect): RedisStreamSplitReader {
-  const connections = new Map<string, RedisClient>();
-  const connection = (url: string): RedisClient => {
-    let c = connections.get(url);
-    if (!c) connections.set(url, (c = connect(url)));
-    return c;
-  };
+  const clients = new ClientsByUrl(connect);
   return {
     name: REDIS_STREAM_READER,
     async read(split: InputSplit): Promise<RecordBatch[]> {
       const c = split.config as RedisStreamSplitConfig;
-      const redis = connection(c.url);
+      const redis = clients.get(c.url);
       const batches: RecordBatch[] = [];
       let cursor = `(${c.after}`;
       let lastId: string | undefined;
@@ -58,21 +51,12 @@ export function redisStreamSplitReader(connect: RedisConnect): RedisStreamSplitR
       }
       return batches;
     },
-    async close() {
-      const all = [...connections.values()];
-      connections.clear();
-      await Promise.all(all.map((r) => r.quit().catch(() => r.disconnect())));
-    },
+    close: () => clients.close(),
   };
 }
 
-async function readChunk(redis: RedisClient, key: string, from: string, to: string): Promise<[string, string[]][]> {
-  try {
-    return await redis.xrange(key, from, to, 'COUNT', CHUNK);
-  } catch (e) {
-    if (e instanceof KindlingError) throw e;
-    throw new ExecutionError(`Redis failed while reading stream ${key}: ${(e as Error).message}`, { cause: e });
-  }
+function readChunk(redis: RedisClient, key: string, from: string, to: string): Promise<[string, string[]][]> {
+  return redisCall(`reading stream ${key}`, () => redis.xrange(key, from, to, 'COUNT', CHUNK));
 }
 
 function toBatch(entries: readonly [string, string[]][]): RecordBatch {

@@ -67,3 +67,21 @@ export interface CheckpointStoreFactory {
   /** A fresh location for a query without one. */
   temporaryLocation(): string;
 }
+
+/** The batch ids among a log's entry names (files, or hash fields), ascending; other names are not entries. */
+export function batchIds(names: readonly string[]): number[] {
+  return names.filter((n) => /^\d+$/.test(n)).map(Number).sort((a, b) => a - b);
+}
+
+/**
+ * A log's newest entry, given its batch ids ascending: newest first, an entry purged between
+ * listing and reading is skipped. Both checkpoint stores' `latest` are this.
+ */
+export async function latestEntry<T>(ids: readonly number[], get: (batchId: number) => Promise<T | undefined>): Promise<{ batchId: number; value: T } | undefined> {
+  for (let i = ids.length - 1; i >= 0; i--) {
+    const batchId = ids[i] as number;
+    const value = await get(batchId);
+    if (value !== undefined) return { batchId, value };
+  }
+  return undefined;
+}

@@ -5,14 +5,16 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { LineLog, SourceMetadataLog } from '../../../engine/connectors/source.js';
 import { ExecutionError } from '../../../engine/errors/errors.js';
-import type {
-  CheckpointMetadata,
-  CheckpointStore,
-  CheckpointStoreFactory,
-  CommitMetadata,
-  MetadataLog,
-  OffsetSeq,
-  RunLease,
+import {
+  batchIds,
+  latestEntry,
+  type CheckpointMetadata,
+  type CheckpointStore,
+  type CheckpointStoreFactory,
+  type CommitMetadata,
+  type MetadataLog,
+  type OffsetSeq,
+  type RunLease,
 } from './checkpoint-store.js';
 import { runFenced } from './run-fenced.js';
 import { decodeCommit, decodeOffsetSeq, encodeCommit, encodeOffsetSeq } from './log-format.js';
@@ -123,13 +125,7 @@ class FileMetadataLog<T> implements MetadataLog<T> {
   }
 
   async latest(): Promise<{ batchId: number; value: T } | undefined> {
-    const ids = await this.ids();
-    for (let i = ids.length - 1; i >= 0; i--) {
-      const batchId = ids[i] as number;
-      const value = await this.get(batchId);
-      if (value !== undefined) return { batchId, value };
-    }
-    return undefined;
+    return latestEntry(await this.ids(), (batchId) => this.get(batchId));
   }
 
   async purge(belowBatchId: number): Promise<void> {
@@ -139,7 +135,7 @@ class FileMetadataLog<T> implements MetadataLog<T> {
 
   private async ids(): Promise<number[]> {
     const names = await readdir(this.dir).catch(() => [] as string[]);
-    return names.filter((n) => /^\d+$/.test(n)).map(Number).sort((a, b) => a - b);
+    return batchIds(names);
   }
 }
 

@@ -1,16 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { LineLog, SourceMetadataLog } from '../../../engine/connectors/source.js';
 import { ExecutionError } from '../../../engine/errors/errors.js';
-import { CheckpointKeys, StateKeys } from '../../../engine/redis-keys.js';
-import { LuaScript, redisCall, replicated, unlinkMatching, type RedisClient } from '../../redis/redis-call.js';
-import type {
-  CheckpointMetadata,
-  CheckpointStore,
-  CheckpointStoreFactory,
-  CommitMetadata,
-  MetadataLog,
-  OffsetSeq,
-  RunLease,
+import { CheckpointKeys, StateKeys } from '../../../infra/redis/keys.js';
+import { redisCall, replicated, unlinkMatching, type RedisClient } from '../../../infra/redis/call.js';
+import { LuaScript } from '../../../infra/redis/lua-script.js';
+import {
+  batchIds,
+  latestEntry,
+  type CheckpointMetadata,
+  type CheckpointStore,
+  type CheckpointStoreFactory,
+  type CommitMetadata,
+  type MetadataLog,
+  type OffsetSeq,
+  type RunLease,
 } from './checkpoint-store.js';
 import { runFenced } from './run-fenced.js';
 import { decodeCommit, decodeOffsetSeq, encodeCommit, encodeOffsetSeq } from './log-format.js';
@@ -18,25 +21,11 @@ import { decodeCommit, decodeOffsetSeq, encodeCommit, encodeOffsetSeq } from './
 /** Lines per LRANGE when reading the write-ahead log back. */
 const READ_CHUNK = 10_000;
 
-/**
- * Takes the run lease. KEYS[1] = `CheckpointKeys.runLease` (hash: token, runId, since);
- * ARGV[1] = run id, ARGV[2] = now (ms). Returns the new token (one more than any before).
- */
-const ACQUIRE_LEASE = new LuaScript(`
-local token = redis.call('HINCRBY', KEYS[1], 'token', 1)
-redis.call('HSET', KEYS[1], 'runId', ARGV[1], 'since', ARGV[2])
-return token
-`);
+/** Takes the run lease: returns the new token (one more than any before). */
+const ACQUIRE_LEASE = new LuaScript('acquire-lease');
 
-/**
- * A write-once log entry, fenced by the run lease. KEYS[1] = `CheckpointKeys.runLease`, KEYS[2] =
- * the log hash; ARGV[1] = the writer's token, ARGV[2] = batch id, ARGV[3] = entry text.
- * Returns 1 (written), 0 (the entry existed) or -1 (a newer run holds the lease: nothing written).
- */
-const FENCED_HSETNX = new LuaScript(`
-if redis.call('HGET', KEYS[1], 'token') ~= ARGV[1] then return -1 end
-return redis.call('HSETNX', KEYS[2], ARGV[2], ARGV[3])
-`);
+/** A write-once log entry, fenced by the run lease: 1 written, 0 existed, -1 fenced. */
+const FENCED_HSETNX = new LuaScript('fenced-log-entry');
 
 /** The token a store writes with, once it took the run lease. */
 interface LeaseToken {
@@ -84,14 +73,7 @@ class RedisMetadataLog<T> implements MetadataLog<T> {
   }
 
   async latest(): Promise<{ batchId: number; value: T } | undefined> {
-    const ids = await this.ids();
-    // Newest first; an entry purged between HKEYS and HGET is skipped.
-    for (let i = ids.length - 1; i >= 0; i--) {
-      const batchId = ids[i] as number;
-      const value = await this.get(batchId);
-      if (value !== undefined) return { batchId, value };
-    }
-    return undefined;
+    return latestEntry(await this.ids(), (batchId) => this.get(batchId));
   }
 
   async purge(belowBatchId: number): Promise<void> {
@@ -104,7 +86,7 @@ class RedisMetadataLog<T> implements MetadataLog<T> {
 
   private async ids(): Promise<number[]> {
     const fields = await redisCall(`listing ${this.log} of checkpoint ${this.checkpoint}`, () => this.redis.hkeys(this.key));
-    return fields.filter((f) => /^\d+$/.test(f)).map(Number).sort((a, b) => a - b);
+    return batchIds(fields);
   }
 
   private entry(batchId: number): string {
@@ -141,23 +123,8 @@ class RedisSourceMetadata implements SourceMetadataLog {
   }
 }
 
-/**
- * Appends one chunk iff the log still holds the number of lines the writer expects (ARGV[1]):
- * KEYS[1] gets the chunk (ARGV[3], the lines joined by newlines), KEYS[2] the new total (ARGV[2]
- * lines more). KEYS[3] = `CheckpointKeys.runLease`, ARGV[4] = the writer's run token ('' = not
- * fenced). Returns the new total, -1 - actual total when it differs, or 'FENCED' when a newer run
- * holds the lease. One script, so a crash leaves the chunk and its index entry both or neither.
- */
-const APPEND = new LuaScript(`
-if ARGV[4] ~= '' and redis.call('HGET', KEYS[3], 'token') ~= ARGV[4] then return 'FENCED' end
-local last = redis.call('LINDEX', KEYS[2], -1)
-local n = last and tonumber(last) or 0
-if n ~= tonumber(ARGV[1]) then return -1 - n end
-local total = n + tonumber(ARGV[2])
-redis.call('RPUSH', KEYS[1], ARGV[3])
-redis.call('RPUSH', KEYS[2], total)
-return total
-`);
+/** Appends one chunk iff the log holds the lines the writer expects (the header of the file says how). */
+const APPEND = new LuaScript('append-line-log');
 
 /**
  * The socket source's write-ahead log in Redis: each append is one list element holding its lines

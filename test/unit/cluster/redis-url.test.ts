@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRedisUrl, redact } from '../../../cli/redis.js';
+import { parseRedisUrl, redact } from '../../../infra/redis/connect.js';
 import { envOf, explainListenError } from '../../../cli/ports.js';
 
 describe('--redis URLs', () => {

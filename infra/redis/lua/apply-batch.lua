@@ -1,4 +1,4 @@
--- apply-batch-3.lua: persists batch N's changes to one state partition, as one atomic step.
+-- apply-batch.lua: persists batch N's changes to one state partition, as one atomic step.
 --
 -- The worker merges against its copy of the partition and sends the result; this script checks
 -- that the write is allowed and that the copy was current, then writes. No row value is decoded

@@ -1,8 +1,7 @@
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
-
-/** A connection Kindling uses: one Redis, or a Redis Cluster (both speak the same commands). */
-export type RedisClient = Redis | Cluster;
+import { WAIT_REPLICAS, type RedisClient } from './call.js';
+import { quitAll } from './clients-by-url.js';
 
 /** Where a `--redis` URL points, parsed once for master and workers alike. */
 export interface RedisTarget {
@@ -119,13 +118,10 @@ export function openRedis(target: RedisTarget, options: RedisOptions = {}): Redi
   return client;
 }
 
-/** How many replicas each write waits for (read by the writers through `waitReplicas`). */
+/** How many replicas each write waits for (read by `replicated` after each write). */
 function setWaitReplicas(client: RedisClient, n: number): void {
   Object.defineProperty(client, WAIT_REPLICAS, { value: n, enumerable: false });
 }
-
-/** The property name writers read (kept in sync with master/redis/redis-call.ts and worker/state/redis/scripts.ts). */
-export const WAIT_REPLICAS = 'kindlingWaitReplicas';
 
 /**
  * One client per URL, configured for Kindling: a command fails (retryably) after a few reconnect
@@ -181,7 +177,7 @@ export class RedisConnections {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.connections.values()].map((r) => r.quit().catch(() => r.disconnect())));
+    await quitAll(this.connections.values());
     this.connections.clear();
   }
 }

@@ -4,7 +4,7 @@ import { credentials, ServerCredentials, type ChannelCredentials } from '@grpc/g
 /**
  * How cluster members authenticate each other on the cluster and worker ports: the shared secret
  * in every request, and optionally mutual TLS (every member presents a certificate signed by the
- * cluster CA). Master and workers both use this file; neither may import the other.
+ * cluster CA). Master and workers both use this file (neither may import the other).
  */
 export interface ClusterSecurity {
   /** Empty only when the operator chose `--insecure`: then any request is accepted. */

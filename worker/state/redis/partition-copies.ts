@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import type { IndexedState } from '../../../engine/state/indexed-state.js';
+
+/** A worker's copy of one partition, valid while Redis holds `version`. */
+export interface PartitionCopy {
+  readonly state: IndexedState;
+  /** Length of each key's stored value text, for the size estimate. */
+  readonly valueLengths: Map<string, number>;
+  version: string;
+  bytes: number;
+}
+
+/**
+ * What one process keeps about the Redis state partitions it applies to: a copy of each (least
+ * recently used dropped first past a row budget), a queue per partition so applies to it run one
+ * at a time (a retried task may race a slow original), and the versions its writes record.
+ */
+export class PartitionCopies {
+  /** Copies by partition id, least recently used first. */
+  private readonly copies = new Map<string, PartitionCopy>();
+  private cachedRows = 0;
+  private readonly queues = new Map<string, Promise<unknown>>();
+  /** Versions are this process's random prefix and a counter: unique per write without a syscall each. */
+  private readonly versionPrefix = randomBytes(8).toString('hex');
+  private versions = 0;
+
+  constructor(private readonly maxCachedRows: number) {}
+
+  /** A version no other write (of this or any process) records. */
+  nextVersion(): string {
+    return `${this.versionPrefix}-${(this.versions++).toString(36)}`;
+  }
+
+  /** Runs `step` after every earlier apply to the same partition has settled. */
+  serialize<T>(id: string, step: () => Promise<T>): Promise<T> {
+    const next = (this.queues.get(id) ?? Promise.resolve()).then(step);
+    const settled = next.catch(() => undefined);
+    this.queues.set(id, settled);
+    void settled.then(() => {
+      if (this.queues.get(id) === settled) this.queues.delete(id);
+    });
+    return next;
+  }
+
+  /** The copy of a partition, if this process holds one (marked as just used). */
+  get(id: string): PartitionCopy | undefined {
+    const c = this.copies.get(id);
+    if (c) {
+      this.copies.delete(id);
+      this.copies.set(id, c);
+    }
+    return c;
+  }
+
+  /** Keeps (or replaces) the copy of a partition, dropping old ones past the budget. */
+  keep(id: string, c: PartitionCopy): void {
+    this.forget(id);
+    this.copies.set(id, c);
+    this.cachedRows += c.state.size;
+    this.trim(id);
+  }
+
+  /** Counts a change in the size of the copy of `id`. */
+  resized(id: string, delta: number): void {
+    this.cachedRows += delta;
+    this.trim(id);
+  }
+
+  /** Drops the copy of a partition: the next apply loads it from Redis. */
+  forget(id: string): void {
+    const c = this.copies.get(id);
+    if (!c) return;
+    this.copies.delete(id);
+    this.cachedRows -= c.state.size;
+  }
+
+  clear(): void {
+    this.copies.clear();
+    this.cachedRows = 0;
+  }
+
+  /** Drops the least recently used copies other than `keep` while over the budget. */
+  private trim(keep: string): void {
+    for (const other of this.copies.keys()) {
+      if (this.cachedRows <= this.maxCachedRows) break;
+      if (other !== keep) this.forget(other);
+    }
+  }
+}

@@ -65,21 +65,41 @@ function sessionTimeoutConf(value: string | undefined): { conf?: Record<string, 
   if (ms <= 0) usageError(`--session-timeout must be a duration such as 60m, 30s or 500ms, got '${value}'`);
   return { conf: { [SESSION_TIMEOUT_CONF]: value } };
 }
+/** Where a Redis-backed cluster member keeps its state, and how it proves itself to the others. */
+function clusterOptions(command: Command, role: 'master' | 'worker'): Command {
+  const peer = role === 'master' ? 'workers' : 'the master';
+  return command
+    .addOption(opt('--redis <url>', `Redis ${role === 'master' ? 'for checkpoints and state' : 'holding the state'}: redis://[user:password@]host:port, rediss:// (TLS), or redis-cluster://h1:p1,h2:p2,...; ?replicas=N waits for N replicas per write`, 'redis://localhost:6379'))
+    .addOption(opt('--redis-password <password>', 'Redis AUTH password when the --redis URL has none'))
+    .addOption(opt('--cluster-secret <secret>', `secret shared with ${peer} (required unless --insecure)`))
+    .addOption(opt('--cluster-ca <file>', `PEM CA of the cluster: mutual TLS on the cluster${role === 'master' ? '' : ' and worker'} port${role === 'master' ? '' : 's'} (with --cluster-cert, --cluster-key)`))
+    .addOption(opt('--cluster-cert <file>', `PEM certificate this ${role} presents to ${peer}, signed by --cluster-ca`))
+    .addOption(opt('--cluster-key <file>', 'PEM private key of --cluster-cert'))
+    .addOption(opt('--insecure', `run without a cluster secret (trusted networks only)`));
+}
+
+/** What a Spark Connect server (local or master) takes: client auth, TLS, the session timeout. */
+function connectOptions(command: Command): Command {
+  return command
+    .addOption(opt('--token <token>', 'require this bearer token from Spark Connect clients and on the HTTP port'))
+    .addOption(opt('--tls-cert <file>', 'PEM certificate chain: serve Spark Connect over TLS (with --tls-key)'))
+    .addOption(opt('--tls-key <file>', 'PEM private key of --tls-cert'))
+    .addOption(opt('--metrics-open', 'serve /metrics without the token (for Prometheus)'))
+    .addOption(opt('--session-timeout <duration>', 'release a Spark Connect session idle this long, stopping its queries (e.g. 60m, 30s)'));
+}
+
 program.name('kindling').description('A Spark Structured Streaming look-alike cluster in TypeScript, speaking Spark Connect.');
 
-program
-  .command('local')
-  .description('master and in-process workers in one process (in-memory state, file checkpoints)')
-  .addOption(opt('--host <host>', 'address to listen on', '0.0.0.0'))
-  .addOption(opt('--port <port>', 'Spark Connect port', '15002'))
-  .addOption(opt('--workers <n>', 'in-process workers', '2'))
-  .addOption(opt('--checkpoint-dir <dir>', 'root for query checkpoints (named queries resume from here)'))
-  .addOption(opt('--token <token>', 'require this bearer token from clients (and on the HTTP port)'))
-  .addOption(opt('--tls-cert <file>', 'PEM certificate chain: serve Spark Connect over TLS (with --tls-key)'))
-  .addOption(opt('--tls-key <file>', 'PEM private key of --tls-cert'))
-  .addOption(opt('--ui-port <port>', 'HTTP port for the web UI, /api and /metrics (0: any free one; unset: no UI)'))
-  .addOption(opt('--metrics-open', 'serve /metrics without the token (for Prometheus)'))
-  .addOption(opt('--session-timeout <duration>', 'release a Spark Connect session idle this long, stopping its queries (e.g. 60m, 30s)'))
+connectOptions(
+  program
+    .command('local')
+    .description('master and in-process workers in one process (in-memory state, file checkpoints)')
+    .addOption(opt('--host <host>', 'address to listen on', '0.0.0.0'))
+    .addOption(opt('--port <port>', 'Spark Connect port', '15002'))
+    .addOption(opt('--workers <n>', 'in-process workers', '2'))
+    .addOption(opt('--checkpoint-dir <dir>', 'root for query checkpoints (named queries resume from here)'))
+    .addOption(opt('--ui-port <port>', 'HTTP port for the web UI, /api and /metrics (0: any free one; unset: no UI)')),
+)
   .addOption(opt('--log-level <level>', 'pino log level', 'info'))
   .action(async (o: { host: string; port: string; workers: string; checkpointDir?: string; token?: string; uiPort?: string; metricsOpen?: boolean; sessionTimeout?: string; logLevel: string } & ConnectTlsFlags) => {
     const log = createLogger(o.logLevel, 'local');
@@ -108,26 +128,19 @@ program
     process.once('SIGTERM', shutdown);
   });
 
-program
-  .command('master')
-  .description('the cluster master: Spark Connect, planning, the micro-batch driver, workers registry; state and checkpoints in Redis')
-  .addOption(opt('--host <host>', 'address to listen on', '0.0.0.0'))
-  .addOption(opt('--port <port>', 'Spark Connect port', '15002'))
-  .addOption(opt('--cluster-port <port>', 'port workers register on', '7077'))
-  .addOption(opt('--ui-port <port>', 'HTTP port: /healthz, /metrics, /api', '8080'))
-  .addOption(opt('--redis <url>', 'Redis for checkpoints and state: redis://[user:password@]host:port, rediss:// (TLS), or redis-cluster://h1:p1,h2:p2,...; ?replicas=N waits for N replicas per write', 'redis://localhost:6379'))
-  .addOption(opt('--redis-password <password>', 'Redis AUTH password when the --redis URL has none'))
-  .addOption(opt('--cluster-secret <secret>', 'secret workers must present (required unless --insecure)'))
-  .addOption(opt('--cluster-ca <file>', 'PEM CA of the cluster: mutual TLS on the cluster port (with --cluster-cert, --cluster-key)'))
-  .addOption(opt('--cluster-cert <file>', "PEM certificate the master presents to workers, signed by --cluster-ca"))
-  .addOption(opt('--cluster-key <file>', 'PEM private key of --cluster-cert'))
-  .addOption(opt('--insecure', 'run the cluster port without a secret (trusted networks only)'))
-  .addOption(opt('--token <token>', 'require this bearer token from Spark Connect clients and on the HTTP port'))
-  .addOption(opt('--tls-cert <file>', 'PEM certificate chain: serve Spark Connect over TLS (with --tls-key)'))
-  .addOption(opt('--tls-key <file>', 'PEM private key of --tls-cert'))
-  .addOption(opt('--metrics-open', 'serve /metrics without the token (for Prometheus)'))
+connectOptions(
+  clusterOptions(
+    program
+      .command('master')
+      .description('the cluster master: Spark Connect, planning, the micro-batch driver, workers registry; state and checkpoints in Redis')
+      .addOption(opt('--host <host>', 'address to listen on', '0.0.0.0'))
+      .addOption(opt('--port <port>', 'Spark Connect port', '15002'))
+      .addOption(opt('--cluster-port <port>', 'port workers register on', '7077'))
+      .addOption(opt('--ui-port <port>', 'HTTP port: /healthz, /metrics, /api', '8080')),
+    'master',
+  ),
+)
   .addOption(opt('--worker-timeout <ms>', 'a worker without heartbeats for this long is dead', '10000'))
-  .addOption(opt('--session-timeout <duration>', 'release a Spark Connect session idle this long, stopping its queries (e.g. 60m, 30s)'))
   .addOption(opt('--log-level <level>', 'pino log level', 'info'))
   .action(
     async (o: {
@@ -174,21 +187,17 @@ program
     },
   );
 
-program
-  .command('worker')
-  .description('a cluster worker: runs stage tasks, owns state partitions in Redis')
-  .addOption(opt('--master <url>', 'the master to register with', 'kindling://localhost:7077'))
-  .addOption(opt('--redis <url>', 'Redis holding the state: redis://[user:password@]host:port, rediss:// (TLS), or redis-cluster://h1:p1,h2:p2,...; ?replicas=N waits for N replicas per write', 'redis://localhost:6379'))
-  .addOption(opt('--redis-password <password>', 'Redis AUTH password when the --redis URL has none'))
-  .addOption(opt('--host <host>', 'address to listen on', '0.0.0.0'))
-  .addOption(opt('--port <port>', 'port for tasks and shuffle (0: any free one; the master learns it when the worker registers)', '0'))
-  .addOption(opt('--advertise-host <host>', 'host other members reach this worker at (default: this hostname)'))
-  .addOption(opt('--cores <n>', 'task slots to offer', '1'))
-  .addOption(opt('--cluster-secret <secret>', 'secret shared with the master (required unless --insecure)'))
-  .addOption(opt('--cluster-ca <file>', 'PEM CA of the cluster: mutual TLS on the cluster and worker ports (with --cluster-cert, --cluster-key)'))
-  .addOption(opt('--cluster-cert <file>', 'PEM certificate this worker presents, signed by --cluster-ca'))
-  .addOption(opt('--cluster-key <file>', 'PEM private key of --cluster-cert'))
-  .addOption(opt('--insecure', 'run without a cluster secret (trusted networks only)'))
+clusterOptions(
+  program
+    .command('worker')
+    .description('a cluster worker: runs stage tasks, owns state partitions in Redis')
+    .addOption(opt('--master <url>', 'the master to register with', 'kindling://localhost:7077'))
+    .addOption(opt('--host <host>', 'address to listen on', '0.0.0.0'))
+    .addOption(opt('--port <port>', 'port for tasks and shuffle (0: any free one; the master learns it when the worker registers)', '0'))
+    .addOption(opt('--advertise-host <host>', 'host other members reach this worker at (default: this hostname)'))
+    .addOption(opt('--cores <n>', 'task slots to offer', '1')),
+  'worker',
+)
   .addOption(opt('--metrics-port <port>', 'HTTP port for /healthz, /readyz, /metrics (default: none; 0: any free one)'))
   .addOption(opt('--metrics-open', 'serve /metrics without the cluster secret (for Prometheus)'))
   .addOption(opt('--log-level <level>', 'pino log level', 'info'))

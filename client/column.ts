@@ -13,6 +13,46 @@ interface CaseWhen {
   readonly otherwise?: Expr;
 }
 
+/** Column methods of one other operand, and the function each sends (PySpark's names). */
+const BINARY_OPERATORS = {
+  plus: '+',
+  minus: '-',
+  multiply: '*',
+  divide: '/',
+  mod: '%',
+  pow: 'power',
+  eq: '==',
+  lt: '<',
+  le: '<=',
+  gt: '>',
+  ge: '>=',
+  eqNullSafe: '<=>',
+  and: 'and',
+  or: 'or',
+  bitwiseAND: '&',
+  bitwiseOR: '|',
+  bitwiseXOR: '^',
+  contains: 'contains',
+  startswith: 'startsWith',
+  endswith: 'endsWith',
+} as const;
+
+/** Column methods matching a pattern string. */
+const PATTERN_OPERATORS = { like: 'like', rlike: 'rlike', ilike: 'ilike' } as const;
+
+/** Column methods of no operand. */
+const UNARY_OPERATORS = { negate: 'negative', not: 'not', isNull: 'isNull', isNotNull: 'isNotNull', isNaN: 'isNaN' } as const;
+
+/** Sort-order methods: [ascending, nulls first]. Spark's defaults: ascending puts nulls first, descending last. */
+const SORT_ORDERS = {
+  asc: [true, true],
+  asc_nulls_first: [true, true],
+  asc_nulls_last: [true, false],
+  desc: [false, false],
+  desc_nulls_first: [false, true],
+  desc_nulls_last: [false, false],
+} as const;
+
 /**
  * An unresolved column expression. Operators are sent by the names PySpark's Spark Connect
  * Column uses (`==`, `<=>`, `and`, `not`, `negative`, `startsWith`, `in`, ...), so servers see the
@@ -66,101 +106,11 @@ export class Column {
     return new Column(E.cast(this.expr, dataType, 'try'));
   }
 
-  // ---- arithmetic ----
-
-  plus(other: ColumnOrValue): Column {
-    return this.#bin('+', other);
-  }
-
-  minus(other: ColumnOrValue): Column {
-    return this.#bin('-', other);
-  }
-
-  multiply(other: ColumnOrValue): Column {
-    return this.#bin('*', other);
-  }
-
-  divide(other: ColumnOrValue): Column {
-    return this.#bin('/', other);
-  }
-
-  mod(other: ColumnOrValue): Column {
-    return this.#bin('%', other);
-  }
-
-  pow(other: ColumnOrValue): Column {
-    return this.#bin('power', other);
-  }
-
-  negate(): Column {
-    return this.#unary('negative');
-  }
-
-  // ---- comparison and logic ----
-
-  eq(other: ColumnOrValue): Column {
-    return this.#bin('==', other);
-  }
+  // ---- operators: the method tables under the class (plus, eq, and, isNull, like, ...) ----
 
   /** PySpark sends `a != b` as `not(a == b)`. */
   ne(other: ColumnOrValue): Column {
     return new Column(E.call('not', [this.#bin('==', other).expr]));
-  }
-
-  lt(other: ColumnOrValue): Column {
-    return this.#bin('<', other);
-  }
-
-  le(other: ColumnOrValue): Column {
-    return this.#bin('<=', other);
-  }
-
-  gt(other: ColumnOrValue): Column {
-    return this.#bin('>', other);
-  }
-
-  ge(other: ColumnOrValue): Column {
-    return this.#bin('>=', other);
-  }
-
-  eqNullSafe(other: ColumnOrValue): Column {
-    return this.#bin('<=>', other);
-  }
-
-  and(other: ColumnOrValue): Column {
-    return this.#bin('and', other);
-  }
-
-  or(other: ColumnOrValue): Column {
-    return this.#bin('or', other);
-  }
-
-  not(): Column {
-    return this.#unary('not');
-  }
-
-  bitwiseAND(other: ColumnOrValue): Column {
-    return this.#bin('&', other);
-  }
-
-  bitwiseOR(other: ColumnOrValue): Column {
-    return this.#bin('|', other);
-  }
-
-  bitwiseXOR(other: ColumnOrValue): Column {
-    return this.#bin('^', other);
-  }
-
-  isNull(): Column {
-    return this.#unary('isNull');
-  }
-
-  isNotNull(): Column {
-    return this.#unary('isNotNull');
-  }
-
-  isNaN(): Column {
-    return this.#unary('isNaN');
   }
 
   /** `col.isin(1, 2, 3)` or `col.isin([1, 2, 3])`. */
@@ -171,32 +121,6 @@ export class Column {
 
   between(lower: ColumnOrValue, upper: ColumnOrValue): Column {
     return this.ge(lower).and(this.le(upper));
-  }
-
-  // ---- strings ----
-
-  like(pattern: string): Column {
-    return this.#bin('like', pattern);
-  }
-
-  rlike(pattern: string): Column {
-    return this.#bin('rlike', pattern);
-  }
-
-  ilike(pattern: string): Column {
-    return this.#bin('ilike', pattern);
-  }
-
-  contains(other: ColumnOrValue): Column {
-    return this.#bin('contains', other);
-  }
-
-  startswith(other: ColumnOrValue): Column {
-    return this.#bin('startsWith', other);
-  }
-
-  endswith(other: ColumnOrValue): Column {
-    return this.#bin('endsWith', other);
   }
 
   substr(startPos: number | Column, length: number | Column): Column {
@@ -219,31 +143,7 @@ export class Column {
     return new Column(E.extract(this.expr, toExpr(key)));
   }
 
-  // ---- ordering ----
-
-  asc(): Column {
-    return this.asc_nulls_first();
-  }
-
-  asc_nulls_first(): Column {
-    return new Column(E.sortOrder(this.expr, true, true));
-  }
-
-  asc_nulls_last(): Column {
-    return new Column(E.sortOrder(this.expr, true, false));
-  }
-
-  desc(): Column {
-    return this.desc_nulls_last();
-  }
-
-  desc_nulls_first(): Column {
-    return new Column(E.sortOrder(this.expr, false, true));
-  }
-
-  desc_nulls_last(): Column {
-    return new Column(E.sortOrder(this.expr, false, false));
-  }
+  // ---- ordering: asc, asc_nulls_first, ..., desc_nulls_last from SORT_ORDERS below the class ----
 
   // ---- CASE WHEN ----
 
@@ -275,10 +175,38 @@ export class Column {
     return new Column(E.call(name, [this.expr, toExpr(other)]));
   }
 
-  #unary(name: string): Column {
-    return new Column(E.call(name, [this.expr]));
+  // One method per table entry on the prototype, as PySpark's Column defines `__add__ = _bin_op("+")`.
+  static {
+    // `this` is the class here (the compiled class binding is not set yet while static blocks run).
+    const proto: object = this.prototype;
+    const define = (method: string, fn: (this: Column, ...args: ColumnOrValue[]) => Column): void => {
+      Object.defineProperty(proto, method, { value: fn, writable: true, configurable: true });
+    };
+    for (const [method, name] of Object.entries({ ...BINARY_OPERATORS, ...PATTERN_OPERATORS })) {
+      define(method, function (this: Column, other: ColumnOrValue) {
+        return this.#bin(name, other);
+      });
+    }
+    for (const [method, name] of Object.entries(UNARY_OPERATORS)) {
+      define(method, function (this: Column) {
+        return new Column(E.call(name, [this.expr]));
+      });
+    }
+    for (const [method, [ascending, nullsFirst]] of Object.entries(SORT_ORDERS)) {
+      define(method, function (this: Column) {
+        return new Column(E.sortOrder(this.expr, ascending, nullsFirst));
+      });
+    }
   }
 }
+
+type SortMethods = { readonly [K in keyof typeof SORT_ORDERS]: () => Column };
+type BinaryMethods = { readonly [K in keyof typeof BINARY_OPERATORS]: (other: ColumnOrValue) => Column };
+type PatternMethods = { readonly [K in keyof typeof PATTERN_OPERATORS]: (pattern: string) => Column };
+type UnaryMethods = { readonly [K in keyof typeof UNARY_OPERATORS]: () => Column };
+
+/** The operator methods the class's static block puts on the prototype. */
+export interface Column extends BinaryMethods, PatternMethods, UnaryMethods, SortMethods {}
 
 /** A Column's expression, or a plain value as a literal. */
 export function toExpr(v: ColumnOrValue | Column): Expr {

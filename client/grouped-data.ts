@@ -8,6 +8,12 @@ import { col, lit } from './functions.js';
 
 type NumericAgg = 'sum' | 'avg' | 'min' | 'max';
 
+/** `sum('a', 'b')` is a DataFrame; `sum()` (every numeric column) waits for the schema. */
+interface NumericAggregate {
+  (): Promise<DataFrame>;
+  (...cols: [string, ...string[]]): DataFrame;
+}
+
 /**
  * `df.groupBy(...)`: aggregations over groups, sent as Spark Connect's Aggregate (GROUPBY) with
  * PySpark's shapes: `count()` is `count(1) AS count`, `agg({ a: 'max' })` is `max(col('a'))`.
@@ -52,36 +58,17 @@ export class GroupedData {
 
   /**
    * `sum('a', 'b')` builds the plan at once. Without names PySpark takes every numeric column,
-   * which needs the schema from the server, so `sum()` returns a Promise.
+   * which needs the schema from the server, so `sum()` returns a Promise. So do avg, mean, min, max.
    */
-  sum(): Promise<DataFrame>;
-  sum(...cols: [string, ...string[]]): DataFrame;
-  sum(...cols: string[]): DataFrame | Promise<DataFrame> {
-    return this.#numeric('sum', cols);
-  }
+  readonly sum = this.#numericAggregate('sum');
+  readonly avg = this.#numericAggregate('avg');
+  readonly mean = this.avg;
+  readonly min = this.#numericAggregate('min');
+  readonly max = this.#numericAggregate('max');
 
-  avg(): Promise<DataFrame>;
-  avg(...cols: [string, ...string[]]): DataFrame;
-  avg(...cols: string[]): DataFrame | Promise<DataFrame> {
-    return this.#numeric('avg', cols);
-  }
-
-  mean(): Promise<DataFrame>;
-  mean(...cols: [string, ...string[]]): DataFrame;
-  mean(...cols: string[]): DataFrame | Promise<DataFrame> {
-    return this.#numeric('avg', cols);
-  }
-
-  min(): Promise<DataFrame>;
-  min(...cols: [string, ...string[]]): DataFrame;
-  min(...cols: string[]): DataFrame | Promise<DataFrame> {
-    return this.#numeric('min', cols);
-  }
-
-  max(): Promise<DataFrame>;
-  max(...cols: [string, ...string[]]): DataFrame;
-  max(...cols: string[]): DataFrame | Promise<DataFrame> {
-    return this.#numeric('max', cols);
+  #numericAggregate(fn: NumericAgg): NumericAggregate {
+    // One implementation answers both overloads: a Promise exactly when no column is named.
+    return ((...cols: string[]) => this.#numeric(fn, cols)) as NumericAggregate;
   }
 
   #numeric(fn: NumericAgg, cols: readonly string[]): DataFrame | Promise<DataFrame> {

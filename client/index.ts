@@ -5,8 +5,8 @@
  *   const spark = await SparkSession.builder().remote('sc://localhost:15002').getOrCreate();
  *
  * Values in results: strings, booleans and numbers (bigint columns as numbers, exact to 2^53);
- * TIMESTAMP as `Timestamp` (microseconds kept; `toDate()` for a Date); DATE as a Date at UTC
- * midnight; structs as nested `Row`s; arrays as arrays; maps as Map.
+ * TIMESTAMP and TIMESTAMP_NTZ as `Timestamp`, a Date that keeps the microseconds on `micros`;
+ * DATE as a Date at UTC midnight; structs as nested `Row`s; arrays as arrays; maps as Map.
  */
 import * as functions from './functions.js';
 

@@ -20,6 +20,7 @@ export function literalExpr(value: unknown): Expr {
     if (Number.isInteger(value)) return E.lit(value, value >= INT32_MIN && value <= INT32_MAX ? T.integer : T.long);
     return E.lit(value, T.double);
   }
+  // A Timestamp is a Date: checked first so its microseconds survive.
   if (value instanceof Timestamp) return E.lit(value.micros, T.timestamp);
   if (value instanceof Date) return E.lit(value.getTime() * 1000, T.timestamp);
   if (value instanceof Uint8Array) return E.lit(value, T.binary);

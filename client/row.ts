@@ -5,6 +5,11 @@ const RESERVED = new Set(['get', 'asDict', 'toArray', 'fieldNames', 'length', 't
  * One result row, like PySpark's Row: fields by name (`row.word`, `row['cats per minute']`,
  * `row.get('word')`) and by position (`row[0]`, `row.get(0)`). Struct values are nested Rows.
  * A field whose name is one of Row's method names is reachable through `get(name)` only.
+ *
+ * The named fields are the Row's own enumerable properties, in schema order: `Object.keys(row)`,
+ * `{...row}`, `console.table(rows)` and `JSON.stringify(row)` list them as `printSchema()` does.
+ * Spark allows a name twice (`SELECT 1 AS a, 2 AS a`): the first field answers to the name (in
+ * `row.a`, `get('a')`, `asDict()`, JSON); the others are reached by position (`row[1]`, `toArray()`).
  */
 export class Row {
   readonly [key: string]: unknown;
@@ -18,12 +23,13 @@ export class Row {
     values.forEach((v, i) => {
       Object.defineProperty(self, String(i), { value: v, enumerable: false });
     });
-    // The first field of a duplicated name wins, as positional access still reaches the others.
-    for (let i = names.length - 1; i >= 0; i--) {
-      const name = names[i] as string;
-      if (RESERVED.has(name) || /^\d+$/.test(name)) continue;
-      Object.defineProperty(self, name, { value: values[i], enumerable: true, configurable: true });
-    }
+    // Defined in schema order, so Object.keys, spread, console.table and JSON list the fields as the
+    // schema does. The first field of a duplicated name wins (as `get(name)` and PySpark's
+    // `row.name`); positional access still reaches the others.
+    names.forEach((name, i) => {
+      if (RESERVED.has(name) || /^\d+$/.test(name) || Object.hasOwn(self, name)) return;
+      Object.defineProperty(self, name, { value: values[i], enumerable: true });
+    });
     Object.freeze(this);
   }
 
@@ -51,10 +57,14 @@ export class Row {
     return [...this.#values];
   }
 
-  /** The fields as a plain object; with `recursive`, nested Rows (also inside arrays and maps) too. */
+  /**
+   * The fields as a plain object in schema order; with `recursive`, nested Rows (also inside arrays
+   * and maps) too. A duplicated name keeps its first field, as name access does.
+   */
   asDict(recursive = false): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     this.#names.forEach((name, i) => {
+      if (Object.hasOwn(out, name)) return;
       const v = this.#values[i];
       out[name] = recursive ? plain(v) : v;
     });

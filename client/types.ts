@@ -8,20 +8,30 @@ export { T, simpleString, typeName, WINDOW_TYPE } from '../engine/types/data-typ
 export type { ArrayType, DataType, MapType, StructField, StructType } from '../engine/types/data-type.js';
 export { treeString } from '../engine/types/schema.js';
 
+/** The parameterless types, by their pyspark.sql.types class name. */
+const SIMPLE_TYPES = {
+  NullType: T.null,
+  BooleanType: T.boolean,
+  ByteType: T.byte,
+  ShortType: T.short,
+  IntegerType: T.integer,
+  LongType: T.long,
+  FloatType: T.float,
+  DoubleType: T.double,
+  StringType: T.string,
+  BinaryType: T.binary,
+  DateType: T.date,
+  TimestampType: T.timestamp,
+  TimestampNTZType: T.timestamp_ntz,
+} as const satisfies Record<string, DataType>;
+
+/** PySpark constructs them (`StringType()`), so each is a function returning its type. */
+const simpleTypes = Object.fromEntries(Object.entries(SIMPLE_TYPES).map(([name, type]) => [name, (): DataType => type])) as {
+  readonly [K in keyof typeof SIMPLE_TYPES]: () => DataType;
+};
+
 export const types = Object.freeze({
-  NullType: (): DataType => T.null,
-  BooleanType: (): DataType => T.boolean,
-  ByteType: (): DataType => T.byte,
-  ShortType: (): DataType => T.short,
-  IntegerType: (): DataType => T.integer,
-  LongType: (): DataType => T.long,
-  FloatType: (): DataType => T.float,
-  DoubleType: (): DataType => T.double,
-  StringType: (): DataType => T.string,
-  BinaryType: (): DataType => T.binary,
-  DateType: (): DataType => T.date,
-  TimestampType: (): DataType => T.timestamp,
-  TimestampNTZType: (): DataType => T.timestamp_ntz,
+  ...simpleTypes,
   ArrayType: (elementType: DataType, containsNull = true): ArrayType => T.array(elementType, containsNull),
   MapType: (keyType: DataType, valueType: DataType, valueContainsNull = true): MapType => T.map(keyType, valueType, valueContainsNull),
   StructField: (name: string, dataType: DataType, nullable = true, metadata?: Readonly<Record<string, unknown>>): StructField =>

@@ -1,11 +1,12 @@
-import { T, type DataType, type StructType } from '../engine/types/data-type.js';
+import { isNumeric, T, type DataType, type StructType } from '../engine/types/data-type.js';
 import { PySparkTypeError, PySparkValueError } from './errors.js';
 import { Row } from './row.js';
 import { Timestamp } from './timestamp.js';
 
 /**
  * Converts between the engine's value representation (timestamps as µs numbers, dates as days,
- * structs as positional arrays) and what users see: Timestamp, Date (UTC midnight), Row.
+ * structs as positional arrays) and what users see: Timestamp (a Date that keeps microseconds),
+ * Date (UTC midnight), Row.
  */
 
 const DAY_MS = 86_400_000;
@@ -45,16 +46,16 @@ export function rowOf(schema: StructType, values: readonly unknown[]): Row {
 /** A user value as an engine value of type `t` (for createDataFrame). */
 export function toEngineValue(v: unknown, t: DataType): unknown {
   if (v === null || v === undefined) return null;
+  if (isNumeric(t)) return Number(v);
   switch (t.kind) {
     case 'timestamp':
     case 'timestamp_ntz':
       if (v instanceof Timestamp) return v.micros;
       if (v instanceof Date) return v.getTime() * 1000;
-      if (typeof v === 'string') return Timestamp.parse(v).micros;
+      if (typeof v === 'string') return Timestamp.fromISOString(v).micros;
       return Number(v);
     case 'date':
       if (v instanceof Date) return Math.floor(v.getTime() / DAY_MS);
-      if (v instanceof Timestamp) return Math.floor(v.micros / 1000 / DAY_MS);
       if (typeof v === 'string') return Math.floor(Date.parse(`${v.slice(0, 10)}T00:00:00Z`) / DAY_MS);
       return Number(v);
     case 'struct':
@@ -65,13 +66,6 @@ export function toEngineValue(v: unknown, t: DataType): unknown {
       const entries = v instanceof Map ? [...v.entries()] : Object.entries(v as object);
       return new Map(entries.map(([k, x]) => [toEngineValue(k, t.keyType), toEngineValue(x, t.valueType)]));
     }
-    case 'byte':
-    case 'short':
-    case 'integer':
-    case 'long':
-    case 'float':
-    case 'double':
-      return Number(v);
     case 'string':
       return typeof v === 'string' ? v : String(v);
     case 'boolean':
@@ -99,7 +93,7 @@ export function inferType(v: unknown): DataType | undefined {
   if (typeof v === 'bigint') return T.long;
   if (typeof v === 'number') return Number.isInteger(v) ? T.long : T.double;
   if (typeof v === 'string') return T.string;
-  if (v instanceof Timestamp || v instanceof Date) return T.timestamp;
+  if (v instanceof Date) return T.timestamp;
   if (v instanceof Uint8Array) return T.binary;
   if (Array.isArray(v)) {
     const element = mergeTypes(v.map(inferType));

@@ -1,71 +1,17 @@
-import type { StructType } from '../../engine/types/data-type.js';
-import { DataFrame, type DataFrameSession } from '../dataframe.js';
-import { addOptions, optionString, schemaString, type OptionValue } from '../options.js';
-import { nextPlanId } from '../plan-id.js';
+import { DataSourceReader } from '../data-source-reader.js';
+import type { DataFrame, DataFrameSession } from '../dataframe.js';
 
-/**
- * `spark.readStream`: a streaming Read relation. No RPC happens until the DataFrame is used;
- * option values travel as strings (`port: 9999` → `"9999"`), the schema as `""` when unset.
- */
-export class DataStreamReader {
-  readonly #session: DataFrameSession;
-  #format: string | undefined;
-  #schema: string | undefined;
-  readonly #options: Record<string, string> = {};
-
+/** `spark.readStream`: a streaming Read relation (data source or table); the schema as `""` when unset. */
+export class DataStreamReader extends DataSourceReader {
   constructor(session: DataFrameSession) {
-    this.#session = session;
-  }
-
-  format(source: string): this {
-    this.#format = source;
-    return this;
-  }
-
-  option(key: string, value: OptionValue): this {
-    this.#options[key] = optionString(value);
-    return this;
-  }
-
-  options(options: Readonly<Record<string, OptionValue | null | undefined>>): this {
-    addOptions(this.#options, options);
-    return this;
-  }
-
-  /** A StructType (sent as JSON) or a DDL string such as `"value STRING"`. */
-  schema(schema: StructType | string): this {
-    this.#schema = schemaString(schema);
-    return this;
+    super(session, true);
   }
 
   load(path?: string): DataFrame {
-    const planId = nextPlanId();
-    return new DataFrame(this.#session, planId, {
-      kind: 'read',
-      source: {
-        type: 'dataSource',
-        format: this.#format ?? '',
-        options: { ...this.#options },
-        ...(this.#schema === undefined ? {} : { schema: this.#schema }),
-        paths: path === undefined ? [] : [path],
-      },
-      isStreaming: true,
-      planId,
-    });
+    return this.loadPaths(path === undefined ? [] : [path]);
   }
 
   text(path: string): DataFrame {
     return this.format('text').load(path);
-  }
-
-  /** A streaming read of a table. */
-  table(tableName: string): DataFrame {
-    const planId = nextPlanId();
-    return new DataFrame(this.#session, planId, {
-      kind: 'read',
-      source: { type: 'namedTable', name: tableName, options: { ...this.#options } },
-      isStreaming: true,
-      planId,
-    });
   }
 }

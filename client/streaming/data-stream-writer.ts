@@ -1,7 +1,7 @@
 import type { WriteStreamOperationStart } from '../../proto/generated/spark/connect/WriteStreamOperationStart.js';
 import type { DataFrame } from '../dataframe.js';
 import { PySparkAssertionError, PySparkNotImplementedError, PySparkValueError } from '../errors.js';
-import { addOptions, optionString, type OptionValue } from '../options.js';
+import { FormatOptions } from '../options.js';
 import { StreamingQuery } from './streaming-query.js';
 
 /** `writeStream.trigger(...)`: exactly one kind, as PySpark requires. */
@@ -17,55 +17,27 @@ type TriggerFields = Pick<WriteStreamOperationStart, 'processing_time_interval' 
  * `df.writeStream`: builds WriteStreamOperationStart; `start()` sends it and returns the query
  * handle (id, runId and name come back in the start result).
  */
-export class DataStreamWriter {
+export class DataStreamWriter extends FormatOptions {
   readonly #df: DataFrame;
-  #format: string | undefined;
   #outputMode: string | undefined;
   #queryName: string | undefined;
   #trigger: TriggerFields = {};
   #partitionBy: string[] = [];
   #clusterBy: string[] = [];
-  readonly #options: Record<string, string> = {};
 
   constructor(df: DataFrame) {
+    super();
     this.#df = df;
   }
 
   /** `append`, `complete` or `update`. */
   outputMode(mode: string): this {
-    if (typeof mode !== 'string' || mode.trim() === '') {
-      throw new PySparkValueError('[VALUE_NOT_NON_EMPTY_STR] Value for `outputMode` must be a non-empty string.', {
-        errorClass: 'VALUE_NOT_NON_EMPTY_STR',
-        messageParameters: { arg_name: 'outputMode', arg_value: String(mode) },
-      });
-    }
-    this.#outputMode = mode;
-    return this;
-  }
-
-  format(source: string): this {
-    this.#format = source;
-    return this;
-  }
-
-  option(key: string, value: OptionValue): this {
-    this.#options[key] = optionString(value);
-    return this;
-  }
-
-  options(options: Readonly<Record<string, OptionValue | null | undefined>>): this {
-    addOptions(this.#options, options);
+    this.#outputMode = nonEmpty('outputMode', mode);
     return this;
   }
 
   queryName(name: string): this {
-    if (typeof name !== 'string' || name.trim() === '') {
-      throw new PySparkValueError('[VALUE_NOT_NON_EMPTY_STR] Value for `queryName` must be a non-empty string.', {
-        errorClass: 'VALUE_NOT_NON_EMPTY_STR',
-        messageParameters: { arg_name: 'queryName', arg_value: String(name) },
-      });
-    }
-    this.#queryName = name;
+    this.#queryName = nonEmpty('queryName', name);
     return this;
   }
 
@@ -88,13 +60,7 @@ export class DataStreamWriter {
       });
     }
     if ('processingTime' in trigger) {
-      if (trigger.processingTime.trim() === '') {
-        throw new PySparkValueError('[VALUE_NOT_NON_EMPTY_STR] Value for `processingTime` must be a non-empty string.', {
-          errorClass: 'VALUE_NOT_NON_EMPTY_STR',
-          messageParameters: { arg_name: 'processingTime', arg_value: trigger.processingTime },
-        });
-      }
-      this.#trigger = { processing_time_interval: trigger.processingTime };
+      this.#trigger = { processing_time_interval: nonEmpty('processingTime', trigger.processingTime) };
     } else if ('once' in trigger) {
       this.#trigger = { once: true };
     } else if ('availableNow' in trigger) {
@@ -126,13 +92,13 @@ export class DataStreamWriter {
   async #start(sink: { path?: string; table_name?: string }): Promise<StreamingQuery> {
     const command: WriteStreamOperationStart = {
       input: await this.#df.relation(),
-      options: { ...this.#options },
+      options: this.optionsSnapshot(),
       partitioning_column_names: [...this.#partitionBy],
       clustering_column_names: [...this.#clusterBy],
       ...this.#trigger,
       ...sink,
     };
-    if (this.#format !== undefined) command.format = this.#format;
+    if (this.sourceFormat !== undefined) command.format = this.sourceFormat;
     if (this.#outputMode !== undefined) command.output_mode = this.#outputMode;
     if (this.#queryName !== undefined) command.query_name = this.#queryName;
     const res = await this.#df.session.client.executeCommand({ write_stream_operation_start: command });
@@ -140,6 +106,15 @@ export class DataStreamWriter {
     if (started === undefined) throw new PySparkAssertionError('The server sent no write_stream_operation_start_result.');
     return new StreamingQuery(this.#df.session, started.query_id?.id ?? '', started.query_id?.run_id ?? '', started.name);
   }
+}
+
+/** `value` when it is a non-empty string; PySpark's VALUE_NOT_NON_EMPTY_STR naming `argName` otherwise. */
+function nonEmpty(argName: string, value: string): string {
+  if (typeof value === 'string' && value.trim() !== '') return value;
+  throw new PySparkValueError(`[VALUE_NOT_NON_EMPTY_STR] Value for \`${argName}\` must be a non-empty string.`, {
+    errorClass: 'VALUE_NOT_NON_EMPTY_STR',
+    messageParameters: { arg_name: argName, arg_value: String(value) },
+  });
 }
 
 function notSupported(method: string): PySparkNotImplementedError {

@@ -1,6 +1,7 @@
 import type { StreamingQueryManagerCommand } from '../../proto/generated/spark/connect/StreamingQueryManagerCommand.js';
 import type { StreamingQueryManagerCommandResult__Output } from '../../proto/generated/spark/connect/StreamingQueryManagerCommandResult.js';
-import { PySparkAssertionError, PySparkValueError } from '../errors.js';
+import { PySparkAssertionError } from '../errors.js';
+import { awaitTermination } from './await-termination.js';
 import { StreamingQuery, type StreamingSession } from './streaming-query.js';
 
 type ManagerCommand = Omit<StreamingQueryManagerCommand, 'command'>;
@@ -33,18 +34,10 @@ export class StreamingQueryManager {
   awaitAnyTermination(): Promise<void>;
   awaitAnyTermination(timeoutSeconds: number): Promise<boolean>;
   async awaitAnyTermination(timeoutSeconds?: number): Promise<boolean | void> {
-    if (timeoutSeconds === undefined) {
-      await this.#command({ await_any_termination: {} });
-      return;
-    }
-    if (!(timeoutSeconds >= 0)) {
-      throw new PySparkValueError(`[VALUE_NOT_POSITIVE] Value for \`timeout\` must be positive, got '${timeoutSeconds}'.`, {
-        errorClass: 'VALUE_NOT_POSITIVE',
-        messageParameters: { arg_name: 'timeout', arg_value: String(timeoutSeconds) },
-      });
-    }
-    const res = await this.#command({ await_any_termination: { timeout_ms: Math.trunc(timeoutSeconds * 1000) } });
-    return res.await_any_termination?.terminated ?? false;
+    return awaitTermination(
+      timeoutSeconds,
+      async (args) => (await this.#command({ await_any_termination: args })).await_any_termination?.terminated ?? false,
+    );
   }
 
   async resetTerminated(): Promise<void> {

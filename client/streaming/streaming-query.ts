@@ -1,7 +1,8 @@
 import type { StreamingQueryCommand } from '../../proto/generated/spark/connect/StreamingQueryCommand.js';
 import type { StreamingQueryCommandResult__Output } from '../../proto/generated/spark/connect/StreamingQueryCommandResult.js';
 import type { SparkConnectClient } from '../connect/client.js';
-import { PySparkAssertionError, PySparkValueError, StreamingQueryException } from '../errors.js';
+import { PySparkAssertionError, StreamingQueryException } from '../errors.js';
+import { awaitTermination } from './await-termination.js';
 import type { OutputWriter } from '../output.js';
 import { progressFromJson } from './progress-json.js';
 
@@ -90,18 +91,7 @@ export class StreamingQuery {
   awaitTermination(): Promise<void>;
   awaitTermination(timeoutSeconds: number): Promise<boolean>;
   async awaitTermination(timeoutSeconds?: number): Promise<boolean | void> {
-    if (timeoutSeconds === undefined) {
-      await this.#command({ await_termination: {} });
-      return;
-    }
-    if (!(timeoutSeconds >= 0)) {
-      throw new PySparkValueError(`[VALUE_NOT_POSITIVE] Value for \`timeout\` must be positive, got '${timeoutSeconds}'.`, {
-        errorClass: 'VALUE_NOT_POSITIVE',
-        messageParameters: { arg_name: 'timeout', arg_value: String(timeoutSeconds) },
-      });
-    }
-    const res = await this.#command({ await_termination: { timeout_ms: Math.trunc(timeoutSeconds * 1000) } });
-    return res.await_termination?.terminated ?? false;
+    return awaitTermination(timeoutSeconds, async (args) => (await this.#command({ await_termination: args })).await_termination?.terminated ?? false);
   }
 
   async processAllAvailable(): Promise<void> {

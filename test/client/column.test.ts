@@ -26,6 +26,9 @@ describe('Column operators use the names PySpark sends', () => {
     ['startswith', 'startsWith'],
     ['endswith', 'endsWith'],
     ['pow', 'power'],
+    ['bitwiseAND', '&'],
+    ['bitwiseOR', '|'],
+    ['bitwiseXOR', '^'],
   ] as const)('%s → %s', (method, fn) => {
     expect((a[method] as (o: number) => Column).call(a, 1).expr).toEqual(call(fn, E.col('a'), E.lit(1, T.integer)));
   });
@@ -41,6 +44,13 @@ describe('Column operators use the names PySpark sends', () => {
       call('and', call('>=', E.col('a'), E.lit(1, T.integer)), call('<=', E.col('a'), E.lit(2, T.integer))),
     );
     expect(a.like('c%').expr).toEqual(call('like', E.col('a'), E.lit('c%', T.string)));
+    expect(a.rlike('^c').expr).toEqual(call('rlike', E.col('a'), E.lit('^c', T.string)));
+    expect(a.ilike('C%').expr).toEqual(call('ilike', E.col('a'), E.lit('C%', T.string)));
+    expect(a.isNaN().expr).toEqual(call('isNaN', E.col('a')));
+    // Operators are prototype methods (not per-Column closures) and not enumerable own fields.
+    expect(Object.keys(a)).toEqual(['expr']);
+    expect(Object.hasOwn(a, 'plus')).toBe(false);
+    expect(a.plus).toBe(F.col('b').plus);
     expect(a.substr(1, 3).expr).toEqual(call('substr', E.col('a'), E.lit(1, T.integer), E.lit(3, T.integer)));
   });
 
@@ -59,6 +69,10 @@ describe('Column operators use the names PySpark sends', () => {
     expect(a.cast(T.string).expr).toEqual(E.cast(E.col('a'), T.string));
     expect(a.desc().expr).toEqual(E.sortOrder(E.col('a'), false, false));
     expect(a.asc_nulls_last().expr).toEqual(E.sortOrder(E.col('a'), true, false));
+    expect(a.asc().expr).toEqual(E.sortOrder(E.col('a'), true, true));
+    expect(a.asc_nulls_first().expr).toEqual(E.sortOrder(E.col('a'), true, true));
+    expect(a.desc_nulls_first().expr).toEqual(E.sortOrder(E.col('a'), false, true));
+    expect(a.desc_nulls_last().expr).toEqual(E.sortOrder(E.col('a'), false, false));
     expect(F.col('window').getField('end').expr).toEqual(E.extract(E.col('window'), E.lit('end', T.string)));
   });
 

@@ -146,6 +146,10 @@ describe('batch DataFrame plans', () => {
     const g = df.groupBy('id');
     expect(rel(g.agg({ id: 'max' })).aggregate?.aggregate_expressions).toEqual([fn('max', attr('id'))]);
     expect(rel(g.sum('id')).aggregate?.aggregate_expressions).toEqual([fn('sum', attr('id'))]);
+    expect(rel(g.avg('id')).aggregate?.aggregate_expressions).toEqual([fn('avg', attr('id'))]);
+    expect(rel(g.mean('id')).aggregate?.aggregate_expressions).toEqual([fn('avg', attr('id'))]);
+    expect(rel(g.min('id')).aggregate?.aggregate_expressions).toEqual([fn('min', attr('id'))]);
+    expect(rel(g.max('id')).aggregate?.aggregate_expressions).toEqual([fn('max', attr('id'))]);
     expect(rel(df.groupBy().count()).aggregate?.grouping_expressions).toEqual([]);
     expect(rel(df.distinct()).deduplicate).toEqual({ input: rel(df), all_columns_as_keys: true });
     expect(rel(df.dropDuplicates(['id'])).deduplicate).toEqual({ input: rel(df), column_names: ['id'] });

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { T, WINDOW_TYPE } from '../../engine/types/data-type.js';
 import { Row, Timestamp } from '../../client/index.js';
@@ -36,6 +37,73 @@ describe('Row', () => {
   });
 });
 
+describe('Row field order', () => {
+  const schema = T.struct([T.field('z', T.long), T.field('a', T.string), T.field('m', T.boolean), T.field('cats per minute', T.long)]);
+  const row = rowOf(schema, [1, 'x', true, 7]);
+
+  it('enumerates fields in schema order: Object.keys, spread, entries, JSON, inspect', () => {
+    const order = ['z', 'a', 'm', 'cats per minute'];
+    expect(Object.keys(row)).toEqual(order);
+    expect(Object.keys({ ...row })).toEqual(order);
+    expect(Object.entries(row)).toEqual([['z', 1], ['a', 'x'], ['m', true], ['cats per minute', 7]]);
+    expect(Object.keys(JSON.parse(JSON.stringify(row)) as object)).toEqual(order);
+    expect(inspect(row)).toBe("Row { z: 1, a: 'x', m: true, 'cats per minute': 7 }");
+  });
+
+  it('gives a duplicated name its first field everywhere; the others by position', () => {
+    const dup = new Row(['a', 'b', 'a'], [1, 2, 3]);
+    expect(Object.keys(dup)).toEqual(['a', 'b']);
+    expect(dup['a']).toBe(1);
+    expect(dup.get('a')).toBe(1);
+    expect(dup.asDict()).toEqual({ a: 1, b: 2 });
+    expect(JSON.stringify(dup)).toBe('{"a":1,"b":2}');
+    expect(dup[2]).toBe(3);
+    expect(dup.toArray()).toEqual([1, 2, 3]);
+    expect(dup.fieldNames()).toEqual(['a', 'b', 'a']);
+  });
+});
+
+describe('Timestamp', () => {
+  const ts = new Timestamp(1_700_000_060_123_456);
+
+  it('is a Date that keeps microseconds', () => {
+    expect(ts).toBeInstanceOf(Date);
+    expect(ts.getTime()).toBe(1_700_000_060_123);
+    expect(ts.getUTCMilliseconds()).toBe(123);
+    expect(ts.micros).toBe(1_700_000_060_123_456);
+    expect(new Date(ts).getTime()).toBe(1_700_000_060_123);
+    expect(ts.toDate()).not.toBeInstanceOf(Timestamp);
+  });
+
+  it('prints readably with six fraction digits', () => {
+    const text = '2023-11-14T22:14:20.123456Z';
+    expect(inspect(ts)).toBe(text);
+    expect(inspect({ t: ts })).toBe(`{ t: ${text} }`);
+    expect(String(ts)).toBe(text);
+    expect(`${ts}`).toBe(text);
+    expect(JSON.stringify({ t: ts })).toBe(`{"t":"${text}"}`);
+    expect(new Timestamp(-1).toISOString()).toBe('1969-12-31T23:59:59.999999Z');
+    expect(new Timestamp(253_402_300_800_000_000).toISOString()).toBe('+010000-01-01T00:00:00.000000Z');
+    expect(inspect(new Timestamp(Number.NaN))).toBe('Invalid Date');
+  });
+
+  it('orders by microseconds and parses its own text back', () => {
+    const next = new Timestamp(ts.micros + 1);
+    expect(next > ts).toBe(true);
+    expect(next.getTime()).toBe(ts.getTime());
+    expect(Timestamp.fromISOString(ts.toISOString()).micros).toBe(ts.micros);
+    expect(Timestamp.fromISOString('2023-11-14T22:14:20.123456').equals(ts)).toBe(true);
+    expect(Timestamp.fromDate(ts).micros).toBe(ts.micros);
+    expect(Timestamp.fromDate(new Date(5)).micros).toBe(5000);
+  });
+
+  it('keeps the microseconds past the millisecond when a Date setter moves the time', () => {
+    const t = new Timestamp(1_000_000_007);
+    t.setTime(2000);
+    expect(t.micros).toBe(2_000_007);
+  });
+});
+
 describe('createDataFrame values', () => {
   it('infers PySpark types: integers long, fractions double, Date/Timestamp timestamp, objects struct', () => {
     const schema = inferSchema([{ n: 1, x: 1.5, s: 'a', t: new Date(0), b: true, o: { k: 1 } }], undefined);
@@ -57,6 +125,8 @@ describe('createDataFrame values', () => {
     const schema = T.struct([T.field('t', T.timestamp), T.field('d', T.date), T.field('r', T.struct([T.field('a', T.long)]))]);
     expect(toEngineValue({ t: new Timestamp(5), d: '1970-01-03', r: Row.of({ a: 2 }) }, schema)).toEqual([5, 2, [2]]);
     expect(toEngineValue([new Date(1), new Date(86_400_000), [7]], schema)).toEqual([1000, 1, [7]]);
+    expect(toEngineValue([new Timestamp(86_400_000_001), new Timestamp(86_400_000_001), [7]], schema)).toEqual([86_400_000_001, 1, [7]]);
+    expect(inferSchema([{ t: new Timestamp(1) }], undefined).fields[0]?.type).toEqual(T.timestamp);
   });
 });
 

@@ -1,4 +1,5 @@
 import { ParseError } from '../errors/errors.js';
+import { ATOMIC_KINDS, ATOMIC_TYPES } from '../types/atomic-types.js';
 import { T, type DataType, type StructField } from '../types/data-type.js';
 import type { Schema } from '../types/schema.js';
 import { parseDataTypeJson } from '../types/type-json.js';
@@ -11,30 +12,13 @@ import { TokenStream } from './token-stream.js';
  * Types Kindling does not have map to the nearest one it has: `decimal(p,s)` → double,
  * `char(n)`/`varchar(n)` → string, `timestamp_ltz` → timestamp.
  * It reads the SQL lexer's tokens (as Spark's `CatalystSqlParser.parseDataType` does), so it lives
- * in sql/; printing types back as DDL needs no parser and stays in `types/ddl.ts`.
+ * in sql/; printing types as DDL needs no parser and stays in `types/type-sql.ts`.
  */
 
-const SIMPLE_TYPES: Readonly<Record<string, DataType>> = {
-  BOOLEAN: T.boolean,
-  TINYINT: T.byte,
-  BYTE: T.byte,
-  SMALLINT: T.short,
-  SHORT: T.short,
-  INT: T.integer,
-  INTEGER: T.integer,
-  BIGINT: T.long,
-  LONG: T.long,
-  FLOAT: T.float,
-  REAL: T.float,
-  DOUBLE: T.double,
-  DATE: T.date,
-  TIMESTAMP: T.timestamp,
-  TIMESTAMP_LTZ: T.timestamp,
-  TIMESTAMP_NTZ: T.timestamp_ntz,
-  STRING: T.string,
-  BINARY: T.binary,
-  VOID: T.null,
-};
+/** Type keywords without a size (`BIGINT`, `LONG`, `TIMESTAMP_LTZ`). */
+const SIMPLE_TYPES: ReadonlyMap<string, DataType> = new Map(
+  ATOMIC_KINDS.flatMap((kind) => ATOMIC_TYPES[kind].ddl.map((name) => [name, T[kind]] as const)),
+);
 
 /** Types that take a parenthesized size, and how many sizes they accept. */
 const SIZED_TYPES: Readonly<Record<string, { type: DataType; min: number; max: number }>> = {
@@ -187,7 +171,7 @@ function parsePrimitive(ts: TokenStream, nameToken: Token): DataType {
     ts.next();
     ts.next();
   }
-  const simple = SIMPLE_TYPES[name];
+  const simple = SIMPLE_TYPES.get(name);
   if (simple && sizes.length === 0) return simple;
   const sized = SIZED_TYPES[name];
   if (sized && sizes.length >= sized.min && sizes.length <= sized.max) return sized.type;

@@ -30,4 +30,4 @@ export { parseExpressionAst, parseQueryAst } from './parser.js';
 export { printAst, printExpr, printQuery, quoteIdent, quoteString } from './print.js';
 export { parseErrorAt, parseErrorInContext, queryContextSummary } from './errors.js';
 export { parseDataType, parseSchema } from './data-type-parser.js';
-export { dataTypeToSql, schemaToDdl } from '../types/ddl.js';
+export { dataTypeToSql, schemaToDdl } from '../types/type-sql.js';

@@ -5,9 +5,9 @@ import { B, type BoundExpr } from '../expr/bound-expr.js';
 import type { Expr } from '../expr/expr.js';
 import { PlanBuilder, type NamedExpr } from '../plan/builder.js';
 import { isStreamingPlan, type AnalyzedPlan, type SortKey } from '../plan/analyzed-plan.js';
-import type { LogicalPlan } from '../plan/logical-plan.js';
+import { isRelationalOp, type LogicalPlan } from '../plan/logical-plan.js';
 import { parseSql } from '../sql/index.js';
-import { parseSchema } from '../types/ddl.js';
+import { parseSchema } from '../sql/data-type-parser.js';
 import { isTimestamp, simpleString } from '../types/data-type.js';
 import { delayMillis } from '../types/interval.js';
 import type { Schema } from '../types/schema.js';
@@ -15,7 +15,7 @@ import { rejectAggregatesInWhere, requireBoolean, resolveAggregate } from './agg
 import { expandExprStrings } from './expr-walk.js';
 import type { AnalyzerContext } from './context.js';
 import { parseIdentifierParts, quoteIdentifier, quoteName } from './identifier.js';
-import { resolveWithColumns } from './project.js';
+import { resolveWithColumns } from './with-columns.js';
 import { resolveGroupingSets } from './grouping-sets.js';
 import { resolveJoin } from './join.js';
 import { resolveRelational } from './relational.js';
@@ -45,6 +45,7 @@ class Analyzer {
   constructor(private readonly ctx: AnalyzerContext) {}
 
   resolve(plan: LogicalPlan): Resolved {
+    if (isRelationalOp(plan)) return resolveRelational(this.ctx, plan, this.resolve(plan.input));
     switch (plan.kind) {
       case 'read':
         return this.read(plan);
@@ -118,13 +119,6 @@ class Analyzer {
         return unqualified(resolveInlineTable(this.ctx, plan.rows, plan.columnNames));
       case 'join':
         return resolveJoin(this.ctx, plan, this.resolve(plan.left), this.resolve(plan.right));
-      case 'sample':
-      case 'tail':
-      case 'naFill':
-      case 'naDrop':
-      case 'naReplace':
-      case 'statSummary':
-        return resolveRelational(this.ctx, plan, this.resolve(plan.input));
       default: {
         const never: never = plan;
         throw new NotSupportedError(`Relation ${JSON.stringify(never)} is not supported.`);

@@ -4,6 +4,7 @@
  * come from the platform's tz database through `Intl` (which, like Java, uses local mean time before
  * standard time and the proleptic Gregorian calendar), cached per UTC hour because `Intl` is slow.
  */
+import { IllegalArgumentError } from '../errors/errors.js';
 
 export const SECONDS_PER_DAY = 86_400;
 
@@ -81,6 +82,13 @@ export function resolveZone(id: string): ZoneRules | undefined {
   const zone = resolveUncached(id);
   if (resolved.size > 1000) resolved.clear();
   resolved.set(id, zone ?? null);
+  return zone;
+}
+
+/** The zone rules for a session zone id; an unknown id is the user's error, as in Spark. */
+export function sessionZone(timeZone: string): ZoneRules {
+  const zone = resolveZone(timeZone);
+  if (!zone) throw IllegalArgumentError.withClass('INVALID_TIMEZONE', { timeZone });
   return zone;
 }
 
@@ -181,42 +189,15 @@ class IntlRegionZone implements RegionZone {
 
   private intlOffset(epochSec: number): number {
     const sec = Math.max(-MAX_INTL_SEC, Math.min(MAX_INTL_SEC, epochSec));
-    let year = 0;
-    let month = 1;
-    let day = 1;
-    let h = 0;
-    let mi = 0;
-    let s = 0;
+    // The wall-clock fields Intl gives for the instant; the era turns a BC year into a proleptic one.
+    const f = { year: 0, month: 1, day: 1, hour: 0, minute: 0, second: 0 };
     let bc = false;
     for (const p of this.fmt.formatToParts(sec * 1000)) {
-      switch (p.type) {
-        case 'year':
-          year = Number(p.value);
-          break;
-        case 'month':
-          month = Number(p.value);
-          break;
-        case 'day':
-          day = Number(p.value);
-          break;
-        case 'hour':
-          h = Number(p.value);
-          break;
-        case 'minute':
-          mi = Number(p.value);
-          break;
-        case 'second':
-          s = Number(p.value);
-          break;
-        case 'era':
-          bc = p.value === 'BC' || p.value === 'B';
-          break;
-        default:
-          break;
-      }
+      if (p.type === 'era') bc = p.value === 'BC' || p.value === 'B';
+      else if (Object.hasOwn(f, p.type)) f[p.type as keyof typeof f] = Number(p.value);
     }
-    if (bc) year = 1 - year;
-    const local = daysFromCivil(year, month, day) * SECONDS_PER_DAY + h * 3600 + mi * 60 + s;
+    const year = bc ? 1 - f.year : f.year;
+    const local = daysFromCivil(year, f.month, f.day) * SECONDS_PER_DAY + f.hour * 3600 + f.minute * 60 + f.second;
     return local - sec;
   }
 }
@@ -282,4 +263,21 @@ export function isLeapYear(year: number): boolean {
 export function daysInMonth(year: number, month: number): number {
   if (month === 2) return isLeapYear(year) ? 29 : 28;
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+export interface LocalDateTime {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour?: number;
+  readonly minute?: number;
+  readonly second?: number;
+  readonly micros?: number;
+}
+
+/** The instant (µs) of a local date-time in `zone` (gaps and overlaps as in `localSecondsToEpoch`). Fields are not validated. */
+export function localToMicros(zone: ZoneRules, f: LocalDateTime): number {
+  const localSec =
+    daysFromCivil(f.year, f.month, f.day) * SECONDS_PER_DAY + (f.hour ?? 0) * 3600 + (f.minute ?? 0) * 60 + (f.second ?? 0);
+  return localSecondsToEpoch(zone, localSec) * 1_000_000 + (f.micros ?? 0);
 }

@@ -1,9 +1,10 @@
 import { decodeRelation, encodeDataType, oneofNotSet } from '../../engine/connect/index.js';
 import { AnalysisError, ParseError } from '../../engine/errors/errors.js';
-import type { ExplainMode } from '../../engine/physical/explain.js';
+import type { ExplainMode } from '../../engine/physical/explain/index.js';
 import type { LogicalPlan } from '../../engine/plan/logical-plan.js';
 import type { DataType } from '../../engine/types/data-type.js';
-import { parseDataType, parseSchema, schemaToDdl } from '../../engine/types/ddl.js';
+import { parseDataType, parseSchema } from '../../engine/sql/data-type-parser.js';
+import { schemaToDdl } from '../../engine/types/type-sql.js';
 import { treeString } from '../../engine/types/schema.js';
 import { parseDataTypeJson } from '../../engine/types/type-json.js';
 import type { AnalyzePlanRequest__Output } from '../../proto/generated/spark/connect/AnalyzePlanRequest.js';

@@ -2,7 +2,7 @@ import type { Vector } from '../../batch/vector.js';
 import { AnalysisError } from '../../errors/errors.js';
 import type { BoundExpr } from '../../expr/bound-expr.js';
 import { formatDouble, formatFloat } from '../../expr/cast-format.js';
-import { parseDataType, parseSchema } from '../../types/ddl.js';
+import { parseDataType, parseSchema } from '../../sql/data-type-parser.js';
 import { T, assertNever, type DataType } from '../../types/data-type.js';
 import { formatDate, localFields, parseDate, parseTimestamp } from '../../types/time.js';
 import { parseDataTypeJson } from '../../types/type-json.js';
@@ -77,12 +77,17 @@ function toJsonText(v: unknown, t: DataType, tz: string): string {
   }
 }
 
+/** The types to_json writes and from_json reads as a whole document: an object or an array. */
+function isJsonDocument(type: DataType): boolean {
+  return type.kind === 'struct' || type.kind === 'array' || type.kind === 'map';
+}
+
 export const toJson: ScalarFunction = {
   name: 'to_json',
   resolve(args) {
     checkArity('to_json', args, [1, 2]);
     const a = args[0] as BoundExpr;
-    if (a.type.kind !== 'struct' && a.type.kind !== 'array' && a.type.kind !== 'map') {
+    if (!isJsonDocument(a.type)) {
       throw unexpectedInputType('to_json', args, 0, ['array', T.struct([])]);
     }
     return { args: [a], type: T.string, nullable: nullableOf(a) };
@@ -183,7 +188,7 @@ export const fromJson: ScalarFunction = {
     const a = args[0] as BoundExpr;
     if (a.type.kind !== 'string') throw unexpectedInputType('from_json', args, 0, T.string);
     const type = schemaOf(args[1]);
-    if (type.kind !== 'struct' && type.kind !== 'array' && type.kind !== 'map') {
+    if (!isJsonDocument(type)) {
       throw AnalysisError.withClass('DATATYPE_MISMATCH.INVALID_JSON_SCHEMA', { sqlExpr: '"from_json(...)"', schema: `"${type.kind.toUpperCase()}"` });
     }
     return { args: [a, args[1] as BoundExpr], type, nullable: true };

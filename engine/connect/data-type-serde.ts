@@ -1,4 +1,5 @@
-import { T, assertNever, type DataType, type StructField, type StructType } from '../types/data-type.js';
+import { isAtomicKind } from '../types/atomic-types.js';
+import { T, type DataType, type StructField, type StructType } from '../types/data-type.js';
 import { invalidPlan, oneofCase, oneofNotSet, unsupportedKind } from './plan-errors.js';
 import type { DataTypeMsg, DataTypeProto } from './wire-types.js';
 
@@ -11,23 +12,11 @@ export function decodeDataTypeOrString(msg: DataTypeMsg): DataType | string {
 /** A Spark Connect DataType that must be concrete (nested types, schemas, typed nulls). */
 export function decodeDataType(msg: DataTypeMsg): DataType {
   const kind = oneofCase(msg, 'kind', []);
+  // Spark Connect's DataType oneof names each atomic case as Kindling names the kind.
+  if (kind !== undefined && isAtomicKind(kind)) return T[kind];
   switch (kind) {
     case undefined:
       throw oneofNotSet('spark.connect.DataType', 'kind');
-    case 'null':
-    case 'binary':
-    case 'boolean':
-    case 'byte':
-    case 'short':
-    case 'integer':
-    case 'long':
-    case 'float':
-    case 'double':
-    case 'string':
-    case 'date':
-    case 'timestamp':
-    case 'timestamp_ntz':
-      return T[kind];
     case 'array': {
       const a = msg.array;
       if (!a?.element_type) throw invalidPlan('An array type needs an element type.');
@@ -66,32 +55,6 @@ function decodeField(f: NonNullable<DataTypeMsg['struct']>['fields'][number]): S
 /** Our DataType as a Spark Connect DataType (every kind message written, even when empty). */
 export function encodeDataType(t: DataType): DataTypeProto {
   switch (t.kind) {
-    case 'null':
-      return { null: {} };
-    case 'binary':
-      return { binary: {} };
-    case 'boolean':
-      return { boolean: {} };
-    case 'byte':
-      return { byte: {} };
-    case 'short':
-      return { short: {} };
-    case 'integer':
-      return { integer: {} };
-    case 'long':
-      return { long: {} };
-    case 'float':
-      return { float: {} };
-    case 'double':
-      return { double: {} };
-    case 'string':
-      return { string: { collation: '' } };
-    case 'date':
-      return { date: {} };
-    case 'timestamp':
-      return { timestamp: {} };
-    case 'timestamp_ntz':
-      return { timestamp_ntz: {} };
     case 'array':
       return { array: { element_type: encodeDataType(t.elementType), contains_null: t.containsNull } };
     case 'map':
@@ -105,7 +68,8 @@ export function encodeDataType(t: DataType): DataTypeProto {
     case 'struct':
       return encodeStructType(t);
     default:
-      return assertNever(t);
+      // The oneof case named as the kind (see decodeDataType); strings carry their (default) collation.
+      return { [t.kind]: t.kind === 'string' ? { collation: '' } : {} } as DataTypeProto;
   }
 }
 

@@ -1,4 +1,5 @@
 import { errorClassInfo, renderErrorMessage } from './error-classes.js';
+import { classChain, type JavaClass } from './java-classes.js';
 
 /** Whose fault an error is; decides retry and how it is reported. */
 export type Fault = 'user' | 'unsupported' | 'external' | 'internal';
@@ -63,100 +64,52 @@ export abstract class KindlingError extends Error {
 /** The user asked for something invalid: unknown column, table or function, wrong output mode. */
 export class AnalysisError extends KindlingError {
   readonly fault = 'user' as const;
-  readonly sparkClasses: readonly string[] = [
-    'org.apache.spark.sql.AnalysisException',
-    'java.lang.Exception',
-    'java.lang.Throwable',
-  ];
+  readonly sparkClasses: readonly string[] = classChain('org.apache.spark.sql.AnalysisException');
 }
 
 /** SQL or expression text that does not parse. */
 export class ParseError extends AnalysisError {
-  override readonly sparkClasses: readonly string[] = [
-    'org.apache.spark.sql.catalyst.parser.ParseException',
-    'org.apache.spark.sql.AnalysisException',
-    'java.lang.Exception',
-    'java.lang.Throwable',
-  ];
+  override readonly sparkClasses: readonly string[] = classChain('org.apache.spark.sql.catalyst.parser.ParseException');
 }
 
 /** Bad argument values caught at run time (`IllegalArgumentException` in Spark). */
 export class IllegalArgumentError extends AnalysisError {
-  override readonly sparkClasses: readonly string[] = [
-    'java.lang.IllegalArgumentException',
-    'java.lang.RuntimeException',
-    'java.lang.Exception',
-    'java.lang.Throwable',
-  ];
+  override readonly sparkClasses: readonly string[] = classChain('java.lang.IllegalArgumentException');
 }
 
 /** A number that does not parse where Spark calls `Long.parseLong` & co. (`NumberFormatException`), e.g. a source option. */
 export class NumberFormatError extends IllegalArgumentError {
-  override readonly sparkClasses: readonly string[] = [
-    'java.lang.NumberFormatException',
-    'java.lang.IllegalArgumentException',
-    'java.lang.RuntimeException',
-    'java.lang.Exception',
-    'java.lang.Throwable',
-  ];
+  override readonly sparkClasses: readonly string[] = classChain('java.lang.NumberFormatException');
 }
 
 /** A lookup of something that does not exist (`SparkNoSuchElementException`), e.g. an unknown SQL config. */
 export class NoSuchElementError extends AnalysisError {
-  override readonly sparkClasses: readonly string[] = [
-    'org.apache.spark.SparkNoSuchElementException',
-    'java.util.NoSuchElementException',
-    'java.lang.RuntimeException',
-    'java.lang.Exception',
-    'java.lang.Throwable',
-  ];
+  override readonly sparkClasses: readonly string[] = classChain('org.apache.spark.SparkNoSuchElementException');
 }
 
 /** A valid request that Kindling does not implement (yet). */
 export class NotSupportedError extends KindlingError {
   readonly fault = 'unsupported' as const;
-  readonly sparkClasses: readonly string[] = [
-    'java.lang.UnsupportedOperationException',
-    'java.lang.RuntimeException',
-    'java.lang.Exception',
-    'java.lang.Throwable',
-  ];
+  readonly sparkClasses: readonly string[] = classChain('java.lang.UnsupportedOperationException');
 }
 
 /** Something outside the engine failed (socket, Redis, a worker); usually worth a retry. */
 export class ExecutionError extends KindlingError {
   readonly fault = 'external' as const;
-  readonly sparkClasses: readonly string[] = [
-    'org.apache.spark.SparkException',
-    'java.lang.Exception',
-    'java.lang.Throwable',
-  ];
+  readonly sparkClasses: readonly string[] = classChain('org.apache.spark.SparkException');
 }
 
-/**
- * The Java exceptions Spark raises for run-time data errors, each with its superclasses below
- * `RuntimeException`: Spark Connect sends the whole chain (ErrorInfo `classes`), and clients pick
- * their exception from it (PySpark: ArithmeticException, NumberFormatException, DateTimeException...).
- */
-const RUNTIME_SUPERCLASSES = {
-  'org.apache.spark.SparkRuntimeException': [],
-  'org.apache.spark.SparkArithmeticException': ['java.lang.ArithmeticException'],
-  'org.apache.spark.SparkNumberFormatException': ['java.lang.NumberFormatException', 'java.lang.IllegalArgumentException'],
-  'org.apache.spark.SparkDateTimeException': ['java.time.DateTimeException'],
-  'org.apache.spark.SparkArrayIndexOutOfBoundsException': [
-    'java.lang.ArrayIndexOutOfBoundsException',
-    'java.lang.IndexOutOfBoundsException',
-  ],
-  'org.apache.spark.SparkIllegalArgumentException': ['java.lang.IllegalArgumentException'],
-  'java.lang.IllegalArgumentException': [],
-} as const satisfies Readonly<Record<string, readonly string[]>>;
-
-export type RuntimeSparkClass = keyof typeof RUNTIME_SUPERCLASSES;
-
-/** The class chain Spark Connect reports for `sparkClass`, most specific first. */
-export function runtimeClassChain(sparkClass: RuntimeSparkClass): readonly string[] {
-  return [sparkClass, ...RUNTIME_SUPERCLASSES[sparkClass], 'java.lang.RuntimeException', 'java.lang.Exception', 'java.lang.Throwable'];
-}
+/** The Java exceptions Spark raises for run-time data errors (ANSI casts, arithmetic, dates, indexes). */
+export type RuntimeSparkClass = Extract<
+  JavaClass,
+  | 'org.apache.spark.SparkRuntimeException'
+  | 'org.apache.spark.SparkArithmeticException'
+  | 'org.apache.spark.SparkNumberFormatException'
+  | 'org.apache.spark.SparkDateTimeException'
+  | 'org.apache.spark.SparkArrayIndexOutOfBoundsException'
+  | 'org.apache.spark.SparkIllegalArgumentException'
+  | 'java.lang.IllegalArgumentException'
+>;
 
 /** A run-time data error Spark raises as SparkRuntimeException / ArithmeticException (ANSI casts, divide by zero). */
 export class RuntimeDataError extends KindlingError {
@@ -164,18 +117,14 @@ export class RuntimeDataError extends KindlingError {
   readonly sparkClasses: readonly string[];
   constructor(message: string, details: ErrorDetails & { sparkClass?: RuntimeSparkClass } = {}) {
     super(message, details);
-    this.sparkClasses = runtimeClassChain(details.sparkClass ?? 'org.apache.spark.SparkRuntimeException');
+    this.sparkClasses = classChain(details.sparkClass ?? 'org.apache.spark.SparkRuntimeException');
   }
 }
 
 /** A streaming query terminated with an error (`StreamingQueryException`). */
 export class StreamingQueryError extends KindlingError {
   readonly fault = 'user' as const;
-  readonly sparkClasses: readonly string[] = [
-    'org.apache.spark.sql.streaming.StreamingQueryException',
-    'java.lang.Exception',
-    'java.lang.Throwable',
-  ];
+  readonly sparkClasses: readonly string[] = classChain('org.apache.spark.sql.streaming.StreamingQueryException');
 }
 
 /**
@@ -184,34 +133,19 @@ export class StreamingQueryError extends KindlingError {
  */
 export class ConcurrentModificationError extends KindlingError {
   readonly fault = 'user' as const;
-  readonly sparkClasses: readonly string[] = [
-    'org.apache.spark.SparkConcurrentModificationException',
-    'java.util.ConcurrentModificationException',
-    'java.lang.RuntimeException',
-    'java.lang.Exception',
-    'java.lang.Throwable',
-  ];
+  readonly sparkClasses: readonly string[] = classChain('org.apache.spark.SparkConcurrentModificationException');
 }
 
 /** A call made in a state that does not allow it (`IllegalStateException` in Spark). */
 export class IllegalStateError extends KindlingError {
   readonly fault = 'user' as const;
-  readonly sparkClasses: readonly string[] = [
-    'java.lang.IllegalStateException',
-    'java.lang.RuntimeException',
-    'java.lang.Exception',
-    'java.lang.Throwable',
-  ];
+  readonly sparkClasses: readonly string[] = classChain('java.lang.IllegalStateException');
 }
 
 /** An invariant broke: this is a bug in Kindling. */
 export class InternalError extends KindlingError {
   readonly fault = 'internal' as const;
-  readonly sparkClasses: readonly string[] = [
-    'org.apache.spark.SparkException',
-    'java.lang.Exception',
-    'java.lang.Throwable',
-  ];
+  readonly sparkClasses: readonly string[] = classChain('org.apache.spark.SparkException');
 }
 
 /** Wraps anything thrown into a KindlingError (unknown errors are treated as internal bugs). */

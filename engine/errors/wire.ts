@@ -33,13 +33,18 @@ export function errorToWire(e: unknown): WireError {
   return {
     name: k.name,
     message: k.message,
-    ...(k.errorClass ? { errorClass: k.errorClass } : {}),
-    ...(k.sqlState ? { sqlState: k.sqlState } : {}),
+    ...present({ errorClass: k.errorClass, sqlState: k.sqlState, stack: k.stack }),
     messageParameters: k.messageParameters,
     sparkClasses: k.sparkClasses,
-    ...(k.stack ? { stack: k.stack } : {}),
     retryable: k.retryable,
   };
+}
+
+type OptionalText = Pick<WireError, 'errorClass' | 'sqlState' | 'stack'>;
+
+/** The optional texts that are set: absent and empty ones are left out (proto3 sends '' for unset). */
+function present(fields: { readonly [K in keyof OptionalText]: string | undefined }): OptionalText {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined && v !== '')) as OptionalText;
 }
 
 type Ctor = new (message: string, details?: ErrorDetails) => KindlingError;
@@ -77,8 +82,6 @@ export function errorFromWire(w: WireError): KindlingError {
   return err;
 }
 
-
-
 /** The WireError message of Kindling's cluster protocol (snake_case, as proto-loader gives it). */
 export interface ProtoWireError {
   readonly name: string;
@@ -109,11 +112,9 @@ export function errorFromProto(p: ProtoWireError): KindlingError {
   return errorFromWire({
     name: p.name,
     message: p.message,
-    ...(p.error_class ? { errorClass: p.error_class } : {}),
-    ...(p.sql_state ? { sqlState: p.sql_state } : {}),
+    ...present({ errorClass: p.error_class, sqlState: p.sql_state, stack: p.stack }),
     messageParameters: p.message_parameters,
     sparkClasses: p.spark_classes,
-    ...(p.stack ? { stack: p.stack } : {}),
     ...(p.retryable === '' ? {} : { retryable: p.retryable === 'yes' }),
   });
 }

@@ -32,50 +32,6 @@ function javaStyle(d: number): string {
   return `${m}E${exponent.startsWith('+') ? exponent.slice(1) : exponent}`;
 }
 
-/** Spark's `DataType.sql`: `INT`, `BIGINT`, `ARRAY<STRING>`, `STRUCT<start: TIMESTAMP, end: TIMESTAMP>`. */
-export function sqlTypeName(t: DataType): string {
-  switch (t.kind) {
-    case 'null':
-      return 'VOID';
-    case 'boolean':
-      return 'BOOLEAN';
-    case 'byte':
-      return 'TINYINT';
-    case 'short':
-      return 'SMALLINT';
-    case 'integer':
-      return 'INT';
-    case 'long':
-      return 'BIGINT';
-    case 'float':
-      return 'FLOAT';
-    case 'double':
-      return 'DOUBLE';
-    case 'string':
-      return 'STRING';
-    case 'binary':
-      return 'BINARY';
-    case 'date':
-      return 'DATE';
-    case 'timestamp':
-      return 'TIMESTAMP';
-    case 'timestamp_ntz':
-      return 'TIMESTAMP_NTZ';
-    case 'array':
-      return `ARRAY<${sqlTypeName(t.elementType)}>`;
-    case 'map':
-      return `MAP<${sqlTypeName(t.keyType)}, ${sqlTypeName(t.valueType)}>`;
-    case 'struct':
-      return `STRUCT<${t.fields.map((f) => `${quoteIfNeeded(f.name)}: ${sqlTypeName(f.type)}`).join(', ')}>`;
-    default:
-      return assertNever(t);
-  }
-}
-
-function quoteIfNeeded(name: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : `\`${name.replace(/`/g, '``')}\``;
-}
-
 const utf8 = new TextDecoder('utf-8');
 
 /**

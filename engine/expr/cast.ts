@@ -1,9 +1,11 @@
 import { constVector, valuesVector, type Vector } from '../batch/vector.js';
 import { RuntimeDataError } from '../errors/errors.js';
-import { assertNever, isNumeric, type DataType, type StructField } from '../types/data-type.js';
+import { ATOMIC_TYPES, fitsIntegral, integralRange, isAtomicKind, isIntegralKind, wrapIntegral, type IntegralKind } from '../types/atomic-types.js';
+import { assertNever, isNumeric, isTimestamp, type AtomicKind, type DataType, type StructField } from '../types/data-type.js';
 import { fromLocalFields, parseDate, parseTimestamp, zoneOffsetMs } from '../types/time.js';
 import { civilFromDays } from '../types/time-zone.js';
-import { sqlTypeName, valueToString } from './cast-format.js';
+import { valueToString } from './cast-format.js';
+import { dataTypeToSql } from '../types/type-sql.js';
 import { parseBoolean, parseDouble, parseIntegral } from './cast-parse.js';
 import { sqlLiteral } from './pretty-name.js';
 
@@ -32,42 +34,10 @@ const USEC_PER_SEC = 1_000_000;
 const USEC_PER_DAY = 86_400_000_000;
 const MS_PER_DAY = 86_400_000;
 
-const INTEGRAL_RANGE = {
-  byte: [-128, 127],
-  short: [-32768, 32767],
-  integer: [-2147483648, 2147483647],
-  long: [-9223372036854775808, 9223372036854775807],
-} as const;
-
-type IntegralKind = keyof typeof INTEGRAL_RANGE;
-
-function isAtomic(t: DataType): boolean {
-  return t.kind !== 'array' && t.kind !== 'map' && t.kind !== 'struct';
-}
-
 /** Spark 4's (ANSI) `Cast.canCast` over Kindling's types; resolution rejects other pairs. */
 export function canCast(from: DataType, to: DataType): boolean {
-  if (from.kind === 'null') return true;
   if (to.kind === 'string') return true;
   switch (from.kind) {
-    case 'string':
-      return isAtomic(to);
-    case 'boolean':
-    case 'byte':
-    case 'short':
-    case 'integer':
-    case 'long':
-    case 'float':
-    case 'double':
-      return isNumeric(to) || to.kind === 'boolean' || to.kind === 'timestamp';
-    case 'date':
-      return to.kind === 'date' || to.kind === 'timestamp' || to.kind === 'timestamp_ntz';
-    case 'timestamp':
-      return isNumeric(to) || to.kind === 'date' || to.kind === 'timestamp' || to.kind === 'timestamp_ntz';
-    case 'timestamp_ntz':
-      return to.kind === 'date' || to.kind === 'timestamp' || to.kind === 'timestamp_ntz';
-    case 'binary':
-      return to.kind === 'binary';
     case 'array':
       return to.kind === 'array' && canCast(from.elementType, to.elementType);
     case 'map':
@@ -79,7 +49,30 @@ export function canCast(from: DataType, to: DataType): boolean {
         from.fields.every((f, i) => canCast(f.type, (to.fields[i] as StructField).type))
       );
     default:
-      return assertNever(from);
+      return canCastAtomic(from.kind, to);
+  }
+}
+
+function canCastAtomic(from: AtomicKind, to: DataType): boolean {
+  const family = ATOMIC_TYPES[from].family;
+  switch (family) {
+    case 'null':
+      return true;
+    case 'string':
+      return isAtomicKind(to.kind);
+    case 'boolean':
+    case 'integral':
+    case 'fractional':
+      return isNumeric(to) || to.kind === 'boolean' || to.kind === 'timestamp';
+    case 'date':
+      return to.kind === 'date' || isTimestamp(to);
+    case 'timestamp':
+      // Only the local-time-zone timestamp reads as seconds since the epoch.
+      return (from === 'timestamp' && isNumeric(to)) || to.kind === 'date' || isTimestamp(to);
+    case 'binary':
+      return to.kind === 'binary';
+    default:
+      return assertNever(family);
   }
 }
 
@@ -122,8 +115,8 @@ function valueCast(from: DataType, to: DataType, mode: CastMode): ValueCast {
 
 function castError(errorClass: 'CAST_INVALID_INPUT' | 'CAST_OVERFLOW', x: unknown, from: DataType, to: DataType): RuntimeDataError {
   const value = sqlLiteral(x, from);
-  const sourceType = `"${sqlTypeName(from)}"`;
-  const targetType = `"${sqlTypeName(to)}"`;
+  const sourceType = `"${dataTypeToSql(from)}"`;
+  const targetType = `"${dataTypeToSql(to)}"`;
   if (errorClass === 'CAST_OVERFLOW') {
     return new RuntimeDataError('', {
       errorClass,
@@ -133,33 +126,10 @@ function castError(errorClass: 'CAST_INVALID_INPUT' | 'CAST_OVERFLOW', x: unknow
   }
   const sparkClass = isNumeric(to)
     ? 'org.apache.spark.SparkNumberFormatException'
-    : to.kind === 'date' || to.kind === 'timestamp' || to.kind === 'timestamp_ntz'
+    : to.kind === 'date' || isTimestamp(to)
       ? 'org.apache.spark.SparkDateTimeException'
       : 'org.apache.spark.SparkRuntimeException';
   return new RuntimeDataError('', { errorClass, messageParameters: { expression: value, sourceType, targetType }, sparkClass });
-}
-
-function isIntegralKind(k: string): k is IntegralKind {
-  return k === 'byte' || k === 'short' || k === 'integer' || k === 'long';
-}
-
-/** Java's narrowing of an integral value to a smaller integral type. */
-function wrapIntegral(kind: IntegralKind, x: number): number {
-  switch (kind) {
-    case 'byte':
-      return (x << 24) >> 24;
-    case 'short':
-      return (x << 16) >> 16;
-    case 'integer':
-      return Number(BigInt.asIntN(32, BigInt(x)));
-    case 'long':
-      return Number(BigInt.asIntN(64, BigInt(x)));
-  }
-}
-
-function fits(kind: IntegralKind, x: number): boolean {
-  const [lo, hi] = INTEGRAL_RANGE[kind];
-  return kind === 'long' ? x >= lo && x < 9223372036854775808 : x >= lo && x <= hi;
 }
 
 /** A number into an integral type: exact check, then ANSI overflow or Java's wrap / saturation. */
@@ -171,7 +141,7 @@ function toIntegral(kind: IntegralKind, x: number, fromFractional: boolean, mode
     }
     x = Math.trunc(x);
   }
-  if (fits(kind, x)) return x === 0 ? 0 : x;
+  if (fitsIntegral(kind, x)) return x === 0 ? 0 : x;
   if (mode !== 'legacy') return OVERFLOW;
   if (!fromFractional) return wrapIntegral(kind, x);
   // Java: (long) d and (int) d saturate; (byte)/(short) go through int first.
@@ -199,7 +169,8 @@ function fromLocalMicros(localUs: number, timeZone: string): number {
 
 function rawCast(from: DataType, to: DataType, mode: CastMode): ValueCast {
   if (to.kind === 'string') return (x, ctx) => valueToString(x, from, ctx.timeZone);
-  if (from.kind === to.kind && isAtomic(from)) return (x) => x;
+  if (from.kind === to.kind && isAtomicKind(from.kind)) return (x) => x;
+  if (isNumeric(from)) return fromNumber(ATOMIC_TYPES[from.kind].family === 'fractional', to, mode);
   const toKind = to.kind;
   switch (from.kind) {
     case 'string':
@@ -208,23 +179,6 @@ function rawCast(from: DataType, to: DataType, mode: CastMode): ValueCast {
       if (isIntegralKind(toKind) || toKind === 'float' || toKind === 'double') return (x: boolean) => (x ? 1 : 0);
       if (toKind === 'timestamp') return (x: boolean) => (x ? 1 : 0);
       break;
-    case 'byte':
-    case 'short':
-    case 'integer':
-    case 'long':
-    case 'float':
-    case 'double': {
-      const fractional = from.kind === 'float' || from.kind === 'double';
-      if (isIntegralKind(toKind)) return (x: number) => toIntegral(toKind, x, fractional, mode);
-      if (toKind === 'float') return (x: number) => Math.fround(x);
-      if (toKind === 'double') return (x: number) => x;
-      if (toKind === 'boolean') return (x: number) => x !== 0;
-      if (toKind === 'timestamp') {
-        if (!fractional) return (x: number) => (Math.abs(x) <= 9223372036854 ? x * USEC_PER_SEC : OVERFLOW);
-        return (x: number) => (Number.isFinite(x) && Math.abs(x) <= 9223372036854 ? Math.trunc(x * USEC_PER_SEC) : mode === 'legacy' ? null : OVERFLOW);
-      }
-      break;
-    }
     case 'date':
       if (toKind === 'timestamp') return (x: number, ctx) => fromLocalMicros(x * USEC_PER_DAY, ctx.timeZone);
       if (toKind === 'timestamp_ntz') return (x: number) => x * USEC_PER_DAY;
@@ -274,12 +228,26 @@ function rawCast(from: DataType, to: DataType, mode: CastMode): ValueCast {
   return () => INVALID;
 }
 
+/** Casts from a numeric kind (`fractional`: float or double). */
+function fromNumber(fractional: boolean, to: DataType, mode: CastMode): ValueCast {
+  const toKind = to.kind;
+  if (isIntegralKind(toKind)) return (x: number) => toIntegral(toKind, x, fractional, mode);
+  if (toKind === 'float') return (x: number) => Math.fround(x);
+  if (toKind === 'double') return (x: number) => x;
+  if (toKind === 'boolean') return (x: number) => x !== 0;
+  if (toKind === 'timestamp') {
+    if (!fractional) return (x: number) => (Math.abs(x) <= 9223372036854 ? x * USEC_PER_SEC : OVERFLOW);
+    return (x: number) => (Number.isFinite(x) && Math.abs(x) <= 9223372036854 ? Math.trunc(x * USEC_PER_SEC) : mode === 'legacy' ? null : OVERFLOW);
+  }
+  return () => INVALID;
+}
+
 const utf8 = new TextEncoder();
 
 function fromString(to: DataType, mode: CastMode): ValueCast {
   const k = to.kind;
   if (isIntegralKind(k)) {
-    const [lo, hi] = INTEGRAL_RANGE[k];
+    const [lo, hi] = integralRange(k);
     return (s: string) => parseIntegral(s, lo, hi, mode === 'legacy') ?? INVALID;
   }
   switch (k) {

@@ -1,8 +1,9 @@
 import type { FunctionRegistry } from '../functions/registry.js';
-import { assertNever, type DataType } from '../types/data-type.js';
+import { assertNever, isNumeric, type DataType } from '../types/data-type.js';
 import type { BoundExpr } from './bound-expr.js';
 import { formatDate, formatTimestamp } from '../types/time.js';
-import { formatDouble, formatFloat, sqlTypeName } from './cast-format.js';
+import { formatDouble, formatFloat, valueToString } from './cast-format.js';
+import { dataTypeToSql } from '../types/type-sql.js';
 
 /**
  * Spark's auto-generated column names (`toPrettySQL`): how an unaliased expression is named in
@@ -21,8 +22,8 @@ export function prettyName(e: BoundExpr, registry?: FunctionRegistry): string {
     case 'cast': {
       const child = prettyName(e.expr, registry);
       if (e.implicit) return child;
-      if (e.typedLiteral) return `${sqlTypeName(e.type).replace('TIMESTAMP_LTZ', 'TIMESTAMP')} '${child}'`;
-      return `${e.mode === 'try' ? 'TRY_CAST' : 'CAST'}(${child} AS ${sqlTypeName(e.type)})`;
+      if (e.typedLiteral) return `${dataTypeToSql(e.type).replace('TIMESTAMP_LTZ', 'TIMESTAMP')} '${child}'`;
+      return `${e.mode === 'try' ? 'TRY_CAST' : 'CAST'}(${child} AS ${dataTypeToSql(e.type)})`;
     }
     case 'call': {
       const args = e.args.map((a) => prettyName(a, registry));
@@ -165,22 +166,8 @@ function prettyCaseWhen(args: readonly string[]): string {
 /** Literals as Spark prints them in names: raw strings, Java-style numbers, `NULL`, `DATE '...'`. */
 export function prettyLiteral(value: unknown, type: DataType): string {
   if (value === null || value === undefined) return 'NULL';
-  switch (type.kind) {
-    case 'string':
-      return String(value);
-    case 'double':
-      return formatDouble(value as number);
-    case 'float':
-      return formatFloat(value as number);
-    case 'boolean':
-    case 'byte':
-    case 'short':
-    case 'integer':
-    case 'long':
-      return String(value);
-    default:
-      return sqlLiteral(value, type);
-  }
+  // Strings, booleans and numbers read as their cast to string does; the rest as SQL literals.
+  return type.kind === 'string' || type.kind === 'boolean' || isNumeric(type) ? valueToString(value, type, 'UTC') : sqlLiteral(value, type);
 }
 
 /** A literal as SQL text (`'a'`, `1L`, `DATE '2020-01-01'`), used in error messages as Spark's `toSQLValue`. */

@@ -1,6 +1,6 @@
 import { AnalysisError } from '../errors/errors.js';
 import { B, type BoundExpr } from '../expr/bound-expr.js';
-import { sqlTypeName } from '../expr/cast-format.js';
+import { dataTypeToSql } from '../types/type-sql.js';
 import { prettyCall, prettyName } from '../expr/pretty-name.js';
 import { T, isIntegral, isNumeric, type DataType, type StructField } from '../types/data-type.js';
 import type { ResolveContext } from './function.js';
@@ -247,7 +247,7 @@ export function exprSql(e: BoundExpr): string {
 }
 
 export function typeSql(t: DataType): string {
-  return `"${sqlTypeName(t)}"`;
+  return `"${dataTypeToSql(t)}"`;
 }
 
 export function specSql(spec: TypeSpec): string {

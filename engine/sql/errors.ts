@@ -25,43 +25,35 @@ function javaSplitLines(s: string): string[] {
   return parts;
 }
 
-function withMessage(err: ParseError, message: string): ParseError {
-  err.message = message;
+type MessageParams = Readonly<Record<string, string>>;
+
+/** A ParseError of `errorClass` whose rendered text `frame` places in Spark's ParseException form. */
+function framedParseError(errorClass: string, messageParameters: MessageParams, frame: (rendered: string) => string): ParseError {
+  const err = new ParseError('', { errorClass, messageParameters });
+  err.message = frame(err.message);
   return err;
 }
 
 /** An error at a position of the command, formatted like Spark's positioned ParseException. */
-export function parseErrorAt(
-  command: string,
-  offset: number,
-  errorClass: string,
-  messageParameters: Readonly<Record<string, string>> = {},
-): ParseError {
-  const err = new ParseError('', { errorClass, messageParameters });
-  const { line, column } = lineAndColumn(command, offset);
-  const lines = javaSplitLines(command);
-  let text = `\n${err.message} (line ${line}, pos ${column})\n\n== SQL ==\n`;
-  for (const l of lines.slice(0, line)) text += `${l}\n`;
-  text += `${'-'.repeat(column)}^^^\n`;
-  for (const l of lines.slice(line)) text += `${l}\n`;
-  return withMessage(err, text);
+export function parseErrorAt(command: string, offset: number, errorClass: string, messageParameters: MessageParams = {}): ParseError {
+  return framedParseError(errorClass, messageParameters, (rendered) => {
+    const { line, column } = lineAndColumn(command, offset);
+    const lines = javaSplitLines(command);
+    let text = `\n${rendered} (line ${line}, pos ${column})\n\n== SQL ==\n`;
+    for (const l of lines.slice(0, line)) text += `${l}\n`;
+    text += `${'-'.repeat(column)}^^^\n`;
+    for (const l of lines.slice(line)) text += `${l}\n`;
+    return text;
+  });
 }
 
 /** An error about the fragment `[start, stop]` (inclusive) of the command, with Spark's SQL query context. */
-export function parseErrorInContext(
-  command: string,
-  start: number,
-  stop: number,
-  errorClass: string,
-  messageParameters: Readonly<Record<string, string>> = {},
-): ParseError {
-  const err = new ParseError('', { errorClass, messageParameters });
-  return withMessage(err, `\n${err.message}\n${queryContextSummary(command, start, stop)}`);
+export function parseErrorInContext(command: string, start: number, stop: number, errorClass: string, messageParameters: MessageParams = {}): ParseError {
+  return framedParseError(errorClass, messageParameters, (rendered) => `\n${rendered}\n${queryContextSummary(command, start, stop)}`);
 }
 
 export function unclosedCommentError(command: string): ParseError {
-  const err = new ParseError('', { errorClass: 'UNCLOSED_BRACKETED_COMMENT' });
-  return withMessage(err, `\n${err.message}\n== SQL ==\n${command}`);
+  return framedParseError('UNCLOSED_BRACKETED_COMMENT', {}, (rendered) => `\n${rendered}\n== SQL ==\n${command}`);
 }
 
 const MAX_EXTRA_CONTEXT = 32;

@@ -1,4 +1,4 @@
-import { dataTypeToSql } from '../types/ddl.js';
+import { dataTypeToSql } from '../types/type-sql.js';
 import { assertNever } from '../types/data-type.js';
 import type { AstExpr, AstNode, NamedExpression, Query, QueryTerm, Relation, SelectSpec, AstFrameBound } from './ast.js';
 import { PRINT_QUOTED } from './keywords.js';

@@ -1,3 +1,5 @@
+import { ATOMIC_KINDS, ATOMIC_TYPES, isAtomicKind, type KindsOf } from './atomic-types.js';
+
 /**
  * Spark's data types as a closed union. Values in memory:
  * boolean → boolean; byte/short/integer/long/float/double → number; string → string;
@@ -51,30 +53,13 @@ export interface StructType {
 
 export type AtomicKind = Exclude<DataType['kind'], 'array' | 'struct' | 'map'>;
 
-const atomics = new Map<AtomicKind, DataType>();
-function atomic<K extends AtomicKind>(kind: K): Extract<DataType, { kind: K }> {
-  let t = atomics.get(kind);
-  if (!t) {
-    t = Object.freeze({ kind }) as DataType;
-    atomics.set(kind, t);
-  }
-  return t as Extract<DataType, { kind: K }>;
-}
+/** One frozen instance per atomic kind, so atomic types can be compared by identity too. */
+const ATOMIC_INSTANCES = Object.fromEntries(ATOMIC_KINDS.map((kind) => [kind, Object.freeze({ kind })])) as {
+  readonly [K in AtomicKind]: Extract<DataType, { kind: K }>;
+};
 
 export const T = Object.freeze({
-  null: atomic('null'),
-  boolean: atomic('boolean'),
-  byte: atomic('byte'),
-  short: atomic('short'),
-  integer: atomic('integer'),
-  long: atomic('long'),
-  float: atomic('float'),
-  double: atomic('double'),
-  string: atomic('string'),
-  binary: atomic('binary'),
-  date: atomic('date'),
-  timestamp: atomic('timestamp'),
-  timestamp_ntz: atomic('timestamp_ntz'),
+  ...ATOMIC_INSTANCES,
   array(elementType: DataType, containsNull = true): ArrayType {
     return Object.freeze({ kind: 'array', elementType, containsNull });
   },
@@ -97,26 +82,18 @@ export const T = Object.freeze({
 /** The `window` column produced by `window(...)`: struct<start: timestamp, end: timestamp>. */
 export const WINDOW_TYPE: StructType = T.struct([T.field('start', T.timestamp), T.field('end', T.timestamp)]);
 
-export function isNumeric(t: DataType): boolean {
-  switch (t.kind) {
-    case 'byte':
-    case 'short':
-    case 'integer':
-    case 'long':
-    case 'float':
-    case 'double':
-      return true;
-    default:
-      return false;
-  }
+export type NumericType = Extract<DataType, { kind: KindsOf<'integral' | 'fractional'> }>;
+
+export function isNumeric(t: DataType): t is NumericType {
+  return isAtomicKind(t.kind) && (ATOMIC_TYPES[t.kind].family === 'integral' || ATOMIC_TYPES[t.kind].family === 'fractional');
 }
 
 export function isIntegral(t: DataType): boolean {
-  return t.kind === 'byte' || t.kind === 'short' || t.kind === 'integer' || t.kind === 'long';
+  return isAtomicKind(t.kind) && ATOMIC_TYPES[t.kind].family === 'integral';
 }
 
 export function isTimestamp(t: DataType): boolean {
-  return t.kind === 'timestamp' || t.kind === 'timestamp_ntz';
+  return isAtomicKind(t.kind) && ATOMIC_TYPES[t.kind].family === 'timestamp';
 }
 
 export function typesEqual(a: DataType, b: DataType): boolean {
@@ -145,58 +122,43 @@ export function typesEqual(a: DataType, b: DataType): boolean {
   }
 }
 
+/** How one text form of types renders each shape, given its parts already rendered. */
+export interface TypeRenderer {
+  atomic(kind: AtomicKind): string;
+  array(element: string): string;
+  map(key: string, value: string): string;
+  struct(fields: readonly { readonly field: StructField; readonly type: string }[]): string;
+}
+
+/** A type in one text form: the recursion over arrays, maps and structs, written once for all forms. */
+export function renderType(t: DataType, r: TypeRenderer): string {
+  switch (t.kind) {
+    case 'array':
+      return r.array(renderType(t.elementType, r));
+    case 'map':
+      return r.map(renderType(t.keyType, r), renderType(t.valueType, r));
+    case 'struct':
+      return r.struct(t.fields.map((field) => ({ field, type: renderType(field.type, r) })));
+    default:
+      return r.atomic(t.kind);
+  }
+}
+
+const SIMPLE_STRING: TypeRenderer = {
+  atomic: (kind) => ATOMIC_TYPES[kind].simpleString,
+  array: (element) => `array<${element}>`,
+  map: (key, value) => `map<${key},${value}>`,
+  struct: (fields) => `struct<${fields.map(({ field, type }) => `${field.name}:${type}`).join(',')}>`,
+};
+
 /** Spark's `simpleString`: `bigint`, `int`, `struct<start:timestamp,end:timestamp>`, `array<string>`. */
 export function simpleString(t: DataType): string {
-  switch (t.kind) {
-    case 'null':
-      return 'void';
-    case 'boolean':
-      return 'boolean';
-    case 'byte':
-      return 'tinyint';
-    case 'short':
-      return 'smallint';
-    case 'integer':
-      return 'int';
-    case 'long':
-      return 'bigint';
-    case 'float':
-      return 'float';
-    case 'double':
-      return 'double';
-    case 'string':
-      return 'string';
-    case 'binary':
-      return 'binary';
-    case 'date':
-      return 'date';
-    case 'timestamp':
-      return 'timestamp';
-    case 'timestamp_ntz':
-      return 'timestamp_ntz';
-    case 'array':
-      return `array<${simpleString(t.elementType)}>`;
-    case 'map':
-      return `map<${simpleString(t.keyType)},${simpleString(t.valueType)}>`;
-    case 'struct':
-      return `struct<${t.fields.map((f) => `${f.name}:${simpleString(f.type)}`).join(',')}>`;
-    default:
-      return assertNever(t);
-  }
+  return renderType(t, SIMPLE_STRING);
 }
 
 /** Spark's `typeName` used by printSchema: `long`, `integer`, `string`, `timestamp`, `struct`. */
 export function typeName(t: DataType): string {
-  switch (t.kind) {
-    case 'null':
-      return 'void';
-    case 'array':
-    case 'map':
-    case 'struct':
-      return t.kind;
-    default:
-      return t.kind;
-  }
+  return isAtomicKind(t.kind) ? ATOMIC_TYPES[t.kind].typeName : t.kind;
 }
 
 export function assertNever(x: never): never {

@@ -1,7 +1,8 @@
 import { ParseError } from '../errors/errors.js';
 import { TokenStream } from '../sql/token-stream.js';
 import type { Token } from '../sql/lexer.js';
-import { T, assertNever, type DataType, type StructField } from './data-type.js';
+import { ATOMIC_KINDS, ATOMIC_TYPES } from './atomic-types.js';
+import { T, type DataType, type StructField } from './data-type.js';
 import { parseDataTypeJson } from './type-json.js';
 import type { Schema } from './schema.js';
 
@@ -12,27 +13,10 @@ import type { Schema } from './schema.js';
  * `char(n)`/`varchar(n)` → string, `timestamp_ltz` → timestamp.
  */
 
-const SIMPLE_TYPES: Readonly<Record<string, DataType>> = {
-  BOOLEAN: T.boolean,
-  TINYINT: T.byte,
-  BYTE: T.byte,
-  SMALLINT: T.short,
-  SHORT: T.short,
-  INT: T.integer,
-  INTEGER: T.integer,
-  BIGINT: T.long,
-  LONG: T.long,
-  FLOAT: T.float,
-  REAL: T.float,
-  DOUBLE: T.double,
-  DATE: T.date,
-  TIMESTAMP: T.timestamp,
-  TIMESTAMP_LTZ: T.timestamp,
-  TIMESTAMP_NTZ: T.timestamp_ntz,
-  STRING: T.string,
-  BINARY: T.binary,
-  VOID: T.null,
-};
+/** Type keywords without a size (`BIGINT`, `LONG`, `TIMESTAMP_LTZ`). */
+const SIMPLE_TYPES: ReadonlyMap<string, DataType> = new Map(
+  ATOMIC_KINDS.flatMap((kind) => ATOMIC_TYPES[kind].ddl.map((name) => [name, T[kind]] as const)),
+);
 
 /** Types that take a parenthesized size, and how many sizes they accept. */
 const SIZED_TYPES: Readonly<Record<string, { type: DataType; min: number; max: number }>> = {
@@ -185,7 +169,7 @@ function parsePrimitive(ts: TokenStream, nameToken: Token): DataType {
     ts.next();
     ts.next();
   }
-  const simple = SIMPLE_TYPES[name];
+  const simple = SIMPLE_TYPES.get(name);
   if (simple && sizes.length === 0) return simple;
   const sized = SIZED_TYPES[name];
   if (sized && sizes.length >= sized.min && sizes.length <= sized.max) return sized.type;
@@ -194,53 +178,4 @@ function parsePrimitive(ts: TokenStream, nameToken: Token): DataType {
   }
   const shown = sizes.length > 0 ? `${name}(${sizes.join(',')})` : name;
   throw ts.fragmentError(nameToken, ts.previous(), 'UNSUPPORTED_DATATYPE', { typeName: `"${shown}"` });
-}
-
-/** Spark's `quoteIfNeeded` for names in DDL. */
-export function quoteIfNeeded(name: string): string {
-  return /^[A-Za-z0-9_]+$/.test(name) && !/^\d+$/.test(name) ? name : '`' + name.replace(/`/g, '``') + '`';
-}
-
-/** Spark's `DataType.sql`: `INT`, `ARRAY<STRING>`, `MAP<STRING, INT>`, `STRUCT<a: INT, b: STRING NOT NULL>`. */
-export function dataTypeToSql(t: DataType): string {
-  switch (t.kind) {
-    case 'null':
-      return 'VOID';
-    case 'byte':
-      return 'TINYINT';
-    case 'short':
-      return 'SMALLINT';
-    case 'integer':
-      return 'INT';
-    case 'long':
-      return 'BIGINT';
-    case 'boolean':
-    case 'float':
-    case 'double':
-    case 'string':
-    case 'binary':
-    case 'date':
-    case 'timestamp':
-    case 'timestamp_ntz':
-      return t.kind.toUpperCase();
-    case 'array':
-      return `ARRAY<${dataTypeToSql(t.elementType)}>`;
-    case 'map':
-      return `MAP<${dataTypeToSql(t.keyType)}, ${dataTypeToSql(t.valueType)}>`;
-    case 'struct':
-      return `STRUCT<${t.fields.map((f) => `${quoteIfNeeded(f.name)}: ${fieldSuffix(f)}`).join(', ')}>`;
-    default:
-      return assertNever(t);
-  }
-}
-
-/** Spark's `StructType.toDDL`: `a INT, b STRING NOT NULL COMMENT 'x'`. */
-export function schemaToDdl(schema: Schema): string {
-  return schema.fields.map((f) => `${quoteIfNeeded(f.name)} ${fieldSuffix(f)}`).join(', ');
-}
-
-function fieldSuffix(f: StructField): string {
-  const comment = f.metadata?.['comment'];
-  const commentSql = typeof comment === 'string' ? ` COMMENT '${comment.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : '';
-  return `${dataTypeToSql(f.type)}${f.nullable ? '' : ' NOT NULL'}${commentSql}`;
 }

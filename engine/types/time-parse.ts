@@ -2,15 +2,15 @@
  * Spark's casts of strings to DATE and TIMESTAMP (`SparkDateTimeUtils.stringToDate` /
  * `stringToTimestamp`): which texts are accepted, and the instant they denote.
  */
-import { IllegalArgumentError } from '../errors/errors.js';
 import {
   civilFromDays,
   daysFromCivil,
   daysInMonth,
-  localSecondsToEpoch,
+  localToMicros,
   offsetSecondsAt,
   resolveZone,
   SECONDS_PER_DAY,
+  sessionZone,
   type ZoneRules,
 } from './time-zone.js';
 
@@ -163,8 +163,7 @@ export function parseTimestamp(text: string, timeZone: string, nowMs: number = D
     zone = resolveZone(tz.trim());
     if (!zone) return null;
   } else {
-    zone = resolveZone(timeZone);
-    if (!zone) throw IllegalArgumentError.withClass('INVALID_TIMEZONE', { timeZone });
+    zone = sessionZone(timeZone);
   }
   const [hour, minute, second] = [seg[3] as number, seg[4] as number, seg[5] as number];
   if (hour > 23 || minute > 59 || second > 59) return null;
@@ -178,8 +177,7 @@ export function parseTimestamp(text: string, timeZone: string, nowMs: number = D
   } else if (validDays(year, month, day) === undefined) {
     return null;
   }
-  const localSec = daysFromCivil(year, month, day) * SECONDS_PER_DAY + hour * 3600 + minute * 60 + second;
-  const us = localSecondsToEpoch(zone, localSec) * 1_000_000 + micros;
+  const us = localToMicros(zone, { year, month, day, hour, minute, second, micros });
   // Spark's Long microseconds overflow past ±2^63.
   return Math.abs(us) >= 9.223372036854776e18 ? null : us;
 }

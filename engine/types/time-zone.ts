@@ -4,6 +4,7 @@
  * come from the platform's tz database through `Intl` (which, like Java, uses local mean time before
  * standard time and the proleptic Gregorian calendar), cached per UTC hour because `Intl` is slow.
  */
+import { IllegalArgumentError } from '../errors/errors.js';
 
 export const SECONDS_PER_DAY = 86_400;
 
@@ -81,6 +82,13 @@ export function resolveZone(id: string): ZoneRules | undefined {
   const zone = resolveUncached(id);
   if (resolved.size > 1000) resolved.clear();
   resolved.set(id, zone ?? null);
+  return zone;
+}
+
+/** The zone rules for a session zone id; an unknown id is the user's error, as in Spark. */
+export function sessionZone(timeZone: string): ZoneRules {
+  const zone = resolveZone(timeZone);
+  if (!zone) throw IllegalArgumentError.withClass('INVALID_TIMEZONE', { timeZone });
   return zone;
 }
 
@@ -282,4 +290,21 @@ export function isLeapYear(year: number): boolean {
 export function daysInMonth(year: number, month: number): number {
   if (month === 2) return isLeapYear(year) ? 29 : 28;
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+export interface LocalDateTime {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour?: number;
+  readonly minute?: number;
+  readonly second?: number;
+  readonly micros?: number;
+}
+
+/** The instant (µs) of a local date-time in `zone` (gaps and overlaps as in `localSecondsToEpoch`). Fields are not validated. */
+export function localToMicros(zone: ZoneRules, f: LocalDateTime): number {
+  const localSec =
+    daysFromCivil(f.year, f.month, f.day) * SECONDS_PER_DAY + (f.hour ?? 0) * 3600 + (f.minute ?? 0) * 60 + (f.second ?? 0);
+  return localSecondsToEpoch(zone, localSec) * 1_000_000 + (f.micros ?? 0);
 }

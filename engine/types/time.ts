@@ -3,15 +3,14 @@
  * 1970-01-01T00:00:00Z (a JS number); a date is days since 1970-01-01. Time zones are Spark's
  * session zones (`spark.sql.session.timeZone`): IANA regions, fixed offsets, `UTC`/`Z`/`GMT`.
  */
-import { IllegalArgumentError } from '../errors/errors.js';
 import {
   civilFromDays,
-  daysFromCivil,
-  localSecondsToEpoch,
+  localToMicros,
   offsetSecondsAt,
   resolveZone,
   SECONDS_PER_DAY,
-  type ZoneRules,
+  sessionZone,
+  type LocalDateTime,
 } from './time-zone.js';
 
 export const MICROS_PER_SECOND = 1_000_000;
@@ -19,13 +18,6 @@ export const MICROS_PER_MILLI = 1_000;
 export const MICROS_PER_MINUTE = 60 * MICROS_PER_SECOND;
 export const MICROS_PER_HOUR = 60 * MICROS_PER_MINUTE;
 export const MICROS_PER_DAY = 24 * MICROS_PER_HOUR;
-
-/** The zone rules for a session zone id; an unknown id is the user's error, as in Spark. */
-function zoneOf(timeZone: string): ZoneRules {
-  const zone = resolveZone(timeZone);
-  if (!zone) throw IllegalArgumentError.withClass('INVALID_TIMEZONE', { timeZone });
-  return zone;
-}
 
 export function isValidTimeZone(id: string): boolean {
   return resolveZone(id) !== undefined;
@@ -42,7 +34,7 @@ export function systemTimeZone(): string {
 
 /** The zone's offset from UTC in milliseconds at the instant `utcMs`. */
 export function zoneOffsetMs(utcMs: number, timeZone: string): number {
-  return offsetSecondsAt(zoneOf(timeZone), Math.floor(utcMs / 1000)) * 1000;
+  return offsetSecondsAt(sessionZone(timeZone), Math.floor(utcMs / 1000)) * 1000;
 }
 
 const TWO_DIGITS: readonly string[] = Array.from({ length: 100 }, (_, i) => (i < 10 ? `0${i}` : `${i}`));
@@ -79,7 +71,7 @@ export function formatDate(days: number): string {
  * only (`.4`, `.000001`) and is absent when zero.
  */
 export function formatTimestamp(us: number, timeZone: string): string {
-  const zone = zoneOf(timeZone);
+  const zone = sessionZone(timeZone);
   const sec = Math.floor(us / MICROS_PER_SECOND);
   const micros = us - sec * MICROS_PER_SECOND;
   const local = sec + (zone.kind === 'fixed' ? zone.offsetSec : zone.offsetAt(sec));
@@ -127,7 +119,7 @@ export interface LocalFields {
 }
 
 export function localFields(us: number, timeZone: string): LocalFields {
-  const zone = zoneOf(timeZone);
+  const zone = sessionZone(timeZone);
   const sec = Math.floor(us / MICROS_PER_SECOND);
   const micros = us - sec * MICROS_PER_SECOND;
   const local = sec + offsetSecondsAt(zone, sec);
@@ -142,28 +134,15 @@ export function localFields(us: number, timeZone: string): LocalFields {
   return { year, month, day, hour, minute, second, micros, dayOfWeek };
 }
 
-export interface LocalDateTime {
-  readonly year: number;
-  readonly month: number;
-  readonly day: number;
-  readonly hour?: number;
-  readonly minute?: number;
-  readonly second?: number;
-  readonly micros?: number;
-}
+export type { LocalDateTime } from './time-zone.js';
 
 /**
  * The instant (µs) of a local date-time in a zone, as Java's `ZonedDateTime.of`: a time in a DST
  * gap moves forward by the gap, an ambiguous time takes the earlier offset. Fields are not validated.
  */
 export function fromLocalFields(fields: LocalDateTime, timeZone: string): number {
-  return localToMicros(fields, zoneOf(timeZone));
+  return localToMicros(sessionZone(timeZone), fields);
 }
 
-function localToMicros(f: LocalDateTime, zone: ZoneRules): number {
-  const localSec =
-    daysFromCivil(f.year, f.month, f.day) * SECONDS_PER_DAY + (f.hour ?? 0) * 3600 + (f.minute ?? 0) * 60 + (f.second ?? 0);
-  return localSecondsToEpoch(zone, localSec) * MICROS_PER_SECOND + (f.micros ?? 0);
-}
 
 export { parseDate, parseTimestamp } from './time-parse.js';

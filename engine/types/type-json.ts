@@ -1,5 +1,6 @@
 import { IllegalArgumentError } from '../errors/errors.js';
-import { T, assertNever, type DataType, type StructField } from './data-type.js';
+import { ATOMIC_KINDS, ATOMIC_TYPES } from './atomic-types.js';
+import { T, type DataType, type StructField } from './data-type.js';
 
 /**
  * Spark's JSON form of data types (`DataType.json` / `DataType.fromJson`): atomic types are
@@ -9,21 +10,6 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 
 export function dataTypeToJson(t: DataType): JsonValue {
   switch (t.kind) {
-    case 'null':
-      return 'void';
-    case 'boolean':
-    case 'byte':
-    case 'short':
-    case 'integer':
-    case 'long':
-    case 'float':
-    case 'double':
-    case 'string':
-    case 'binary':
-    case 'date':
-    case 'timestamp':
-    case 'timestamp_ntz':
-      return t.kind;
     case 'array':
       return { type: 'array', elementType: dataTypeToJson(t.elementType), containsNull: t.containsNull };
     case 'map':
@@ -44,7 +30,7 @@ export function dataTypeToJson(t: DataType): JsonValue {
         })),
       };
     default:
-      return assertNever(t);
+      return ATOMIC_TYPES[t.kind].typeName;
   }
 }
 
@@ -64,24 +50,10 @@ export function parseDataTypeJson(text: string): DataType {
   return dataTypeFromJson(json);
 }
 
-const ATOMIC: Readonly<Record<string, DataType>> = {
-  void: T.null,
-  null: T.null,
-  boolean: T.boolean,
-  byte: T.byte,
-  short: T.short,
-  integer: T.integer,
-  long: T.long,
-  float: T.float,
-  double: T.double,
-  string: T.string,
-  binary: T.binary,
-  date: T.date,
-  timestamp: T.timestamp,
-  timestamp_ltz: T.timestamp,
-  timestamp_ntz: T.timestamp_ntz,
-  decimal: T.double,
-};
+/** Atomic types by their JSON names and aliases (`"long"`, `"void"`, `"timestamp_ltz"`). */
+const ATOMIC_BY_JSON_NAME: ReadonlyMap<string, DataType> = new Map(
+  ATOMIC_KINDS.flatMap((kind) => [ATOMIC_TYPES[kind].typeName, ...ATOMIC_TYPES[kind].jsonAliases].map((name) => [name, T[kind]] as const)),
+);
 
 /** Converts an already parsed JSON value (as from `JSON.parse`) into a data type. */
 export function dataTypeFromJson(json: unknown): DataType {
@@ -120,7 +92,7 @@ function fieldFromJson(json: unknown): StructField {
 }
 
 function atomicFromName(name: string): DataType {
-  const t = ATOMIC[name];
+  const t = ATOMIC_BY_JSON_NAME.get(name);
   if (t) return t;
   if (/^decimal\(\s*\d+\s*,\s*-?\d+\s*\)$/.test(name)) return T.double;
   if (/^(var)?char\(\s*\d+\s*\)$/.test(name)) return T.string;

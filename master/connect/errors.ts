@@ -2,6 +2,7 @@ import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { encodeRpcStatus, errorInfoDetail, errorInfoFor } from '../../engine/connect/index.js';
 import { KindlingError, asKindlingError } from '../../engine/errors/errors.js';
+import { classChain } from '../../engine/errors/java-classes.js';
 
 /** Spark Connect's status message limit; the trailer must carry exactly the same text. */
 export const MAX_STATUS_MESSAGE = 2048;
@@ -12,12 +13,7 @@ export const MAX_STATUS_MESSAGE = 2048;
  */
 export class SparkSqlError extends KindlingError {
   readonly fault = 'user' as const;
-  readonly sparkClasses: readonly string[] = [
-    'org.apache.spark.SparkSQLException',
-    'java.sql.SQLException',
-    'java.lang.Exception',
-    'java.lang.Throwable',
-  ];
+  readonly sparkClasses: readonly string[] = classChain('org.apache.spark.SparkSQLException');
 }
 
 /** How much of a client's input an error may quote: a 20 KB session id must not come back whole. */

@@ -32,10 +32,15 @@ export class LocalCluster {
   private readonly threads: ThreadWorkerPool | undefined;
   private readonly stateStore: StateStoreProvider | undefined;
   private next = 0;
+  private closing = false;
 
   constructor(private readonly options: LocalClusterOptions) {
     if (options.threadEntry) {
-      this.threads = new ThreadWorkerPool(options.threadEntry);
+      // A thread lost mid-run (it crashed) is replaced, so local mode keeps its worker count; its
+      // partitions move at the next batch boundary and their state reloads from the checkpoint.
+      this.threads = new ThreadWorkerPool(options.threadEntry, () => {
+        if (!this.closing) this.addWorker();
+      });
       this.pool = this.threads;
     } else {
       this.stateStore = options.stateStore ?? new MemoryStateStoreProvider();
@@ -72,6 +77,7 @@ export class LocalCluster {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await this.threads?.close();
     await this.stateStore?.close();
   }

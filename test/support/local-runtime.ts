@@ -16,10 +16,15 @@ export interface LocalRuntime {
   close(): Promise<void>;
 }
 
-/** A master runtime with in-process workers and a scratch directory, for engine-level tests. */
-export function localRuntime(options: { workers?: number; clock?: Clock; conf?: Record<string, string> } = {}): LocalRuntime {
+/**
+ * A master runtime with in-process workers and a scratch directory, for engine-level tests. With
+ * `threadEntry` (the built `dist/worker/thread-entry.js`), workers are threads as in `kindling local`.
+ */
+export function localRuntime(
+  options: { workers?: number; clock?: Clock; conf?: Record<string, string>; threadEntry?: URL } = {},
+): LocalRuntime {
   const dir = mkdtempSync(join(tmpdir(), 'kindling-test-'));
-  const cluster = new LocalCluster({ workers: options.workers ?? 2 });
+  const cluster = new LocalCluster({ workers: options.workers ?? 2, ...(options.threadEntry ? { threadEntry: options.threadEntry } : {}) });
   const runtime = new MasterRuntime({
     executor: cluster.scheduler,
     checkpoints: new FileCheckpointStoreFactory(join(dir, 'temp')),

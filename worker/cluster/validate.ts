@@ -1,6 +1,7 @@
 import { fromJson } from '../../engine/exec/task-codec.js';
 import type { JobRef, MapTask, ReduceTask, TaskEnv } from '../../engine/exec/task.js';
 import type { DataType } from '../../engine/types/data-type.js';
+import { ATOMIC_KINDS } from '../../engine/types/atomic-types.js';
 
 /**
  * Structural checks of what WorkerService receives, before anything runs: a message that fails
@@ -70,12 +71,10 @@ function oneOf<T extends string>(v: unknown, path: string, allowed: readonly T[]
   return v as T;
 }
 
-const ATOMIC = ['null', 'boolean', 'byte', 'short', 'integer', 'long', 'float', 'double', 'string', 'binary', 'date', 'timestamp', 'timestamp_ntz'];
-
 function dataType(v: unknown, path: string, depth = 0): void {
   if (depth > MAX_TYPE_DEPTH) fail(path, `nests deeper than ${MAX_TYPE_DEPTH} levels`);
   const t = obj(v, path);
-  const kind = oneOf(t['kind'], `${path}.kind`, [...ATOMIC, 'array', 'map', 'struct']) as DataType['kind'];
+  const kind = oneOf(t['kind'], `${path}.kind`, [...ATOMIC_KINDS, 'array', 'map', 'struct']) as DataType['kind'];
   switch (kind) {
     case 'array':
       dataType(t['elementType'], `${path}.elementType`, depth + 1);

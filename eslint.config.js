@@ -49,6 +49,27 @@ export default tseslint.config(
       ],
     ),
   },
+  {
+    // Tests wait on the condition itself (test/support/eventually.ts), never on a fixed sleep:
+    // sleeps were the flaky runs. Timers live only in test/support.
+    files: ['test/**/*.ts'],
+    ignores: ['test/support/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['setTimeout', 'setInterval'].flatMap((name) => [
+          { selector: `CallExpression[callee.name='${name}']`, message: `no ${name} in tests: wait on the condition with eventually() from test/support/eventually.ts (letTimePass() only when time passing is the point, withDeadline() for a deadline)` },
+          { selector: `CallExpression[callee.property.name='${name}']`, message: `no ${name} in tests: wait on the condition with eventually() from test/support/eventually.ts` },
+        ]),
+        { selector: "CallExpression[callee.object.name='vi'][callee.property.name=/^wait(For|Until)$/]", message: 'one polling helper: eventually() from test/support/eventually.ts (vi.waitFor gives up after 1 s by default)' },
+        { selector: "CallExpression[callee.property.name='waitForTimeout']", message: 'no fixed sleeps in tests: wait on the condition (eventually() or a playwright wait on the element)' },
+      ],
+      'no-restricted-imports': [
+        'error',
+        { paths: ['timers/promises', 'node:timers/promises', 'timers', 'node:timers'].map((name) => ({ name, message: 'no timers in tests: wait with eventually() from test/support/eventually.ts' })) },
+      ],
+    },
+  },
   { files: ['infra/**/*.ts'], rules: layer(['master', 'worker', 'client', 'cli']) },
   { files: ['master/**/*.ts'], rules: layer(['worker', 'client', 'cli']) },
   { files: ['worker/**/*.ts'], rules: layer(['master', 'client', 'cli']) },

@@ -3,25 +3,15 @@
  * skew (a few words are frequent, most are rare), plus the seed notebook's cats. Deterministic
  * for a given seed.
  */
+import { seededRandom } from '../engine/util/random.js';
+
 const ONSETS = ['b', 'c', 'd', 'f', 'g', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'z', 'br', 'kl', 'st', 'tr'];
 const NUCLEI = ['a', 'e', 'i', 'o', 'u', 'ai', 'ou', 'ee'];
 const CODAS = ['', 'n', 'r', 's', 'l', 'k', 'th', 'm'];
 const CATS = ['cat', 'kitten', 'meow', 'purr', 'whiskers', 'tabby'];
 
-/** A small deterministic PRNG (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function vocabulary(size: number, seed = 7): string[] {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
   const words = new Set<string>(CATS);
   while (words.size < size) {
@@ -45,7 +35,7 @@ export interface CorpusOptions {
 /** `lines` lines of space-separated words drawn from a Zipf distribution over the vocabulary. */
 export function generateCorpus(options: CorpusOptions): string[] {
   const vocab = vocabulary(options.vocabularySize ?? 5000, options.seed ?? 7);
-  const rnd = random((options.seed ?? 7) + 1);
+  const rnd = seededRandom((options.seed ?? 7) + 1);
   const s = options.skew ?? 1.1;
   const cumulative: number[] = [];
   let total = 0;

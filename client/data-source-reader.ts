@@ -1,4 +1,5 @@
 import type { Read } from '../engine/plan/logical-plan.js';
+import { P } from '../engine/plan/plan-nodes.js';
 import type { StructType } from '../engine/types/data-type.js';
 import { DataFrame, type DataFrameSession } from './dataframe.js';
 import { FormatOptions, schemaString } from './options.js';
@@ -43,6 +44,6 @@ export abstract class DataSourceReader extends FormatOptions {
 
   #read(source: Read['source']): DataFrame {
     const planId = nextPlanId();
-    return new DataFrame(this.#session, planId, { kind: 'read', source, isStreaming: this.#isStreaming, planId });
+    return new DataFrame(this.#session, planId, P.read(source, this.#isStreaming, planId));
   }
 }

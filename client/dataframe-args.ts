@@ -1,4 +1,5 @@
 import { E, type Expr, type SortOrder } from '../engine/expr/expr.js';
+import type { JoinType } from '../engine/plan/logical-plan.js';
 import { Column } from './column.js';
 import { PySparkTypeError, PySparkValueError } from './errors.js';
 import { toCol, type ColumnOrName } from './functions.js';
@@ -55,4 +56,54 @@ export function sortOrders(args: readonly (ColumnOrName | readonly ColumnOrName[
     cols = cols.map((c, i) => (ascending[i] ?? true ? c : c.desc()));
   }
   return cols.map((c) => (c.expr.kind === 'sortOrder' ? c.expr : E.sortOrder(c.expr, true)));
+}
+
+/** PySpark's join type names (underscores dropped, lower case) → Connect's join types. */
+const JOIN_TYPES: Readonly<Record<string, JoinType>> = {
+  inner: 'inner',
+  cross: 'cross',
+  outer: 'fullOuter',
+  full: 'fullOuter',
+  fullouter: 'fullOuter',
+  left: 'leftOuter',
+  leftouter: 'leftOuter',
+  right: 'rightOuter',
+  rightouter: 'rightOuter',
+  semi: 'leftSemi',
+  leftsemi: 'leftSemi',
+  anti: 'leftAnti',
+  leftanti: 'leftAnti',
+};
+
+/** A PySpark join type name (`left_outer`, `semi`, ...) as Connect's join type. */
+export function parseJoinType(how: string): JoinType {
+  const joinType = JOIN_TYPES[how.toLowerCase().replace(/_/g, '')];
+  if (!joinType) {
+    throw new PySparkValueError(`Unsupported join type '${how}'.`, { errorClass: 'UNSUPPORTED_JOIN_TYPE', messageParameters: { join_type: how } });
+  }
+  return joinType;
+}
+
+export type ExplainMode = 'simple' | 'extended' | 'codegen' | 'cost' | 'formatted';
+
+const EXPLAIN_MODES = {
+  simple: 'EXPLAIN_MODE_SIMPLE',
+  extended: 'EXPLAIN_MODE_EXTENDED',
+  codegen: 'EXPLAIN_MODE_CODEGEN',
+  cost: 'EXPLAIN_MODE_COST',
+  formatted: 'EXPLAIN_MODE_FORMATTED',
+} as const;
+
+/** Connect's `AnalyzePlanRequest.Explain.ExplainMode` name of a mode. */
+export function explainModeName(mode: ExplainMode): (typeof EXPLAIN_MODES)[ExplainMode] {
+  return EXPLAIN_MODES[mode];
+}
+
+/** A Column argument, or PySpark's NOT_COLUMN error. */
+export function requireColumn(c: unknown, argName: string): Column {
+  if (c instanceof Column) return c;
+  throw new PySparkTypeError(`[NOT_COLUMN] Argument \`${argName}\` should be a Column, got ${typeof c}.`, {
+    errorClass: 'NOT_COLUMN',
+    messageParameters: { arg_name: argName, arg_type: typeof c },
+  });
 }

@@ -2,15 +2,16 @@ import { encodeRelation } from '../engine/connect/relation-encode.js';
 import { decodeDataType } from '../engine/connect/data-type-serde.js';
 import { E, type Literal } from '../engine/expr/expr.js';
 import { literalExpr } from './literal.js';
-import type { JoinType, LogicalPlan } from '../engine/plan/logical-plan.js';
+import type { LogicalPlan } from '../engine/plan/logical-plan.js';
+import { P } from '../engine/plan/plan-nodes.js';
 import { simpleString, type StructType } from '../engine/types/data-type.js';
 import { treeString } from '../engine/types/schema.js';
 import type { Relation } from '../proto/generated/spark/connect/Relation.js';
 import { Column } from './column.js';
 import type { SparkConnectClient } from './connect/client.js';
 import { resultRows } from './connect/results.js';
-import { columnExprs, sortOrders, type ColumnArgs, type SortOptions } from './dataframe-args.js';
-import { PySparkAssertionError, PySparkTypeError, PySparkValueError } from './errors.js';
+import { columnExprs, explainModeName, parseJoinType, requireColumn, sortOrders, type ColumnArgs, type ExplainMode, type SortOptions } from './dataframe-args.js';
+import { PySparkAssertionError, PySparkValueError } from './errors.js';
 import { expr as sqlExpr, type ColumnOrName } from './functions.js';
 import { GroupedData } from './grouped-data.js';
 import type { OutputWriter } from './output.js';
@@ -18,38 +19,13 @@ import { nextPlanId } from './plan-id.js';
 import type { Row } from './row.js';
 import { DataStreamWriter } from './streaming/data-stream-writer.js';
 
-/** PySpark's join type names (underscores dropped, lower case) → Connect's join types. */
-const JOIN_TYPES: Readonly<Record<string, JoinType>> = {
-  inner: 'inner',
-  cross: 'cross',
-  outer: 'fullOuter',
-  full: 'fullOuter',
-  fullouter: 'fullOuter',
-  left: 'leftOuter',
-  leftouter: 'leftOuter',
-  right: 'rightOuter',
-  rightouter: 'rightOuter',
-  semi: 'leftSemi',
-  leftsemi: 'leftSemi',
-  anti: 'leftAnti',
-  leftanti: 'leftAnti',
-};
+export type { ExplainMode } from './dataframe-args.js';
 
 /** What a DataFrame needs from its session. */
 export interface DataFrameSession {
   readonly client: SparkConnectClient;
   readonly output: OutputWriter;
 }
-
-export type ExplainMode = 'simple' | 'extended' | 'codegen' | 'cost' | 'formatted';
-
-const EXPLAIN_MODES = {
-  simple: 'EXPLAIN_MODE_SIMPLE',
-  extended: 'EXPLAIN_MODE_EXTENDED',
-  codegen: 'EXPLAIN_MODE_CODEGEN',
-  cost: 'EXPLAIN_MODE_COST',
-  formatted: 'EXPLAIN_MODE_FORMATTED',
-} as const;
 
 /**
  * A lazy relation, as PySpark's Spark Connect DataFrame: transformations build a new plan node
@@ -98,18 +74,18 @@ export class DataFrame {
 
   select(...cols: ColumnArgs): DataFrame {
     const exprs = columnExprs(cols);
-    return this._derive((input, planId) => ({ kind: 'project', input, exprs, planId }));
+    return this._derive((input, planId) => P.project(input, exprs, planId));
   }
 
   selectExpr(...exprs: (string | readonly string[])[]): DataFrame {
     const list = exprs.flat();
-    return this._derive((input, planId) => ({ kind: 'project', input, exprs: list.map((e) => E.exprString(e)), planId }));
+    return this._derive((input, planId) => P.project(input, list.map((e) => E.exprString(e)), planId));
   }
 
   /** A Column condition, or SQL text (`"count > 1"`). */
   filter(condition: Column | string): DataFrame {
     const cond = typeof condition === 'string' ? sqlExpr(condition).expr : requireColumn(condition, 'condition').expr;
-    return this._derive((input, planId) => ({ kind: 'filter', input, condition: cond, planId }));
+    return this._derive((input, planId) => P.filter(input, cond, planId));
   }
 
   where(condition: Column | string): DataFrame {
@@ -123,7 +99,7 @@ export class DataFrame {
   withColumns(colsMap: Readonly<Record<string, Column>> | ReadonlyMap<string, Column>): DataFrame {
     const entries = colsMap instanceof Map ? [...colsMap.entries()] : Object.entries(colsMap);
     const columns = entries.map(([name, c]) => ({ name, expr: requireColumn(c, 'colsMap').expr }));
-    return this._derive((input, planId) => ({ kind: 'withColumns', input, columns, planId }));
+    return this._derive((input, planId) => P.withColumns(input, columns, planId));
   }
 
   withColumnRenamed(existing: string, newName: string): DataFrame {
@@ -132,14 +108,14 @@ export class DataFrame {
 
   withColumnsRenamed(colsMap: Readonly<Record<string, string>>): DataFrame {
     const renames = Object.entries(colsMap).map(([from, to]) => ({ from, to }));
-    return this._derive((input, planId) => ({ kind: 'withColumnsRenamed', input, renames, planId }));
+    return this._derive((input, planId) => P.withColumnsRenamed(input, renames, planId));
   }
 
   withWatermark(eventTime: string, delayThreshold: string): DataFrame {
     if (typeof eventTime !== 'string' || eventTime.trim() === '' || typeof delayThreshold !== 'string' || delayThreshold.trim() === '') {
       throw new PySparkValueError('eventTime and delayThreshold should be non-empty strings.', { errorClass: 'VALUE_NOT_NON_EMPTY_STR' });
     }
-    return this._derive((input, planId) => ({ kind: 'withWatermark', input, eventTime, delay: delayThreshold, planId }));
+    return this._derive((input, planId) => P.withWatermark(input, eventTime, delayThreshold, planId));
   }
 
   groupBy(...cols: ColumnArgs): GroupedData {
@@ -167,12 +143,11 @@ export class DataFrame {
   drop(...cols: ColumnOrName[]): DataFrame {
     const columnNames = cols.filter((c): c is string => typeof c === 'string');
     const columns = cols.filter((c): c is Column => c instanceof Column).map((c) => c.expr);
-    return this._derive((input, planId) => ({ kind: 'drop', input, columns, columnNames, planId }));
+    return this._derive((input, planId) => P.drop(input, columns, columnNames, planId));
   }
 
   dropDuplicates(subset?: readonly string[]): DataFrame {
-    const names = subset === undefined ? [] : [...subset];
-    return this._derive((input, planId) => ({ kind: 'deduplicate', input, columnNames: names, allColumns: subset === undefined, planId }));
+    return this._derive((input, planId) => P.deduplicate(input, subset ?? [], subset === undefined, planId));
   }
 
   drop_duplicates(subset?: readonly string[]): DataFrame {
@@ -186,7 +161,7 @@ export class DataFrame {
   /** `orderBy('a', F.desc('b'))`, `orderBy(['a', 'b'], { ascending: false })`. */
   orderBy(...cols: (ColumnOrName | readonly ColumnOrName[] | SortOptions)[]): DataFrame {
     const order = sortOrders(cols);
-    return this._derive((input, planId) => ({ kind: 'sort', input, order, isGlobal: true, planId }));
+    return this._derive((input, planId) => P.sort(input, order, true, planId));
   }
 
   sort(...cols: (ColumnOrName | readonly ColumnOrName[] | SortOptions)[]): DataFrame {
@@ -195,15 +170,15 @@ export class DataFrame {
 
   sortWithinPartitions(...cols: (ColumnOrName | readonly ColumnOrName[] | SortOptions)[]): DataFrame {
     const order = sortOrders(cols);
-    return this._derive((input, planId) => ({ kind: 'sort', input, order, isGlobal: false, planId }));
+    return this._derive((input, planId) => P.sort(input, order, false, planId));
   }
 
   limit(n: number): DataFrame {
-    return this._derive((input, planId) => ({ kind: 'limit', input, limit: n, planId }));
+    return this._derive((input, planId) => P.limit(input, n, planId));
   }
 
   offset(n: number): DataFrame {
-    return this._derive((input, planId) => ({ kind: 'offset', input, offset: n, planId }));
+    return this._derive((input, planId) => P.offset(input, n, planId));
   }
 
   union(other: DataFrame): DataFrame {
@@ -223,48 +198,37 @@ export class DataFrame {
    * PySpark's names (inner, left, left_outer, right, full, outer, semi, left_semi, anti, cross...).
    */
   join(other: DataFrame, on?: string | readonly string[] | Column, how = 'inner'): DataFrame {
-    const joinType = JOIN_TYPES[how.toLowerCase().replace(/_/g, '')];
-    if (!joinType) {
-      throw new PySparkValueError(`Unsupported join type '${how}'.`, { errorClass: 'UNSUPPORTED_JOIN_TYPE', messageParameters: { join_type: how } });
-    }
+    const joinType = parseJoinType(how);
     const using = typeof on === 'string' ? [on] : Array.isArray(on) ? [...(on as readonly string[])] : [];
     const condition = on instanceof Column ? on.expr : undefined;
-    return this.#binary(other, (left, right, planId) => ({
-      kind: 'join',
-      left,
-      right,
-      joinType: on === undefined && joinType === 'inner' ? 'inner' : joinType,
-      usingColumns: using,
-      ...(condition ? { condition } : {}),
-      planId,
-    }));
+    return this.#binary(other, (left, right, planId) => P.join(left, right, joinType, { usingColumns: using, condition }, planId));
   }
 
   crossJoin(other: DataFrame): DataFrame {
-    return this.#binary(other, (left, right, planId) => ({ kind: 'join', left, right, joinType: 'cross', usingColumns: [], planId }));
+    return this.#binary(other, (left, right, planId) => P.join(left, right, 'cross', {}, planId));
   }
 
   /** Join and partitioning hints are accepted and change nothing (Kindling joins in memory). */
   hint(_name: string): DataFrame {
-    return this._derive((input, planId) => ({ kind: 'project', input, exprs: [E.star()], planId }));
+    return this._derive((input, planId) => P.project(input, [E.star()], planId));
   }
 
   sample(fraction: number, seed?: number, withReplacement = false): DataFrame {
     const s = seed ?? Math.floor(Math.random() * 2 ** 31);
-    return this._derive((input, planId) => ({ kind: 'sample', input, lowerBound: 0, upperBound: fraction, withReplacement, seed: s, planId }));
+    return this._derive((input, planId) => P.sample(input, { lowerBound: 0, upperBound: fraction, withReplacement, seed: s }, planId));
   }
 
   /** The last `n` rows. */
   async tail(n: number): Promise<Row[]> {
-    return this._derive((input, planId) => ({ kind: 'tail', input, limit: n, planId })).collect();
+    return this._derive((input, planId) => P.tail(input, n, planId)).collect();
   }
 
   describe(...cols: string[]): DataFrame {
-    return this._derive((input, planId) => ({ kind: 'statSummary', input, statistics: [], columns: cols, describe: true, planId }));
+    return this._derive((input, planId) => P.statSummary(input, [], cols, true, planId));
   }
 
   summary(...statistics: string[]): DataFrame {
-    return this._derive((input, planId) => ({ kind: 'statSummary', input, statistics, columns: [], describe: false, planId }));
+    return this._derive((input, planId) => P.statSummary(input, statistics, [], false, planId));
   }
 
   /** `fillna(value, subset)` / `fillna({col: value})`. */
@@ -272,21 +236,21 @@ export class DataFrame {
     const entries = typeof value === 'object' ? Object.entries(value) : undefined;
     const columns = entries ? entries.map(([k]) => k) : [...subset];
     const values = (entries ? entries.map(([, v]) => v) : [value as string | number | boolean]).map((v) => literalExpr(v) as Literal);
-    return this._derive((input, planId) => ({ kind: 'naFill', input, columns, values, planId }));
+    return this._derive((input, planId) => P.naFill(input, columns, values, planId));
   }
 
   /** `dropna(how, thresh, subset)`: how 'any' (default) or 'all'; thresh wins over how. */
   dropna(how: 'any' | 'all' = 'any', thresh?: number, subset: readonly string[] = []): DataFrame {
     const min = thresh ?? (how === 'all' ? 1 : undefined);
-    return this._derive((input, planId) => ({ kind: 'naDrop', input, columns: [...subset], ...(min === undefined ? {} : { minNonNulls: min }), planId }));
+    return this._derive((input, planId) => P.naDrop(input, subset, min, planId));
   }
 
   alias(name: string): DataFrame {
-    return this._derive((input, planId) => ({ kind: 'subqueryAlias', input, alias: name, planId }));
+    return this._derive((input, planId) => P.alias(input, name, planId));
   }
 
   toDF(...names: string[]): DataFrame {
-    return this._derive((input, planId) => ({ kind: 'toDF', input, columnNames: names, planId }));
+    return this._derive((input, planId) => P.toDF(input, names, planId));
   }
 
   /** A column of this DataFrame (`df.value` / `df['value']` in PySpark): it carries this plan's id. */
@@ -338,7 +302,7 @@ export class DataFrame {
   async explainString(mode: boolean | ExplainMode = false): Promise<string> {
     const name: ExplainMode = mode === true ? 'extended' : mode === false ? 'simple' : mode;
     const res = await this.session.client.analyze({
-      explain: { plan: { root: await this.relation() }, explain_mode: EXPLAIN_MODES[name] },
+      explain: { plan: { root: await this.relation() }, explain_mode: explainModeName(name) },
     });
     return res.explain?.explain_string ?? '';
   }
@@ -361,7 +325,7 @@ export class DataFrame {
   /** Spark's table text: `truncate` true → 20 characters, false → none, a number → that many. */
   async showString(n = 20, truncate: boolean | number = true, vertical = false): Promise<string> {
     const t = truncate === true ? 20 : truncate === false ? 0 : Math.trunc(truncate);
-    const shown = this._derive((input, planId) => ({ kind: 'showString', input, numRows: n, truncate: t, vertical, planId }));
+    const shown = this._derive((input, planId) => P.showString(input, n, t, vertical, planId));
     const rows = await shown.collect();
     const text = rows[0]?.get(0);
     if (typeof text !== 'string') throw new PySparkAssertionError('The server returned no show_string.');
@@ -429,29 +393,6 @@ export class DataFrame {
   }
 
   #setOp(other: DataFrame, byName: boolean, allowMissingColumns: boolean): DataFrame {
-    const id = nextPlanId();
-    const build = (left: LogicalPlan, right: LogicalPlan): LogicalPlan => ({
-      kind: 'union',
-      inputs: [left, right],
-      byName,
-      allowMissingColumns,
-      planId: id,
-    });
-    const left = this.#plan;
-    const right = other.#plan;
-    if (left !== undefined && right !== undefined) return new DataFrame(this.session, id, build(left, right));
-    return new DataFrame(
-      this.session,
-      id,
-      Promise.all([this.resolvePlan(), other.resolvePlan()]).then(([l, r]) => build(l, r)),
-    );
+    return this.#binary(other, (left, right, planId) => P.union([left, right], byName, allowMissingColumns, planId));
   }
-}
-
-function requireColumn(c: unknown, argName: string): Column {
-  if (c instanceof Column) return c;
-  throw new PySparkTypeError(`[NOT_COLUMN] Argument \`${argName}\` should be a Column, got ${typeof c}.`, {
-    errorClass: 'NOT_COLUMN',
-    messageParameters: { arg_name: argName, arg_type: typeof c },
-  });
 }

@@ -1,5 +1,6 @@
 import { E, type Expr, type Literal } from '../engine/expr/expr.js';
 import { literalExpr } from './literal.js';
+import { P } from '../engine/plan/plan-nodes.js';
 import { isNumeric } from '../engine/types/data-type.js';
 import { Column } from './column.js';
 import type { DataFrame } from './dataframe.js';
@@ -86,6 +87,6 @@ export class GroupedData {
     const grouping = this.#grouping;
     const groupType = this.#groupType;
     const pivot = this.#pivot;
-    return this.#df._derive((input, planId) => ({ kind: 'aggregate', input, groupType, grouping, aggregates, ...(pivot ? { pivot } : {}), planId }));
+    return this.#df._derive((input, planId) => P.aggregate(input, { groupType, grouping, aggregates, ...(pivot ? { pivot } : {}) }, planId));
   }
 }

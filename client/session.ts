@@ -2,7 +2,8 @@ import { decodeRelation } from '../engine/connect/relation-decode.js';
 import { encodeRelation } from '../engine/connect/relation-encode.js';
 import { batchFromRows } from '../engine/batch/record-batch.js';
 import type { Expr } from '../engine/expr/expr.js';
-import { withPlanId, type LogicalPlan, type SqlQuery } from '../engine/plan/logical-plan.js';
+import type { LogicalPlan } from '../engine/plan/logical-plan.js';
+import { P, withPlanId } from '../engine/plan/plan-nodes.js';
 import { parseSchema } from '../engine/types/ddl.js';
 import type { StructType } from '../engine/types/data-type.js';
 import { Column } from './column.js';
@@ -84,7 +85,7 @@ export class SparkSession implements DataFrameSession {
     const posArgs: Expr[] = [];
     if (Array.isArray(args)) for (const v of args) posArgs.push(argExpr(v));
     else if (args !== undefined) for (const [k, v] of Object.entries(args)) namedArgs[k] = argExpr(v);
-    const sqlPlan: SqlQuery = { kind: 'sql', query, namedArgs, posArgs, planId: nextPlanId() };
+    const sqlPlan = P.sql(query, namedArgs, posArgs, nextPlanId());
     const planId = nextPlanId();
     const plan = this.client
       .executeCommand({ sql_command: { input: encodeRelation(sqlPlan) } })
@@ -105,14 +106,7 @@ export class SparkSession implements DataFrameSession {
   range(start: number, end?: number, step = 1, numPartitions?: number): DataFrame {
     const planId = nextPlanId();
     const [s, e] = end === undefined ? [0, start] : [start, end];
-    return new DataFrame(this, planId, {
-      kind: 'range',
-      start: s,
-      end: e,
-      step,
-      ...(numPartitions === undefined ? {} : { numPartitions }),
-      planId,
-    });
+    return new DataFrame(this, planId, P.range(s, e, step, numPartitions, planId));
   }
 
   /**
@@ -124,7 +118,7 @@ export class SparkSession implements DataFrameSession {
     const struct = resolveSchema(data, schema);
     const rows = data.map((r) => toEngineValue(r, struct) as unknown[]);
     const planId = nextPlanId();
-    return new DataFrame(this, planId, { kind: 'localRelation', batch: batchFromRows(struct, rows), schema: struct, planId });
+    return new DataFrame(this, planId, P.localRelation(batchFromRows(struct, rows), struct, planId));
   }
 
   /** The server's Spark version (AnalyzePlan spark_version). */

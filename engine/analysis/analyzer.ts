@@ -5,7 +5,7 @@ import { B, type BoundExpr } from '../expr/bound-expr.js';
 import type { Expr } from '../expr/expr.js';
 import { PlanBuilder, type NamedExpr } from '../plan/builder.js';
 import { isStreamingPlan, type AnalyzedPlan, type SortKey } from '../plan/analyzed-plan.js';
-import type { LogicalPlan } from '../plan/logical-plan.js';
+import { isRelationalOp, type LogicalPlan } from '../plan/logical-plan.js';
 import { parseSql } from '../sql/index.js';
 import { parseSchema } from '../types/ddl.js';
 import { isTimestamp, simpleString } from '../types/data-type.js';
@@ -45,6 +45,7 @@ class Analyzer {
   constructor(private readonly ctx: AnalyzerContext) {}
 
   resolve(plan: LogicalPlan): Resolved {
+    if (isRelationalOp(plan)) return resolveRelational(this.ctx, plan, this.resolve(plan.input));
     switch (plan.kind) {
       case 'read':
         return this.read(plan);
@@ -118,13 +119,6 @@ class Analyzer {
         return unqualified(resolveInlineTable(this.ctx, plan.rows, plan.columnNames));
       case 'join':
         return resolveJoin(this.ctx, plan, this.resolve(plan.left), this.resolve(plan.right));
-      case 'sample':
-      case 'tail':
-      case 'naFill':
-      case 'naDrop':
-      case 'naReplace':
-      case 'statSummary':
-        return resolveRelational(this.ctx, plan, this.resolve(plan.input));
       default: {
         const never: never = plan;
         throw new NotSupportedError(`Relation ${JSON.stringify(never)} is not supported.`);

@@ -6,9 +6,8 @@ export function* subExpressions(e: Expr): Generator<Expr> {
   yield e;
   switch (e.kind) {
     case 'alias':
-      yield* subExpressions(e.expr);
-      break;
     case 'cast':
+    case 'sortOrder':
       yield* subExpressions(e.expr);
       break;
     case 'call':
@@ -17,9 +16,6 @@ export function* subExpressions(e: Expr): Generator<Expr> {
     case 'extract':
       yield* subExpressions(e.child);
       yield* subExpressions(e.extraction);
-      break;
-    case 'sortOrder':
-      yield* subExpressions(e.expr);
       break;
     case 'lambda':
       yield* subExpressions(e.body);
@@ -68,14 +64,8 @@ export function expandExprStrings(e: Expr): Expr {
   switch (e.kind) {
     case 'exprString':
       return parseExpression(e.sql);
-    case 'alias': {
-      const expr = expandExprStrings(e.expr);
-      return expr === e.expr ? e : { ...e, expr };
-    }
-    case 'cast': {
-      const expr = expandExprStrings(e.expr);
-      return expr === e.expr ? e : { ...e, expr };
-    }
+    case 'alias':
+    case 'cast':
     case 'sortOrder': {
       const expr = expandExprStrings(e.expr);
       return expr === e.expr ? e : { ...e, expr };

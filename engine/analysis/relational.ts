@@ -2,19 +2,18 @@ import { AnalysisError, IllegalArgumentError, InternalError } from '../errors/er
 import { B, type BoundExpr } from '../expr/bound-expr.js';
 import type { Literal } from '../expr/expr.js';
 import { PlanBuilder, type NamedExpr } from '../plan/builder.js';
-import type { LogicalPlan, NaDrop, NaFill, NaReplace, StatSummary } from '../plan/logical-plan.js';
+import type { NaDrop, NaFill, NaReplace, RelationalOp, StatSummary } from '../plan/logical-plan.js';
 import { T, isNumeric, simpleString, type DataType, type StructField } from '../types/data-type.js';
 import type { AnalyzerContext } from './context.js';
 import type { Resolved } from './resolved.js';
 import { unresolvedColumn } from './scope.js';
 
-type RelationalPlan = Extract<LogicalPlan, { kind: 'sample' | 'tail' | 'naFill' | 'naDrop' | 'naReplace' | 'statSummary' }>;
 
 const DESCRIBE_STATS = ['count', 'mean', 'stddev', 'min', 'max'];
 const SUMMARY_STATS = ['count', 'mean', 'stddev', 'min', '25%', '50%', '75%', 'max'];
 
 /** Dataset operations Spark Connect sends as their own relations: sample, tail, na.*, summary/describe. */
-export function resolveRelational(ctx: AnalyzerContext, plan: RelationalPlan, input: Resolved): Resolved {
+export function resolveRelational(ctx: AnalyzerContext, plan: RelationalOp, input: Resolved): Resolved {
   switch (plan.kind) {
     case 'sample': {
       if (plan.upperBound < plan.lowerBound || plan.lowerBound < 0 || (!plan.withReplacement && plan.upperBound > 1 + 1e-7)) {

@@ -33,16 +33,12 @@ function buildData(type: DataType, arrowType: ArrowType, values: readonly unknow
     case 'boolean':
       return boolData(arrowType as Bool, values, n);
     case 'byte':
-      return numeric(arrowType, values, n, new Int8Array(n));
     case 'short':
-      return numeric(arrowType, values, n, new Int16Array(n));
     case 'integer':
     case 'date':
-      return numeric(arrowType, values, n, new Int32Array(n));
     case 'float':
-      return numeric(arrowType, values, n, new Float32Array(n));
     case 'double':
-      return numeric(arrowType, values, n, new Float64Array(n));
+      return numeric(arrowType, values, n, new NUMERIC_ARRAYS[type.kind](n));
     case 'long':
     case 'timestamp':
     case 'timestamp_ntz':
@@ -89,6 +85,16 @@ function validity(values: readonly unknown[], n: number): { bitmap: Uint8Array |
 }
 
 type NumericArray = Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
+
+/** The Arrow data buffer each fixed-width numeric type is written into (date: days as int32). */
+const NUMERIC_ARRAYS = {
+  byte: Int8Array,
+  short: Int16Array,
+  integer: Int32Array,
+  date: Int32Array,
+  float: Float32Array,
+  double: Float64Array,
+} as const;
 
 function numeric(arrowType: ArrowType, values: readonly unknown[], n: number, out: NumericArray): Data {
   for (let i = 0; i < n; i++) {
@@ -138,14 +144,9 @@ function varBinary(arrowType: Utf8 | Binary, values: readonly unknown[], n: numb
   const offsets = new Int32Array(n + 1);
   let buf = new Uint8Array(Math.max(64, n * 8));
   let pos = 0;
-  let bitmap: Uint8Array | undefined;
-  let nullCount = 0;
   for (let i = 0; i < n; i++) {
     const v = values[i];
     if (v === null || v === undefined) {
-      bitmap ??= new Uint8Array((n + 7) >> 3).fill(0xff);
-      bitmap[i >> 3] = (bitmap[i >> 3] as number) & ~(1 << (i & 7));
-      nullCount++;
       offsets[i + 1] = pos;
       continue;
     }
@@ -169,6 +170,7 @@ function varBinary(arrowType: Utf8 | Binary, values: readonly unknown[], n: numb
     }
     offsets[i + 1] = pos;
   }
+  const { bitmap, nullCount } = validity(values, n);
   return makeData({
     type: arrowType as Utf8,
     length: n,

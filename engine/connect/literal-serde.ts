@@ -9,6 +9,31 @@ interface Typed {
   readonly type: DataType;
 }
 
+/**
+ * The numeric types, by how the literal message carries them: a proto number, or a 64-bit integer
+ * that proto-loader gives and takes as a decimal string (longs=String). One table for both directions.
+ */
+const NUMERIC_WIRE = {
+  byte: 'number',
+  short: 'number',
+  integer: 'number',
+  float: 'number',
+  double: 'number',
+  date: 'number',
+  long: 'int64',
+  timestamp: 'int64',
+  timestamp_ntz: 'int64',
+} as const;
+type NumericKind = keyof typeof NUMERIC_WIRE;
+
+function isNumericKind(kind: string): kind is NumericKind {
+  return Object.hasOwn(NUMERIC_WIRE, kind);
+}
+
+function isNumericType(type: DataType): type is Extract<DataType, { kind: NumericKind }> {
+  return isNumericKind(type.kind);
+}
+
 /** A Spark Connect literal as our literal (values in the engine's representation, see data-type.ts). */
 export function decodeLiteral(msg: LiteralMsg): Literal {
   const { value, type } = decodeTyped(msg);
@@ -18,6 +43,10 @@ export function decodeLiteral(msg: LiteralMsg): Literal {
 function decodeTyped(msg: LiteralMsg): Typed {
   const kind = oneofCase(msg, 'literal_type', ['data_type']);
   const declared = msg.data_type ? decodeDataType(msg.data_type) : undefined;
+  if (kind !== undefined && isNumericKind(kind)) {
+    const v = msg[kind];
+    return { value: NUMERIC_WIRE[kind] === 'number' ? Number(v ?? 0) : toNumber(v), type: T[kind] };
+  }
   switch (kind) {
     case undefined:
       throw oneofNotSet('spark.connect.Expression.Literal', 'literal_type');
@@ -27,17 +56,6 @@ function decodeTyped(msg: LiteralMsg): Typed {
       return { value: Uint8Array.from(msg.binary ?? []), type: T.binary };
     case 'boolean':
       return { value: msg.boolean ?? false, type: T.boolean };
-    case 'byte':
-    case 'short':
-    case 'integer':
-    case 'float':
-    case 'double':
-    case 'date':
-      return { value: Number(msg[kind] ?? 0), type: T[kind] };
-    case 'long':
-    case 'timestamp':
-    case 'timestamp_ntz':
-      return { value: toNumber(msg[kind]), type: T[kind] };
     case 'string':
       return { value: msg.string ?? '', type: T.string };
     case 'array':
@@ -122,22 +140,15 @@ export function encodeLiteral(lit: Literal): LiteralProto {
 
 function encodeValue(value: unknown, type: DataType): LiteralProto {
   if (value === null || value === undefined) return { null: encodeDataType(type) };
+  if (isNumericType(type)) {
+    const wire = NUMERIC_WIRE[type.kind] === 'number' ? Number(value) : String(typeof value === 'number' ? Math.trunc(value) : (value as bigint | string));
+    return { [type.kind]: wire };
+  }
   switch (type.kind) {
     case 'null':
       return { null: encodeDataType(type) };
     case 'boolean':
       return { boolean: Boolean(value) };
-    case 'byte':
-    case 'short':
-    case 'integer':
-    case 'float':
-    case 'double':
-    case 'date':
-      return { [type.kind]: Number(value) };
-    case 'long':
-    case 'timestamp':
-    case 'timestamp_ntz':
-      return { [type.kind]: String(typeof value === 'number' ? Math.trunc(value) : (value as bigint | string)) };
     case 'string':
       return { string: String(value) };
     case 'binary':

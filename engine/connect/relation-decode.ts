@@ -2,7 +2,8 @@ import { decodeArrowIpc } from '../arrow/decode.js';
 import { recordBatch } from '../batch/record-batch.js';
 import { NotSupportedError } from '../errors/errors.js';
 import type { Expr } from '../expr/expr.js';
-import { withPlanId, type LogicalPlan } from '../plan/logical-plan.js';
+import type { LogicalPlan } from '../plan/logical-plan.js';
+import { P, withPlanId } from '../plan/plan-nodes.js';
 import { schemaOf } from '../types/schema.js';
 import { decodeAlias, decodeExpression, decodeSortOrder } from './expression-serde.js';
 import { decodeLiteral } from './literal-serde.js';
@@ -28,12 +29,12 @@ function decodeKind(rel: RelationMsg, kind: string): LogicalPlan {
       const p = rel.project as Msg<'project'>;
       // Without an input, Spark projects over one empty row (`SELECT 1`).
       const input = p.input ? decodeRelation(p.input) : oneRow();
-      return freeze({ kind: 'project', input, exprs: exprs(p.expressions) });
+      return P.project(input, exprs(p.expressions));
     }
     case 'filter': {
       const f = rel.filter as Msg<'filter'>;
       if (!f.condition) throw invalidPlan('Filter needs a condition.');
-      return freeze({ kind: 'filter', input: input(f.input, 'Filter'), condition: decodeExpression(f.condition) });
+      return P.filter(input(f.input, 'Filter'), decodeExpression(f.condition));
     }
     case 'aggregate':
       return decodeAggregate(rel.aggregate as Msg<'aggregate'>);
@@ -48,7 +49,7 @@ function decodeKind(rel: RelationMsg, kind: string): LogicalPlan {
         // Column metadata (withMetadata / withColumn(..., metadata)) rides on the alias.
         return { name, expr: alias.metadata === undefined ? alias.expr : alias };
       });
-      return freeze({ kind: 'withColumns', input: input(w.input, 'WithColumns'), columns: Object.freeze(columns) });
+      return P.withColumns(input(w.input, 'WithColumns'), columns);
     }
     case 'with_columns_renamed': {
       const w = rel.with_columns_renamed as Msg<'with_columns_renamed'>;
@@ -56,37 +57,27 @@ function decodeKind(rel: RelationMsg, kind: string): LogicalPlan {
         (w.renames ?? []).length > 0
           ? (w.renames ?? []).map((r) => ({ from: r.col_name, to: r.new_col_name }))
           : Object.entries(w.rename_columns_map ?? {}).map(([from, to]) => ({ from, to }));
-      return freeze({ kind: 'withColumnsRenamed', input: input(w.input, 'WithColumnsRenamed'), renames });
+      return P.withColumnsRenamed(input(w.input, 'WithColumnsRenamed'), renames);
     }
     case 'with_watermark': {
       const w = rel.with_watermark as Msg<'with_watermark'>;
-      return freeze({
-        kind: 'withWatermark',
-        input: input(w.input, 'WithWatermark'),
-        eventTime: w.event_time ?? '',
-        delay: w.delay_threshold ?? '',
-      });
+      return P.withWatermark(input(w.input, 'WithWatermark'), w.event_time ?? '', w.delay_threshold ?? '');
     }
     case 'drop': {
       const d = rel.drop as Msg<'drop'>;
-      return freeze({ kind: 'drop', input: input(d.input, 'Drop'), columns: exprs(d.columns), columnNames: [...(d.column_names ?? [])] });
+      return P.drop(input(d.input, 'Drop'), exprs(d.columns), d.column_names ?? []);
     }
     case 'sort': {
       const s = rel.sort as Msg<'sort'>;
-      return freeze({
-        kind: 'sort',
-        input: input(s.input, 'Sort'),
-        order: (s.order ?? []).map(decodeSortOrder),
-        isGlobal: s.is_global ?? false,
-      });
+      return P.sort(input(s.input, 'Sort'), (s.order ?? []).map(decodeSortOrder), s.is_global ?? false);
     }
     case 'limit': {
       const l = rel.limit as Msg<'limit'>;
-      return freeze({ kind: 'limit', input: input(l.input, 'Limit'), limit: l.limit ?? 0 });
+      return P.limit(input(l.input, 'Limit'), l.limit ?? 0);
     }
     case 'offset': {
       const o = rel.offset as Msg<'offset'>;
-      return freeze({ kind: 'offset', input: input(o.input, 'Offset'), offset: o.offset ?? 0 });
+      return P.offset(input(o.input, 'Offset'), o.offset ?? 0);
     }
     case 'deduplicate':
       return decodeDeduplicate(rel.deduplicate as Msg<'deduplicate'>);
@@ -94,33 +85,27 @@ function decodeKind(rel: RelationMsg, kind: string): LogicalPlan {
       return decodeSql(rel.sql as Msg<'sql'>);
     case 'show_string': {
       const s = rel.show_string as Msg<'show_string'>;
-      return freeze({
-        kind: 'showString',
-        input: input(s.input, 'ShowString'),
-        numRows: s.num_rows ?? 0,
-        truncate: s.truncate ?? 0,
-        vertical: s.vertical ?? false,
-      });
+      return P.showString(input(s.input, 'ShowString'), s.num_rows ?? 0, s.truncate ?? 0, s.vertical ?? false);
     }
     case 'local_relation': {
       const l = rel.local_relation as Msg<'local_relation'>;
       const batch = l.data === undefined || l.data === null ? undefined : decodeArrowIpc(l.data);
       const schema = l.schema === undefined || l.schema === null || l.schema === '' ? undefined : l.schema;
-      return freeze(schema === undefined ? { kind: 'localRelation', batch } : { kind: 'localRelation', batch, schema });
+      return P.localRelation(batch, schema);
     }
     case 'range': {
       const r = rel.range as Msg<'range'>;
-      const range = { kind: 'range' as const, start: toNumber(r.start), end: toNumber(r.end), step: toNumber(r.step, 1) };
-      if (range.step === 0) throw invalidPlan('Range step cannot be 0.');
-      return freeze(r.num_partitions === undefined || r.num_partitions === null ? range : { ...range, numPartitions: r.num_partitions });
+      const step = toNumber(r.step, 1);
+      if (step === 0) throw invalidPlan('Range step cannot be 0.');
+      return P.range(toNumber(r.start), toNumber(r.end), step, r.num_partitions ?? undefined);
     }
     case 'subquery_alias': {
       const s = rel.subquery_alias as Msg<'subquery_alias'>;
-      return freeze({ kind: 'subqueryAlias', input: input(s.input, 'SubqueryAlias'), alias: s.alias ?? '' });
+      return P.alias(input(s.input, 'SubqueryAlias'), s.alias ?? '');
     }
     case 'to_df': {
       const t = rel.to_df as Msg<'to_df'>;
-      return freeze({ kind: 'toDF', input: input(t.input, 'ToDF'), columnNames: [...(t.column_names ?? [])] });
+      return P.toDF(input(t.input, 'ToDF'), t.column_names ?? []);
     }
     case 'set_op':
       return decodeSetOp(rel.set_op as Msg<'set_op'>);
@@ -133,10 +118,6 @@ function unsupported(kind: string): never {
   throw unsupportedKind('Relation', kind);
 }
 
-function freeze<P extends LogicalPlan>(plan: P): P {
-  return Object.freeze(plan);
-}
-
 function input(rel: RelationMsg | null | undefined, what: string): LogicalPlan {
   if (rel === null || rel === undefined) throw invalidPlan(`${what} needs a plan input.`);
   return decodeRelation(rel);
@@ -147,7 +128,7 @@ function exprs(msgs: Parameters<typeof decodeExpression>[0][] | undefined): read
 }
 
 function oneRow(): LogicalPlan {
-  return freeze({ kind: 'localRelation', batch: recordBatch(schemaOf([]), 1, []) });
+  return P.localRelation(recordBatch(schemaOf([]), 1, []));
 }
 
 function decodeRead(r: ReadMsg): LogicalPlan {
@@ -155,18 +136,14 @@ function decodeRead(r: ReadMsg): LogicalPlan {
   const isStreaming = r.is_streaming ?? false;
   if (kind === 'named_table') {
     const t = r.named_table as NonNullable<ReadMsg['named_table']>;
-    return freeze({
-      kind: 'read',
-      source: { type: 'namedTable', name: t.unparsed_identifier ?? '', options: { ...(t.options ?? {}) } },
-      isStreaming,
-    });
+    return P.read({ type: 'namedTable', name: t.unparsed_identifier ?? '', options: { ...(t.options ?? {}) } }, isStreaming);
   }
   if (kind === 'data_source') {
     const d = r.data_source as NonNullable<ReadMsg['data_source']>;
     if ((d.predicates ?? []).length > 0) throw new NotSupportedError('JDBC partition predicates are not supported by Kindling.');
     const schema = d.schema === undefined || d.schema === null || d.schema === '' ? undefined : d.schema;
     const base = { type: 'dataSource' as const, format: d.format ?? '', options: { ...(d.options ?? {}) }, paths: [...(d.paths ?? [])] };
-    return freeze({ kind: 'read', source: schema === undefined ? base : { ...base, schema }, isStreaming });
+    return P.read(schema === undefined ? base : { ...base, schema }, isStreaming);
   }
   throw oneofNotSet('spark.connect.Read', 'read_type');
 }
@@ -175,9 +152,7 @@ function decodeAggregate(a: Msg<'aggregate'>): LogicalPlan {
   const groupType = a.group_type;
   switch (groupType) {
     case 'GROUP_TYPE_GROUPBY':
-      return freeze({
-        kind: 'aggregate',
-        input: input(a.input, 'Aggregate'),
+      return P.aggregate(input(a.input, 'Aggregate'), {
         groupType: 'groupby',
         grouping: exprs(a.grouping_expressions),
         aggregates: exprs(a.aggregate_expressions),
@@ -202,7 +177,7 @@ function decodeDeduplicate(d: Msg<'deduplicate'>): LogicalPlan {
   if (!allColumns && columnNames.length === 0) {
     throw invalidPlan('Deduplicate requires to either deduplicate on all columns or a subset of columns');
   }
-  return freeze({ kind: 'deduplicate', input: input(d.input, 'Deduplicate'), columnNames, allColumns });
+  return P.deduplicate(input(d.input, 'Deduplicate'), columnNames, allColumns);
 }
 
 function decodeSql(s: Msg<'sql'>): LogicalPlan {
@@ -213,7 +188,7 @@ function decodeSql(s: Msg<'sql'>): LogicalPlan {
   if (Object.keys(namedArgs).length > 0 && posArgs.length > 0) {
     throw invalidPlan('A SQL query cannot have both named and positional parameters.');
   }
-  return freeze({ kind: 'sql', query: s.query ?? '', namedArgs: Object.freeze(namedArgs), posArgs: Object.freeze(posArgs) });
+  return P.sql(s.query ?? '', namedArgs, posArgs);
 }
 
 function decodeSetOp(s: Msg<'set_op'>): LogicalPlan {
@@ -226,13 +201,8 @@ function decodeSetOp(s: Msg<'set_op'>): LogicalPlan {
   const byName = s.by_name ?? false;
   const allowMissingColumns = s.allow_missing_columns ?? false;
   if (allowMissingColumns && !byName) throw invalidPlan('UnionByName `allowMissingCol` can be true only if `byName` is true.');
-  const union = freeze({
-    kind: 'union',
-    inputs: Object.freeze([input(s.left_input, 'Set operation'), input(s.right_input, 'Set operation')]),
-    byName,
-    allowMissingColumns,
-  });
+  const union = P.union([input(s.left_input, 'Set operation'), input(s.right_input, 'Set operation')], byName, allowMissingColumns);
   // SQL's UNION (is_all = false) is UNION ALL followed by DISTINCT.
   if (s.is_all ?? false) return union;
-  return freeze({ kind: 'deduplicate', input: union, columnNames: [], allColumns: true });
+  return P.distinct(union);
 }

@@ -1,5 +1,5 @@
 import { encodeArrowBatch } from '../arrow/encode.js';
-import type { LogicalPlan } from '../plan/logical-plan.js';
+import { isRelationalOp, type LogicalPlan } from '../plan/logical-plan.js';
 import { dataTypeToJsonString } from '../types/type-json.js';
 import { encodeAlias, encodeExpression, encodeSortOrder } from './expression-serde.js';
 import { encodeLiteral } from './literal-serde.js';
@@ -26,6 +26,7 @@ export function encodeRelation(plan: LogicalPlan): RelationProto {
 }
 
 function encodeKind(plan: LogicalPlan): RelationProto {
+  if (isRelationalOp(plan)) return encodeRelational(plan, encodeRelation);
   switch (plan.kind) {
     case 'read': {
       const src = plan.source;
@@ -145,12 +146,6 @@ function encodeKind(plan: LogicalPlan): RelationProto {
       // Only the SQL parser builds inline tables; Spark Connect carries them as SQL text.
       throw invalidPlan('An inline table (SQL VALUES) has no Spark Connect relation; send the SQL text instead.');
     case 'join':
-    case 'sample':
-    case 'tail':
-    case 'naFill':
-    case 'naDrop':
-    case 'naReplace':
-    case 'statSummary':
       return encodeRelational(plan, encodeRelation);
     default: {
       const never: never = plan;

@@ -1,6 +1,7 @@
 import { NotSupportedError } from '../errors/errors.js';
 import { E, type Expr, type Literal } from '../expr/expr.js';
-import type { Join, JoinType, LogicalPlan } from '../plan/logical-plan.js';
+import type { Join, JoinType, LogicalPlan, RelationalOp } from '../plan/logical-plan.js';
+import { P } from '../plan/plan-nodes.js';
 import { decodeExpression, encodeExpression } from './expression-serde.js';
 import { decodeLiteral, encodeLiteral } from './literal-serde.js';
 import { invalidPlan, toNumber } from './plan-errors.js';
@@ -33,28 +34,21 @@ export function decodeRelational(rel: RelationMsg, kind: string, decode: Decode)
       if (!joinType) throw invalidPlan(`This enum value of spark.connect.Join.JoinType is invalid: ${String(j.join_type)}`);
       const using = [...(j.using_columns ?? [])];
       if (j.join_condition && using.length > 0) throw invalidPlan('Using columns or join conditions cannot be set at the same time in Join');
-      const plan: Join = {
-        kind: 'join',
-        left: input(j.left, 'Join', decode),
-        right: input(j.right, 'Join', decode),
-        joinType,
+      return P.join(input(j.left, 'Join', decode), input(j.right, 'Join', decode), joinType, {
         usingColumns: using,
         ...(j.join_condition ? { condition: decodeExpression(j.join_condition) } : {}),
-      };
-      return Object.freeze(plan);
+      });
     }
     case 'hint': {
       // broadcast / merge / shuffle_hash / coalesce / repartition: accepted, the plan is the same.
       // A pass-through projection keeps the hinted DataFrame's own plan id (for `df.col`) above its input's.
       const h = rel.hint as Msg<'hint'>;
-      return Object.freeze({ kind: 'project', input: input(h.input, 'Hint', decode), exprs: [E.star()] });
+      return P.project(input(h.input, 'Hint', decode), [E.star()]);
     }
     case 'sample': {
       const s = rel.sample as Msg<'sample'>;
       const seed = s.seed === undefined || s.seed === null ? Math.floor(Math.random() * 2 ** 31) : toNumber(s.seed);
-      return Object.freeze({
-        kind: 'sample',
-        input: input(s.input, 'Sample', decode),
+      return P.sample(input(s.input, 'Sample', decode), {
         lowerBound: s.lower_bound ?? 0,
         upperBound: s.upper_bound ?? 1,
         withReplacement: s.with_replacement ?? false,
@@ -63,23 +57,18 @@ export function decodeRelational(rel: RelationMsg, kind: string, decode: Decode)
     }
     case 'tail': {
       const t = rel.tail as Msg<'tail'>;
-      return Object.freeze({ kind: 'tail', input: input(t.input, 'Tail', decode), limit: t.limit ?? 0 });
+      return P.tail(input(t.input, 'Tail', decode), t.limit ?? 0);
     }
     case 'fill_na': {
       const f = rel.fill_na as Msg<'fill_na'>;
       const values = (f.values ?? []).map((l) => decodeLiteral(l) as Literal);
       if (values.length === 0) throw invalidPlan('values must contains at least 1 item!');
-      return Object.freeze({ kind: 'naFill', input: input(f.input, 'NAFill', decode), columns: [...(f.cols ?? [])], values });
+      return P.naFill(input(f.input, 'NAFill', decode), f.cols ?? [], values);
     }
     case 'drop_na': {
       const d = rel.drop_na as Msg<'drop_na'>;
       const min = d.min_non_nulls;
-      return Object.freeze({
-        kind: 'naDrop',
-        input: input(d.input, 'NADrop', decode),
-        columns: [...(d.cols ?? [])],
-        ...(min === undefined || min === null ? {} : { minNonNulls: min }),
-      });
+      return P.naDrop(input(d.input, 'NADrop', decode), d.cols ?? [], min ?? undefined);
     }
     case 'replace': {
       const r = rel.replace as Msg<'replace'>;
@@ -87,21 +76,15 @@ export function decodeRelational(rel: RelationMsg, kind: string, decode: Decode)
         if (!x.old_value || !x.new_value) throw invalidPlan('A replacement needs an old and a new value.');
         return { from: decodeLiteral(x.old_value) as Literal, to: decodeLiteral(x.new_value) as Literal };
       });
-      return Object.freeze({ kind: 'naReplace', input: input(r.input, 'NAReplace', decode), columns: [...(r.cols ?? [])], replacements });
+      return P.naReplace(input(r.input, 'NAReplace', decode), r.cols ?? [], replacements);
     }
     case 'summary': {
       const s = rel.summary as Msg<'summary'>;
-      return Object.freeze({
-        kind: 'statSummary',
-        input: input(s.input, 'StatSummary', decode),
-        statistics: [...(s.statistics ?? [])],
-        columns: [],
-        describe: false,
-      });
+      return P.statSummary(input(s.input, 'StatSummary', decode), s.statistics ?? [], [], false);
     }
     case 'describe': {
       const d = rel.describe as Msg<'describe'>;
-      return Object.freeze({ kind: 'statSummary', input: input(d.input, 'StatDescribe', decode), statistics: [], columns: [...(d.cols ?? [])], describe: true });
+      return P.statSummary(input(d.input, 'StatDescribe', decode), [], d.cols ?? [], true);
     }
     default:
       return undefined;
@@ -112,13 +95,11 @@ export function decodeRelational(rel: RelationMsg, kind: string, decode: Decode)
 export function decodeGroupingAggregate(a: NonNullable<RelationMsg['aggregate']>, base: LogicalPlan, grouping: readonly Expr[], aggregates: readonly Expr[]): LogicalPlan {
   switch (a.group_type) {
     case 'GROUP_TYPE_ROLLUP':
-      return Object.freeze({ kind: 'aggregate', input: base, groupType: 'rollup', grouping, aggregates });
+      return P.aggregate(base, { groupType: 'rollup', grouping, aggregates });
     case 'GROUP_TYPE_CUBE':
-      return Object.freeze({ kind: 'aggregate', input: base, groupType: 'cube', grouping, aggregates });
+      return P.aggregate(base, { groupType: 'cube', grouping, aggregates });
     case 'GROUP_TYPE_GROUPING_SETS':
-      return Object.freeze({
-        kind: 'aggregate',
-        input: base,
+      return P.aggregate(base, {
         groupType: 'groupingSets',
         grouping,
         aggregates,
@@ -127,9 +108,7 @@ export function decodeGroupingAggregate(a: NonNullable<RelationMsg['aggregate']>
     case 'GROUP_TYPE_PIVOT': {
       const p = a.pivot;
       if (!p?.col) throw invalidPlan('A pivot needs a pivot column.');
-      return Object.freeze({
-        kind: 'aggregate',
-        input: base,
+      return P.aggregate(base, {
         groupType: 'pivot',
         grouping,
         aggregates,
@@ -151,7 +130,7 @@ const JOIN_TYPE_NAMES: Readonly<Record<JoinType, string>> = {
   cross: 'JOIN_TYPE_CROSS',
 };
 
-type RelationalPlan = Extract<LogicalPlan, { kind: 'join' | 'sample' | 'tail' | 'naFill' | 'naDrop' | 'naReplace' | 'statSummary' }>;
+type RelationalPlan = Join | RelationalOp;
 
 /** The encoding of the plans above (what our TypeScript client sends). */
 export function encodeRelational(plan: RelationalPlan, encode: (p: LogicalPlan) => RelationProto): RelationProto {

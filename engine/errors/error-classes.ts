@@ -1,4 +1,4 @@
-// Over 400 lines on purpose: one table, Spark's error-class catalog, kept in one file (as Spark's
+// Over 400 lines because: one table, Spark's error-class catalog, kept in one file (as Spark's
 // error-conditions.json is) so every class Kindling raises is found in one place; the code is the last 20 lines.
 /**
  * The Spark error classes Kindling raises: SQLSTATE and message template (`<param>` placeholders).

@@ -154,7 +154,8 @@ export function prettyCall(fn: string, args: readonly string[]): string {
   }
 }
 
-function prettyCaseWhen(args: readonly string[]): string {
+/** `CASE WHEN a THEN b [WHEN ...] [ELSE e] END` over printed arguments (names and explain() alike). */
+export function prettyCaseWhen(args: readonly string[]): string {
   const parts = ['CASE'];
   const pairs = Math.floor(args.length / 2);
   for (let i = 0; i < pairs; i++) parts.push(`WHEN ${args[2 * i] ?? ''} THEN ${args[2 * i + 1] ?? ''}`);

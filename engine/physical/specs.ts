@@ -1,4 +1,4 @@
-import type { BoundExpr } from '../expr/bound-expr.js';
+import { refIndexes } from '../expr/bound-expr.js';
 import { InternalError } from '../errors/errors.js';
 import type { AggregateNode, AnalyzedPlan } from '../plan/analyzed-plan.js';
 import { T } from '../types/data-type.js';
@@ -126,40 +126,10 @@ function spec<C>(name: string, config: C): OperatorSpec {
   return Object.freeze({ name, config });
 }
 
-/** Input columns a node's expressions read (undefined: all of them). */
-function usedColumns(node: AnalyzedPlan): Set<number> | undefined {
-  const exprs: readonly BoundExpr[] | undefined =
-    node.kind === 'project'
-      ? node.exprs
-      : node.kind === 'filter'
-        ? undefined
-        : undefined;
-  if (!exprs) return undefined;
+/** Input columns a node's expressions read (undefined: all of them): what a Generate under it keeps. */
+export function usedColumns(node: AnalyzedPlan): Set<number> | undefined {
+  if (node.kind !== 'project') return undefined;
   const used = new Set<number>();
-  const walk = (e: BoundExpr): void => {
-    switch (e.kind) {
-      case 'ref':
-        used.add(e.index);
-        break;
-      case 'literal':
-      case 'lambdaVar':
-        break;
-      case 'lambda':
-        walk(e.body);
-        break;
-      case 'call':
-        e.args.forEach(walk);
-        break;
-      case 'cast':
-      case 'getField':
-        walk(e.expr);
-        break;
-      default: {
-        const never: never = e;
-        throw new InternalError(`unknown expression ${JSON.stringify(never)}`);
-      }
-    }
-  };
-  exprs.forEach(walk);
+  for (const e of node.exprs) for (const i of refIndexes(e)) used.add(i);
   return used;
 }

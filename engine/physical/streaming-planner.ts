@@ -22,6 +22,9 @@ export interface Exchange {
   readonly numPartitions: number;
 }
 
+/** Where an operator runs: next to the input, on the owners of the state partitions, or on the driver. */
+export type StageName = 'map' | 'reduce' | 'driver';
+
 export interface WatermarkSpec {
   readonly id: string;
   readonly delayMs: number;
@@ -62,6 +65,11 @@ export interface StreamingPlan {
    * every batch and `bindStaticInputs` puts their rows into the join operators' configs.
    */
   readonly staticInputs?: readonly AnalyzedPlan[];
+  /**
+   * The stage each analyzed node of the stream's chain (root to source) runs in; the aggregation
+   * counts as `reduce` (its partial half runs in the map stage). explain() prints the cut from it.
+   */
+  readonly stageOf: ReadonlyMap<AnalyzedPlan, StageName>;
 }
 
 export function planStreamingQuery(
@@ -85,6 +93,8 @@ export function planStreamingQuery(
   const aggIndex = chain.findIndex((n) => n.kind === 'aggregate');
   const above = aggIndex < 0 ? [] : chain.slice(0, aggIndex);
   const below = aggIndex < 0 ? chain.slice(0, -1) : chain.slice(aggIndex + 1, -1);
+  const stageOf = new Map<AnalyzedPlan, StageName>([[source, 'map']]);
+  for (const node of below) stageOf.set(node, 'map');
 
   const watermarks: WatermarkSpec[] = [];
   const mapOps: OperatorSpec[] = [];
@@ -109,10 +119,12 @@ export function planStreamingQuery(
       outputMode,
       completeResult: undefined,
       staticInputs,
+      stageOf,
     };
   }
 
   const agg = chain[aggIndex] as AggregateNode;
+  stageOf.set(agg, 'reduce');
   const partial = partialAggregateSpec(agg, registry, ctx);
   mapOps.push(partial.spec);
   const reduceOps: OperatorSpec[] = [statefulAggregateSpec(agg, eventTimeGrouping(agg))];
@@ -122,6 +134,7 @@ export function planStreamingQuery(
   const post = above.slice(lastOrdering + 1);
   for (let i = post.length - 1; i >= 0; i--) {
     const node = post[i] as AnalyzedPlan;
+    stageOf.set(node, complete ? 'driver' : 'reduce');
     // In complete mode they run over the whole result on the driver: a filter there must see
     // every key, not only the ones a batch updated.
     (complete ? driverOps : reduceOps).push(opSpec(node, i > 0 ? post[i - 1] : undefined, `post${i}`, 'after a streaming aggregation'));
@@ -129,6 +142,7 @@ export function planStreamingQuery(
   const driverNodes = above.slice(0, lastOrdering + 1);
   for (let i = driverNodes.length - 1; i >= 0; i--) {
     const node = driverNodes[i] as AnalyzedPlan;
+    stageOf.set(node, 'driver');
     if (node.kind === 'sort') driverOps.push(sortSpec(node));
     else if (node.kind === 'limit') driverOps.push(limitSpec(node.schema, node.limit, 0));
     else driverOps.push(opSpec(node, i > 0 ? driverNodes[i - 1] : undefined, `drv${i}`, 'in a streaming query'));
@@ -145,6 +159,7 @@ export function planStreamingQuery(
     outputMode,
     completeResult: complete ? { keyCount: agg.groupings.length, schema: agg.schema } : undefined,
     staticInputs,
+    stageOf,
   };
 }
 

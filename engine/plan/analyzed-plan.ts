@@ -2,6 +2,7 @@ import type { RecordBatch } from '../batch/record-batch.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
 import type { DataType } from '../types/data-type.js';
 import type { Schema } from '../types/schema.js';
+import type { SampleFields } from './logical-plan.js';
 
 /**
  * Resolved logical plans: every name bound, every type known, every node carrying its output
@@ -29,6 +30,13 @@ export type AnalyzedPlan =
   | SampleNode
   | TailNode
   | SummaryNode;
+
+/** A node over one input; `schema` is its output's. */
+interface UnaryNode<K extends string> {
+  readonly kind: K;
+  readonly input: AnalyzedPlan;
+  readonly schema: Schema;
+}
 
 export interface SourceSpec {
   readonly format: string;
@@ -66,51 +74,36 @@ export interface RangeNode {
   readonly schema: Schema;
 }
 
-export interface ProjectNode {
-  readonly kind: 'project';
-  readonly input: AnalyzedPlan;
+export interface ProjectNode extends UnaryNode<'project'> {
   readonly exprs: readonly BoundExpr[];
-  readonly schema: Schema;
 }
 
-export interface FilterNode {
-  readonly kind: 'filter';
-  readonly input: AnalyzedPlan;
+export interface FilterNode extends UnaryNode<'filter'> {
   readonly condition: BoundExpr;
-  readonly schema: Schema;
 }
 
 /** Input columns followed by the generator's output columns (`explode` → `col`). */
-export interface GenerateNode {
-  readonly kind: 'generate';
-  readonly input: AnalyzedPlan;
+export interface GenerateNode extends UnaryNode<'generate'> {
   readonly generator: string;
   readonly args: readonly BoundExpr[];
   readonly outer: boolean;
-  readonly schema: Schema;
 }
 
 /**
  * Spark's TimeWindowing: input columns followed by `window` struct<start, end>, one row per window
  * containing the row's time (an Expand when windows slide); rows with a NULL time are dropped.
  */
-export interface TimeWindowNode {
-  readonly kind: 'timeWindow';
-  readonly input: AnalyzedPlan;
+export interface TimeWindowNode extends UnaryNode<'timeWindow'> {
   readonly time: BoundExpr;
   readonly windowUs: number;
   readonly slideUs: number;
   readonly startUs: number;
-  readonly schema: Schema;
 }
 
 /** `withWatermark`: passes rows through, marks `column` as event time with `delayMs`. */
-export interface WatermarkNode {
-  readonly kind: 'watermark';
-  readonly input: AnalyzedPlan;
+export interface WatermarkNode extends UnaryNode<'watermark'> {
   readonly column: number;
   readonly delayMs: number;
-  readonly schema: Schema;
 }
 
 export interface AggregateCall {
@@ -121,12 +114,9 @@ export interface AggregateCall {
 }
 
 /** Output: the grouping columns, then one column per aggregate call. */
-export interface AggregateNode {
-  readonly kind: 'aggregate';
-  readonly input: AnalyzedPlan;
+export interface AggregateNode extends UnaryNode<'aggregate'> {
   readonly groupings: readonly BoundExpr[];
   readonly aggregates: readonly AggregateCall[];
-  readonly schema: Schema;
 }
 
 export interface SortKey {
@@ -135,33 +125,21 @@ export interface SortKey {
   readonly nullsFirst: boolean;
 }
 
-export interface SortNode {
-  readonly kind: 'sort';
-  readonly input: AnalyzedPlan;
+export interface SortNode extends UnaryNode<'sort'> {
   readonly order: readonly SortKey[];
-  readonly schema: Schema;
 }
 
-export interface LimitNode {
-  readonly kind: 'limit';
-  readonly input: AnalyzedPlan;
+export interface LimitNode extends UnaryNode<'limit'> {
   readonly limit: number;
-  readonly schema: Schema;
 }
 
-export interface OffsetNode {
-  readonly kind: 'offset';
-  readonly input: AnalyzedPlan;
+export interface OffsetNode extends UnaryNode<'offset'> {
   readonly offset: number;
-  readonly schema: Schema;
 }
 
 /** Keeps the first row for each distinct combination of `keys` (column positions). */
-export interface DeduplicateNode {
-  readonly kind: 'deduplicate';
-  readonly input: AnalyzedPlan;
+export interface DeduplicateNode extends UnaryNode<'deduplicate'> {
   readonly keys: readonly number[];
-  readonly schema: Schema;
 }
 
 export interface UnionNode {
@@ -210,49 +188,30 @@ export interface WindowCall {
 }
 
 /** Spark's Window: input columns followed by one column per call, all calls sharing one partitioning and order. */
-export interface WindowNode {
-  readonly kind: 'window';
-  readonly input: AnalyzedPlan;
+export interface WindowNode extends UnaryNode<'window'> {
   readonly partitionBy: readonly BoundExpr[];
   readonly orderBy: readonly SortKey[];
   readonly calls: readonly WindowCall[];
-  readonly schema: Schema;
 }
 
 /** Spark's Expand (grouping sets): every input row once per projection. */
-export interface ExpandNode {
-  readonly kind: 'expand';
-  readonly input: AnalyzedPlan;
+export interface ExpandNode extends UnaryNode<'expand'> {
   readonly projections: readonly (readonly BoundExpr[])[];
-  readonly schema: Schema;
 }
 
-export interface SampleNode {
-  readonly kind: 'sample';
-  readonly input: AnalyzedPlan;
-  readonly lowerBound: number;
-  readonly upperBound: number;
-  readonly withReplacement: boolean;
-  readonly seed: number;
-  readonly schema: Schema;
-}
+export interface SampleNode extends UnaryNode<'sample'>, SampleFields {}
 
-export interface TailNode {
-  readonly kind: 'tail';
-  readonly input: AnalyzedPlan;
+export interface TailNode extends UnaryNode<'tail'> {
   readonly limit: number;
-  readonly schema: Schema;
 }
 
 /** `summary`/`describe`: one string row per statistic over input `columns`; output `summary`, then one column each. */
-export interface SummaryNode {
-  readonly kind: 'summary';
-  readonly input: AnalyzedPlan;
+export interface SummaryNode extends UnaryNode<'summary'> {
   readonly statistics: readonly string[];
   readonly columns: readonly number[];
-  readonly schema: Schema;
 }
 
+/** The direct inputs of a node; every kind not listed has exactly one, `input`. */
 export function analyzedChildren(plan: AnalyzedPlan): readonly AnalyzedPlan[] {
   switch (plan.kind) {
     case 'scan':
@@ -264,26 +223,8 @@ export function analyzedChildren(plan: AnalyzedPlan): readonly AnalyzedPlan[] {
       return plan.inputs;
     case 'join':
       return [plan.left, plan.right];
-    case 'window':
-    case 'expand':
-    case 'sample':
-    case 'tail':
-    case 'summary':
-    case 'project':
-    case 'filter':
-    case 'generate':
-    case 'timeWindow':
-    case 'watermark':
-    case 'aggregate':
-    case 'sort':
-    case 'limit':
-    case 'offset':
-    case 'deduplicate':
+    default:
       return [plan.input];
-    default: {
-      const never: never = plan;
-      throw new Error(`unknown plan ${JSON.stringify(never)}`);
-    }
   }
 }
 

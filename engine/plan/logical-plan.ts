@@ -40,6 +40,12 @@ interface Node {
   readonly planId?: number;
 }
 
+/** A node over one input plan. */
+interface UnaryNode<K extends string> extends Node {
+  readonly kind: K;
+  readonly input: LogicalPlan;
+}
+
 export interface DataSourceSpec {
   readonly type: 'dataSource';
   readonly format: string;
@@ -61,21 +67,15 @@ export interface Read extends Node {
   readonly isStreaming: boolean;
 }
 
-export interface Project extends Node {
-  readonly kind: 'project';
-  readonly input: LogicalPlan;
+export interface Project extends UnaryNode<'project'> {
   readonly exprs: readonly Expr[];
 }
 
-export interface Filter extends Node {
-  readonly kind: 'filter';
-  readonly input: LogicalPlan;
+export interface Filter extends UnaryNode<'filter'> {
   readonly condition: Expr;
 }
 
-export interface Aggregate extends Node {
-  readonly kind: 'aggregate';
-  readonly input: LogicalPlan;
+export interface Aggregate extends UnaryNode<'aggregate'> {
   readonly groupType: 'groupby' | 'rollup' | 'cube' | 'groupingSets' | 'pivot';
   /** groupingSets: the sets, each a list of grouping expressions. */
   readonly groupingSets?: readonly (readonly Expr[])[];
@@ -92,54 +92,38 @@ export interface Aggregate extends Node {
   readonly selectList?: boolean;
 }
 
-export interface WithColumns extends Node {
-  readonly kind: 'withColumns';
-  readonly input: LogicalPlan;
+export interface WithColumns extends UnaryNode<'withColumns'> {
   readonly columns: readonly { readonly name: string; readonly expr: Expr }[];
 }
 
-export interface WithColumnsRenamed extends Node {
-  readonly kind: 'withColumnsRenamed';
-  readonly input: LogicalPlan;
+export interface WithColumnsRenamed extends UnaryNode<'withColumnsRenamed'> {
   readonly renames: readonly { readonly from: string; readonly to: string }[];
 }
 
-export interface WithWatermark extends Node {
-  readonly kind: 'withWatermark';
-  readonly input: LogicalPlan;
+export interface WithWatermark extends UnaryNode<'withWatermark'> {
   readonly eventTime: string;
   readonly delay: string;
 }
 
-export interface Drop extends Node {
-  readonly kind: 'drop';
-  readonly input: LogicalPlan;
+export interface Drop extends UnaryNode<'drop'> {
   readonly columns: readonly Expr[];
   readonly columnNames: readonly string[];
 }
 
-export interface Sort extends Node {
-  readonly kind: 'sort';
-  readonly input: LogicalPlan;
+export interface Sort extends UnaryNode<'sort'> {
   readonly order: readonly SortOrder[];
   readonly isGlobal: boolean;
 }
 
-export interface Limit extends Node {
-  readonly kind: 'limit';
-  readonly input: LogicalPlan;
+export interface Limit extends UnaryNode<'limit'> {
   readonly limit: number;
 }
 
-export interface Offset extends Node {
-  readonly kind: 'offset';
-  readonly input: LogicalPlan;
+export interface Offset extends UnaryNode<'offset'> {
   readonly offset: number;
 }
 
-export interface Deduplicate extends Node {
-  readonly kind: 'deduplicate';
-  readonly input: LogicalPlan;
+export interface Deduplicate extends UnaryNode<'deduplicate'> {
   /** Empty with allColumns = true means every column. */
   readonly columnNames: readonly string[];
   readonly allColumns: boolean;
@@ -155,9 +139,7 @@ export interface SqlQuery extends Node {
 }
 
 /** `df.show(n, truncate, vertical)`: one row holding Spark's table text. */
-export interface ShowString extends Node {
-  readonly kind: 'showString';
-  readonly input: LogicalPlan;
+export interface ShowString extends UnaryNode<'showString'> {
   readonly numRows: number;
   readonly truncate: number;
   readonly vertical: boolean;
@@ -179,15 +161,11 @@ export interface Range extends Node {
   readonly numPartitions?: number;
 }
 
-export interface SubqueryAlias extends Node {
-  readonly kind: 'subqueryAlias';
-  readonly input: LogicalPlan;
+export interface SubqueryAlias extends UnaryNode<'subqueryAlias'> {
   readonly alias: string;
 }
 
-export interface ToDF extends Node {
-  readonly kind: 'toDF';
-  readonly input: LogicalPlan;
+export interface ToDF extends UnaryNode<'toDF'> {
   readonly columnNames: readonly string[];
 }
 
@@ -221,52 +199,43 @@ export interface Join extends Node {
   readonly natural?: true;
 }
 
-/** `df.sample(withReplacement, fraction, seed)`: rows whose draw falls in [lowerBound, upperBound). */
-export interface Sample extends Node {
-  readonly kind: 'sample';
-  readonly input: LogicalPlan;
+/** A sample's draw: rows whose draw falls in [lowerBound, upperBound), with or without replacement. */
+export interface SampleFields {
   readonly lowerBound: number;
   readonly upperBound: number;
   readonly withReplacement: boolean;
   readonly seed: number;
 }
 
+/** `df.sample(withReplacement, fraction, seed)`. */
+export interface Sample extends UnaryNode<'sample'>, SampleFields {}
+
 /** `df.tail(n)`: the last n rows. */
-export interface Tail extends Node {
-  readonly kind: 'tail';
-  readonly input: LogicalPlan;
+export interface Tail extends UnaryNode<'tail'> {
   readonly limit: number;
 }
 
 /** `df.na.fill(value | {col: value})`: literal values, one for all columns or one per column. */
-export interface NaFill extends Node {
-  readonly kind: 'naFill';
-  readonly input: LogicalPlan;
+export interface NaFill extends UnaryNode<'naFill'> {
   readonly columns: readonly string[];
   readonly values: readonly Literal[];
 }
 
 /** `df.na.drop(how, thresh, subset)`: keeps rows with at least `minNonNulls` non-null, non-NaN values. */
-export interface NaDrop extends Node {
-  readonly kind: 'naDrop';
-  readonly input: LogicalPlan;
+export interface NaDrop extends UnaryNode<'naDrop'> {
   readonly columns: readonly string[];
   /** Absent: every considered column ('any'). */
   readonly minNonNulls?: number;
 }
 
 /** `df.na.replace(old, new, subset)`. */
-export interface NaReplace extends Node {
-  readonly kind: 'naReplace';
-  readonly input: LogicalPlan;
+export interface NaReplace extends UnaryNode<'naReplace'> {
   readonly columns: readonly string[];
   readonly replacements: readonly { readonly from: Literal; readonly to: Literal }[];
 }
 
 /** `df.summary(stats...)` / `df.describe(cols...)` (describe: count, mean, stddev, min, max). */
-export interface StatSummary extends Node {
-  readonly kind: 'statSummary';
-  readonly input: LogicalPlan;
+export interface StatSummary extends UnaryNode<'statSummary'> {
   readonly statistics: readonly string[];
   /** describe's columns; empty: every numeric and string column. */
   readonly columns: readonly string[];
@@ -275,7 +244,26 @@ export interface StatSummary extends Node {
 
 export type LogicalPlanKind = LogicalPlan['kind'];
 
-/** The direct inputs of a node. */
+/**
+ * Connect's relational operators past the core ones: each has one input, the analyzer resolves
+ * them in `analysis/relational.ts` and the Connect serde carries them in `relational-serde.ts`.
+ */
+export type RelationalOp = Sample | Tail | NaFill | NaDrop | NaReplace | StatSummary;
+
+const RELATIONAL_OPS: Readonly<Record<RelationalOp['kind'], true>> = {
+  sample: true,
+  tail: true,
+  naFill: true,
+  naDrop: true,
+  naReplace: true,
+  statSummary: true,
+};
+
+export function isRelationalOp(plan: LogicalPlan): plan is RelationalOp {
+  return Object.hasOwn(RELATIONAL_OPS, plan.kind);
+}
+
+/** The direct inputs of a node; every kind not listed has exactly one, `input`. */
 export function planChildren(plan: LogicalPlan): readonly LogicalPlan[] {
   switch (plan.kind) {
     case 'read':
@@ -288,35 +276,7 @@ export function planChildren(plan: LogicalPlan): readonly LogicalPlan[] {
       return plan.inputs;
     case 'join':
       return [plan.left, plan.right];
-    case 'sample':
-    case 'tail':
-    case 'naFill':
-    case 'naDrop':
-    case 'naReplace':
-    case 'statSummary':
-    case 'project':
-    case 'filter':
-    case 'aggregate':
-    case 'withColumns':
-    case 'withColumnsRenamed':
-    case 'withWatermark':
-    case 'drop':
-    case 'sort':
-    case 'limit':
-    case 'offset':
-    case 'deduplicate':
-    case 'showString':
-    case 'subqueryAlias':
-    case 'toDF':
+    default:
       return [plan.input];
-    default: {
-      const never: never = plan;
-      throw new Error(`unknown plan ${JSON.stringify(never)}`);
-    }
   }
-}
-
-/** Attaches a plan id (Spark Connect `plan_id`) to a node. */
-export function withPlanId<P extends LogicalPlan>(plan: P, planId: number | undefined): P {
-  return planId === undefined ? plan : (Object.freeze({ ...plan, planId }) as unknown as P);
 }

@@ -1,7 +1,8 @@
 import { AnalysisError, NotSupportedError } from '../errors/errors.js';
-import type { AstExpr, CommonTableExpr, NamedExpression, OrderItem, Query, QueryTerm, Relation, SelectItem, SelectSpec } from './ast.js';
-import { ExprParser, tooComplex } from './expr-parser.js';
-import { JOIN_WORDS, OTHER_STATEMENTS, SELECT_ALIAS_STOP, TABLE_ALIAS_STOP } from './keywords.js';
+import type { AstExpr, CommonTableExpr, NamedExpression, Query, QueryTerm, SelectItem, SelectSpec } from './ast.js';
+import { tooComplex } from './expr-parser.js';
+import { RelationParser } from './relation-parser.js';
+import { OTHER_STATEMENTS, SELECT_ALIAS_STOP, TABLE_ALIAS_STOP } from './keywords.js';
 import { TokenStream } from './token-stream.js';
 
 /** A syntax tree and the text offsets of its `?` parameters (for Spark's unbound-parameter names). */
@@ -47,11 +48,8 @@ export function parseNamedExpression(text: string): Parsed<NamedExpression> {
   });
 }
 
-/** Words that continue an expression after `)` (so `(a) OR (b)` is one expression, not a row). */
-const INFIX_WORDS: ReadonlySet<string> = new Set(['AND', 'OR', 'IS', 'IN', 'NOT', 'LIKE', 'ILIKE', 'RLIKE', 'REGEXP', 'BETWEEN', 'DIV']);
-
 /** The query grammar: `[WITH ...] select [UNION [ALL] select]... [ORDER BY ...] [LIMIT n] [OFFSET n]`. */
-class QueryParser extends ExprParser {
+class QueryParser extends RelationParser {
   statement(): Query {
     const ts = this.ts;
     const first = ts.peek();
@@ -64,7 +62,7 @@ class QueryParser extends ExprParser {
     return query;
   }
 
-  private query(): Query {
+  protected query(): Query {
     const ts = this.ts;
     const ctes: CommonTableExpr[] = [];
     if (ts.acceptWord('WITH')) {
@@ -73,13 +71,7 @@ class QueryParser extends ExprParser {
       while (ts.acceptOp(','));
     }
     const body = this.queryTerm();
-    const orderBy: OrderItem[] = [];
-    if (ts.isWord('ORDER') && ts.isWord('BY', 1)) {
-      ts.next();
-      ts.next();
-      do orderBy.push(this.orderItem());
-      while (ts.acceptOp(','));
-    }
+    const orderBy = this.byClause(['ORDER'], () => this.orderItem());
     let limit: AstExpr | undefined;
     if (ts.acceptWord('LIMIT') && !ts.acceptWord('ALL')) limit = this.expression();
     const offset = ts.acceptWord('OFFSET') ? this.expression() : undefined;
@@ -249,150 +241,6 @@ class QueryParser extends ExprParser {
       (t.value === 'ALL' && (ts.peek(1).kind === 'eof' || ts.isAnyWord(TABLE_ALIAS_STOP, 1) || ts.isOp(';', 1) || ts.isOp(')', 1)));
     if (t.kind === 'word' && unsupported) throw new NotSupportedError(`GROUP BY mixing ${t.value} with other grouping items is not supported by Kindling.`);
     return this.expression();
-  }
-
-  /** `a [, b | [INNER|CROSS|LEFT [OUTER]|RIGHT [OUTER]|FULL [OUTER]|[LEFT] SEMI|[LEFT] ANTI] JOIN b [ON c | USING (k)]]...`. */
-  private fromClause(): Relation {
-    const ts = this.ts;
-    let relation = this.relation();
-    for (;;) {
-      if (ts.acceptOp(',')) {
-        relation = { kind: 'join', left: relation, right: this.relation(), joinType: 'CROSS' };
-        continue;
-      }
-      const natural = ts.acceptWord('NATURAL');
-      const joinType = this.joinType();
-      if (joinType === undefined) {
-        if (natural) ts.fail();
-        break;
-      }
-      const right = this.relation();
-      if (natural) {
-        if (joinType === 'CROSS') throw new NotSupportedError('NATURAL CROSS JOIN is not supported by Kindling.');
-        relation = { kind: 'join', left: relation, right, joinType, natural: true };
-      } else if (ts.acceptWord('ON')) {
-        relation = { kind: 'join', left: relation, right, joinType, on: this.expression() };
-      } else if (ts.acceptWord('USING')) {
-        relation = { kind: 'join', left: relation, right, joinType, using: this.nameList() };
-      } else {
-        relation = { kind: 'join', left: relation, right, joinType: joinType === 'INNER' ? 'CROSS' : joinType };
-      }
-    }
-    if (ts.isAnyWord(JOIN_WORDS)) throw new NotSupportedError(`${ts.peek().value} in FROM is not supported by Kindling.`);
-    return relation;
-  }
-
-  private joinType(): 'INNER' | 'CROSS' | 'LEFT' | 'RIGHT' | 'FULL' | 'SEMI' | 'ANTI' | undefined {
-    const ts = this.ts;
-    const at = ts.position;
-    if (ts.acceptWord('JOIN')) return 'INNER';
-    if (ts.isWord('LATERAL')) throw new NotSupportedError(`${ts.peek().value} JOIN is not supported by Kindling.`);
-    let type: 'INNER' | 'CROSS' | 'LEFT' | 'RIGHT' | 'FULL' | 'SEMI' | 'ANTI' | undefined;
-    if (ts.acceptWord('INNER')) type = 'INNER';
-    else if (ts.acceptWord('CROSS')) type = 'CROSS';
-    else if (ts.acceptWord('LEFT')) {
-      type = ts.acceptWord('SEMI') ? 'SEMI' : ts.acceptWord('ANTI') ? 'ANTI' : 'LEFT';
-      if (type === 'LEFT') ts.acceptWord('OUTER');
-    } else if (ts.acceptWord('RIGHT')) {
-      type = 'RIGHT';
-      ts.acceptWord('OUTER');
-    } else if (ts.acceptWord('FULL')) {
-      type = 'FULL';
-      ts.acceptWord('OUTER');
-    } else if (ts.acceptWord('SEMI')) type = 'SEMI';
-    else if (ts.acceptWord('ANTI')) type = 'ANTI';
-    if (type === undefined) return undefined;
-    if (!ts.acceptWord('JOIN')) {
-      ts.reset(at);
-      return undefined;
-    }
-    return type;
-  }
-
-  private relation(): Relation {
-    const ts = this.ts;
-    let relation: Relation;
-    if (this.startsInlineTable()) {
-      ts.next();
-      const rows: AstExpr[][] = [];
-      do rows.push(this.inlineRow());
-      while (ts.acceptOp(','));
-      relation = { kind: 'values', rows };
-    } else if (ts.isOp('(')) {
-      if (!this.startsQuery(1)) ts.fail(ts.peek(1));
-      ts.next();
-      const query = this.query();
-      ts.expectOp(')');
-      relation = { kind: 'subquery', query };
-    } else {
-      const name = [this.name()];
-      while (ts.isOp('.') && (ts.peek(1).kind === 'word' || ts.peek(1).kind === 'quoted')) {
-        ts.next();
-        name.push(this.name());
-      }
-      if (ts.isOp('(') && name.length === 1) {
-        ts.next();
-        const args: AstExpr[] = [];
-        if (!ts.isOp(')')) {
-          do args.push(this.expression());
-          while (ts.acceptOp(','));
-        }
-        ts.expectOp(')');
-        relation = { kind: 'tableFunction', name: (name[0] as string).toLowerCase(), args };
-      } else {
-        relation = { kind: 'table', name };
-      }
-    }
-    const alias = this.relationAlias();
-    if (alias === undefined) return relation;
-    const columns = ts.isOp('(') ? this.nameList() : undefined;
-    return columns === undefined ? { ...relation, alias } : { ...relation, alias, columns };
-  }
-
-  private relationAlias(): string | undefined {
-    const ts = this.ts;
-    if (ts.acceptWord('AS')) return this.name();
-    const t = ts.peek();
-    if (t.kind === 'quoted' || (t.kind === 'word' && !TABLE_ALIAS_STOP.has(t.value))) return this.name();
-    return undefined;
-  }
-
-  /**
-   * One row of an inline table: `(a, b)` is a row of two columns, anything else one expression
-   * (also `(a + 1) * 2`, which only looks like a row at first).
-   */
-  private inlineRow(): AstExpr[] {
-    const ts = this.ts;
-    if (ts.isOp('(')) {
-      const start = ts.position;
-      ts.next();
-      const row = [this.expression()];
-      while (ts.acceptOp(',')) row.push(this.expression());
-      if (ts.acceptOp(')') && this.endsInlineRow()) return row;
-      ts.reset(start);
-    }
-    return [this.expression()];
-  }
-
-  private endsInlineRow(): boolean {
-    const ts = this.ts;
-    const t = ts.peek();
-    if (t.kind === 'word') return !INFIX_WORDS.has(t.value);
-    return t.kind === 'eof' || t.kind === 'quoted' || ts.isOp(',') || ts.isOp(')') || ts.isOp(';');
-  }
-
-  private orderItem(): OrderItem {
-    const ts = this.ts;
-    const expr = this.expression();
-    const ascending = !ts.acceptWord('DESC');
-    if (ascending) ts.acceptWord('ASC');
-    let nullsFirst = ascending;
-    if (ts.acceptWord('NULLS')) {
-      if (ts.acceptWord('FIRST')) nullsFirst = true;
-      else if (ts.acceptWord('LAST')) nullsFirst = false;
-      else ts.fail();
-    }
-    return { expr, ascending, nullsFirst };
   }
 }
 

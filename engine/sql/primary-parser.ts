@@ -289,30 +289,8 @@ export abstract class PrimaryParser {
   protected windowSpec(): Pick<Extract<AstExpr, { kind: 'over' }>, 'partitionBy' | 'orderBy' | 'frame'> {
     const ts = this.ts;
     ts.expectOp('(');
-    const partitionBy: AstExpr[] = [];
-    if ((ts.isWord('PARTITION') || ts.isWord('DISTRIBUTE')) && ts.isWord('BY', 1)) {
-      ts.next();
-      ts.next();
-      do partitionBy.push(this.expression());
-      while (ts.acceptOp(','));
-    }
-    const orderBy: OrderItem[] = [];
-    if ((ts.isWord('ORDER') || ts.isWord('SORT')) && ts.isWord('BY', 1)) {
-      ts.next();
-      ts.next();
-      do {
-        const expr = this.expression();
-        const ascending = !ts.acceptWord('DESC');
-        if (ascending) ts.acceptWord('ASC');
-        let nullsFirst = ascending;
-        if (ts.acceptWord('NULLS')) {
-          if (ts.acceptWord('FIRST')) nullsFirst = true;
-          else if (ts.acceptWord('LAST')) nullsFirst = false;
-          else ts.fail();
-        }
-        orderBy.push({ expr, ascending, nullsFirst });
-      } while (ts.acceptOp(','));
-    }
+    const partitionBy = this.byClause(['PARTITION', 'DISTRIBUTE'], () => this.expression());
+    const orderBy = this.byClause(['ORDER', 'SORT'], () => this.orderItem());
     let frame: AstWindowFrame | undefined;
     if (ts.isWord('ROWS') || ts.isWord('RANGE')) {
       const type = ts.next().value as 'ROWS' | 'RANGE';
@@ -373,6 +351,30 @@ export abstract class PrimaryParser {
       if (!ts.isOp(',', k + 1)) return false;
       k += 2;
     }
+  }
+
+  /** `ORDER BY a, b` and the like: the items after one of `words` and `BY`, or none when the clause is absent. */
+  protected byClause<T>(words: readonly string[], item: () => T): T[] {
+    const ts = this.ts;
+    if (!words.some((w) => ts.isWord(w)) || !ts.isWord('BY', 1)) return [];
+    ts.next();
+    ts.next();
+    const items: T[] = [];
+    do items.push(item());
+    while (ts.acceptOp(','));
+    return items;
+  }
+
+  /** `expr [ASC | DESC] [NULLS FIRST | NULLS LAST]`: ORDER BY's and a window's sort items. */
+  protected orderItem(): OrderItem {
+    const ts = this.ts;
+    const expr = this.expression();
+    const ascending = !ts.acceptWord('DESC');
+    if (ascending) ts.acceptWord('ASC');
+    if (!ts.acceptWord('NULLS')) return { expr, ascending, nullsFirst: ascending };
+    if (ts.acceptWord('FIRST')) return { expr, ascending, nullsFirst: true };
+    if (!ts.acceptWord('LAST')) ts.fail();
+    return { expr, ascending, nullsFirst: false };
   }
 
   /** At `SELECT`, `WITH` or `(` leading to one of them: the start of a query. */

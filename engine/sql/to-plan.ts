@@ -1,6 +1,6 @@
 import { AnalysisError, NotSupportedError, ParseError } from '../errors/errors.js';
 import { E, type Expr } from '../expr/expr.js';
-import type { Join, JoinType, LogicalPlan } from '../plan/logical-plan.js';
+import type { JoinType, LogicalPlan } from '../plan/logical-plan.js';
 
 const SQL_JOIN_TYPES: Readonly<Record<Extract<Relation, { kind: 'join' }>['joinType'], JoinType>> = {
   INNER: 'inner',
@@ -13,7 +13,7 @@ const SQL_JOIN_TYPES: Readonly<Record<Extract<Relation, { kind: 'join' }>['joinT
 };
 import { assertNever } from '../types/data-type.js';
 import type { AstExpr, Query, QueryTerm, Relation, SelectItem, SelectSpec } from './ast.js';
-import { P, type GroupingAnalytics } from './plan-nodes.js';
+import { P, type GroupingAnalytics } from '../plan/plan-nodes.js';
 import { printExpr } from './print.js';
 import { ExprConverter, columnName, type SqlArgs } from './to-expr.js';
 
@@ -56,7 +56,7 @@ class PlanBuilder {
       case 'select':
         return this.select(t, ctes);
       case 'setOp': {
-        const union = P.union(this.term(t.left, ctes), this.term(t.right, ctes));
+        const union = P.union([this.term(t.left, ctes), this.term(t.right, ctes)]);
         return t.all ? union : P.distinct(union);
       }
       case 'nested':
@@ -105,17 +105,11 @@ class PlanBuilder {
         plan = this.tableFunction(r.name, r.args);
         break;
       case 'join': {
-        const type = SQL_JOIN_TYPES[r.joinType];
-        const join: Join = {
-          kind: 'join',
-          left: this.relation(r.left, ctes),
-          right: this.relation(r.right, ctes),
-          joinType: type,
+        plan = P.join(this.relation(r.left, ctes), this.relation(r.right, ctes), SQL_JOIN_TYPES[r.joinType], {
           usingColumns: r.using ?? [],
-          ...(r.natural ? { natural: true as const } : {}),
+          natural: r.natural === true,
           ...(r.on ? { condition: this.expr(r.on) } : {}),
-        };
-        plan = Object.freeze(join);
+        });
         break;
       }
       case 'values': {

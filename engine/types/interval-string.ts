@@ -79,29 +79,34 @@ export interface Totals {
   micros: bigint;
 }
 
-/** Adds `value` units (plus `fractionMicros` for seconds) to the running totals, with Spark's overflow checks. */
+const MONTHS_PER_UNIT = { year: 12n, month: 1n } as const;
+const DAYS_PER_UNIT = { week: 7n, day: 1n } as const;
+
+/** `value` in a smaller unit: a multiple is checked as a long first (Spark's multiplyExact), one unit is `value` itself. */
+function scaled(value: bigint, per: bigint): bigint {
+  return per === 1n ? value : exactLong(per * value);
+}
+
+/**
+ * Adds `value` units (plus `fractionMicros`, non-zero only for seconds) to the running totals, with
+ * Spark's overflow checks: months and days are ints, microseconds a long.
+ */
 export function addUnit(t: Totals, unit: UnitName, value: bigint, fractionMicros: bigint): void {
   switch (unit) {
     case 'year':
-      t.months = exactInt(t.months + exactInt(exactLong(12n * value)));
-      return;
     case 'month':
-      t.months = exactInt(t.months + exactInt(value));
+      t.months = exactInt(t.months + exactInt(scaled(value, MONTHS_PER_UNIT[unit])));
       return;
     case 'week':
-      t.days = exactInt(t.days + exactInt(exactLong(7n * value)));
-      return;
     case 'day':
-      t.days = exactInt(t.days + exactInt(value));
-      return;
-    case 'second':
-      t.micros = exactLong(exactLong(t.micros + exactLong(value * MICROS_PER_UNIT.second)) + fractionMicros);
+      t.days = exactInt(t.days + exactInt(scaled(value, DAYS_PER_UNIT[unit])));
       return;
     case 'hour':
     case 'minute':
+    case 'second':
     case 'millisecond':
     case 'microsecond':
-      t.micros = exactLong(t.micros + exactLong(value * MICROS_PER_UNIT[unit]));
+      t.micros = exactLong(exactLong(t.micros + exactLong(value * MICROS_PER_UNIT[unit])) + fractionMicros);
       return;
     default: {
       const never: never = unit;
@@ -125,6 +130,17 @@ type State =
   | 'unitBegin'
   | 'unitSuffix'
   | 'unitEnd';
+
+/** The state each space-skipping state moves to at the first other character. */
+const AFTER_SPACES: Readonly<Record<'trimBeforeSign' | 'trimBeforeValue' | 'trimBeforeUnit', State>> = {
+  trimBeforeSign: 'sign',
+  trimBeforeValue: 'value',
+  trimBeforeUnit: 'unitBegin',
+};
+
+function afterSpaces(state: keyof typeof AFTER_SPACES): State {
+  return AFTER_SPACES[state];
+}
 
 const FRACTION_START = 100_000_000; // nanoseconds of the first fractional digit
 
@@ -161,8 +177,10 @@ export function stringToInterval(input: string): CalendarInterval {
           state = 'trimBeforeSign';
           break;
         case 'trimBeforeSign':
+        case 'trimBeforeValue':
+        case 'trimBeforeUnit':
           if (isSpace(c)) i++;
-          else state = 'sign';
+          else state = afterSpaces(state);
           break;
         case 'sign':
           value = 0n;
@@ -183,10 +201,6 @@ export function stringToInterval(input: string): CalendarInterval {
           } else {
             throw formatError(input, 'UNRECOGNIZED_NUMBER', { number: currentWord(i) });
           }
-          break;
-        case 'trimBeforeValue':
-          if (isSpace(c)) i++;
-          else state = 'value';
           break;
         case 'value':
           if (c >= '0' && c <= '9') {
@@ -216,10 +230,6 @@ export function stringToInterval(input: string): CalendarInterval {
             throw formatError(input, 'INVALID_VALUE', { value: currentWord(i) });
           }
           i++;
-          break;
-        case 'trimBeforeUnit':
-          if (isSpace(c)) i++;
-          else state = 'unitBegin';
           break;
         case 'unitBegin': {
           if (c !== 's' && fractionScale >= 0) throw formatError(input, 'INVALID_FRACTION', { unit: currentWord(i) });

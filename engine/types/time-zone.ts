@@ -189,42 +189,15 @@ class IntlRegionZone implements RegionZone {
 
   private intlOffset(epochSec: number): number {
     const sec = Math.max(-MAX_INTL_SEC, Math.min(MAX_INTL_SEC, epochSec));
-    let year = 0;
-    let month = 1;
-    let day = 1;
-    let h = 0;
-    let mi = 0;
-    let s = 0;
+    // The wall-clock fields Intl gives for the instant; the era turns a BC year into a proleptic one.
+    const f = { year: 0, month: 1, day: 1, hour: 0, minute: 0, second: 0 };
     let bc = false;
     for (const p of this.fmt.formatToParts(sec * 1000)) {
-      switch (p.type) {
-        case 'year':
-          year = Number(p.value);
-          break;
-        case 'month':
-          month = Number(p.value);
-          break;
-        case 'day':
-          day = Number(p.value);
-          break;
-        case 'hour':
-          h = Number(p.value);
-          break;
-        case 'minute':
-          mi = Number(p.value);
-          break;
-        case 'second':
-          s = Number(p.value);
-          break;
-        case 'era':
-          bc = p.value === 'BC' || p.value === 'B';
-          break;
-        default:
-          break;
-      }
+      if (p.type === 'era') bc = p.value === 'BC' || p.value === 'B';
+      else if (Object.hasOwn(f, p.type)) f[p.type as keyof typeof f] = Number(p.value);
     }
-    if (bc) year = 1 - year;
-    const local = daysFromCivil(year, month, day) * SECONDS_PER_DAY + h * 3600 + mi * 60 + s;
+    const year = bc ? 1 - f.year : f.year;
+    const local = daysFromCivil(year, f.month, f.day) * SECONDS_PER_DAY + f.hour * 3600 + f.minute * 60 + f.second;
     return local - sec;
   }
 }

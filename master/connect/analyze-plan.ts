@@ -1,6 +1,6 @@
 import { decodeRelation, encodeDataType, oneofNotSet } from '../../engine/connect/index.js';
 import { AnalysisError, ParseError } from '../../engine/errors/errors.js';
-import type { ExplainMode } from '../../engine/physical/explain.js';
+import type { ExplainMode } from '../../engine/physical/explain/index.js';
 import type { LogicalPlan } from '../../engine/plan/logical-plan.js';
 import type { DataType } from '../../engine/types/data-type.js';
 import { parseDataType, parseSchema } from '../../engine/types/ddl.js';

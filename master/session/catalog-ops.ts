@@ -3,6 +3,7 @@ import { unsupportedKind } from '../../engine/connect/index.js';
 import { AnalysisError } from '../../engine/errors/errors.js';
 import { DEFAULT_SEARCH_PATH } from '../../engine/errors/error-classes.js';
 import { quoteIdentifier } from '../../engine/analysis/identifier.js';
+import { P } from '../../engine/plan/plan-nodes.js';
 import { matchesPattern, type Statement } from '../../engine/sql/statement.js';
 import { T, simpleString } from '../../engine/types/data-type.js';
 import { schemaOf } from '../../engine/types/schema.js';
@@ -70,7 +71,7 @@ export function runCatalog(session: Session, cat: Catalog__Output): RecordBatch 
     case 'list_columns': {
       const name = cat.list_columns?.table_name ?? '';
       if (!session.catalog.lookup([name])) throw notFound(name);
-      const schema = session.schema({ kind: 'read', source: { type: 'namedTable', name, options: {} }, isStreaming: false });
+      const schema = session.schema(P.table(name));
       return batchFromRows(
         COLUMNS,
         schema.fields.map((f) => [f.name, null, simpleString(f.type), f.nullable, false, false, false]),

@@ -2,6 +2,7 @@ import { batchToRows, type RecordBatch } from '../../engine/batch/record-batch.j
 import { AnalysisError } from '../../engine/errors/errors.js';
 import { E, type Literal } from '../../engine/expr/expr.js';
 import type { LogicalPlan } from '../../engine/plan/logical-plan.js';
+import { P } from '../../engine/plan/plan-nodes.js';
 
 /** Spark's `spark.sql.pivotMaxValues`: a pivot without values may find at most this many. */
 const PIVOT_MAX_VALUES = 10_000;
@@ -18,17 +19,8 @@ export async function fillPivotValues(plan: LogicalPlan, run: (p: LogicalPlan) =
     if (out.kind === 'join') out = { ...out, left: await walk(out.left), right: await walk(out.right) };
     if (out.kind === 'union') out = { ...out, inputs: await Promise.all(out.inputs.map(walk)) };
     if (out.kind === 'aggregate' && out.groupType === 'pivot' && out.pivot && out.pivot.values.length === 0) {
-      const distinct: LogicalPlan = {
-        kind: 'sort',
-        input: {
-          kind: 'deduplicate',
-          input: { kind: 'project', input: out.input, exprs: [E.alias(out.pivot.column, '__pivot')] },
-          columnNames: [],
-          allColumns: true,
-        },
-        order: [E.sortOrder(E.col('__pivot'), true, true)],
-        isGlobal: true,
-      };
+      const pivotValues = P.distinct(P.project(out.input, [E.alias(out.pivot.column, '__pivot')]));
+      const distinct = P.sort(pivotValues, [E.sortOrder(E.col('__pivot'), true, true)]);
       const batch = await run(distinct);
       if (batch.numRows > PIVOT_MAX_VALUES) {
         throw new AnalysisError(

@@ -6,9 +6,10 @@ import { batchFromRows, concatBatches, sliceBatch, type RecordBatch } from '../.
 import { AnalysisError, NotSupportedError } from '../../engine/errors/errors.js';
 import { showString } from '../../engine/format/index.js';
 import { executeBatchPlan } from '../../engine/physical/batch-executor.js';
-import { explainPlan, type ExplainMode } from '../../engine/physical/explain.js';
+import { explainPlan, type ExplainMode } from '../../engine/physical/explain/index.js';
 import { isStreamingPlan, type AnalyzedPlan, type SourceSpec } from '../../engine/plan/analyzed-plan.js';
 import type { LogicalPlan } from '../../engine/plan/logical-plan.js';
+import { P } from '../../engine/plan/plan-nodes.js';
 import { T } from '../../engine/types/data-type.js';
 import { schemaOf, type Schema } from '../../engine/types/schema.js';
 import type { StreamingQueryManager as Manager } from '../streaming/query-manager.js';
@@ -132,7 +133,7 @@ export class Session {
   }
 
   private async showString(plan: Extract<LogicalPlan, { kind: 'showString' }>): Promise<RecordBatch> {
-    const rows = await this.execute({ kind: 'limit', input: plan.input, limit: plan.numRows + 1 });
+    const rows = await this.execute(P.limit(plan.input, plan.numRows + 1));
     const text = showString(sliceBatch(rows, 0, plan.numRows + 1), plan.numRows, plan.truncate, plan.vertical, this.conf.timeZone);
     return batchFromRows(SHOW_STRING_SCHEMA, [[text]]);
   }

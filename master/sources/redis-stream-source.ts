@@ -1,3 +1,4 @@
+import { streamOnlyProvider } from '../../engine/connectors/stream-only.js';
 import { SourceOptions } from '../../engine/connectors/options.js';
 import {
   compareStreamIds,
@@ -9,7 +10,7 @@ import {
 } from '../../engine/connectors/redis-stream/stream-entry.js';
 import type { Offset, Source, SourceContext, SourceProvider } from '../../engine/connectors/source.js';
 import type { InputSplit } from '../../engine/connectors/split.js';
-import { AnalysisError, ExecutionError, NotSupportedError } from '../../engine/errors/errors.js';
+import { AnalysisError, ExecutionError } from '../../engine/errors/errors.js';
 import { redisCall, type RedisClient, type RedisConnect } from '../../infra/redis/call.js';
 import { ClientsByUrl } from '../../infra/redis/clients-by-url.js';
 
@@ -161,17 +162,12 @@ export interface RedisStreamSourceProvider extends SourceProvider {
 export function redisStreamSourceProvider(connect: RedisConnect): RedisStreamSourceProvider {
   const clients = new ClientsByUrl(connect);
   return {
-    format: 'redis',
-    schema(options, userSchema, streaming) {
-      if (!streaming) throw new NotSupportedError('The redis source can only be read as a stream (spark.readStream).');
-      if (userSchema) throw new AnalysisError('The redis source does not support a user-specified schema.');
-      redisStreamOptions(options);
-      return REDIS_STREAM_SCHEMA;
-    },
-    createStream(options, _userSchema, ctx) {
-      const o = redisStreamOptions(options);
-      return new RedisStreamSource(o, clients.get(o.url), ctx);
-    },
+    ...streamOnlyProvider(
+      'redis',
+      redisStreamOptions,
+      () => REDIS_STREAM_SCHEMA,
+      (o, ctx) => new RedisStreamSource(o, clients.get(o.url), ctx),
+    ),
     close: () => clients.close(),
   };
 }

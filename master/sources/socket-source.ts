@@ -4,24 +4,20 @@ import type { InputSplit } from '../../engine/connectors/split.js';
 import { linesSplit } from '../../engine/connectors/socket/lines-reader.js';
 import { socketOptions, socketSchema, type SocketOptions } from '../../engine/connectors/socket/socket-schema.js';
 import { SourceOptions } from '../../engine/connectors/options.js';
-import { AnalysisError, ExecutionError, KindlingError, NotSupportedError } from '../../engine/errors/errors.js';
+import { streamOnlyProvider } from '../../engine/connectors/stream-only.js';
+import { ExecutionError, KindlingError } from '../../engine/errors/errors.js';
 import type { Schema } from '../../engine/types/schema.js';
 
 /**
  * The `socket` format. Its TCP client runs on the driver (this file); the lines it logs reach map
  * tasks as `lines` splits (engine/connectors/socket/lines-reader.ts), so workers need no network.
  */
-export const socketSourceProvider: SourceProvider = {
-  format: 'socket',
-  schema(options, userSchema, streaming) {
-    if (!streaming) throw new NotSupportedError('The socket source can only be read as a stream (spark.readStream).');
-    if (userSchema) throw new AnalysisError('The socket source does not support a user-specified schema.');
-    return socketSchema(socketOptions(options).includeTimestamp);
-  },
-  createStream(options, _userSchema, ctx) {
-    return new SocketSource(socketOptions(options), ctx, socketReadLimits(options));
-  },
-};
+export const socketSourceProvider: SourceProvider = streamOnlyProvider(
+  'socket',
+  socketOptions,
+  (o) => socketSchema(o.includeTimestamp),
+  (o, ctx, raw) => new SocketSource(o, ctx, socketReadLimits(raw)),
+);
 
 /**
  * How much a socket source holds and reads (Kindling's options; Spark's socket source has none):

@@ -7,7 +7,7 @@ import { collectNodes, type ScanNode } from '../../engine/plan/analyzed-plan.js'
 import type { LogicalPlan } from '../../engine/plan/logical-plan.js';
 import { planStreamingQuery, type StreamingPlan } from '../../engine/physical/streaming-planner.js';
 import { bindStaticInputs } from '../../engine/physical/stream-static-join.js';
-import { explainPlan } from '../../engine/physical/explain.js';
+import { explainPlan } from '../../engine/physical/explain/index.js';
 import type { Session } from '../session/session.js';
 import type { CheckpointStore } from './checkpoint/checkpoint-store.js';
 import { MicroBatchRunner } from './micro-batch-runner.js';

@@ -9,6 +9,7 @@ import { ChaosCluster, type ChaosWorker } from './chaos-cluster.js';
 import { FAULT_KINDS, faultSchedule, percentile, type FaultKind } from './faults.js';
 import { Feeder, STREAM_KEY, expectedCounts, prng } from './input.js';
 import { NetNamespace } from './netns.js';
+import { eventually, letTimePass, withDeadline } from '../support/eventually.js';
 
 export interface ChaosOptions {
   readonly seed: number;
@@ -60,18 +61,6 @@ const QUERY = 'chaos_counts';
 const COLLECT_CLIENT = [new URL('./collect-client.js', import.meta.url), new URL('../../dist/test/chaos/collect-client.js', import.meta.url)]
   .map((u) => fileURLToPath(u))
   .find((p) => existsSync(p));
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function within<T>(ms: number, p: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms)));
-  try {
-    return await Promise.race([p, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /**
  * One chaos run: a real cluster on loopback, a seeded feeder, the seed windowed word count started
@@ -134,7 +123,7 @@ export class ChaosRun {
       this.cluster = await ChaosCluster.start(this.ns, this.workerTimeoutMs, this.o.logDir);
       for (let i = 0; i < this.workerTarget; i++) await this.cluster.addWorker(false);
       await this.cluster.addWorker(true);
-      await this.waitFor(async () => (await this.cluster.aliveWorkerIds()).length >= this.workerTarget + 1, 30_000, 'workers to register');
+      await eventually(async () => (await this.cluster.aliveWorkerIds()).length >= this.workerTarget + 1, { timeoutMs: 30_000, intervalMs: 100, message: 'workers to register' });
       this.feeder = new Feeder(this.cluster.redis.url, this.o.seed, Number.POSITIVE_INFINITY, this.o.linesPerSecond ?? 40);
       await this.exclusive(() => this.replaceRun());
       this.queryRestarts = 0;
@@ -142,12 +131,12 @@ export class ChaosRun {
       this.loop(150, () => this.pollCommits());
       this.loop(1000, () => this.exclusive(() => this.superviseRun()));
       this.say(`cluster up: master, ${this.workerTarget} workers + 1 in netns ${this.ns.name}; checkpoint ${this.checkpoint}`);
-      await sleep(this.o.warmupMs ?? 5000);
+      await letTimePass(this.o.warmupMs ?? 5000, 'warm-up: the query runs before the first fault');
 
       const schedule = faultSchedule(this.o.seed, this.o.faultWindowMs, this.o.faultsPerKind, this.o.kinds);
       const windowStart = Date.now();
       for (const [i, f] of schedule.entries()) {
-        await sleep(windowStart + f.atMs - Date.now());
+        await letTimePass(windowStart + f.atMs - Date.now(), "the fault's seeded time");
         try {
           const what = await this.inject(f.kind);
           this.injected.push({ kind: f.kind, at: Date.now() });
@@ -158,7 +147,7 @@ export class ChaosRun {
       }
       await Promise.all([...this.heals]);
       this.say('faults done; feeding on a little, then checking');
-      await sleep(5000);
+      await letTimePass(5000, 'feeding on a little after the last fault');
       return await this.check();
     } finally {
       await this.shutdown();
@@ -168,13 +157,9 @@ export class ChaosRun {
   // ---- the query
 
   private async newSession(): Promise<SparkSession> {
-    const s = await within(
-      15_000,
-      SparkSession.builder().remote(this.cluster.url).appName('chaos').retryPolicy({ maxRetries: 2, maxBackoffMs: 500 }).create(),
-      'creating a session',
-    );
-    await within(10_000, s.conf.set('spark.sql.shuffle.partitions', String(this.o.partitions ?? 8)), 'conf');
-    await within(10_000, s.conf.set('kindling.streaming.maxBatchAttempts', '10'), 'conf');
+    const s = await withDeadline(SparkSession.builder().remote(this.cluster.url).appName('chaos').retryPolicy({ maxRetries: 2, maxBackoffMs: 500 }).create(), 15_000, 'creating a session');
+    await withDeadline(s.conf.set('spark.sql.shuffle.partitions', String(this.o.partitions ?? 8)), 10_000, 'conf');
+    await withDeadline(s.conf.set('kindling.streaming.maxBatchAttempts', '10'), 10_000, 'conf');
     return s;
   }
 
@@ -183,11 +168,7 @@ export class ChaosRun {
     const raw = s.readStream.format('redis').option('url', this.cluster.sharedRedisUrl).option('key', STREAM_KEY).option('startId', '0-0').load();
     const words = raw.select(F.explode(F.split(raw.col('fields').getItem('line'), ' ')).alias('word'), raw.col('timestamp'));
     const counts = words.withWatermark('timestamp', '5 seconds').groupBy(F.window('timestamp', '60 seconds', '30 seconds'), 'word').count();
-    return within(
-      30_000,
-      counts.writeStream.outputMode('complete').format('memory').queryName(QUERY).option('checkpointLocation', this.checkpoint).start(),
-      'starting the query',
-    );
+    return withDeadline(counts.writeStream.outputMode('complete').format('memory').queryName(QUERY).option('checkpointLocation', this.checkpoint).start(), 30_000, 'starting the query');
   }
 
   /** A new session and run on the same checkpoint (what a user does after the master restarted). */
@@ -195,7 +176,7 @@ export class ChaosRun {
     const old = this.spark;
     this.spark = undefined;
     this.query = undefined;
-    await within(5000, old?.stop() ?? Promise.resolve(), 'stopping the old session').catch(() => undefined);
+    await withDeadline(old?.stop() ?? Promise.resolve(), 5000, 'stopping the old session').catch(() => undefined);
     const s = await this.newSession();
     try {
       this.query = await this.startQuery(s);
@@ -203,7 +184,7 @@ export class ChaosRun {
       this.unreachable = 0;
       this.queryRestarts++;
     } catch (e) {
-      await within(5000, s.stop(), 'stopping a session').catch(() => undefined);
+      await withDeadline(s.stop(), 5000, 'stopping a session').catch(() => undefined);
       throw e;
     }
   }
@@ -212,7 +193,7 @@ export class ChaosRun {
   private async superviseRun(): Promise<void> {
     if (!this.cluster.master.alive) return;
     if (this.query) {
-      const active = await within(5000, this.query.isActive(), 'isActive').catch(() => undefined);
+      const active = await withDeadline(this.query.isActive(), 5000, 'isActive').catch(() => undefined);
       if (active === true) {
         this.unreachable = 0;
         return;
@@ -220,7 +201,7 @@ export class ChaosRun {
       // A master busy with a big collect can miss a few calls; a new session would start a second run.
       if (active === undefined && ++this.unreachable < 10) return;
       if (active === false) {
-        const ex = await within(5000, this.query.exception(), 'exception').catch(() => null);
+        const ex = await withDeadline(this.query.exception(), 5000, 'exception').catch(() => null);
         this.note(`query run ended: ${ex ? String(ex.message).split('\n')[0] : 'stopped'}; restarting from the checkpoint`);
       } else {
         this.note('session unreachable; a new session restarts the query');
@@ -238,7 +219,7 @@ export class ChaosRun {
 
   private async healthyWorker(inNamespace: boolean): Promise<ChaosWorker> {
     let w: ChaosWorker | undefined;
-    await this.waitFor(async () => (w = this.pick(inNamespace)) !== undefined, 30_000, 'a healthy worker');
+    await eventually(async () => (w = this.pick(inNamespace)) !== undefined, { timeoutMs: 30_000, intervalMs: 100, message: 'a healthy worker' });
     return w as ChaosWorker;
   }
 
@@ -247,7 +228,7 @@ export class ChaosRun {
   }
 
   private later(ms: number, f: () => void): void {
-    const p = sleep(ms).then(f);
+    const p = letTimePass(ms, 'a scheduled heal').then(f);
     this.heals.add(p);
     void p.finally(() => this.heals.delete(p));
   }
@@ -280,7 +261,7 @@ export class ChaosRun {
       }
       case 'worker-partition': {
         const ns = this.ns as NetNamespace;
-        await this.waitFor(() => Promise.resolve(!ns.cut), 30_000, 'the previous partition to heal');
+        await eventually(() => Promise.resolve(!ns.cut), { timeoutMs: 30_000, intervalMs: 100, message: 'the previous partition to heal' });
         const w = await this.healthyWorker(true);
         const ms = this.afterHeartbeatTimeout();
         ns.partition();
@@ -294,12 +275,12 @@ export class ChaosRun {
       case 'master-kill9':
         return this.exclusive(async () => {
           await this.cluster.master.stop('SIGKILL');
-          await within(5000, this.spark?.stop() ?? Promise.resolve(), 'stopping the session').catch(() => undefined);
+          await withDeadline(this.spark?.stop() ?? Promise.resolve(), 5000, 'stopping the session').catch(() => undefined);
           this.spark = undefined;
           this.query = undefined;
           await this.cluster.startMaster();
           // Restart the query as soon as the master answers: workers re-register meanwhile.
-          await this.waitFor(async () => (await this.cluster.aliveWorkerIds().catch(() => [])).length > 0, 15_000, 'a worker to re-register').catch(
+          await eventually(async () => (await this.cluster.aliveWorkerIds().catch(() => [])).length > 0, { timeoutMs: 15_000, intervalMs: 100, message: 'a worker to re-register' }).catch(
             () => undefined,
           );
           for (let attempt = 0; ; attempt++) {
@@ -308,7 +289,7 @@ export class ChaosRun {
               return `run ${this.queryRestarts}`;
             } catch (e) {
               if (attempt >= 4) throw e;
-              await sleep(1000);
+              await letTimePass(1000, 'back off before starting the run again');
             }
           }
         });
@@ -336,8 +317,8 @@ export class ChaosRun {
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     try {
-      await this.waitFor(() => Promise.resolve(out.includes('collecting') || child.exitCode !== null), 60_000, 'the collect to start');
-      await sleep(300 + Math.floor(this.rnd() * 1500));
+      await eventually(() => Promise.resolve(out.includes('collecting') || child.exitCode !== null), { timeoutMs: 60_000, intervalMs: 100, message: 'the collect to start' });
+      await letTimePass(300 + Math.floor(this.rnd() * 1500), 'the collect is killed at a seeded moment');
       if (child.exitCode !== null) return `client ended first: ${out.trim().split('\n').pop() ?? ''}`;
       this.collectsKilled++;
       return 'client killed mid-collect';
@@ -360,7 +341,7 @@ export class ChaosRun {
     try {
       q = await this.startQuery(s);
     } catch (e) {
-      await within(5000, s.stop(), 'stopping a session').catch(() => undefined);
+      await withDeadline(s.stop(), 5000, 'stopping a session').catch(() => undefined);
       const msg = (e as Error).message;
       if (/CONCURRENT_QUERY|already active/i.test(msg)) {
         this.secondRun.refused++;
@@ -368,20 +349,21 @@ export class ChaosRun {
       }
       throw e;
     }
-    let olderActive = older !== undefined;
-    const deadline = Date.now() + 5000;
-    while (olderActive && Date.now() < deadline) {
-      olderActive = (await within(3000, (older as StreamingQuery).isActive(), 'isActive').catch(() => false)) === true;
-      if (olderActive) await sleep(200);
-    }
+    const olderActive =
+      older !== undefined &&
+      !(await eventually(async () => (await withDeadline(older.isActive(), 3000, 'isActive').catch(() => false)) !== true, {
+        timeoutMs: 5000,
+        intervalMs: 200,
+        message: 'the older run to stop',
+      }).catch(() => false));
     if (olderActive) {
       this.secondRun.bothActive++;
       this.note('second run on the same checkpoint: both runs active; stopping the older');
-      await within(10_000, (older as StreamingQuery).stop(), 'stopping the older run').catch(() => undefined);
+      await withDeadline((older as StreamingQuery).stop(), 10_000, 'stopping the older run').catch(() => undefined);
     } else {
       this.secondRun.olderStopped++;
     }
-    await within(5000, olderSession?.stop() ?? Promise.resolve(), 'stopping the older session').catch(() => undefined);
+    await withDeadline(olderSession?.stop() ?? Promise.resolve(), 5000, 'stopping the older session').catch(() => undefined);
     this.spark = s;
     this.query = q;
     return olderActive ? 'both were active' : 'older run stopped';
@@ -398,7 +380,7 @@ export class ChaosRun {
         } catch (e) {
           this.note(`background: ${(e as Error).message.split('\n')[0]}`);
         }
-        await sleep(everyMs);
+        await letTimePass(everyMs, "the background loop's pace");
       }
     })();
     this.loops.push(async () => {
@@ -442,20 +424,12 @@ export class ChaosRun {
     if (!last || batch > last.batch) this.commits.push({ t: Date.now(), batch });
   }
 
-  private async waitFor(cond: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await cond().catch(() => false))) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await sleep(100);
-    }
-  }
-
   // ---- the check
 
   private async table(): Promise<Map<string, number>> {
     const s = this.spark;
     if (!s) throw new Error('no session');
-    const rows = await within(30_000, s.sql(`SELECT CAST(window.start AS LONG) AS ws, word, count FROM ${QUERY}`).collect(), 'reading the table');
+    const rows = await withDeadline(s.sql(`SELECT CAST(window.start AS LONG) AS ws, word, count FROM ${QUERY}`).collect(), 30_000, 'reading the table');
     const m = new Map<string, number>();
     for (const r of rows) m.set(`${Number(r.get('ws'))}|${String(r.get('word'))}`, Number(r.get('count')));
     return m;
@@ -468,20 +442,18 @@ export class ChaosRun {
     const expected = expectedCounts(this.o.seed, lines);
     this.say(`input closed at ${lines} lines; waiting for the counts`);
     let got = new Map<string, number>();
-    let caughtUp = false;
-    const deadline = Date.now() + (this.o.settleMs ?? 180_000);
-    while (Date.now() < deadline) {
-      try {
-        got = await this.exclusive(() => this.table());
-        if (got.size === expected.size && [...expected].every(([k, n]) => got.get(k) === n)) {
-          caughtUp = true;
-          break;
+    const caughtUp = await eventually(
+      async () => {
+        try {
+          got = await this.exclusive(() => this.table());
+          return got.size === expected.size && [...expected].every(([k, n]) => got.get(k) === n);
+        } catch (e) {
+          this.note(`reading the table: ${(e as Error).message.split('\n')[0]}`);
+          return false;
         }
-      } catch (e) {
-        this.note(`reading the table: ${(e as Error).message.split('\n')[0]}`);
-      }
-      await sleep(2000);
-    }
+      },
+      { timeoutMs: this.o.settleMs ?? 180_000, intervalMs: 2000, message: 'the counts to catch up' },
+    ).catch(() => false);
     let lost = 0;
     let duplicated = 0;
     const mismatches: string[] = [];
@@ -535,7 +507,7 @@ export class ChaosRun {
     await Promise.all(this.loops.map((stop) => stop()));
     await this.feeder?.close();
     this.pollRedis?.disconnect();
-    await within(5000, this.spark?.stop() ?? Promise.resolve(), 'stopping the session').catch(() => undefined);
+    await withDeadline(this.spark?.stop() ?? Promise.resolve(), 5000, 'stopping the session').catch(() => undefined);
     await this.cluster?.close();
     this.ns?.destroy();
   }

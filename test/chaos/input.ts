@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { letTimePass } from '../support/eventually.js';
 
 /**
  * The chaos suite's replayable input: lines of words drawn from a seeded PRNG, written to a Redis
@@ -89,7 +90,7 @@ export class Feeder {
     while (this.written < this.total && !this.stopped) {
       const due = Math.min(this.total, Math.floor(((Date.now() - started) / 1000) * this.linesPerSecond) + 1);
       while (this.written < due && !this.stopped) await this.append(this.written);
-      await new Promise((r) => setTimeout(r, 20));
+      await letTimePass(20, "the feeder's pace");
     }
   }
 
@@ -105,7 +106,7 @@ export class Feeder {
           if (top !== undefined) throw new Error(`input stream top is ${top}, expected ${entryId(i)}`, { cause: e });
         }
         if (this.stopped) return;
-        await new Promise((r) => setTimeout(r, 100));
+        await letTimePass(100, 'back off while Redis is away');
       }
     }
     this.written = i + 1;

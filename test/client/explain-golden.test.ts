@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { F, SparkSession, type DataFrame, type StreamingQuery } from '../../client/index.js';
 import { startConnectServer, type ConnectServer } from '../../master/connect/server.js';
 import { localRuntime, type LocalRuntime } from '../support/local-runtime.js';
+import { eventually } from '../support/eventually.js';
 
 /**
  * Golden explain() texts of the README's seed queries (`wordcounts`, `catpm`): `df.explain(mode)`
@@ -127,7 +128,8 @@ describe('explain() of the seed queries (golden)', () => {
       const cp = await catpm.writeStream.outputMode('complete').format('memory').queryName('catpm').start();
       queries.push(cp);
       for (const q of queries) {
-        for (let i = 0; i < 200 && (await q.lastProgress()) === null; i++) await new Promise((r) => setTimeout(r, 25));
+        // The first batch has run (explain shows its physical plan), or a timeout names the query.
+        await eventually(async () => (await q.lastProgress()) !== null, { timeoutMs: 5000, intervalMs: 25, message: `a first batch of ${q.name ?? q.id}` }).catch(() => undefined);
         await q.processAllAvailable();
       }
       expectGolden('wordcounts.query.simple', await batchNormalized(wc, await wc.explainString()));

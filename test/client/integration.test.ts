@@ -1,7 +1,7 @@
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import { status } from '@grpc/grpc-js';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConnectServer, type ConnectServer } from '../../master/connect/server.js';
 import { localRuntime, type LocalRuntime } from '../support/local-runtime.js';
 import {
@@ -14,6 +14,7 @@ import {
   type Row,
   type StreamingQuery,
 } from '../../client/index.js';
+import { eventually } from '../support/eventually.js';
 
 /** The lines the socket feeds, and the word counts they must produce. */
 const LINES = ['cat dog cat', 'dog bird', 'cat', 'mouse cat dog'];
@@ -86,14 +87,15 @@ describe('the streaming-exercise example against a real Kindling server', () => 
     expect(query.id).toMatch(/^[0-9a-f-]{36}$/);
 
     // Each event lands in exactly two 60s windows sliding by 30s: per word, the counts over all windows sum to 2 × occurrences.
-    await vi.waitFor(
+    await eventually(
       async () => {
         const rows = await spark.sql('SELECT * FROM wordcounts').collect();
         const sums = new Map<string, number>();
         for (const r of rows) sums.set(r['word'] as string, (sums.get(r['word'] as string) ?? 0) + (r['count'] as number));
         expect(Object.fromEntries(sums)).toEqual(Object.fromEntries([...EXPECTED].map(([w, n]) => [w, 2 * n])));
+        return true;
       },
-      { timeout: 30_000, interval: 200 },
+      { timeoutMs: 30_000, intervalMs: 200, message: 'every word counted in two windows' },
     );
     const rows = await spark.sql('SELECT * FROM wordcounts').collect();
     for (const r of rows) {

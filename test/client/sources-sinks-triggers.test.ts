@@ -8,6 +8,7 @@ import { startConnectServer, type ConnectServer } from '../../master/connect/ser
 import type { StreamingQuery as ServerQuery } from '../../master/streaming/streaming-query.js';
 import { localRuntime, type LocalRuntime } from '../support/local-runtime.js';
 import { F, SparkSession, type Row, type StreamingQuery, type Timestamp } from '../../client/index.js';
+import { eventually } from '../support/eventually.js';
 
 /**
  * The rate and text sources, the console sink and the processingTime / once / availableNow triggers,
@@ -48,18 +49,10 @@ function serverQuery(s: Served, q: StreamingQuery): ServerQuery {
   throw new Error(`no server query ${q.id}`);
 }
 
-async function waitFor(cond: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 /** Settled: the query waits on the clock for its next trigger (or has ended). */
 async function settled(s: Served, q: StreamingQuery): Promise<void> {
   const sq = serverQuery(s, q);
-  await waitFor(() => !sq.isActive || (s.clock.isWaiting() && !sq.status().isTriggerActive), 'the query to wait for its next trigger');
+  await eventually(() => !sq.isActive || (s.clock.isWaiting() && !sq.status().isTriggerActive), { intervalMs: 5, message: 'the query to wait for its next trigger' });
 }
 
 async function advance(s: Served, q: StreamingQuery, ms: number): Promise<void> {

@@ -1,11 +1,12 @@
 import { status } from '@grpc/grpc-js';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { encodeArrowBatch } from '../../engine/arrow/encode.js';
 import { batchFromRows } from '../../engine/batch/record-batch.js';
 import { encodeDataType } from '../../engine/connect/data-type-serde.js';
 import { T } from '../../engine/types/data-type.js';
 import { AnalysisException, PySparkAssertionError, SparkConnectGrpcException, SparkSession, Timestamp } from '../../client/index.js';
 import { FakeServer, sparkError, type ExecuteStream, type FakeServerOptions } from './fake-server.js';
+import { eventually } from '../support/eventually.js';
 
 const schema = T.struct([T.field('word', T.string), T.field('ts', T.timestamp), T.field('n', T.long, false)]);
 const rows = [
@@ -51,7 +52,7 @@ describe('ExecutePlan as PySpark sends and reads it', () => {
     ]);
     expect(String(req['client_type'])).toMatch(/^_SPARK_CONNECT_KINDLING spark\/\S+ os\/\S+ node\//);
     // One release_until per message before ResultComplete (schema + 2 batches), then release_all.
-    await vi.waitFor(() => expect(server.callsOf('ReleaseExecute')).toHaveLength(4));
+    await eventually(() => server.callsOf('ReleaseExecute').length === 4, 'four ReleaseExecute calls');
     const kinds = server.callsOf('ReleaseExecute').map((c) => c.request['release']);
     expect(kinds.filter((k) => k === 'release_until')).toHaveLength(3);
     expect(kinds).toContain('release_all');
@@ -93,8 +94,8 @@ describe('ExecutePlan as PySpark sends and reads it', () => {
       execute: (call, s) => {
         const msg = s.envelope(call.request.session_id, call.request.operation_id ?? '', chunk(0, data.subarray(0, half)));
         lastSent = String(msg.response_id);
-        call.write(msg);
-        setTimeout(() => call.emit('error', { code: status.UNAVAILABLE, details: 'connection reset' }), 20);
+        // The reset follows the first chunk once it is on the wire, so the client has it to reattach from.
+        call.write(msg, () => call.emit('error', { code: status.UNAVAILABLE, details: 'connection reset' }));
       },
       reattach: (call, s) => {
         const op = call.request.operation_id;
@@ -147,7 +148,8 @@ describe('ExecutePlan as PySpark sends and reads it', () => {
     expect(err).toBeInstanceOf(AnalysisException);
     expect((err as AnalysisException).getCondition()).toBe('TABLE_OR_VIEW_NOT_FOUND');
     expect((err as AnalysisException).getSqlState()).toBe('42P01');
-    await vi.waitFor(() => expect(server.callsOf('ReleaseExecute').map((c) => c.request['release'])).toEqual(['release_all']));
+    await eventually(() => server.callsOf('ReleaseExecute').length > 0, 'a ReleaseExecute call');
+    expect(server.callsOf('ReleaseExecute').map((c) => c.request['release'])).toEqual(['release_all']);
   });
 
   it('rejects a response for another session', async () => {

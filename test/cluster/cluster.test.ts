@@ -6,7 +6,8 @@ import { CheckpointKeys, OwnershipKeys } from '../../infra/redis/keys.js';
 import { LineServer, burst } from '../e2e/process.js';
 import { Cluster } from './harness.js';
 import { RedisStateStoreProvider } from '../../worker/state/redis/redis-state-store.js';
-import { startWordCounts, waitFor, waitForCounts } from './word-count.js';
+import { startWordCounts, waitForCounts } from './word-count.js';
+import { eventually } from '../support/eventually.js';
 
 /**
  * The cluster issue's fault matrix: a real redis-server, a `kindling master` and `kindling worker`
@@ -58,18 +59,28 @@ describe('a Kindling cluster counts every word exactly once', () => {
     return Number((await r.lindex(CheckpointKeys.sourceLogEnds(checkpoint, 0), -1)) ?? 0);
   }
 
+  /**
+   * Sends bursts and waits until the master's socket source has logged every line, so the next
+   * processAllAvailable() sees them all (a fixed sleep here was the flaky runs).
+   */
+  async function sendLogged(f: LineServer, r: Redis, checkpoint: string, from: number, count: number, wordsPerBurst: number, expected: Map<string, number>): Promise<void> {
+    const logged = await walLines(r, checkpoint);
+    const sent = send(f, from, count, wordsPerBurst, expected);
+    await eventually(async () => (await walLines(r, checkpoint)) === logged + sent, { timeoutMs: 20_000, message: `${sent} lines in the source log of ${checkpoint}` });
+  }
+
   async function offsetsWritten(r: Redis, checkpoint: string): Promise<number> {
     return r.hlen(CheckpointKeys.offsets(checkpoint));
   }
 
   it('runs the seed query on three workers and matches an independent count row by row', async () => {
-    const { s, f } = await setup(3);
-    const q = await startWordCounts(s, f.port, 'wordcounts');
+    const { s, f, r } = await setup(3);
+    const checkpoint = `cp-${randomUUID()}`;
+    const q = await startWordCounts(s, f.port, 'wordcounts', checkpoint);
     await f.waitForConnections(1);
     const expected = new Map<string, number>();
     for (let k = 1; k <= 3; k++) {
-      send(f, k, 1, 6, expected);
-      await new Promise((r) => setTimeout(r, 400));
+      await sendLogged(f, r, checkpoint, k, 1, 6, expected);
       await q.processAllAvailable();
     }
     const rows = await s.sql('SELECT * FROM wordcounts').collect();
@@ -92,12 +103,11 @@ describe('a Kindling cluster counts every word exactly once', () => {
     const q = await startWordCounts(s, f.port, 'wc_kill', checkpoint);
     await f.waitForConnections(1);
     const expected = new Map<string, number>();
-    send(f, 1, 1, 5, expected);
-    await new Promise((res) => setTimeout(res, 400));
+    await sendLogged(f, r, checkpoint, 1, 1, 5, expected);
     await q.processAllAvailable();
     const before = await offsetsWritten(r, checkpoint);
     send(f, 2, 30, 40, expected); // a big burst: a batch that takes a while
-    await waitFor(async () => (await offsetsWritten(r, checkpoint)) > before, 20_000, 'the big batch to start');
+    await eventually(async () => (await offsetsWritten(r, checkpoint)) > before, { timeoutMs: 20_000, message: 'the big batch to start' });
     await c.workers[1]?.node.stop('SIGKILL');
     const counts = await waitForCounts(s, 'wc_kill', expected);
     for (const [w, n] of expected) expect(counts.get(w)).toBe(2 * n);
@@ -107,16 +117,15 @@ describe('a Kindling cluster counts every word exactly once', () => {
 
   it('gives partitions to a worker added while the query runs', async () => {
     const { c, s, f, r } = await setup(2);
-    const q = await startWordCounts(s, f.port, 'wc_grow');
+    const checkpoint = `cp-${randomUUID()}`;
+    const q = await startWordCounts(s, f.port, 'wc_grow', checkpoint);
     await f.waitForConnections(1);
     const expected = new Map<string, number>();
-    send(f, 1, 2, 5, expected);
-    await new Promise((res) => setTimeout(res, 400));
+    await sendLogged(f, r, checkpoint, 1, 2, 5, expected);
     await q.processAllAvailable();
     const added = await c.addWorker();
     await c.waitForWorkers(3);
-    send(f, 3, 2, 5, expected);
-    await new Promise((res) => setTimeout(res, 400));
+    await sendLogged(f, r, checkpoint, 3, 2, 5, expected);
     await q.processAllAvailable();
     const ownership = JSON.parse((await r.get(OwnershipKeys.owners(q.id))) ?? '{}') as { owners?: string[] };
     expect(ownership.owners?.filter((o) => o === added.id).length).toBeGreaterThanOrEqual(5);
@@ -127,17 +136,16 @@ describe('a Kindling cluster counts every word exactly once', () => {
 
   it('moves the partitions of a worker stopped with SIGTERM', async () => {
     const { c, s, f, r } = await setup(3);
-    const q = await startWordCounts(s, f.port, 'wc_shrink');
+    const checkpoint = `cp-${randomUUID()}`;
+    const q = await startWordCounts(s, f.port, 'wc_shrink', checkpoint);
     await f.waitForConnections(1);
     const expected = new Map<string, number>();
-    send(f, 1, 2, 5, expected);
-    await new Promise((res) => setTimeout(res, 400));
+    await sendLogged(f, r, checkpoint, 1, 2, 5, expected);
     await q.processAllAvailable();
     const leaving = c.workers[0];
     expect(await leaving?.node.stop('SIGTERM')).toBe(0);
     await c.waitForWorkers(2);
-    send(f, 3, 3, 5, expected);
-    await new Promise((res) => setTimeout(res, 400));
+    await sendLogged(f, r, checkpoint, 3, 3, 5, expected);
     await q.processAllAvailable();
     const ownership = JSON.parse((await r.get(OwnershipKeys.owners(q.id))) ?? '{}') as { owners?: string[] };
     expect(ownership.owners).not.toContain(leaving?.id);
@@ -152,14 +160,13 @@ describe('a Kindling cluster counts every word exactly once', () => {
     let q: StreamingQuery = await startWordCounts(spark as SparkSession, f.port, 'wc_master', checkpoint);
     await f.waitForConnections(1);
     const expected = new Map<string, number>();
-    send(f, 1, 1, 5, expected);
-    await new Promise((res) => setTimeout(res, 400));
+    await sendLogged(f, r, checkpoint, 1, 1, 5, expected);
     await q.processAllAvailable();
     const logged = await walLines(r, checkpoint);
     const sent = send(f, 2, 20, 40, expected);
     // Kill once every line is in the master's write-ahead log (lines still in flight to a dying
     // process are the sender's loss, as with any socket), while the batch is still running.
-    await waitFor(async () => (await walLines(r, checkpoint)) === logged + sent, 20_000, 'the lines to be logged');
+    await eventually(async () => (await walLines(r, checkpoint)) === logged + sent, { timeoutMs: 20_000, message: 'the lines to be logged' });
     const committed = await r.hlen(CheckpointKeys.commits(checkpoint));
     await c.master.stop('SIGKILL');
     const midBatch = (await r.hlen(CheckpointKeys.offsets(checkpoint))) > committed;
@@ -184,12 +191,11 @@ describe('a Kindling cluster counts every word exactly once', () => {
     const q = await startWordCounts(s, f.port, 'wc_redis', checkpoint);
     await f.waitForConnections(1);
     const expected = new Map<string, number>();
-    send(f, 1, 1, 5, expected);
-    await new Promise((res) => setTimeout(res, 400));
+    await sendLogged(f, r, checkpoint, 1, 1, 5, expected);
     await q.processAllAvailable();
     const before = await offsetsWritten(r, checkpoint);
     send(f, 2, 20, 40, expected);
-    await waitFor(async () => (await offsetsWritten(r, checkpoint)) > before, 20_000, 'the batch to start');
+    await eventually(async () => (await offsetsWritten(r, checkpoint)) > before, { timeoutMs: 20_000, message: 'the batch to start' });
     await c.redis.restart(true);
     send(f, 30, 2, 5, expected);
     const counts = await waitForCounts(s, 'wc_redis', expected, 90_000);
@@ -204,25 +210,27 @@ describe('a Kindling cluster counts every word exactly once', () => {
     const q = await startWordCounts(s, f.port, 'wc_clientkill', checkpoint);
     await f.waitForConnections(1);
     const expected = new Map<string, number>();
-    send(f, 1, 1, 5, expected);
-    await new Promise((res) => setTimeout(res, 400));
+    await sendLogged(f, r, checkpoint, 1, 1, 5, expected);
     await q.processAllAvailable();
     const before = await offsetsWritten(r, checkpoint);
     send(f, 2, 20, 60, expected);
-    await waitFor(async () => (await offsetsWritten(r, checkpoint)) > before, 20_000, 'the batch to start');
-    let killed = 0;
-    const deadline = Date.now() + 5000;
-    while (killed === 0 && Date.now() < deadline) {
-      const list = (await r.client('LIST')) as string;
-      for (const line of list.split('\n')) {
-        const id = /id=(\d+)/.exec(line)?.[1];
-        if (id && line.includes('name=kindling-worker')) {
-          await r.client('KILL', 'ID', id);
-          killed++;
+    await eventually(async () => (await offsetsWritten(r, checkpoint)) > before, { timeoutMs: 20_000, message: 'the batch to start' });
+    // Kill the workers' connections as soon as they show up (they reconnect and retry the write).
+    const killed = await eventually(
+      async () => {
+        let n = 0;
+        const list = (await r.client('LIST')) as string;
+        for (const line of list.split('\n')) {
+          const id = /id=(\d+)/.exec(line)?.[1];
+          if (id && line.includes('name=kindling-worker')) {
+            await r.client('KILL', 'ID', id);
+            n++;
+          }
         }
-      }
-      await new Promise((res) => setTimeout(res, 5));
-    }
+        return n;
+      },
+      { timeoutMs: 5000, intervalMs: 5, message: 'a worker connection to kill' },
+    );
     expect(killed).toBeGreaterThan(0);
     const counts = await waitForCounts(s, 'wc_clientkill', expected);
     for (const [w, n] of expected) expect(counts.get(w)).toBe(2 * n);
@@ -235,8 +243,7 @@ describe('a Kindling cluster counts every word exactly once', () => {
     const q = await startWordCounts(session, f.port, 'wc_stale', checkpoint);
     await f.waitForConnections(1);
     const expected = new Map<string, number>();
-    send(f, 1, 2, 5, expected);
-    await new Promise((res) => setTimeout(res, 400));
+    await sendLogged(f, r, checkpoint, 1, 2, 5, expected);
     await q.processAllAvailable();
     const before = JSON.parse((await r.get(OwnershipKeys.owners(q.id))) ?? '{}') as { owners: string[]; epochs: number[] };
     const stale = c.workers[0] as { id: string; node: { signal(s: NodeJS.Signals): void } };
@@ -245,9 +252,8 @@ describe('a Kindling cluster counts every word exactly once', () => {
     const staleEpoch = before.epochs[p] as number;
 
     stale.node.signal('SIGSTOP');
-    await waitFor(async () => !(await c.aliveWorkers()).includes(stale.id), 20_000, 'the master to declare the worker dead');
-    send(f, 3, 2, 5, expected);
-    await new Promise((res) => setTimeout(res, 400));
+    await eventually(async () => !(await c.aliveWorkers()).includes(stale.id), { timeoutMs: 20_000, message: 'the master to declare the worker dead' });
+    await sendLogged(f, r, checkpoint, 3, 2, 5, expected);
     await q.processAllAvailable();
     const moved = JSON.parse((await r.get(OwnershipKeys.owners(q.id))) ?? '{}') as { owners: string[]; epochs: number[] };
     expect(moved.owners).not.toContain(stale.id);
@@ -270,8 +276,7 @@ describe('a Kindling cluster counts every word exactly once', () => {
 
     stale.node.signal('SIGCONT');
     await c.waitForWorkers(2);
-    send(f, 5, 2, 5, expected);
-    await new Promise((res) => setTimeout(res, 400));
+    await sendLogged(f, r, checkpoint, 5, 2, 5, expected);
     await q.processAllAvailable();
     const counts = await waitForCounts(session, 'wc_stale', expected);
     for (const [w, n] of expected) expect(counts.get(w)).toBe(2 * n);

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SparkSession, functions as F } from '../../client/index.js';
 import { RedisServer, freePort } from '../support/redis-server.js';
 import { KindlingNode } from './harness.js';
-import { waitFor } from './word-count.js';
+import { eventually } from '../support/eventually.js';
 
 /** One service of docker-compose.yml: its command and environment, as compose would pass them. */
 interface Service {
@@ -143,7 +143,7 @@ describe('docker-compose.yml, run as local processes', () => {
     // The master's compose health check, against its port here.
     const masterCheck = master.healthcheck?.join(' ') ?? '';
     expect(masterCheck).toContain('http://127.0.0.1:8080/readyz');
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${ports.http}/readyz`).catch(() => undefined))?.ok === true, 20_000, 'the master to be ready');
+    await eventually(async () => (await fetch(`http://127.0.0.1:${ports.http}/readyz`).catch(() => undefined))?.ok === true, { timeoutMs: 20_000, message: 'the master to be ready' });
 
     const workerEnv = (): Record<string, string> => ({
       ...Object.fromEntries(Object.entries(worker.environment).map(([k, v]) => [k, onLoopback(v)])),
@@ -158,21 +158,20 @@ describe('docker-compose.yml, run as local processes', () => {
       started.push(w);
       await w.waitFor(/kindling worker (\S+) on /);
     }
-    await waitFor(
+    await eventually(
       async () => {
         const res = await fetch(`http://127.0.0.1:${ports.http}/api/workers`).catch(() => undefined);
         const ws = res?.ok ? ((await res.json()) as { state: string }[]) : [];
         return ws.filter((w) => w.state === 'ALIVE').length === 2;
       },
-      30_000,
-      'two workers to register',
+      { timeoutMs: 30_000, message: 'two workers to register' },
     );
 
     const feedArgs = feed.command.map((a) => (a === '9999' ? String(ports.feed) : a));
     expect(feedArgs).not.toEqual(feed.command);
     const f = KindlingNode.spawn('feed', feedArgs, { ...feed.environment });
     started.push(f);
-    await waitFor(() => accepts(ports.feed), 20_000, 'the feeder to listen');
+    await eventually(() => accepts(ports.feed), { timeoutMs: 20_000, message: 'the feeder to listen' });
 
     spark = await SparkSession.builder().remote(`sc://127.0.0.1:${ports.connect}`).appName('compose').getOrCreate();
     // The README's compose advice: the socket source runs on the master, so it reads the feeder's host.
@@ -182,7 +181,7 @@ describe('docker-compose.yml, run as local processes', () => {
     const q = await wwt.groupBy(F.window('timestamp', '60 seconds', '30 seconds'), 'word').count().writeStream.outputMode('complete').format('memory').queryName('wordcounts').start();
     const session = spark;
     const counted = async (): Promise<number> => ((await session.sql('SELECT count(*) AS n FROM wordcounts').collect())[0]?.get('n') as number | undefined) ?? 0;
-    await waitFor(async () => (await counted()) > 0, 30_000, 'counted words');
+    await eventually(async () => (await counted()) > 0, { timeoutMs: 30_000, message: 'counted words' });
     const rows = await spark.sql('SELECT window.end, word, count FROM wordcounts ORDER BY count DESC LIMIT 5').collect();
     expect(rows.length).toBeGreaterThan(0);
     for (const r of rows) expect(r.get('count') as number).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { eventually, GiveUp, withDeadline } from '../support/eventually.js';
 import { RedisServer } from '../support/redis-server.js';
 
 /** bin/kindling.js, from the source tree (vitest) or from dist/ (the compiled bench). */
@@ -43,15 +44,18 @@ export class KindlingNode {
 
   /** Waits for a stdout line matching `re` and returns its match. */
   async waitFor(re: RegExp, timeoutMs = 30_000): Promise<RegExpExecArray> {
-    const started = Date.now();
-    for (;;) {
-      const m = re.exec(this.out);
-      if (m) return m;
-      if (!this.alive) throw new Error(`${this.name} exited:\n${this.out}\n${this.err.slice(-4000)}`);
-      if (Date.now() - started > timeoutMs) throw new Error(`${this.name}: no ${re} in time:\n${this.out}\n${this.err.slice(-4000)}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    return eventually(
+      () => {
+        const m = re.exec(this.out);
+        if (m) return m;
+        // A dead process never prints it: fail at once (a plain throw would only mean "not yet").
+        if (!this.alive) throw new GiveUp(`${this.name} exited:\n${this.out}\n${this.err.slice(-4000)}`);
+        return null;
+      },
+      { timeoutMs, intervalMs: 25, message: () => `${this.name} to print ${re}:\n${this.out}\n${this.err.slice(-4000)}` },
+    );
   }
+
 
   signal(sig: NodeJS.Signals): void {
     if (this.alive) this.child.kill(sig);
@@ -59,10 +63,10 @@ export class KindlingNode {
 
   async stop(sig: NodeJS.Signals = 'SIGTERM', timeoutMs = 40_000): Promise<number | null> {
     this.signal(sig);
-    const timer = setTimeout(() => this.signal('SIGKILL'), timeoutMs);
-    const code = await this.exited;
-    clearTimeout(timer);
-    return code;
+    return withDeadline(this.exited, timeoutMs, `${this.name} to exit on ${sig}`).catch(() => {
+      this.signal('SIGKILL');
+      return this.exited;
+    });
   }
 }
 
@@ -203,12 +207,14 @@ export class Cluster {
   }
 
   async waitForWorkers(n: number, timeoutMs = 30_000): Promise<void> {
-    const started = Date.now();
-    while ((await this.aliveWorkers().catch(() => [])).length !== n) {
-      if (Date.now() - started > timeoutMs) throw new Error(`expected ${n} alive workers, have ${JSON.stringify(await this.aliveWorkers().catch(() => []))}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    let alive: string[] = [];
+    await eventually(async () => (alive = await this.aliveWorkers()).length === n, {
+      timeoutMs,
+      intervalMs: 50,
+      message: () => `${n} alive workers, have ${JSON.stringify(alive)}`,
+    });
   }
+
 
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.node.stop('SIGKILL')));

@@ -5,7 +5,8 @@ import { SparkSession } from '../../client/index.js';
 import { CheckpointKeys } from '../../infra/redis/keys.js';
 import { LineServer, burst } from '../e2e/process.js';
 import { Cluster } from './harness.js';
-import { startWordCounts, totals, waitFor, walCounts } from './word-count.js';
+import { startWordCounts, totals, walCounts } from './word-count.js';
+import { eventually } from '../support/eventually.js';
 
 /**
  * A master killed between the map and the reduce stage of a batch leaves that attempt's shuffle
@@ -42,7 +43,7 @@ describe('a master restart mid-batch', () => {
 
     // ≥ 2,001 lines in one batch make three map tasks: the failpoint kills the master after them.
     for (let k = 2; k <= 11; k++) f.broadcast(burst(k, 20).lines);
-    await waitFor(() => Promise.resolve(!c.master.alive), 60_000, 'the master to crash after a map stage');
+    await eventually(() => Promise.resolve(!c.master.alive), { timeoutMs: 60_000, message: 'the master to crash after a map stage' });
     const offsets = await r.hlen(CheckpointKeys.offsets(checkpoint));
     const commits = await r.hlen(CheckpointKeys.commits(checkpoint));
     expect(offsets).toBe(commits + 1);
@@ -59,14 +60,14 @@ describe('a master restart mid-batch', () => {
     await spark.conf.set('spark.sql.shuffle.partitions', '16');
     await spark.conf.set('kindling.streaming.maxBatchAttempts', '10');
     const q2 = await startWordCounts(spark, f.port, 'wc_restart', checkpoint);
-    await waitFor(async () => (await r.hlen(CheckpointKeys.commits(checkpoint))) > commits, 60_000, 'the re-run batch to commit');
+    await eventually(async () => (await r.hlen(CheckpointKeys.commits(checkpoint))) > commits, { timeoutMs: 60_000, message: 'the re-run batch to commit' });
     w1?.node.signal('SIGCONT');
     await c.waitForWorkers(2);
     w2?.node.signal('SIGCONT');
     await c.waitForWorkers(3);
     await f.waitForConnections(1);
     f.broadcast(burst(40, 5).lines);
-    await waitFor(async () => (await walCounts(r, checkpoint)).has('b40w5'), 30_000, 'the last burst to be logged');
+    await eventually(async () => (await walCounts(r, checkpoint)).has('b40w5'), { timeoutMs: 30_000, message: 'the last burst to be logged' });
     await q2.processAllAvailable();
 
     // The scenario happened: worker 0 held the dead run's blocks and dropped them.

@@ -9,7 +9,8 @@ import { LineServer } from '../e2e/process.js';
 import { makeTestCerts, type TestCerts } from '../support/test-certs.js';
 import { Cluster, KindlingNode } from './harness.js';
 import { RawClient } from './raw-rpc.js';
-import { startWordCounts, waitFor, waitForCounts } from './word-count.js';
+import { startWordCounts, waitForCounts } from './word-count.js';
+import { eventually } from '../support/eventually.js';
 
 const BIN = [new URL('../../bin/kindling.js', import.meta.url), new URL('../../../bin/kindling.js', import.meta.url)]
   .map((u) => fileURLToPath(u))
@@ -50,7 +51,7 @@ describe('the cluster secret is required', () => {
     try {
       await m.waitFor(/Spark Connect on sc:\/\/localhost:\d+/);
       // stderr and stdout are separate pipes: the warning may arrive a moment after the URL.
-      await waitFor(async () => m.stderr.includes('--insecure: the cluster port accepts workers without a secret'), 10_000, 'the --insecure warning');
+      await eventually(async () => m.stderr.includes('--insecure: the cluster port accepts workers without a secret'), { timeoutMs: 10_000, message: 'the --insecure warning' });
     } finally {
       await m.stop('SIGKILL');
     }

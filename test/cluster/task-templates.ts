@@ -5,7 +5,8 @@ import { encodeMapTask, encodeReduceTask, encodeShuffleBlock, type EncodedShuffl
 import type { LocalWorker, LocalWorkerPool } from '../../master/execution/local-workers.js';
 import { startConnectServer } from '../../master/connect/server.js';
 import { localRuntime } from '../support/local-runtime.js';
-import { startWordCounts, waitFor } from './word-count.js';
+import { startWordCounts } from './word-count.js';
+import { eventually } from '../support/eventually.js';
 
 /** Real task specs and a shuffle block, as the scheduler sends them for the seed word count. */
 export interface TaskTemplates {
@@ -54,7 +55,7 @@ export async function captureTaskTemplates(): Promise<TaskTemplates> {
   const spark = await SparkSession.builder().remote(`sc://127.0.0.1:${server.port}`).create();
   try {
     const q = await startWordCounts(spark, (lines.address() as { port: number }).port, 'fuzz_templates');
-    await waitFor(async () => map !== undefined && reduce !== undefined && shuffle !== undefined, 30_000, 'a map task, a reduce task and a shuffle block');
+    await eventually(async () => map !== undefined && reduce !== undefined && shuffle !== undefined, { timeoutMs: 30_000, message: 'a map task, a reduce task and a shuffle block' });
     await q.stop();
   } finally {
     await spark.stop();

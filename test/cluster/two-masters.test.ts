@@ -6,7 +6,8 @@ import { CheckpointKeys } from '../../infra/redis/keys.js';
 import { LineServer, burst } from '../e2e/process.js';
 import { Cluster } from './harness.js';
 import { RedisStateStoreProvider } from '../../worker/state/redis/redis-state-store.js';
-import { startWordCounts, totals, waitFor, walCounts } from './word-count.js';
+import { startWordCounts, totals, walCounts } from './word-count.js';
+import { eventually } from '../support/eventually.js';
 
 /**
  * Two masters on one Redis run the same query (same checkpoint): the newer run's lease token
@@ -55,13 +56,13 @@ describe('two masters on one Redis', () => {
     await f.waitForConnections(2);
     f.broadcast(burst(2, 5).lines);
 
-    await waitFor(async () => !(await older.isActive()), 30_000, 'the older run to be fenced off');
+    await eventually(async () => !(await older.isActive()), { timeoutMs: 30_000, message: 'the older run to be fenced off' });
     const e = await older.exception();
     expect(e?.message).toContain('CONCURRENT_STREAM_LOG_UPDATE');
-    await waitFor(async () => (await walCounts(r, checkpoint)).has('b2w5'), 30_000, 'the second burst to be logged');
+    await eventually(async () => (await walCounts(r, checkpoint)).has('b2w5'), { timeoutMs: 30_000, message: 'the second burst to be logged' });
     await newer.processAllAvailable();
     f.broadcast(burst(3, 5).lines);
-    await waitFor(async () => (await walCounts(r, checkpoint)).has('b3w5'), 30_000, 'the third burst to be logged');
+    await eventually(async () => (await walCounts(r, checkpoint)).has('b3w5'), { timeoutMs: 30_000, message: 'the third burst to be logged' });
     await newer.processAllAvailable();
 
     const expected = await walCounts(r, checkpoint);

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Row, SparkSession, StreamingQuery } from '../../client/index.js';
 import { CheckpointKeys } from '../../infra/redis/keys.js';
 import { functions as F } from '../../client/index.js';
+import { eventually } from '../support/eventually.js';
 
 /** The seed `wordcounts` query over a socket, as the notebook writes it. */
 export async function startWordCounts(spark: SparkSession, port: number, name: string, checkpoint?: string): Promise<StreamingQuery> {
@@ -20,14 +21,6 @@ export function totals(rows: readonly Row[]): Map<string, number> {
   return m;
 }
 
-export async function waitFor(cond: () => Promise<boolean>, timeoutMs = 60_000, what = 'condition'): Promise<void> {
-  const started = Date.now();
-  while (!(await cond())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** Waits until `table` holds, per word, exactly twice the expected counts (two windows each). */
 export async function waitForCounts(spark: SparkSession, table: string, expected: ReadonlyMap<string, number>, timeoutMs = 60_000): Promise<Map<string, number>> {
   let last = new Map<string, number>();
@@ -35,7 +28,8 @@ export async function waitForCounts(spark: SparkSession, table: string, expected
     last = totals(await spark.sql(`SELECT word, count FROM ${table}`).collect());
     return [...expected].every(([w, n]) => last.get(w) === 2 * n);
   };
-  await waitFor(ok, timeoutMs, `counts in ${table}`).catch(() => undefined);
+  // A timeout is not thrown: the caller's per-word expect shows which count is off.
+  await eventually(ok, { timeoutMs, intervalMs: 100, message: `counts in ${table}` }).catch(() => undefined);
   return last;
 }
 

@@ -4,15 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientSession} from './harness.js';
 import { collect, decodeError, lineServer, startHarness, type Harness, type StreamResult } from './harness.js';
 import { managerCommand, queryCommand, root, socketLines, sql, sqlCommand } from './pyspark-plans.js';
+import { eventually } from '../support/eventually.js';
 
 function errorClassOf(result: StreamResult): string | undefined {
   return decodeError(result.error).info?.metadata['errorClass'];
-}
-
-/** Polls until `check` holds (bounded): operations register asynchronously. */
-async function eventually(check: () => boolean | Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 1000 && !(await check()); i++) await new Promise((r) => setTimeout(r, 10));
-  expect(await check()).toBe(true);
 }
 
 /**

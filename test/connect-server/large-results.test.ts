@@ -3,16 +3,9 @@ import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../proto/generated/spark/connect/Plan.js';
 import { collect, startHarness, type ClientSession, type Harness, type Response } from './harness.js';
+import { eventually } from '../support/eventually.js';
 
 const range = (n: number): Plan => ({ root: { common: { plan_id: 1 }, range: { start: 0, end: n, step: 1 } } });
-
-async function eventually(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** The ids of every arrow batch, in order, checking each batch's offset and count. */
 function ids(messages: readonly Response[]): number[] {

@@ -6,6 +6,7 @@ import { SparkSession, type StreamingQuery } from '../../client/index.js';
 import { startConnectServer, type ConnectServer } from '../../master/connect/server.js';
 import { FileCheckpointStore } from '../../master/streaming/checkpoint/file-checkpoint.js';
 import { localRuntime, type LocalRuntime } from '../support/local-runtime.js';
+import { eventually } from '../support/eventually.js';
 
 /**
  * One active run per checkpoint: a second start of a query stops the first (Spark's
@@ -68,14 +69,6 @@ function addFile(dir: string, name: string, words: readonly string[]): void {
   const tmp = join(dir, '..', `${name}.${process.pid}.tmp`);
   writeFileSync(tmp, `${words.join('\n')}\n`);
   renameSync(tmp, join(dir, name));
-}
-
-async function until(cond: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const started = Date.now();
-  while (!(await cond())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('one active run per checkpoint', () => {
@@ -166,7 +159,7 @@ describe('one active run per checkpoint', () => {
     addFile(input, 'b.txt', ['v', 'w']);
     await newer.processAllAvailable();
     // The older run fails at its next checkpoint write (its next batch).
-    await until(async () => !(await older.isActive()), 'the older run to fail');
+    await eventually(async () => !(await older.isActive()), 'the older run to fail');
     const e = await older.exception();
     expect(e?.message).toContain('CONCURRENT_STREAM_LOG_UPDATE');
     expect(e?.message).toContain('Multiple streaming jobs detected for');

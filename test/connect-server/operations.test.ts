@@ -7,22 +7,12 @@ import { schemaOf } from '../../engine/types/schema.js';
 import type { Relation } from '../../proto/generated/spark/connect/Relation.js';
 import { collect, decodeError, expectWellFormed, lineServer, startHarness, type ClientSession, type Harness, type Response } from './harness.js';
 import { queryCommand, root, socketLines } from './pyspark-plans.js';
+import { eventually } from '../support/eventually.js';
 
 /** `createDataFrame` of n rows: a LocalRelation holding Arrow bytes. */
 function localRows(n: number): Relation {
   const batch = batchFromRows(schemaOf([T.field('i', T.long)]), Array.from({ length: n }, (_, i) => [i]));
   return { common: { plan_id: 1 }, local_relation: { data: Buffer.from(encodeArrowBatch(batch, 'UTC')) } };
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Polls until `check` holds (bounded): the server registers operations asynchronously. */
-async function eventually(check: () => boolean | Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 1000; i++) {
-    if (await check()) return;
-    await sleep(10);
-  }
-  throw new Error('condition never held');
 }
 
 describe('operations: reattach, release, interrupt', () => {

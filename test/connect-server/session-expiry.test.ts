@@ -2,14 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { timeConfMs } from '../../master/connect/sessions.js';
 import { decodeError, lineServer, startHarness, type ClientSession, type Harness } from './harness.js';
 import { socketLines } from './pyspark-plans.js';
-
-async function eventually(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+import { eventually } from '../support/eventually.js';
 
 async function startQuery(s: ClientSession, port: number, name: string): Promise<string> {
   const started = await s.ok({

@@ -23,7 +23,8 @@ function noEngine(): string | undefined {
 /** Runs a command with its output passed through; resolves with its exit code and output. */
 function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 600_000): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // `timeout`: Node sends SIGTERM to a command still running after timeoutMs.
+    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs, killSignal: 'SIGTERM' });
     let out = '';
     const take = (d: Buffer): void => {
       out += d.toString();
@@ -31,11 +32,7 @@ function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, 
     };
     child.stdout.on('data', take);
     child.stderr.on('data', take);
-    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
+    child.once('exit', (code) => resolve({ code, out }));
   });
 }
 

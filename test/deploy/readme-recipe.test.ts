@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SparkSession } from '../../client/index.js';
-import { startWordCounts, waitFor, waitForCounts } from '../cluster/word-count.js';
+import { startWordCounts, waitForCounts } from '../cluster/word-count.js';
 import { LineServer, burst } from '../e2e/process.js';
 import { freePort } from '../support/redis-server.js';
+import { eventually } from '../support/eventually.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -42,7 +43,15 @@ describe("README's one-host process recipe", () => {
       } catch {
         // already gone
       }
-      await new Promise((r) => setTimeout(r, 1500));
+      const gone = (): boolean => {
+        try {
+          process.kill(group, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      };
+      await eventually(gone, { timeoutMs: 1500, message: "the recipe's processes to exit on SIGTERM" }).catch(() => undefined);
       try {
         process.kill(group, 'SIGKILL');
       } catch {
@@ -91,7 +100,7 @@ describe("README's one-host process recipe", () => {
       const ws = res?.ok ? ((await res.json()) as { state: string }[]) : [];
       return ws.filter((w) => w.state === 'ALIVE').length;
     };
-    await waitFor(async () => (await workers()) === 2, 60_000, 'two workers registered').catch((e: unknown) => {
+    await eventually(async () => (await workers()) === 2, { timeoutMs: 60_000, message: 'two workers registered' }).catch((e: unknown) => {
       throw new Error(`${(e as Error).message}\n${script}\n${out.slice(-6000)}`);
     });
 

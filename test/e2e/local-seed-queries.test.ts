@@ -14,9 +14,9 @@ import {
   type StreamingQuery,
 } from '../../client/index.js';
 import { LineServer, burst, startKindling, type KindlingProcess } from './process.js';
+import { eventually } from '../support/eventually.js';
 
 const MINUTE = 60_000_000;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 interface WindowRow {
   readonly start: number;
@@ -43,12 +43,20 @@ function expectWindowsOfOneInstant(windows: readonly { start: number; end: numbe
 }
 
 async function waitForRows(spark: SparkSession, table: string, n: number): Promise<Row[]> {
-  const started = Date.now();
-  for (;;) {
-    const rows = await spark.sql(`SELECT * FROM ${table}`).collect();
-    if (rows.length >= n || Date.now() - started > 30_000) return rows;
-    await sleep(100);
-  }
+  let seen = 0;
+  return eventually(
+    async () => {
+      const rows = await spark.sql(`SELECT * FROM ${table}`).collect();
+      seen = rows.length;
+      return rows.length >= n ? rows : null;
+    },
+    { message: () => `${n} rows in ${table} (${seen} so far)` },
+  );
+}
+
+/** The sum of a numeric column: equal to the words sent times the windows each falls in once every line is counted. */
+async function sumOf(spark: SparkSession, table: string, column: string): Promise<number> {
+  return (await spark.sql(`SELECT * FROM ${table}`).collect()).reduce((n, r) => n + (r.get(column) as number), 0);
 }
 
 describe('kindling local runs the seed notebook through the TypeScript client', () => {
@@ -90,12 +98,16 @@ describe('kindling local runs the seed notebook through the TypeScript client', 
     wordcounts = await wordCounts.writeStream.outputMode('complete').format('memory').queryName('wordcounts').start();
     catpm = await catpmDf.writeStream.outputMode('complete').format('memory').queryName('catpm').start();
     await feed.waitForConnections(2);
+    let sent = 0;
     for (const b of bursts) {
       feed.broadcast(b.lines);
-      await sleep(300);
+      b.counts.forEach((n) => (sent += n));
+      // Every word of the burst counted in both queries (2 and 12 windows a word) before the next one.
+      await eventually(async () => (await sumOf(spark, 'wordcounts', 'count')) === 2 * sent && (await sumOf(spark, 'catpm', 'cats per minute')) === 12 * sent, {
+        message: `burst ${bursts.indexOf(b) + 1} in wordcounts and catpm`,
+      });
       await wordcounts.processAllAvailable();
       await catpm.processAllAvailable();
-      await sleep(800);
     }
 
     // wordcounts: each word in exactly the two 60 s windows around its burst's batch time, with its count.
@@ -196,8 +208,6 @@ describe('kindling local runs the seed notebook through the TypeScript client', 
     await feed.waitForConnections(1);
     const extra = burst(4, 3);
     feed.broadcast(extra.lines);
-    await sleep(300);
-    await again.processAllAvailable();
     const after = await waitForRows(spark, 'wordcounts', before.length + 2 * extra.counts.size);
     const total = (rows: Row[]): Map<string, number> => {
       const m = new Map<string, number>();

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { eventually, withDeadline } from '../support/eventually.js';
 
 /** bin/kindling.js, from the source tree (vitest) or from dist/ (the compiled bench). */
 const BIN = [new URL('../../bin/kindling.js', import.meta.url), new URL('../../../bin/kindling.js', import.meta.url)]
@@ -27,20 +28,16 @@ export async function startKindling(args: readonly string[], env: NodeJS.Process
   let out = '';
   let err = '';
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`kindling did not start:\n${out}\n${err}`)), 30_000);
+  const listening = new Promise<number>((resolve, reject) => {
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /sc:\/\/localhost:(\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
+      if (m) resolve(Number(m[1]));
     });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`kindling exited with ${code}:\n${out}\n${err}`));
-    });
+    child.once('exit', (code) => reject(new Error(`kindling exited with ${code}:\n${out}\n${err}`)));
+  });
+  const port = await withDeadline(listening, 30_000, 'kindling start').catch((e: unknown) => {
+    throw new Error(`kindling did not start (${String(e)}):\n${out}\n${err}`);
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
@@ -90,12 +87,9 @@ export class LineServer {
   }
 
   async waitForConnections(n: number, timeoutMs = 20_000): Promise<void> {
-    const started = Date.now();
-    while (this.clients.size < n) {
-      if (Date.now() - started > timeoutMs) throw new Error(`only ${this.clients.size} of ${n} clients connected`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await eventually(() => this.clients.size >= n, { timeoutMs, message: () => `${n} clients to connect (${this.clients.size} did)` });
   }
+
 
   async close(): Promise<void> {
     for (const c of this.clients) c.destroy();

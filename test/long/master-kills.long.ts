@@ -5,7 +5,8 @@ import { SparkSession, type StreamingQuery } from '../../client/index.js';
 import { CheckpointKeys } from '../../infra/redis/keys.js';
 import { LineServer, burst } from '../e2e/process.js';
 import { Cluster } from '../cluster/harness.js';
-import { startWordCounts, totals, waitFor, walCounts } from '../cluster/word-count.js';
+import { startWordCounts, totals, walCounts } from '../cluster/word-count.js';
+import { eventually, letTimePass } from '../support/eventually.js';
 
 /**
  * Master `kill -9` + restart from the checkpoint, again and again, on a real cluster (master + 3
@@ -56,12 +57,12 @@ describe('master kill -9 loop', () => {
     for (let round = 0; round < KILLS; round++) {
       const bursts = 1 + Math.floor(random() * 4);
       for (let i = 0; i < bursts; i++) f.broadcast(burst(k++, 10 + Math.floor(random() * 30)).lines);
-      await new Promise((res) => setTimeout(res, Math.floor(random() * 1500)));
+      await letTimePass(Math.floor(random() * 1500), 'the kill lands at a seeded moment: between batches or inside one');
       const commits = await r.hlen(CheckpointKeys.commits(checkpoint));
       await c.master.stop('SIGKILL');
       if ((await r.hlen(CheckpointKeys.offsets(checkpoint))) > commits) midBatch++;
       await s.stop().catch(() => undefined);
-      await waitFor(() => Promise.resolve(f.connections === 0), 20_000, "the dead master's socket to close");
+      await eventually(() => Promise.resolve(f.connections === 0), { timeoutMs: 20_000, message: "the dead master's socket to close" });
       const started = Date.now();
       await c.startMaster();
       ({ s, q } = await open());
@@ -69,12 +70,12 @@ describe('master kill -9 loop', () => {
       await f.waitForConnections(1);
       // New data, so a batch runs after the restart even when the kill fell between batches.
       f.broadcast(burst(k++, 3).lines);
-      await waitFor(async () => (await r.hlen(CheckpointKeys.commits(checkpoint))) > commits || (await q.exception()) !== null, 120_000, 'a batch after the restart');
+      await eventually(async () => (await r.hlen(CheckpointKeys.commits(checkpoint))) > commits || (await q.exception()) !== null, { timeoutMs: 120_000, message: 'a batch after the restart' });
       expect(await q.exception()).toBeNull();
       recoveries.push(Date.now() - started);
     }
     f.broadcast(burst(k, 5).lines);
-    await waitFor(async () => (await walCounts(r, checkpoint)).has(`b${k}w5`), 30_000, 'the last burst to be logged');
+    await eventually(async () => (await walCounts(r, checkpoint)).has(`b${k}w5`), { timeoutMs: 30_000, message: 'the last burst to be logged' });
     await q.processAllAvailable();
     const expected = await walCounts(r, checkpoint);
     const counts = totals(await s.sql('SELECT word, count FROM wc_kills').collect());

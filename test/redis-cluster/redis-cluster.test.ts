@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SparkSession } from '../../client/index.js';
 import { CheckpointKeys, StateKeys } from '../../infra/redis/keys.js';
 import { Cluster } from '../cluster/harness.js';
-import { startWordCounts, waitFor, waitForCounts } from '../cluster/word-count.js';
+import { startWordCounts, waitForCounts } from '../cluster/word-count.js';
 import { LineServer, burst } from '../e2e/process.js';
 import { RedisClusterServers } from '../support/redis-cluster.js';
+import { eventually } from '../support/eventually.js';
 
 /**
  * Kindling with its checkpoints and state on a real Redis Cluster (3 masters, 3 replicas): the seed
@@ -79,11 +80,18 @@ describe('Redis Cluster', () => {
 
     // The Redis master holding the checkpoint (offsets, commits, write-ahead log) dies with a burst in flight.
     const victim = await servers.masterOf(CheckpointKeys.offsets(checkpoint));
-    send(4, 30);
-    await new Promise((r) => setTimeout(r, 150));
+    const watch = new RedisCluster(servers.url().replace('redis-cluster://', '').split(',').map((hp) => ({ host: '127.0.0.1', port: Number(hp.split(':')[1]) })));
+    try {
+      const planned = await watch.hlen(CheckpointKeys.offsets(checkpoint));
+      send(4, 30);
+      // In flight: the burst's batch has written its offsets (and is not committed yet, at 30 words a line).
+      await eventually(async () => (await watch.hlen(CheckpointKeys.offsets(checkpoint))) > planned, { timeoutMs: 30_000, intervalMs: 5, message: "the burst's batch to start" });
+    } finally {
+      watch.disconnect();
+    }
     await servers.kill(victim);
     send(5);
-    await waitFor(async () => (await servers.masterOf(CheckpointKeys.offsets(checkpoint))) !== victim, 30_000, 'a replica to take over');
+    await eventually(async () => (await servers.masterOf(CheckpointKeys.offsets(checkpoint))) !== victim, { timeoutMs: 30_000, message: 'a replica to take over' });
     // Writes wait for a replica (?replicas=1): the shard's writes are refused (and retried) until
     // the old master is back, as a replica of the new one.
     await servers.restart(victim);

@@ -65,12 +65,3 @@ export function redisRuntime(
     },
   };
 }
-
-/** Polls `check` until it holds (the query works asynchronously); fails after `ms`. */
-export async function eventually(check: () => boolean | Promise<boolean>, what: string, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -16,7 +16,8 @@ import { RedisCheckpointStoreFactory } from '../../master/streaming/checkpoint/r
 import type { StreamingQuery } from '../../master/streaming/streaming-query.js';
 import { redisStreamSplitReader, type RedisStreamSplitReader } from '../../worker/sources/redis-stream-reader.js';
 import { RedisServer } from '../support/redis-server.js';
-import { eventually, redisRuntime, type RedisRuntime } from './redis-runtime.js';
+import { redisRuntime, type RedisRuntime } from './redis-runtime.js';
+import { eventually } from '../support/eventually.js';
 
 let server: RedisServer;
 let redis: Redis;

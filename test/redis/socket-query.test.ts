@@ -12,7 +12,8 @@ import { T } from '../../engine/types/data-type.js';
 import type { Session } from '../../master/session/session.js';
 import type { StreamingQuery } from '../../master/streaming/streaming-query.js';
 import { RedisServer } from '../support/redis-server.js';
-import { eventually, redisRuntime } from './redis-runtime.js';
+import { redisRuntime } from './redis-runtime.js';
+import { eventually, letTimePass } from '../support/eventually.js';
 
 /** A line server like `nc -lk`: every line sent goes to the clients connected now. */
 class LineServer {
@@ -176,10 +177,10 @@ describe('a socket query checkpointed in Redis', () => {
       await own.kill();
       // Received while the log cannot take them: they must wait, not vanish.
       await lines.send(['b c', 'c c c']);
-      await new Promise((r) => setTimeout(r, 700));
+      await letTimePass(700, 'Redis stays down while the source holds the lines it cannot log yet');
       await own.launch();
       await lines.send(['d']);
-      await eventually(() => sameCounts(counts(rt.session, 'wc'), { a: 1, b: 2, c: 4, d: 1 }), 'every line counted once', 60_000);
+      await eventually(() => sameCounts(counts(rt.session, 'wc'), { a: 1, b: 2, c: 4, d: 1 }), { timeoutMs: 60_000, message: 'every line counted once' });
       const wal = (await rt.redis.lrange(CheckpointKeys.sourceLog(name, 0), 0, -1)).flatMap((chunk) => chunk.split('\n'));
       expect(wal.map((r) => r.slice(r.indexOf('\t') + 1))).toEqual(['a b', 'b c', 'c c c', 'd']);
       expect(q.exception()).toBeUndefined();

@@ -9,7 +9,8 @@ import { encodeFileEntries } from '../../engine/connectors/text/file-source-log.
 import { CheckpointKeys } from '../../infra/redis/keys.js';
 import type { Session } from '../../master/session/session.js';
 import { RedisServer } from '../support/redis-server.js';
-import { eventually, redisRuntime } from './redis-runtime.js';
+import { redisRuntime } from './redis-runtime.js';
+import { eventually } from '../support/eventually.js';
 
 /**
  * A Redis checkpoint keeps each source's entries in one hash whose fields are the names a file

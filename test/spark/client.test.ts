@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnalysisException, F, SparkSession, T, Timestamp, type Row, type StreamingQuery } from '../../client/index.js';
 import { logTail, startSparkConnect, type SparkConnectServer } from './spark-server.js';
+import { eventually } from '../support/eventually.js';
 
 /**
  * Kindling's TypeScript client against a real Spark Connect server (pip pyspark, started here):
@@ -10,7 +11,7 @@ import { logTail, startSparkConnect, type SparkConnectServer } from './spark-ser
 
 // A JVM sharing two cores with the rest of the suite can be slow; these bound a hang, not speed.
 const TIMEOUT_MS = 180_000;
-const WAIT = { timeout: 150_000, interval: 250 };
+const WAIT = { timeoutMs: 150_000, intervalMs: 250 };
 
 let server: SparkConnectServer;
 let spark: SparkSession;
@@ -185,10 +186,11 @@ describe('TypeScript client vs real Spark Connect: streaming', () => {
       expect(query.name).toBe('rate_counts');
 
       // Rows arrive; each 2-second window's count is at most 20 and the table is the complete result.
-      await vi.waitFor(
+      await eventually(
         async () => {
           const rows = await spark.sql('SELECT * FROM rate_counts').collect();
           expect(rows.reduce((n, r) => n + (r['count'] as number), 0)).toBeGreaterThan(0);
+          return true;
         },
         WAIT,
       );
@@ -212,8 +214,8 @@ describe('TypeScript client vs real Spark Connect: streaming', () => {
       expect(typeof st.message).toBe('string');
       expect(await query.isActive()).toBe(true);
 
-      await vi.waitFor(
-        async () => expect(((await query.lastProgress())?.['batchId'] as number | undefined) ?? -1).toBeGreaterThanOrEqual(1),
+      await eventually(
+        async () => (((await query.lastProgress())?.['batchId'] as number | undefined) ?? -1) >= 1,
         WAIT,
       );
       const last = await query.lastProgress();

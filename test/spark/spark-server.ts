@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { withDeadline } from '../support/eventually.js';
 
 const compiled = dirname(fileURLToPath(import.meta.url));
 // Run from dist/ (npm run bench:spark), the scripts are in the source tree.
@@ -40,14 +41,9 @@ export async function startSparkConnect(conf: Record<string, string> = {}, timeo
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
-  const ready = await new Promise<{ port: number; log: string; sparkVersion: string }>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      killLauncher(child);
-      reject(new Error(`Spark Connect server did not start within ${timeoutMs} ms\n${stderr}`));
-    }, timeoutMs);
+  const started = new Promise<{ port: number; log: string; sparkVersion: string }>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout });
     lines.once('line', (line) => {
-      clearTimeout(timer);
       try {
         resolve(JSON.parse(line) as { port: number; log: string; sparkVersion: string });
       } catch {
@@ -55,10 +51,11 @@ export async function startSparkConnect(conf: Record<string, string> = {}, timeo
         reject(new Error(`unexpected launcher output: ${line}`));
       }
     });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`Spark Connect launcher exited with ${code}\n${stderr}`));
-    });
+    void exited.then((code) => reject(new Error(`Spark Connect launcher exited with ${code}\n${stderr}`)));
+  });
+  const ready = await withDeadline(started, timeoutMs, 'the Spark Connect launcher').catch((e: unknown) => {
+    killLauncher(child);
+    throw new Error(`Spark Connect server did not start within ${timeoutMs} ms (${String(e)})\n${stderr}`);
   });
 
   return {
@@ -69,9 +66,10 @@ export async function startSparkConnect(conf: Record<string, string> = {}, timeo
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.stdin.end();
-      const timer = setTimeout(() => killLauncher(child), 30_000);
-      await exited;
-      clearTimeout(timer);
+      await withDeadline(exited, 30_000, 'the Spark Connect launcher to exit').catch(() => {
+        killLauncher(child);
+        return exited;
+      });
     },
   };
 }

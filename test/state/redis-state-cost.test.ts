@@ -7,6 +7,7 @@ import { RedisStateStoreProvider, STATE_STORE_REDIS_OPTIONS } from '../../worker
 import { RedisServer } from '../support/redis-server.js';
 import { callsDelta, commandCalls, recordingLog, wordRows } from './redis-support.js';
 import { batch, canon, row } from './state-store.contract.js';
+import { eventually } from '../support/eventually.js';
 
 const S = 1_000_000;
 let server: RedisServer;
@@ -48,7 +49,7 @@ describe('Redis state store: round trips, cost, layout', () => {
     });
     const mark = async (name: string): Promise<void> => {
       await admin.echo(name);
-      while (!feed.includes(`@${name}`)) await new Promise((r) => setTimeout(r, 5));
+      await eventually(() => feed.includes(`@${name}`), { intervalMs: 5, message: `the MONITOR feed to show marker ${name}` });
     };
     const between = (from: string, to: string): string[] => feed.slice(feed.indexOf(`@${from}`) + 1, feed.indexOf(`@${to}`));
     const report: string[] = [];

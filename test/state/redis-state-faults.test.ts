@@ -11,6 +11,7 @@ import { RedisServer } from '../support/redis-server.js';
 import { ReferenceState } from './reference-state.js';
 import { callsDelta, commandCalls, recordingLog, ReplyCuttingProxy, retrying, wordRows } from './redis-support.js';
 import { batch, canon, digest, digestResult, row } from './state-store.contract.js';
+import { eventually, letTimePass } from '../support/eventually.js';
 
 const S = 1_000_000;
 let server: RedisServer;
@@ -102,7 +103,7 @@ describe('Redis state store under connection faults', () => {
       const second = store.applyBatch(b2);
       second.catch(() => undefined);
       // Wait for the script to have run (a slow machine may answer BUSY meanwhile).
-      while ((await admin.hget(meta, 'lastBatch').catch(() => null)) !== '2') await new Promise((r) => setTimeout(r, 10));
+      await eventually(async () => (await admin.hget(meta, 'lastBatch')) === '2', { intervalMs: 10, message: 'the batch 2 script to have run' });
       await admin.client('KILL', 'ID', id);
       client.stream.resume();
       const r2 = await second;
@@ -135,7 +136,7 @@ describe('Redis state store under connection faults', () => {
         if (b === 3 || b === 7) {
           // Crash while the applies are in flight, come back on the same port and AOF.
           await server.kill();
-          await new Promise((r) => setTimeout(r, b === 3 ? 50 : 4000));
+          await letTimePass(b === 3 ? 50 : 4000, 'a short and a long Redis outage: the applies keep retrying through it');
           await server.launch();
         }
         const results = await Promise.all(pending);

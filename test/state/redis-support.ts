@@ -4,6 +4,7 @@ import { ExecutionError } from '../../engine/errors/errors.js';
 import type { StateRow } from '../../engine/state/state-store.js';
 import type { StateStoreLogger } from '../../worker/state/redis/redis-state-store.js';
 import { row } from './state-store.contract.js';
+import { GiveUp, eventually } from '../support/eventually.js';
 
 /** A logger that keeps what it was told. */
 export function recordingLog(): StateStoreLogger & { readonly lines: string[] } {
@@ -37,13 +38,22 @@ export function wordRows(count: number, endUs: number, offset = 0): StateRow[] {
 
 /** Retries a step failing with a retryable ExecutionError (Redis away), as the task scheduler would. */
 export async function retrying<T>(step: () => Promise<T>, attempts = 60): Promise<{ value: T; failures: number }> {
-  for (let failures = 0; ; failures++) {
-    try {
-      return { value: await step(), failures };
-    } catch (e) {
-      if (!(e instanceof ExecutionError) || !e.retryable || failures + 1 >= attempts) throw e;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+  let failures = 0;
+  try {
+    const { value } = await eventually(
+      async () => {
+        try {
+          return { value: await step() };
+        } catch (e) {
+          if (!(e instanceof ExecutionError) || !e.retryable || ++failures >= attempts) throw new GiveUp('not retried', { cause: e });
+          throw e;
+        }
+      },
+      { timeoutMs: 10 * 60_000, intervalMs: 100, message: 'a retryable step to succeed' },
+    );
+    return { value, failures };
+  } catch (e) {
+    throw e instanceof GiveUp ? e.cause : e;
   }
 }
 

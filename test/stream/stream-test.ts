@@ -8,6 +8,7 @@ import type { ManualClock } from '../../engine/util/clock.js';
 import type { StreamingQuery } from '../../master/streaming/streaming-query.js';
 import type { WriteStreamSpec } from '../../master/streaming/start-query.js';
 import type { LocalRuntime } from '../support/local-runtime.js';
+import { eventually } from '../support/eventually.js';
 
 /**
  * Spark's StreamTest, in TypeScript: a script of actions run against a real query writing to a
@@ -143,7 +144,7 @@ export async function testStream(
         case 'AdvanceManualClock': {
           const clock = options.clock;
           if (!clock || !query) throw new Error('AdvanceManualClock needs a manual clock and a running query');
-          await waitUntil(() => clock.isWaiting() || !query?.isActive);
+          await eventually(() => clock.isWaiting() || !query?.isActive, { intervalMs: 5, message: 'the stream to wait on the clock' });
           clock.advance(a.ms);
           await waitForClockBlock(clock, query);
           break;
@@ -209,15 +210,7 @@ function safe<T>(f: () => T): T | string {
   }
 }
 
-async function waitUntil(cond: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const started = Date.now();
-  while (!cond()) {
-    if (Date.now() - started > timeoutMs) throw new Error('timed out waiting for the stream');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 /** With a manual clock, "settled" means the query is blocked waiting for the clock again. */
 async function waitForClockBlock(clock: ManualClock, query: StreamingQuery): Promise<void> {
-  await waitUntil(() => !query.isActive || (clock.isWaiting() && !query.status().isTriggerActive));
+  await eventually(() => !query.isActive || (clock.isWaiting() && !query.status().isTriggerActive), { intervalMs: 5, message: 'the stream to wait on the clock' });
 }

@@ -24,6 +24,7 @@ import {
   type StreamAction,
 } from './stream-test.js';
 import type { StreamingQuery } from '../../master/streaming/streaming-query.js';
+import { eventually } from '../support/eventually.js';
 
 function lastWithData(q: StreamingQuery) {
   const withData = q.recentProgress().filter((p) => p.numInputRows > 0);
@@ -438,8 +439,8 @@ describe('streaming-semantics §9 vectors', () => {
       ExpectFailure('injected sink failure'),
       Execute(async () => {
         loggedTs = (JSON.parse(readFileSync(join(env.dir, name, 'offsets', '1'), 'utf8').split('\n')[1] as string) as { batchTimestampMs: number }).batchTimestampMs;
-        // Let the wall clock move on: a re-planned batch would get a later timestamp.
-        await new Promise((r) => setTimeout(r, 20));
+        // Let the wall clock move past the logged timestamp: a re-planned batch would get a later one.
+        await eventually(() => Date.now() > loggedTs, { intervalMs: 1, message: 'the wall clock to pass the logged batch timestamp' });
       }),
       StartStream(),
       ProcessAllAvailable,

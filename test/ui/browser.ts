@@ -24,22 +24,11 @@ export async function screenshots(page: Page, name: string, fullPage = false): P
     [1920, 1080],
   ] as const) {
     await page.setViewportSize({ width: w, height: h });
-    await page.waitForTimeout(300); // charts resize on the next frame
+    // Charts resize on the next frame: wait for two frames (the resize, then its paint).
+    await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
     await page.screenshot({ path: join(ARTIFACTS, `${name}-${w}x${h}.png`), fullPage });
   }
 }
 
-/** Polls `cond` until it is true or the deadline passes (then throws naming `what`). */
-export async function until(cond: () => Promise<boolean>, what: string, timeoutMs = 45_000): Promise<void> {
-  const started = Date.now();
-  let last: unknown;
-  for (;;) {
-    try {
-      if (await cond()) return;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** How long a UI test waits for the page to show something (a browser on a loaded machine is slow). */
+export const UI_WAIT_MS = 45_000;

@@ -3,7 +3,8 @@ import { SparkSession } from '../../client/index.js';
 import { KindlingNode } from '../cluster/harness.js';
 import { startWordCounts } from '../cluster/word-count.js';
 import { LineServer } from '../e2e/process.js';
-import { launchChromium, screenshots, until } from './browser.js';
+import { eventually } from '../support/eventually.js';
+import { launchChromium, screenshots, UI_WAIT_MS } from './browser.js';
 
 /** `kindling local --ui-port`: the same UI as the cluster master, its workers being threads. */
 describe('kindling local serves the web UI', () => {
@@ -31,7 +32,7 @@ describe('kindling local serves the web UI', () => {
     const q = await startWordCounts(spark, feed.port, 'wordcounts');
     await feed.waitForConnections(1);
     feed.broadcast(['cat cat dog']);
-    await until(async () => (await spark.sql("SELECT count FROM wordcounts WHERE word = 'cat'").collect()).length === 2, 'counts');
+    await eventually(async () => (await spark.sql("SELECT count FROM wordcounts WHERE word = 'cat'").collect()).length === 2, { timeoutMs: UI_WAIT_MS, message: 'counts' });
     const cluster = (await (await fetch(`${ui}/api/cluster`)).json()) as { master: { mode: string; redis: string }; queries: { id: string; sessionId: string }[] };
     expect(cluster.master.mode).toBe('local');
     expect(cluster.master.redis).toBe('none');
@@ -47,12 +48,12 @@ describe('kindling local serves the web UI', () => {
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(`${ui}/tables/wordcounts`);
-      await until(async () => (await page.getAttribute('#t-top-list li[data-key="cat"]', 'data-value')) === '2', 'cat = 2 in the top list');
+      await eventually(async () => (await page.getAttribute('#t-top-list li[data-key="cat"]', 'data-value')) === '2', { timeoutMs: UI_WAIT_MS, message: 'cat = 2 in the top list' });
       await page.goto(ui);
       await page.waitForSelector(`#queries tbody tr[data-id="${q.id}"]`);
       expect(await page.textContent('#workers')).toContain('thread of the master');
       // Both state partitions are owned by the one thread worker.
-      await until(async () => (await page.textContent('#workers tbody tr td:nth-child(5)')) === '2', 'partitions owned');
+      await eventually(async () => (await page.textContent('#workers tbody tr td:nth-child(5)')) === '2', { timeoutMs: UI_WAIT_MS, message: 'partitions owned' });
       await screenshots(page, 'local-cluster');
       expect(errors).toEqual([]);
     } finally {

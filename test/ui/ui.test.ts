@@ -4,7 +4,8 @@ import { SparkSession, functions as F, type StreamingQuery } from '../../client/
 import { Cluster } from '../cluster/harness.js';
 import { startWordCounts } from '../cluster/word-count.js';
 import { LineServer } from '../e2e/process.js';
-import { launchChromium, screenshots, until } from './browser.js';
+import { eventually, letTimePass } from '../support/eventually.js';
+import { launchChromium, screenshots, UI_WAIT_MS } from './browser.js';
 
 const TOKEN = 'ui-test-token';
 
@@ -98,7 +99,7 @@ describe('the master web UI', { timeout: 120_000 }, () => {
   it('cluster page: master, both workers, the queries with their session, live', async () => {
     const page = await context.newPage();
     await page.goto(ui);
-    await until(async () => (await page.$$eval('#workers tbody tr', (rs) => rs.length)) === 2, 'two worker rows');
+    await eventually(async () => (await page.$$eval('#workers tbody tr', (rs) => rs.length)) === 2, { timeoutMs: UI_WAIT_MS, message: 'two worker rows' });
     const workerStates = await page.$$eval('#workers tbody tr td:nth-child(3)', (tds) => tds.map((t) => t.textContent));
     expect(workerStates).toEqual(['ALIVE', 'ALIVE']);
     expect(await page.textContent('#master [data-redis]')).toContain('up');
@@ -108,10 +109,13 @@ describe('the master web UI', { timeout: 120_000 }, () => {
     const detail = await cluster.api<{ sessionId: string }>(`/api/queries/${wordcounts.id}`);
     expect(sessionCell).toContain(detail.sessionId.slice(0, 8));
     // State partitions are spread over the workers (4 per query, 2 queries).
-    await until(async () => {
-      const owned = await page.$$eval('#workers tbody tr td:nth-child(5)', (tds) => tds.map((t) => Number(t.textContent)));
-      return owned.reduce((a, b) => a + b, 0) === 8;
-    }, 'partition counts');
+    await eventually(
+      async () => {
+        const owned = await page.$$eval('#workers tbody tr td:nth-child(5)', (tds) => tds.map((t) => Number(t.textContent)));
+        return owned.reduce((a, b) => a + b, 0) === 8;
+      },
+      { timeoutMs: UI_WAIT_MS, message: 'partition counts' },
+    );
     await page.mouse.move(0, 0);
     await screenshots(page, 'cluster');
     await page.close();
@@ -123,12 +127,12 @@ describe('the master web UI', { timeout: 120_000 }, () => {
     const sqlCounts = async (): Promise<Map<number, number>> => countsOf(spark, 'wordcounts', 'cat');
     const check = async (what: string): Promise<Map<number, number>> => {
       // Every cat sent is in two 60 s windows.
-      await until(async () => [...(await sqlCounts()).values()].reduce((a, b) => a + b, 0) === 2 * sentCats, `${what}: spark.sql sees ${sentCats} cats`);
+      await eventually(async () => [...(await sqlCounts()).values()].reduce((a, b) => a + b, 0) === 2 * sentCats, { timeoutMs: UI_WAIT_MS, message: `${what}: spark.sql sees ${sentCats} cats` });
       const expected = await sqlCounts();
-      await until(async () => same(await barsOf(page), expected), `${what}: bars equal spark.sql ${JSON.stringify([...expected])}`);
+      await eventually(async () => same(await barsOf(page), expected), { timeoutMs: UI_WAIT_MS, message: `${what}: bars equal spark.sql ${JSON.stringify([...expected])}` });
       // The top list of the latest window holds cat with the latest window's count.
       const latest = Math.max(...expected.keys());
-      await until(async () => Number(await page.getAttribute('#t-top-list li[data-key="cat"]', 'data-value')) === expected.get(latest), `${what}: top-N cat`);
+      await eventually(async () => Number(await page.getAttribute('#t-top-list li[data-key="cat"]', 'data-value')) === expected.get(latest), { timeoutMs: UI_WAIT_MS, message: `${what}: top-N cat` });
       return expected;
     };
     const before = await check('initial');
@@ -141,26 +145,26 @@ describe('the master web UI', { timeout: 120_000 }, () => {
     // N is adjustable; the top list is sorted descending.
     await page.fill('#t-n', '3');
     await page.press('#t-n', 'Enter');
-    await until(async () => (await page.$$('#t-top-list li')).length === 3, 'top 3');
+    await eventually(async () => (await page.$$('#t-top-list li')).length === 3, { timeoutMs: UI_WAIT_MS, message: 'top 3' });
     const values = await page.$$eval('#t-top-list li', (ls) => ls.map((l) => Number(l.getAttribute('data-value'))));
     expect([...values].sort((a, b) => b - a)).toEqual(values);
     await page.fill('#t-n', '10');
     await page.press('#t-n', 'Enter');
-    await until(async () => (await page.$$('#t-top-list li')).length >= 4, 'top 10');
+    await eventually(async () => (await page.$$('#t-top-list li')).length >= 4, { timeoutMs: UI_WAIT_MS, message: 'top 10' });
     await page.waitForSelector('#t-top canvas');
     await screenshots(page, 'table-wordcounts');
     // Another word from the picker.
     await page.fill('#t-word', 'dog');
     await page.press('#t-word', 'Enter');
     const dogs = await countsOf(spark, 'wordcounts', 'dog');
-    await until(async () => same(await barsOf(page), await countsOf(spark, 'wordcounts', 'dog')), `dog bars ${JSON.stringify([...dogs])}`);
+    await eventually(async () => same(await barsOf(page), await countsOf(spark, 'wordcounts', 'dog')), { timeoutMs: UI_WAIT_MS, message: `dog bars ${JSON.stringify([...dogs])}` });
     await page.close();
   });
 
   it('live table of catpm: cats per minute per window', async () => {
     const page = await context.newPage();
     await page.goto(`${ui}/tables/catpm`);
-    await until(async () => (await page.$$('#t-bars .hbar')).length > 0, 'catpm bars');
+    await eventually(async () => (await page.$$('#t-bars .hbar')).length > 0, { timeoutMs: UI_WAIT_MS, message: 'catpm bars' });
     expect(await page.isHidden('#t-keyed')).toBe(true);
     // A window's bar is the sum of its rows (one per word: catpm drops the word but keeps its groups).
     const sqlSums = async (): Promise<Map<number, number>> => {
@@ -173,7 +177,7 @@ describe('the master web UI', { timeout: 120_000 }, () => {
     };
     let shown = new Map<number, number>();
     let expected = new Map<number, number>();
-    await until(async () => same((shown = await barsOf(page)), (expected = await sqlSums())), 'catpm bars equal spark.sql').catch((e: Error) => {
+    await eventually(async () => same((shown = await barsOf(page)), (expected = await sqlSums())), { timeoutMs: UI_WAIT_MS, message: 'catpm bars equal spark.sql' }).catch((e: Error) => {
       throw new Error(`${e.message}: page ${JSON.stringify([...shown])} sql ${JSON.stringify([...expected])}`);
     });
     await screenshots(page, 'table-catpm');
@@ -188,21 +192,21 @@ describe('the master web UI', { timeout: 120_000 }, () => {
     expect(await page.$$eval('.stage h4', (hs) => hs.map((x) => x.textContent))).toEqual(['Source', 'Stage 0', 'Stage 1', 'Driver', 'Sink']);
     expect(await page.textContent('[data-stage="Stage 1"]')).toContain('StateStoreSave');
     // Sixteen charts: a timeline and a histogram for each of the eight metrics.
-    await until(async () => (await page.$$('.metric .uplot canvas')).length === 16, '16 charts');
+    await eventually(async () => (await page.$$('.metric .uplot canvas')).length === 16, { timeoutMs: UI_WAIT_MS, message: '16 charts' });
     const points = async (): Promise<number> => Number(await page.getAttribute('#t-inputRows', 'data-points'));
     const watermark = async (): Promise<number> => Number(await page.getAttribute('#q-watermark', 'data-watermark'));
-    await until(async () => (await points()) > 0 && (await watermark()) > 0, 'first points and a watermark');
+    await eventually(async () => (await points()) > 0 && (await watermark()) > 0, { timeoutMs: UI_WAIT_MS, message: 'first points and a watermark' });
     const [p0, w0] = [await points(), await watermark()];
-    await new Promise((r) => setTimeout(r, 1100)); // the next batch's timestamp, hence its watermark, is later
+    await letTimePass(1100, "the next batch's timestamp, hence its watermark, is later");
     sendCats(4);
-    await until(async () => (await points()) > p0, 'a new batch on the timeline');
+    await eventually(async () => (await points()) > p0, { timeoutMs: UI_WAIT_MS, message: 'a new batch on the timeline' });
     await wordcounts.processAllAvailable();
     // The last batch that ran (idle progress reports, which ran no batch, are not on the charts).
     const ran = (await wordcounts.recentProgress()).filter((p) => (p['durationMs'] as Record<string, number> | undefined)?.['addBatch'] !== undefined);
     const last = ran[ran.length - 1];
     expect(last).toBeDefined();
-    await until(async () => JSON.parse((await page.getAttribute('#t-inputRows', 'data-last')) ?? '[]')[0] === last?.['numInputRows'], 'the last input rows point equals the last batch');
-    await until(async () => (await watermark()) > w0, 'the watermark to move');
+    await eventually(async () => JSON.parse((await page.getAttribute('#t-inputRows', 'data-last')) ?? '[]')[0] === last?.['numInputRows'], { timeoutMs: UI_WAIT_MS, message: 'the last input rows point equals the last batch' });
+    await eventually(async () => (await watermark()) > w0, { timeoutMs: UI_WAIT_MS, message: 'the watermark to move' });
     expect(await page.$$eval('#q-watermark svg g.window', (gs) => gs.length)).toBeGreaterThan(0);
     expect(await page.textContent('#q-batches tbody tr:first-child')).toContain(`#${String(last?.['batchId'])}`);
     await screenshots(page, 'query');
@@ -217,7 +221,7 @@ describe('the master web UI', { timeout: 120_000 }, () => {
     await spark.conf.unset('kindling.memorySink.maxRows');
     await feed.waitForConnections(3);
     sendCats(3);
-    await until(async () => !(await q.isActive()), 'the overflow query to fail');
+    await eventually(async () => !(await q.isActive()), { timeoutMs: UI_WAIT_MS, message: 'the overflow query to fail' });
     const page = await context.newPage();
     await page.goto(`${ui}/queries/${q.id}`);
     await page.waitForSelector('#q-error:not([hidden])');
@@ -234,7 +238,7 @@ describe('the master web UI', { timeout: 120_000 }, () => {
     const button = page.locator(`button[data-stop="${q.id}"]`);
     await button.waitFor();
     await button.click();
-    await until(async () => !(await q.isActive()), 'the query to stop');
+    await eventually(async () => !(await q.isActive()), { timeoutMs: UI_WAIT_MS, message: 'the query to stop' });
     expect(await q.exception()).toBeNull();
     const list = await cluster.api<{ id: string; isActive: boolean }[]>('/api/queries');
     expect(list.find((x) => x.id === q.id)?.isActive).toBe(false);

@@ -1,6 +1,7 @@
-import { AnalysisError, IllegalArgumentError, NotSupportedError, NumberFormatError } from '../../errors/errors.js';
+import { IllegalArgumentError, NumberFormatError } from '../../errors/errors.js';
 import type { Offset, Source, SourceContext, SourceProvider } from '../source.js';
 import { SourceOptions } from '../options.js';
+import { streamOnlyProvider } from '../stream-only.js';
 import { RATE_START_TIME_ENTRY, decodeRateStartTime, encodeRateStartTime } from '../source-log.js';
 import type { InputSplit } from '../split.js';
 import { valueAtSecond } from './rate-math.js';
@@ -116,17 +117,11 @@ class RateSource implements Source {
   }
 }
 
-export const rateSourceProvider: SourceProvider = {
-  format: 'rate',
-  schema(options, userSchema, streaming) {
-    if (!streaming) throw new NotSupportedError('The rate source can only be read as a stream (spark.readStream).');
-    if (userSchema) throw new AnalysisError('The rate source does not support a user-specified schema.');
-    rateOptions(options);
-    return RATE_SCHEMA;
-  },
-  createStream(options, _userSchema, ctx) {
-    return new RateSource(rateOptions(options), ctx);
-  },
-};
+export const rateSourceProvider: SourceProvider = streamOnlyProvider(
+  'rate',
+  rateOptions,
+  () => RATE_SCHEMA,
+  (o, ctx) => new RateSource(o, ctx),
+);
 
 export { rateReader } from './rate-reader.js';

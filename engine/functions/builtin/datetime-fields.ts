@@ -8,7 +8,7 @@ import type { ScalarFunction } from '../function.js';
 import { castTo, checkArity, coerceArgs, isFoldable } from '../type-coercion.js';
 import { formatWithPattern } from './datetime-format.js';
 import { nullableOf } from './operators.js';
-import { simpleFunction } from './scalar-helpers.js';
+import { neverNullResolve, simpleFunction } from './scalar-helpers.js';
 import { map1, map2 } from './vectorize.js';
 
 /**
@@ -207,10 +207,7 @@ export const monthsBetweenFunction = simpleFunction(
 
 export const currentTimezone: ScalarFunction = {
   name: 'current_timezone',
-  resolve(args) {
-    checkArity('current_timezone', args, [0]);
-    return { args, type: T.string, nullable: false };
-  },
+  resolve: neverNullResolve('current_timezone', [0], T.string),
   evaluate: (_args, _n, ctx) => constVector(ctx.timeZone),
 };
 

@@ -10,6 +10,7 @@ import { castTo, checkArity, coerceArgs, type TypeSpec } from '../type-coercion.
 import { DatetimeParseError, formatWithPattern, parseWithPattern } from './datetime-format.js';
 import { nullableOf } from './operators.js';
 import { renamed } from './strings.js';
+import { simpleFunction } from './scalar-helpers.js';
 import { map1, map2 } from './vectorize.js';
 
 /**
@@ -179,15 +180,9 @@ export const unixTimestamp: ScalarFunction = {
   },
 };
 
-export const dateFormat: ScalarFunction = {
-  name: 'date_format',
-  resolve(args, ctx) {
-    checkArity('date_format', args, [2]);
-    const cast = coerceArgs('date_format', args, [T.timestamp, T.string], ctx);
-    return { args: cast, type: T.string, nullable: cast.some(nullableOf) };
-  },
-  evaluate: (args, n, ctx) => map2(args[0] as Vector, args[1] as Vector, n, (us: number, p: string) => formatWithPattern(us, p, ctx.timeZone)),
-};
+export const dateFormat = simpleFunction('date_format', [T.timestamp, T.string], [2], T.string, ([us, p]: [number, string], ctx) =>
+  formatWithPattern(us, p, ctx.timeZone),
+);
 
 function dateArith(name: string, sign: 1 | -1): ScalarFunction {
   return {

@@ -77,12 +77,17 @@ function toJsonText(v: unknown, t: DataType, tz: string): string {
   }
 }
 
+/** The types to_json writes and from_json reads as a whole document: an object or an array. */
+function isJsonDocument(type: DataType): boolean {
+  return type.kind === 'struct' || type.kind === 'array' || type.kind === 'map';
+}
+
 export const toJson: ScalarFunction = {
   name: 'to_json',
   resolve(args) {
     checkArity('to_json', args, [1, 2]);
     const a = args[0] as BoundExpr;
-    if (a.type.kind !== 'struct' && a.type.kind !== 'array' && a.type.kind !== 'map') {
+    if (!isJsonDocument(a.type)) {
       throw unexpectedInputType('to_json', args, 0, ['array', T.struct([])]);
     }
     return { args: [a], type: T.string, nullable: nullableOf(a) };
@@ -183,7 +188,7 @@ export const fromJson: ScalarFunction = {
     const a = args[0] as BoundExpr;
     if (a.type.kind !== 'string') throw unexpectedInputType('from_json', args, 0, T.string);
     const type = schemaOf(args[1]);
-    if (type.kind !== 'struct' && type.kind !== 'array' && type.kind !== 'map') {
+    if (!isJsonDocument(type)) {
       throw AnalysisError.withClass('DATATYPE_MISMATCH.INVALID_JSON_SCHEMA', { sqlExpr: '"from_json(...)"', schema: `"${type.kind.toUpperCase()}"` });
     }
     return { args: [a, args[1] as BoundExpr], type, nullable: true };

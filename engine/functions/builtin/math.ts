@@ -8,6 +8,8 @@ import { fitResult } from './numeric.js';
 import { nullableOf } from './operators.js';
 import { comparatorFor } from './ordering.js';
 import { renamed } from './strings.js';
+import { seededRandom } from '../../util/random.js';
+import { neverNullResolve, simpleFunction } from './scalar-helpers.js';
 import { map1, map2, mapRows } from './vectorize.js';
 
 /** Math functions. Rounding works on the decimal digits Java prints for a double, as Spark's BigDecimal does. */
@@ -56,15 +58,7 @@ export const log: ScalarFunction = {
   },
 };
 
-export const power: ScalarFunction = {
-  name: 'power',
-  resolve(args, ctx) {
-    checkArity('power', args, [2]);
-    const cast = coerceArgs('power', args, [T.double, T.double], ctx);
-    return { args: cast, type: T.double, nullable: cast.some(nullableOf) };
-  },
-  evaluate: (args, n) => map2(args[0] as Vector, args[1] as Vector, n, (x: number, y: number) => Math.pow(x, y)),
-};
+export const power = simpleFunction('power', [T.double, T.double], [2], T.double, ([x, y]: [number, number]) => Math.pow(x, y));
 
 function numericArg(name: string, args: readonly BoundExpr[], ctx: ResolveContext): BoundExpr {
   const a = args[0] as BoundExpr;
@@ -175,18 +169,6 @@ function extremum(name: 'greatest' | 'least'): ScalarFunction {
 export const greatest = extremum('greatest');
 export const least = extremum('least');
 
-/** A small seeded generator (mulberry32), so `rand(seed)` replays identically for a re-run batch. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export const rand: ScalarFunction = {
   name: 'rand',
   deterministic: false,
@@ -198,7 +180,7 @@ export const rand: ScalarFunction = {
   },
   evaluate(args, n, ctx) {
     const s = args[0]?.kind === 'const' ? Number(args[0].value ?? 0) : 0;
-    const next = seeded((s ^ Math.floor(ctx.batchTimestampUs / 1000)) | 0);
+    const next = seededRandom((s ^ Math.floor(ctx.batchTimestampUs / 1000)) | 0);
     const out = new Array<number>(n);
     for (let i = 0; i < n; i++) out[i] = next();
     return valuesVector(out);
@@ -208,10 +190,7 @@ export const rand: ScalarFunction = {
 function constant(name: string, value: number): ScalarFunction {
   return {
     name,
-    resolve(args) {
-      checkArity(name, args, [0]);
-      return { args, type: T.double, nullable: false };
-    },
+    resolve: neverNullResolve(name, [0], T.double),
     evaluate: () => constVector(value),
   };
 }

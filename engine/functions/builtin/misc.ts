@@ -6,7 +6,7 @@ import { T, simpleString } from '../../types/data-type.js';
 import type { EvalContext, ScalarFunction } from '../function.js';
 import { checkArity } from '../type-coercion.js';
 import { add, divide, subtract, multiply } from './operators.js';
-import { simpleFunction } from './scalar-helpers.js';
+import { neverNullResolve, simpleFunction } from './scalar-helpers.js';
 import { substringSql } from './strings.js';
 import { mapRows } from './vectorize.js';
 
@@ -50,10 +50,7 @@ export const sha1 = simpleFunction('sha1', [T.binary], [1], T.string, ([b]: [Uin
 
 export const hash: ScalarFunction = {
   name: 'hash',
-  resolve(args) {
-    checkArity('hash', args, { min: 1 });
-    return { args, type: T.integer, nullable: false };
-  },
+  resolve: neverNullResolve('hash', { min: 1 }, T.integer),
   evaluate(args, n, _ctx, call) {
     const types = call.args.map((a) => a.type);
     return mapRows(args, n, (xs) => sparkHash(xs, types));
@@ -93,10 +90,7 @@ const charFunction = (name: string): ScalarFunction =>
 
 export const typeOf: ScalarFunction = {
   name: 'typeof',
-  resolve(args) {
-    checkArity('typeof', args, [1]);
-    return { args, type: T.string, nullable: false };
-  },
+  resolve: neverNullResolve('typeof', [1], T.string),
   evaluate: (_args, _n, _ctx, call) => constVector(simpleString((call.args[0] as BoundExpr).type)),
 };
 
@@ -124,10 +118,7 @@ const nextIds = new WeakMap<BoundCall, number>();
 export const monotonicallyIncreasingId: ScalarFunction = {
   name: 'monotonically_increasing_id',
   deterministic: false,
-  resolve(args) {
-    checkArity('monotonically_increasing_id', args, [0]);
-    return { args, type: T.long, nullable: false };
-  },
+  resolve: neverNullResolve('monotonically_increasing_id', [0], T.long),
   evaluate(_args, n, _ctx, call) {
     const start = nextIds.get(call) ?? 0;
     nextIds.set(call, start + n);

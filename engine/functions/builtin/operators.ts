@@ -85,15 +85,21 @@ export const divide: ScalarFunction = {
   },
   evaluate(args, n, ctx) {
     const [a, b] = args as [Vector, Vector];
-    return map2(a, b, n, (x: number, y: number) => {
-      if (y === 0) {
-        if (ctx.ansi) throw divideByZero();
-        return null;
-      }
-      return x / y;
-    });
+    return mapByDivisor(a, b, n, ctx.ansi, divideByZero, (x, y) => x / y);
   },
 };
+
+/**
+ * map2 for the operators with no value at a zero divisor (`/`, `%`, `div`): under ANSI the zero
+ * raises the operator's error, otherwise the result is null.
+ */
+function mapByDivisor(a: Vector, b: Vector, n: number, ansi: boolean, zero: () => Error, f: (x: number, y: number) => unknown): Vector {
+  return map2(a, b, n, (x: number, y: number) => {
+    if (y !== 0) return f(x, y);
+    if (ansi) throw zero();
+    return null;
+  });
+}
 
 export const remainder: ScalarFunction = {
   name: '%',
@@ -104,11 +110,7 @@ export const remainder: ScalarFunction = {
   evaluate(args, n, ctx, call) {
     const [a, b] = args as [Vector, Vector];
     const float = call.type.kind === 'float';
-    return map2(a, b, n, (x: number, y: number) => {
-      if (y === 0) {
-        if (ctx.ansi) throw remainderByZero();
-        return null;
-      }
+    return mapByDivisor(a, b, n, ctx.ansi, remainderByZero, (x, y) => {
       const r = x % y;
       return float ? Math.fround(r) : r;
     });
@@ -125,11 +127,7 @@ export const integralDivide: ScalarFunction = {
   },
   evaluate(args, n, ctx) {
     const [a, b] = args as [Vector, Vector];
-    return map2(a, b, n, (x: number, y: number) => {
-      if (y === 0) {
-        if (ctx.ansi) throw divideByZero();
-        return null;
-      }
+    return mapByDivisor(a, b, n, ctx.ansi, divideByZero, (x, y) => {
       const q = Math.trunc(x / y);
       return Number.isSafeInteger(q) ? q : Number(BigInt.asIntN(64, BigInt(x) / BigInt(y)));
     });

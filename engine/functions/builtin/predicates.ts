@@ -5,6 +5,7 @@ import type { LazyArg, ResolveContext, ScalarFunction } from '../function.js';
 import { castTo, checkArity, coerceArgs, dataDiffTypes, widerCommonType } from '../type-coercion.js';
 import { binaryOperands, nullableOf } from './operators.js';
 import { comparatorFor, equalsFor, hashKey } from './ordering.js';
+import { neverNullResolve, simpleFunction } from './scalar-helpers.js';
 import { get, lazyOf, map1, map2 } from './vectorize.js';
 
 /**
@@ -135,24 +136,12 @@ function combine(left: Vector, right: Vector, n: number, decisive: boolean): Vec
 export const and = junction('and');
 export const or = junction('or');
 
-export const not: ScalarFunction = {
-  name: 'not',
-  aliases: ['!'],
-  resolve(args, ctx) {
-    checkArity('not', args, [1]);
-    const cast = coerceArgs('not', args, [T.boolean], ctx);
-    return { args: cast, type: T.boolean, nullable: cast.some(nullableOf) };
-  },
-  evaluate: (args, n) => map1(args[0] as Vector, n, (x: boolean) => !x),
-};
+export const not = simpleFunction('not', [T.boolean], [1], T.boolean, ([x]: [boolean]) => !x, { aliases: ['!'] });
 
 function nullCheck(name: string, wantNull: boolean): ScalarFunction {
   return {
     name,
-    resolve(args) {
-      checkArity(name, args, [1]);
-      return { args, type: T.boolean, nullable: false };
-    },
+    resolve: neverNullResolve(name, [1], T.boolean),
     evaluate(args, n) {
       const a = args[0] as Vector;
       const test = (x: unknown): boolean => (x === null || x === undefined) === wantNull;

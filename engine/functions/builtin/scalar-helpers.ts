@@ -1,7 +1,7 @@
 import type { Vector } from '../../batch/vector.js';
 import type { BoundExpr } from '../../expr/bound-expr.js';
 import type { DataType } from '../../types/data-type.js';
-import type { EvalContext, ResolveContext, ScalarFunction } from '../function.js';
+import type { EvalContext, ResolveContext, ResolvedScalar, ScalarFunction } from '../function.js';
 import { checkArity, coerceArgs, type TypeSpec } from '../type-coercion.js';
 import { nullableOf } from './operators.js';
 import { map1, map2, mapN } from './vectorize.js';
@@ -12,6 +12,7 @@ export interface SimpleOptions {
   /** The result may be NULL for non-null inputs (invalid units, out-of-range values). */
   readonly mayReturnNull?: boolean;
   readonly prettyName?: (argNames: readonly string[]) => string;
+  readonly aliases?: readonly string[];
 }
 
 /**
@@ -42,5 +43,21 @@ export function simpleFunction(
       return mapN(args, n, (xs) => compute(xs, ctx));
     },
     ...(options.prettyName ? { prettyName: options.prettyName } : {}),
+    ...(options.aliases ? { aliases: options.aliases } : {}),
+  };
+}
+
+/**
+ * The resolve step of a function that takes its arguments as they are and is never null
+ * (hash, typeof, isnull, constants, monotonically_increasing_id): only the argument count is checked.
+ */
+export function neverNullResolve(
+  name: string,
+  arities: readonly number[] | { readonly min: number },
+  type: DataType,
+): (args: readonly BoundExpr[]) => ResolvedScalar {
+  return (args) => {
+    checkArity(name, args, arities);
+    return { args, type, nullable: false };
   };
 }

@@ -9,22 +9,32 @@ import { runWriteStreamStart } from './write-stream.js';
 
 export type { CommandContext } from './context.js';
 
+/** The command kinds that are one handler's whole job, each run with its message. */
+const RUNNERS: { readonly [K in RunnerKind]: (ctx: CommandContext, msg: NonNullable<Command__Output[K]>) => void | Promise<void> } = {
+  sql_command: runSqlCommand,
+  write_stream_operation_start: runWriteStreamStart,
+  streaming_query_command: runStreamingQueryCommand,
+  streaming_query_manager_command: runQueryManagerCommand,
+};
+type RunnerKind = 'sql_command' | 'write_stream_operation_start' | 'streaming_query_command' | 'streaming_query_manager_command';
+
+function isRunnerKind(kind: string): kind is RunnerKind {
+  return Object.hasOwn(RUNNERS, kind);
+}
+
+async function runWith<K extends RunnerKind>(ctx: CommandContext, kind: K, msg: NonNullable<Command__Output[K]>): Promise<void> {
+  await RUNNERS[kind](ctx, msg);
+}
+
 /** Runs a Spark Connect command, emitting its result message (if it has one); other kinds fail cleanly, naming the kind. */
 export async function runCommand(ctx: CommandContext, command: Command__Output): Promise<void> {
   const kind = command.command_type;
+  if (kind !== undefined && isRunnerKind(kind)) {
+    const msg = command[kind];
+    if (msg) return runWith(ctx, kind, msg);
+    throw oneofNotSet('spark.connect.Command', 'command_type');
+  }
   switch (kind) {
-    case 'sql_command':
-      if (command.sql_command) return runSqlCommand(ctx, command.sql_command);
-      break;
-    case 'write_stream_operation_start':
-      if (command.write_stream_operation_start) return runWriteStreamStart(ctx, command.write_stream_operation_start);
-      break;
-    case 'streaming_query_command':
-      if (command.streaming_query_command) return runStreamingQueryCommand(ctx, command.streaming_query_command);
-      break;
-    case 'streaming_query_manager_command':
-      if (command.streaming_query_manager_command) return runQueryManagerCommand(ctx, command.streaming_query_manager_command);
-      break;
     case 'create_dataframe_view': {
       const view = command.create_dataframe_view;
       if (!view) break;

@@ -5,6 +5,7 @@ import { startClusterServer } from '../../../master/cluster/cluster-server.js';
 import { WorkerRegistry } from '../../../master/cluster/worker-registry.js';
 import { startWorker, type WorkerProcess } from '../../../worker/worker-process.js';
 import { freePort } from '../../support/redis-server.js';
+import { eventually } from '../../support/eventually.js';
 
 /** The keys of a JSON object's top level, in order and with repeats (JSON.parse keeps only the last). */
 function topLevelKeys(json: string): string[] {
@@ -34,11 +35,6 @@ function capture(lines: string[]): pino.Logger {
   return pino({ level: 'info', base: { process: 'worker', pid: process.pid } }, sink);
 }
 
-async function until(what: string, ok: () => boolean): Promise<void> {
-  for (let i = 0; i < 400 && !ok(); i++) await new Promise((r) => setTimeout(r, 25));
-  if (!ok()) throw new Error(`gave up waiting for ${what}`);
-}
-
 describe('worker log lines', () => {
   const closers: (() => Promise<void>)[] = [];
   afterEach(async () => {
@@ -63,8 +59,8 @@ describe('worker log lines', () => {
     closers.push(() => lonely.close());
 
     const logged = (msg: string): boolean => lines.some((l) => (JSON.parse(l) as { msg?: string }).msg === msg);
-    await until('the registration line', () => logged('registered with the master'));
-    await until('the unreachable-master line', () => logged('master unreachable'));
+    await eventually(() => logged('registered with the master'), 'the registration line');
+    await eventually(() => logged('master unreachable'), 'the unreachable-master line');
     expect(logged('worker started')).toBe(true);
     for (const line of lines) {
       const keys = topLevelKeys(line);

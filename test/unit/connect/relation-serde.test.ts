@@ -4,7 +4,8 @@ import type { RelationMsg, RelationProto } from '../../../engine/connect/index.j
 import { batchFromRows, batchToRows } from '../../../engine/batch/record-batch.js';
 import { AnalysisError, NotSupportedError } from '../../../engine/errors/errors.js';
 import { E } from '../../../engine/expr/expr.js';
-import { withPlanId, type LogicalPlan } from '../../../engine/plan/logical-plan.js';
+import type { LogicalPlan } from '../../../engine/plan/logical-plan.js';
+import { withPlanId } from '../../../engine/plan/plan-nodes.js';
 import { T } from '../../../engine/types/data-type.js';
 import { schemaOf } from '../../../engine/types/schema.js';
 import { loadSparkConnect } from '../../../proto/load.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fileSplitOptions, maxSplitBytes, planFilePartitions } from '../../../engine/connectors/file-splits.js';
 import { readTextRange, textLines } from '../../../engine/connectors/text/text-reader.js';
-import { random } from '../../../cli/corpus.js';
+import { seededRandom } from '../../../engine/util/random.js';
 
 const MB = 1024 * 1024;
 const spark = { maxPartitionBytes: 128 * MB, openCostInBytes: 4 * MB, minPartitionNum: 2 };
@@ -66,7 +66,7 @@ describe('text ranges', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('ranges that tile a file read every line exactly once, whatever the terminators', async () => {
-    const rnd = random(11);
+    const rnd = seededRandom(11);
     const pieces = ['a', 'bb', 'ccc', 'é', '', 'x y'];
     const terms = ['\n', '\r\n', '\r'];
     for (let trial = 0; trial < 40; trial++) {

@@ -12,14 +12,7 @@ import { systemClock } from '../../../engine/util/clock.js';
 import { SocketSource, socketReadLimits } from '../../../master/sources/socket-source.js';
 import { FileCheckpointStore } from '../../../master/streaming/checkpoint/file-checkpoint.js';
 import { localRuntime, type LocalRuntime } from '../../support/local-runtime.js';
-
-async function eventually(check: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+import { eventually } from '../../support/eventually.js';
 
 /** A sender that writes `count` numbered lines as fast as TCP takes them, honouring write() backpressure. */
 class Flood {
@@ -113,11 +106,14 @@ describe('the socket source under a flood', () => {
       let batches = 0;
       let maxHeld = 0;
       while (next < total) {
-        const end = await source.latestOffset(committed);
-        if (end === null || end === committed) {
-          await new Promise((r) => setTimeout(r, 5));
-          continue;
-        }
+        const from: Offset | null = committed;
+        const end: Offset = await eventually(
+          async (): Promise<Offset | null> => {
+            const latest = await source.latestOffset(from);
+            return latest !== from ? latest : null;
+          },
+          { intervalMs: 5, message: `lines after line ${next}` },
+        );
         const lines = await splitLines(source, committed, end);
         expect(lines.length).toBeLessThanOrEqual(5000);
         for (const l of lines) {
@@ -184,7 +180,7 @@ describe('maxLinesPerTrigger in a query', () => {
         const sink = env.session.catalog.memorySink('capped');
         return sink ? batchToRows(sink.snapshot()) : [];
       };
-      await eventually(() => rows().length >= total, 'every line in the sink', 60_000);
+      await eventually(() => rows().length >= total, { timeoutMs: 60_000, message: 'every line in the sink' });
       await q.stop();
       expect(q.exception()).toBeUndefined();
       expect(rows().map(([v]) => v)).toEqual(Array.from({ length: total }, (_, i) => String(i).padStart(8, '0')));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { E } from '../../../engine/expr/expr.js';
-import { attrString, intervalText, windowStructString } from '../../../engine/physical/explain-expr.js';
+import { attrString, intervalText, windowStructString } from '../../../engine/physical/explain/expr.js';
 import type { LogicalPlan } from '../../../engine/plan/logical-plan.js';
 import { T } from '../../../engine/types/data-type.js';
 import { Q, intStream, windowedCount } from '../../stream/queries.js';
@@ -149,5 +149,19 @@ describe('df.explain() of streaming plans', () => {
     const global = env.session.explain(Q.groupBy(Q.read(stream), [], [Q.count()]), 'simple');
     expect(global).toContain('\n+- StateStoreSave state info [ checkpoint = <unknown>');
     expect(global).toContain('\n            +- Exchange SinglePartition, ENSURE_REQUIREMENTS\n');
+  });
+
+  it('a stream–static join: the stages are the planner’s, following the stream whichever side it is on', () => {
+    const stream = intStream();
+    const lookup = sql('SELECT id AS value, id * 2 AS d FROM range(5)');
+    for (const [left, right] of [
+      [Q.read(stream), lookup],
+      [lookup, Q.read(stream)],
+    ] as const) {
+      const join: LogicalPlan = { kind: 'join', left, right, joinType: 'inner', usingColumns: ['value'] };
+      const text = env.session.explain(join, 'simple');
+      // The static side (Range, Project) is evaluated by the driver for every batch, outside the stages.
+      expect(lines(text).slice(-3)).toEqual(['Stages:', '  Stage 0 (map, a task per source split): StreamingRelation, BroadcastHashJoin, Project', '']);
+    }
   });
 });

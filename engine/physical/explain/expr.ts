@@ -1,9 +1,9 @@
-import type { BoundExpr } from '../expr/bound-expr.js';
-import { INFIX as PRETTY_INFIX } from '../expr/pretty-name.js';
-import { formatDouble, valueToString } from '../expr/cast-format.js';
-import type { AggregateCall } from '../plan/analyzed-plan.js';
-import { assertNever, simpleString, type DataType } from '../types/data-type.js';
-import { formatTimestamp } from '../types/time.js';
+import type { BoundExpr } from '../../expr/bound-expr.js';
+import { INFIX as PRETTY_INFIX, prettyCaseWhen } from '../../expr/pretty-name.js';
+import { formatDouble, valueToString } from '../../expr/cast-format.js';
+import type { AggregateCall } from '../../plan/analyzed-plan.js';
+import { assertNever, simpleString, type DataType } from '../../types/data-type.js';
+import { formatTimestamp } from '../../types/time.js';
 
 /**
  * An output column as explain() names it: Spark's `AttributeReference` text `name#id`, with `L`
@@ -103,14 +103,8 @@ function callString(fn: string, args: readonly BoundExpr[], s: (e: BoundExpr) =>
       return `RLIKE(${a[0] ?? ''}, ${a[1] ?? ''})`;
     case 'if':
       return `if (${a[0] ?? ''}) ${a[1] ?? ''} else ${a[2] ?? ''}`;
-    case 'when': {
-      const parts = ['CASE'];
-      const pairs = Math.floor(a.length / 2);
-      for (let i = 0; i < pairs; i++) parts.push(`WHEN ${a[2 * i] ?? ''} THEN ${a[2 * i + 1] ?? ''}`);
-      if (a.length % 2 === 1) parts.push(`ELSE ${a[a.length - 1] ?? ''}`);
-      parts.push('END');
-      return parts.join(' ');
-    }
+    case 'when':
+      return prettyCaseWhen(a);
     default:
       break;
   }

@@ -4,7 +4,7 @@ import { batchFromRows } from '../engine/batch/record-batch.js';
 import type { Expr } from '../engine/expr/expr.js';
 import type { LogicalPlan } from '../engine/plan/logical-plan.js';
 import { P, withPlanId } from '../engine/plan/plan-nodes.js';
-import { parseSchema } from '../engine/types/ddl.js';
+import { parseSchema } from '../engine/sql/data-type-parser.js';
 import type { StructType } from '../engine/types/data-type.js';
 import { Column } from './column.js';
 import type { SparkConnectClient } from './connect/client.js';

@@ -7,7 +7,7 @@ import { PlanBuilder, type NamedExpr } from '../plan/builder.js';
 import { isStreamingPlan, type AnalyzedPlan, type SortKey } from '../plan/analyzed-plan.js';
 import { isRelationalOp, type LogicalPlan } from '../plan/logical-plan.js';
 import { parseSql } from '../sql/index.js';
-import { parseSchema } from '../types/ddl.js';
+import { parseSchema } from '../sql/data-type-parser.js';
 import { isTimestamp, simpleString } from '../types/data-type.js';
 import { delayMillis } from '../types/interval.js';
 import type { Schema } from '../types/schema.js';
@@ -15,7 +15,7 @@ import { rejectAggregatesInWhere, requireBoolean, resolveAggregate } from './agg
 import { expandExprStrings } from './expr-walk.js';
 import type { AnalyzerContext } from './context.js';
 import { parseIdentifierParts, quoteIdentifier, quoteName } from './identifier.js';
-import { resolveWithColumns } from './project.js';
+import { resolveWithColumns } from './with-columns.js';
 import { resolveGroupingSets } from './grouping-sets.js';
 import { resolveJoin } from './join.js';
 import { resolveRelational } from './relational.js';

@@ -2,7 +2,7 @@ import { batchFromRows, recordBatch } from '../batch/record-batch.js';
 import { valueAt } from '../batch/vector.js';
 import { AnalysisError, RuntimeDataError } from '../errors/errors.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
-import { compileExpr } from '../expr/evaluate.js';
+import { compileExpr } from '../functions/evaluate.js';
 import type { Expr } from '../expr/expr.js';
 import { castTo, exprSql, isFoldable, tightestCommonType } from '../functions/type-coercion.js';
 import type { AnalyzedPlan } from '../plan/analyzed-plan.js';

@@ -5,7 +5,7 @@ import { canCast } from '../expr/cast.js';
 import type { Expr, WindowExpr } from '../expr/expr.js';
 import { prettyAggregateName, prettyName } from '../expr/pretty-name.js';
 import { parseExpression } from '../sql/index.js';
-import { parseDataType } from '../types/ddl.js';
+import { parseDataType } from '../sql/data-type-parser.js';
 import { T, simpleString, type DataType } from '../types/data-type.js';
 import type { AggregateCall } from '../plan/analyzed-plan.js';
 import type { AnalyzerContext } from './context.js';

@@ -2,7 +2,7 @@ import { recordBatch } from '../batch/record-batch.js';
 import { valueAt } from '../batch/vector.js';
 import { AnalysisError, InternalError, NotSupportedError } from '../errors/errors.js';
 import { B, mapRefs, type BoundExpr } from '../expr/bound-expr.js';
-import { compileExpr } from '../expr/evaluate.js';
+import { compileExpr } from '../functions/evaluate.js';
 import { E, type Expr, type FrameBoundary, type WindowExpr } from '../expr/expr.js';
 import { prettyAggregateName, prettyName } from '../expr/pretty-name.js';
 import { PlanBuilder } from '../plan/builder.js';

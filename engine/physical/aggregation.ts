@@ -1,4 +1,4 @@
-import { compileExpr, type CompiledExpr } from '../expr/evaluate.js';
+import { compileExpr, type CompiledExpr } from '../functions/evaluate.js';
 import { InternalError } from '../errors/errors.js';
 import type { AggregateFunction, BufferSlot, MergeOp, ResolvedAggregate } from '../functions/function.js';
 import type { FunctionRegistry } from '../functions/registry.js';

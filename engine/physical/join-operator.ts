@@ -1,7 +1,7 @@
 import { batchFromRows, recordBatch, type RecordBatch, type Row } from '../batch/record-batch.js';
 import { materialize, valuesVector, type Vector } from '../batch/vector.js';
 import { mapRefs, type BoundExpr } from '../expr/bound-expr.js';
-import { compileExpr } from '../expr/evaluate.js';
+import { compileExpr } from '../functions/evaluate.js';
 import type { EvalContext } from '../functions/function.js';
 import type { FunctionRegistry } from '../functions/registry.js';
 import type { PhysicalJoinType } from '../plan/analyzed-plan.js';

@@ -1,7 +1,7 @@
 import { batchFromRows, recordBatch, sliceBatch, takeRows, type RecordBatch } from '../batch/record-batch.js';
 import { materialize, valuesVector } from '../batch/vector.js';
 import { compileCast } from '../expr/cast.js';
-import { compileExpr } from '../expr/evaluate.js';
+import { compileExpr } from '../functions/evaluate.js';
 import type { EvalContext } from '../functions/function.js';
 import type { FunctionRegistry } from '../functions/registry.js';
 import type { ExpandNode, SampleNode, SummaryNode } from '../plan/analyzed-plan.js';

@@ -1,7 +1,7 @@
 import { recordBatch, type RecordBatch } from '../batch/record-batch.js';
 import { materialize, valuesVector, type Vector } from '../batch/vector.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
-import { compileExpr } from '../expr/evaluate.js';
+import { compileExpr } from '../functions/evaluate.js';
 import { InternalError } from '../errors/errors.js';
 import type { SortKey, WindowBound, WindowCall } from '../plan/analyzed-plan.js';
 import { schemaOf, type Schema } from '../types/schema.js';

@@ -1,5 +1,5 @@
 import { NotSupportedError, ParseError } from '../errors/errors.js';
-import { parseDataTypeFrom } from '../types/ddl.js';
+import { parseDataTypeFrom } from './data-type-parser.js';
 import type { AstExpr, BinaryOp, NamedExpression } from './ast.js';
 import { numberLiteral } from './literals.js';
 import { PrimaryParser } from './primary-parser.js';

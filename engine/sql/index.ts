@@ -29,5 +29,5 @@ export type * from './ast.js';
 export { parseExpressionAst, parseQueryAst } from './parser.js';
 export { printAst, printExpr, printQuery, quoteIdent, quoteString } from './print.js';
 export { parseErrorAt, parseErrorInContext, queryContextSummary } from './errors.js';
-export { parseDataType, parseSchema } from '../types/ddl.js';
+export { parseDataType, parseSchema } from './data-type-parser.js';
 export { dataTypeToSql, schemaToDdl } from '../types/type-sql.js';

@@ -1,5 +1,5 @@
 import { AnalysisError, NotSupportedError } from '../errors/errors.js';
-import { parseDataTypeFrom } from '../types/ddl.js';
+import { parseDataTypeFrom } from './data-type-parser.js';
 import type { AstExpr, AstFrameBound, AstWindowFrame, OrderItem } from './ast.js';
 import { NOT_A_COLUMN, intervalUnit, INTERVAL_UNITS } from './keywords.js';
 import type { Token } from './lexer.js';

@@ -3,7 +3,7 @@ import { AnalysisError, ParseError } from '../../engine/errors/errors.js';
 import type { ExplainMode } from '../../engine/physical/explain/index.js';
 import type { LogicalPlan } from '../../engine/plan/logical-plan.js';
 import type { DataType } from '../../engine/types/data-type.js';
-import { parseDataType, parseSchema } from '../../engine/types/ddl.js';
+import { parseDataType, parseSchema } from '../../engine/sql/data-type-parser.js';
 import { schemaToDdl } from '../../engine/types/type-sql.js';
 import { treeString } from '../../engine/types/schema.js';
 import { parseDataTypeJson } from '../../engine/types/type-json.js';

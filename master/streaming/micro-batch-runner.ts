@@ -1,75 +1,22 @@
 import { concatBatches, emptyBatch, type RecordBatch } from '../../engine/batch/record-batch.js';
-import type { Offset, Source } from '../../engine/connectors/source.js';
-import type { Sink } from '../../engine/connectors/sink.js';
+import type { Offset } from '../../engine/connectors/source.js';
 import { ExecutionError, KindlingError } from '../../engine/errors/errors.js';
-import type { FunctionRegistry } from '../../engine/functions/registry.js';
 import { Pipeline } from '../../engine/physical/operator.js';
 import { defaultOperators } from '../../engine/physical/operators/index.js';
 import type { StreamingPlan } from '../../engine/physical/streaming-planner.js';
 import { newTaskMetrics } from '../../engine/physical/task-metrics.js';
 import type { StateEmit } from '../../engine/state/state-store.js';
-import { isoUtcMillis } from '../../engine/types/time.js';
-import type { Clock } from '../../engine/util/clock.js';
-import type { CheckpointStore, OffsetSeq } from './checkpoint/checkpoint-store.js';
+import type { OffsetSeq } from './checkpoint/checkpoint-store.js';
 import type { BatchJobResult, ClusterExecutor } from '../execution/executor.js';
 import { CompleteResult } from './complete-result.js';
-import { eventTimeBlock, rate, type QueryProgress } from './progress.js';
-import { STATUS, type QueryStatus } from './query-status.js';
-import { nextTriggerTime, type Trigger } from './trigger.js';
-import { WatermarkTracker, type WatermarkPolicy } from './watermark-tracker.js';
-import type { Logger } from 'pino';
+import { ProgressReporter } from './progress-reporter.js';
+import { STATUS } from './query-status.js';
+import { abortableSleep, resumePoint, sameOffset } from './resume-point.js';
+import type { LastExecution, PlannedBatch, RunnerDeps } from './runner-deps.js';
+import { nextTriggerTime } from './trigger.js';
+import { WatermarkTracker } from './watermark-tracker.js';
 
-export interface RunnerConf {
-  readonly numPartitions: number;
-  readonly timeZone: string;
-  readonly ansi: boolean;
-  readonly noDataMicroBatches: boolean;
-  readonly pollingDelayMs: number;
-  readonly noDataProgressIntervalMs: number;
-  readonly watermarkPolicy: WatermarkPolicy;
-  readonly minBatchesToRetain: number;
-  readonly maxBatchAttempts: number;
-}
-
-export interface RunnerDeps {
-  readonly queryId: string;
-  readonly runId: string;
-  /** This run's fencing token from the checkpoint's run lease (tags every batch attempt). */
-  readonly runToken: number;
-  readonly name: string | null;
-  readonly plan: StreamingPlan;
-  readonly source: Source;
-  readonly sink: Sink;
-  readonly checkpoint: CheckpointStore;
-  readonly executor: ClusterExecutor;
-  readonly registry: FunctionRegistry;
-  readonly clock: Clock;
-  readonly trigger: Trigger;
-  readonly conf: RunnerConf;
-  readonly log: Logger;
-  onStatus(status: QueryStatus): void;
-  onProgress(progress: QueryProgress): void;
-  onBatchCommitted?(batchId: number): void;
-  /** Evaluates the static sides of stream–static joins for a batch (Spark re-reads them every batch). */
-  bindStatic?(plan: StreamingPlan): Promise<StreamingPlan>;
-}
-
-/** A planned batch as explain() describes it: id, timestamp, late-row and eviction watermarks. */
-export interface LastExecution {
-  readonly batchId: number;
-  readonly batchTimestampMs: number;
-  readonly lateWatermarkMs: number;
-  readonly evictionWatermarkMs: number;
-}
-
-/** A batch whose offsets are in the log: what it reads and with which timestamp and watermark. */
-interface PlannedBatch {
-  readonly batchId: number;
-  readonly start: Offset | null;
-  readonly end: Offset | null;
-  readonly seq: OffsetSeq;
-  readonly hasData: boolean;
-}
+export type { LastExecution, RunnerConf, RunnerDeps } from './runner-deps.js';
 
 /**
  * Spark's MicroBatchExecution: each trigger asks the source for its latest offset, writes
@@ -86,10 +33,8 @@ export class MicroBatchRunner {
   private watermark!: WatermarkTracker;
   private stopping = false;
   private readonly abort = new AbortController();
-  private lastTriggerStartMs: number | undefined;
-  private lastIdleProgressMs = Number.NEGATIVE_INFINITY;
   /** The progress of the last batch this run executed (idle progress is derived from it). */
-  private lastProgress: QueryProgress | undefined;
+  private readonly progress: ProgressReporter;
   /** processAllAvailable callers, with the trigger that was under way when they asked. */
   private idleWaiters: { readonly trigger: number; readonly resolve: () => void }[] = [];
   private triggers = 0;
@@ -105,6 +50,21 @@ export class MicroBatchRunner {
 
   constructor(private readonly deps: RunnerDeps) {
     this.numPartitions = deps.conf.numPartitions;
+    this.progress = new ProgressReporter(
+      {
+        queryId: deps.queryId,
+        runId: deps.runId,
+        name: deps.name,
+        sourceDescription: deps.source.description,
+        sinkDescription: deps.sink.description,
+        hasWatermark: deps.plan.watermarks.length > 0,
+        watermarkId: deps.plan.watermarks[0]?.id,
+        hasAggregate: deps.plan.aggregate !== undefined,
+        ...(deps.sink.metrics ? { sinkMetrics: () => deps.sink.metrics?.() ?? {} } : {}),
+        onProgress: (p) => deps.onProgress(p),
+      },
+      deps.conf.noDataProgressIntervalMs,
+    );
   }
 
   get currentBatchId(): number {
@@ -162,7 +122,7 @@ export class MicroBatchRunner {
         const retryable = e instanceof KindlingError && e.retryable;
         if (!retryable || this.stopping || ++failures > maxFailures) throw e;
         this.deps.log.warn({ err: (e as Error).message, failures }, 'trigger failed; resuming from the checkpoint after a pause');
-        await sleep(Math.min(5000, 100 * 2 ** failures), this.abort.signal);
+        await abortableSleep(Math.min(5000, 100 * 2 ** failures), this.abort.signal);
         restored = false;
         continue;
       }
@@ -172,7 +132,7 @@ export class MicroBatchRunner {
         if (!ran) this.status(STATUS.waitingForTrigger, false, false);
         await this.deps.clock.waitUntil(nextTriggerTime(started, t.intervalMs), this.abort.signal);
       } else if (!ran) {
-        await sleep(this.deps.conf.pollingDelayMs, this.abort.signal);
+        await abortableSleep(this.deps.conf.pollingDelayMs, this.abort.signal);
         if (!this.stopping) this.status(STATUS.waitingForTrigger, false, false);
       }
     }
@@ -197,43 +157,21 @@ export class MicroBatchRunner {
   }
 
   private async restore(): Promise<void> {
-    this.pending = undefined;
-    const cp = this.deps.checkpoint;
-    const latest = await cp.offsets.latest();
-    let globalWatermark = 0;
-    if (latest) {
-      this.frozenConf = { ...latest.value.conf };
-      const frozen = Number(latest.value.conf['spark.sql.shuffle.partitions']);
-      if (Number.isInteger(frozen) && frozen > 0) this.numPartitions = frozen;
-      const commit = await cp.commits.latest();
-      const L = latest.batchId;
-      const previous = L > 0 ? await cp.offsets.get(L - 1) : undefined;
-      if (commit && commit.batchId >= L) {
-        this.nextBatchId = L + 1;
-        this.committed = (latest.value.offsets[0] as Offset | null) ?? null;
-        globalWatermark = Math.max(latest.value.batchWatermarkMs, commit.value.nextBatchWatermarkMs);
-        this.prevBatchWatermarkMs = latest.value.batchWatermarkMs;
-        this.lastRunWatermarkMs = latest.value.batchWatermarkMs;
-      } else {
-        const start = (previous?.offsets[0] as Offset | null | undefined) ?? null;
-        const end = (latest.value.offsets[0] as Offset | null) ?? null;
-        this.pending = { batchId: L, start, end, seq: latest.value, hasData: !sameOffset(start, end) };
-        this.nextBatchId = L;
-        this.committed = start;
-        globalWatermark = latest.value.batchWatermarkMs;
-        this.prevBatchWatermarkMs = previous?.batchWatermarkMs ?? 0;
-        this.lastRunWatermarkMs = previous?.batchWatermarkMs ?? 0;
-        this.deps.log.info({ batchId: L }, 'resuming: re-running the uncommitted batch with its logged offsets');
-      }
-    } else {
-      this.frozenConf = {
-        'spark.sql.shuffle.partitions': String(this.numPartitions),
-        'spark.sql.streaming.multipleWatermarkPolicy': this.deps.conf.watermarkPolicy,
-        'spark.sql.streaming.stateStore.providerClass': this.deps.executor.stateProvider,
-      };
-    }
+    const r = await resumePoint(this.deps.checkpoint, {
+      'spark.sql.shuffle.partitions': String(this.numPartitions),
+      'spark.sql.streaming.multipleWatermarkPolicy': this.deps.conf.watermarkPolicy,
+      'spark.sql.streaming.stateStore.providerClass': this.deps.executor.stateProvider,
+    });
+    this.pending = r.pending;
+    this.frozenConf = r.frozenConf;
+    this.numPartitions = r.numPartitions ?? this.numPartitions;
+    this.nextBatchId = r.nextBatchId;
+    this.committed = r.committed;
+    this.prevBatchWatermarkMs = r.prevBatchWatermarkMs;
+    this.lastRunWatermarkMs = r.lastRunWatermarkMs;
+    if (r.pending) this.deps.log.info({ batchId: r.pending.batchId }, 'resuming: re-running the uncommitted batch with its logged offsets');
     const policy = this.frozenConf['spark.sql.streaming.multipleWatermarkPolicy'] === 'max' ? 'max' : this.deps.conf.watermarkPolicy;
-    this.watermark = new WatermarkTracker(this.deps.plan.watermarks, policy, globalWatermark);
+    this.watermark = new WatermarkTracker(this.deps.plan.watermarks, policy, r.globalWatermarkMs);
   }
 
   /** One trigger: run the pending or a new batch, or record an idle attempt. True if a batch ran. */
@@ -348,7 +286,19 @@ export class MicroBatchRunner {
     this.deps.onBatchCommitted?.(b.batchId);
     const end = this.deps.clock.now();
     durations['triggerExecution'] = Math.max(0, end - triggerStart);
-    this.report(b, triggerStart, end, durations, result, output.numRows, latest === undefined ? b.end : latest);
+    this.progress.executed({
+      batchId: b.batchId,
+      start: b.start,
+      end: b.end,
+      batchWatermarkMs: b.seq.batchWatermarkMs,
+      triggerStartMs: triggerStart,
+      endMs: end,
+      durations,
+      result,
+      numOutputRows: output.numRows,
+      numPartitions: this.numPartitions,
+      latest: latest === undefined ? b.end : latest,
+    });
     this.status(STATUS.waitingForTrigger, b.hasData, false);
   }
 
@@ -382,7 +332,7 @@ export class MicroBatchRunner {
         const retryable = e instanceof KindlingError ? e.retryable : false;
         if (!retryable || this.stopping || attempt === conf.maxBatchAttempts - 1) throw e;
         this.deps.log.warn({ batchId: b.batchId, attempt, err: (e as Error).message }, 'batch attempt failed; retrying');
-        await sleep(Math.min(2000, 100 * 2 ** attempt), this.abort.signal);
+        await abortableSleep(Math.min(2000, 100 * 2 ** attempt), this.abort.signal);
       }
     }
     throw lastError;
@@ -415,41 +365,15 @@ export class MicroBatchRunner {
 
   private idle(triggerStart: number, latest: Offset | null, durations: Record<string, number>): void {
     this.status(STATUS.waitingForData, false, true);
-    const now = this.deps.clock.now();
-    // As Spark's ProgressReporter.updateIdleness: the first idle trigger of a run reports at once,
-    // also before any batch ran (batch id 0 on a fresh query); then one every interval.
-    if (now - this.lastIdleProgressMs >= this.deps.conf.noDataProgressIntervalMs) {
-      this.lastIdleProgressMs = now;
-      durations['triggerExecution'] = Math.max(0, now - triggerStart);
-      const p = this.lastProgress;
-      this.deps.onProgress({
-        id: this.deps.queryId,
-        runId: this.deps.runId,
-        name: this.deps.name,
-        timestamp: isoUtcMillis(triggerStart),
-        batchId: this.nextBatchId,
-        batchDuration: Math.max(0, now - triggerStart),
-        numInputRows: 0,
-        inputRowsPerSecond: 0,
-        processedRowsPerSecond: 0,
-        durationMs: durations,
-        // Without an executed batch in this run Spark has no execution stats: no eventTime, no
-        // state operators, sink rows unknown (-1).
-        eventTime: p ? eventTimeBlock(this.deps.plan.watermarks.length > 0, undefined, this.watermark.currentMs) : {},
-        stateOperators: (p?.stateOperators ?? []).map((s) => ({ ...s, numRowsUpdated: 0, numRowsDroppedByWatermark: 0 })),
-        sources: (p?.sources ?? [{ description: this.deps.source.description }]).map((s) => ({
-          ...s,
-          startOffset: this.committed,
-          endOffset: this.committed,
-          latestOffset: latest,
-          numInputRows: 0,
-          inputRowsPerSecond: 0,
-          processedRowsPerSecond: 0,
-        })),
-        sink: p ? { ...p.sink, numOutputRows: 0 } : { description: this.deps.sink.description, numOutputRows: -1 },
-      });
-    }
-    this.lastTriggerStartMs = triggerStart;
+    this.progress.idle({
+      nowMs: this.deps.clock.now(),
+      triggerStartMs: triggerStart,
+      nextBatchId: this.nextBatchId,
+      committed: this.committed,
+      latest,
+      watermarkMs: this.watermark.currentMs,
+      durations,
+    });
     // Spark sleeps the polling delay under this message and only then says "Waiting for next
     // trigger" (run() does), so an idle query with the default trigger mostly shows this one.
     this.status(STATUS.waitingForData, false, false);
@@ -458,93 +382,7 @@ export class MicroBatchRunner {
     waiters.forEach((w) => w.resolve());
   }
 
-  private report(
-    b: PlannedBatch,
-    triggerStart: number,
-    end: number,
-    durations: Record<string, number>,
-    result: BatchJobResult,
-    numOutputRows: number,
-    latest: Offset | null,
-  ): void {
-    const { plan, source } = this.deps;
-    const rows = result.numInputRows;
-    const sincePrevious = this.lastTriggerStartMs === undefined ? Number.POSITIVE_INFINITY : triggerStart - this.lastTriggerStartMs;
-    const inputRate = rate(rows, sincePrevious);
-    const processedRate = rows / (Math.max(1, end - triggerStart) / 1000);
-    this.lastTriggerStartMs = triggerStart;
-    // As Spark: the idle-progress interval counts from the last progress of any kind, so an
-    // executed batch stays lastProgress for at least that long.
-    this.lastIdleProgressMs = end;
-    const stats = plan.watermarks[0] ? result.eventTime[plan.watermarks[0].id] : undefined;
-    const state = result.state;
-    this.emit({
-      id: this.deps.queryId,
-      runId: this.deps.runId,
-      name: this.deps.name,
-      timestamp: isoUtcMillis(triggerStart),
-      batchId: b.batchId,
-      batchDuration: Math.max(0, end - triggerStart),
-      numInputRows: rows,
-      inputRowsPerSecond: inputRate,
-      processedRowsPerSecond: processedRate,
-      durationMs: durations,
-      eventTime: eventTimeBlock(plan.watermarks.length > 0, stats, b.seq.batchWatermarkMs),
-      stateOperators: plan.aggregate
-        ? [
-            {
-              operatorName: 'stateStoreSave',
-              numRowsTotal: state?.numRowsTotal ?? 0,
-              numRowsUpdated: state?.numRowsUpdated ?? 0,
-              allUpdatesTimeMs: state?.allUpdatesTimeMs ?? 0,
-              numRowsRemoved: state?.numRowsRemoved ?? 0,
-              allRemovalsTimeMs: state?.allRemovalsTimeMs ?? 0,
-              commitTimeMs: state?.commitTimeMs ?? 0,
-              memoryUsedBytes: state?.memoryUsedBytes ?? 0,
-              numRowsDroppedByWatermark: state?.numRowsDroppedByWatermark ?? 0,
-              numShufflePartitions: this.numPartitions,
-              numStateStoreInstances: state?.numStateStoreInstances ?? this.numPartitions,
-            },
-          ]
-        : [],
-      sources: [
-        {
-          description: source.description,
-          startOffset: b.start,
-          endOffset: b.end,
-          latestOffset: latest,
-          numInputRows: rows,
-          inputRowsPerSecond: inputRate,
-          processedRowsPerSecond: processedRate,
-        },
-      ],
-      sink: { description: this.deps.sink.description, numOutputRows, ...(this.deps.sink.metrics ? { metrics: this.deps.sink.metrics() } : {}) },
-    });
-  }
-
-  private emit(p: QueryProgress): void {
-    this.lastProgress = p;
-    this.deps.onProgress(p);
-  }
-
   private status(message: string, isDataAvailable: boolean, isTriggerActive: boolean): void {
     this.deps.onStatus({ message, isDataAvailable, isTriggerActive, isActive: true });
   }
-}
-
-export function sameOffset(a: Offset | null | undefined, b: Offset | null | undefined): boolean {
-  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted || ms <= 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

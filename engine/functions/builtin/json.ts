@@ -2,7 +2,7 @@ import type { Vector } from '../../batch/vector.js';
 import { AnalysisError } from '../../errors/errors.js';
 import type { BoundExpr } from '../../expr/bound-expr.js';
 import { formatDouble, formatFloat } from '../../expr/cast-format.js';
-import { parseDataType, parseSchema } from '../../types/ddl.js';
+import { parseDataType, parseSchema } from '../../sql/data-type-parser.js';
 import { T, assertNever, type DataType } from '../../types/data-type.js';
 import { formatDate, localFields, parseDate, parseTimestamp } from '../../types/time.js';
 import { parseDataTypeJson } from '../../types/type-json.js';

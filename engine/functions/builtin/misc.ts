@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { constVector, valuesVector, type Vector } from '../../batch/vector.js';
 import type { BoundCall, BoundExpr } from '../../expr/bound-expr.js';
-import { sparkHash } from '../../physical/hash-partitioner.js';
+import { sparkHash } from '../murmur3.js';
 import { T, simpleString } from '../../types/data-type.js';
 import type { EvalContext, ScalarFunction } from '../function.js';
 import { checkArity } from '../type-coercion.js';

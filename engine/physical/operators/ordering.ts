@@ -1,6 +1,6 @@
 import { batchFromRows, batchToRows, concatBatches, sliceBatch, type RecordBatch } from '../../batch/record-batch.js';
 import type { SortKey } from '../../plan/analyzed-plan.js';
-import { compileExpr } from '../../expr/evaluate.js';
+import { compileExpr } from '../../functions/evaluate.js';
 import { valueAt } from '../../batch/vector.js';
 import type { Schema } from '../../types/schema.js';
 import type { OperatorFactory } from '../operator.js';

@@ -1,7 +1,7 @@
 import { recordBatch, type RecordBatch } from '../../batch/record-batch.js';
 import { valuesVector, type Vector } from '../../batch/vector.js';
 import type { BoundExpr } from '../../expr/bound-expr.js';
-import { compileExpr } from '../../expr/evaluate.js';
+import { compileExpr } from '../../functions/evaluate.js';
 import type { AggregateCall } from '../../plan/analyzed-plan.js';
 import type { MergeOp } from '../../functions/function.js';
 import { mergeValue } from '../../state/state-store.js';

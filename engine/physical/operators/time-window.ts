@@ -1,7 +1,7 @@
 import { recordBatch, takeRows, type RecordBatch } from '../../batch/record-batch.js';
 import { constVector, valuesVector } from '../../batch/vector.js';
 import type { BoundExpr } from '../../expr/bound-expr.js';
-import { compileExpr } from '../../expr/evaluate.js';
+import { compileExpr } from '../../functions/evaluate.js';
 import type { Schema } from '../../types/schema.js';
 import type { OperatorFactory } from '../operator.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RowPartitioner, hashBytes, hashLong, hashUtf8, partitionOf, sparkHash } from '../../../engine/physical/hash-partitioner.js';
+import { hashBytes, hashLong, hashUtf8, sparkHash } from '../../../engine/functions/murmur3.js';
+import { RowPartitioner, partitionOf } from '../../../engine/physical/hash-partitioner.js';
 import { T, WINDOW_TYPE } from '../../../engine/types/data-type.js';
 
 describe("Spark's hash partitioning", () => {

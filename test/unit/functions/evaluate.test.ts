@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { valuesVector } from '../../../engine/batch/vector.js';
 import { B } from '../../../engine/expr/bound-expr.js';
-import { compileExpr, referencedColumns } from '../../../engine/expr/evaluate.js';
+import { compileExpr, referencedColumns } from '../../../engine/functions/evaluate.js';
 import { builtinRegistry, defaultRegistry } from '../../../engine/functions/builtin/index.js';
 import type { LazyArg, ScalarFunction } from '../../../engine/functions/function.js';
 import { T, WINDOW_TYPE } from '../../../engine/types/data-type.js';

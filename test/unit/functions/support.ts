@@ -1,7 +1,7 @@
 import { recordBatch, type RecordBatch } from '../../../engine/batch/record-batch.js';
 import { materialize, valuesVector, type Vector } from '../../../engine/batch/vector.js';
 import { B, type BoundExpr } from '../../../engine/expr/bound-expr.js';
-import { compileExpr } from '../../../engine/expr/evaluate.js';
+import { compileExpr } from '../../../engine/functions/evaluate.js';
 import { defaultRegistry } from '../../../engine/functions/builtin/index.js';
 import type { EvalContext } from '../../../engine/functions/function.js';
 import { schemaOf } from '../../../engine/types/schema.js';

@@ -5,7 +5,7 @@ import { batchFromRows, batchToRows, type RecordBatch } from '../../../engine/ba
 import { defaultRegistry } from '../../../engine/functions/builtin/index.js';
 import { executeBatchPlan } from '../../../engine/physical/batch-executor.js';
 import type { LogicalPlan } from '../../../engine/plan/logical-plan.js';
-import { parseSchema } from '../../../engine/types/ddl.js';
+import { parseSchema } from '../../../engine/sql/data-type-parser.js';
 
 /** Temp views over literal rows, and a way to run SQL text or plans over them in this process. */
 export class Tables {

@@ -3,7 +3,7 @@ import { AnalysisError, NotSupportedError, ParseError } from '../../../engine/er
 import { E } from '../../../engine/expr/expr.js';
 import { parseExpression, parseSql } from '../../../engine/sql/index.js';
 import { T } from '../../../engine/types/data-type.js';
-import { parseDataType, parseSchema } from '../../../engine/types/ddl.js';
+import { parseDataType, parseSchema } from '../../../engine/sql/data-type-parser.js';
 
 function errorOf(f: () => unknown): Error {
   try {

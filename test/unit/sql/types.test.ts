@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { IllegalArgumentError } from '../../../engine/errors/errors.js';
 import { T, type DataType } from '../../../engine/types/data-type.js';
-import { parseDataType, parseSchema } from '../../../engine/types/ddl.js';
+import { parseDataType, parseSchema } from '../../../engine/sql/data-type-parser.js';
 import { dataTypeToSql, schemaToDdl } from '../../../engine/types/type-sql.js';
 import {
   dataTypeFromJson,

@@ -1,16 +1,18 @@
 import { ParseError } from '../errors/errors.js';
-import { TokenStream } from '../sql/token-stream.js';
-import type { Token } from '../sql/lexer.js';
-import { ATOMIC_KINDS, ATOMIC_TYPES } from './atomic-types.js';
-import { T, type DataType, type StructField } from './data-type.js';
-import { parseDataTypeJson } from './type-json.js';
-import type { Schema } from './schema.js';
+import { ATOMIC_KINDS, ATOMIC_TYPES } from '../types/atomic-types.js';
+import { T, type DataType, type StructField } from '../types/data-type.js';
+import type { Schema } from '../types/schema.js';
+import { parseDataTypeJson } from '../types/type-json.js';
+import type { Token } from './lexer.js';
+import { TokenStream } from './token-stream.js';
 
 /**
  * Spark's type and schema DDL: `bigint`, `array<string>`, `map<string,int>`,
  * `struct<a:int, b string not null>`, `a INT, b STRING NOT NULL COMMENT 'x'`.
  * Types Kindling does not have map to the nearest one it has: `decimal(p,s)` → double,
  * `char(n)`/`varchar(n)` → string, `timestamp_ltz` → timestamp.
+ * It reads the SQL lexer's tokens (as Spark's `CatalystSqlParser.parseDataType` does), so it lives
+ * in sql/; printing types as DDL needs no parser and stays in `types/type-sql.ts`.
  */
 
 /** Type keywords without a size (`BIGINT`, `LONG`, `TIMESTAMP_LTZ`). */

@@ -1,12 +1,12 @@
 import type { RecordBatch } from '../batch/record-batch.js';
 import { constVector, takeVector, valuesVector, type Vector } from '../batch/vector.js';
 import { InternalError } from '../errors/errors.js';
-import { defaultRegistry } from '../functions/builtin/index.js';
-import type { EvalContext, LambdaRunner, LazyArg } from '../functions/function.js';
-import type { FunctionRegistry } from '../functions/registry.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
+import { compileCast } from '../expr/cast.js';
 import { assertNever } from '../types/data-type.js';
-import type { BoundExpr } from './bound-expr.js';
-import { compileCast } from './cast.js';
+import { defaultRegistry } from './builtin/index.js';
+import type { EvalContext, LambdaRunner, LazyArg } from './function.js';
+import type { FunctionRegistry } from './registry.js';
 
 /** A compiled expression: one call per batch, giving a vector `batch.numRows` long (or a const). */
 export type CompiledExpr = (batch: RecordBatch, ctx: EvalContext) => Vector;

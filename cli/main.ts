@@ -11,6 +11,7 @@ import { clusterSecurity, connectTls, type ClusterSecurityFlags, type ConnectTls
 import { SESSION_TIMEOUT_CONF, timeConfMs } from '../master/connect/sessions.js';
 import { hostname } from 'node:os';
 import { explainListenError } from './ports.js';
+import { limitHeapGrowth } from '../infra/v8/heap-growth.js';
 
 /** Every flag also reads `KINDLING_<FLAG>` (dashes as underscores), so compose files can configure it. */
 function opt(flags: string, description: string, fallback?: string): Option {
@@ -103,6 +104,7 @@ connectOptions(
   .addOption(opt('--log-level <level>', 'pino log level', 'info'))
   .action(async (o: { host: string; port: string; workers: string; checkpointDir?: string; token?: string; uiPort?: string; metricsOpen?: boolean; sessionTimeout?: string; logLevel: string } & ConnectTlsFlags) => {
     const log = createLogger(o.logLevel, 'local');
+    limitHeapGrowth();
     const connectPort = port('--port', o.port);
     const local = await startLocal({
       host: o.host,
@@ -157,6 +159,7 @@ connectOptions(
       logLevel: string;
     } & ClusterSecurityFlags & ConnectTlsFlags) => {
       const log = createLogger(o.logLevel, 'master');
+      limitHeapGrowth();
       const ports = { port: port('--port', o.port), clusterPort: port('--cluster-port', o.clusterPort), uiPort: port('--ui-port', o.uiPort) };
       const master = await startMaster({
         host: o.host,
@@ -215,6 +218,7 @@ clusterOptions(
       logLevel: string;
     } & ClusterSecurityFlags) => {
       const log = createLogger(o.logLevel, 'worker');
+      limitHeapGrowth();
       const taskPort = port('--port', o.port);
       const metricsPort = o.metricsPort === undefined || o.metricsPort === '' ? undefined : port('--metrics-port', o.metricsPort);
       const { worker, close } = await startWorkerProcess({

@@ -1,3 +1,4 @@
+// Over 400 lines because: one chaos run is one state machine (faults, recovery, the exact-count oracle); its parts share the run state throughout.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,3 +1,4 @@
+// Over 400 lines because: it is the StateStore contract, one suite every store (memory, Redis, Redis Cluster) runs; its cases belong together.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExecutionError } from '../../engine/errors/errors.js';
 import type { MergeOp } from '../../engine/functions/function.js';

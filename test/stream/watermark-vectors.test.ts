@@ -1,3 +1,4 @@
+// Over 400 lines because: it holds the watermark semantics vectors, one table of cases with their runner; splitting the table would scatter one idea.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

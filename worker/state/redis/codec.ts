@@ -68,6 +68,21 @@ export function decodeRowValue(key: string, text: string): StateRow {
   return rowFrom(key, JSON.parse(text) as unknown[], decodeKey(key));
 }
 
+/**
+ * A row value as a worker's copy of its partition keeps it: without the decoded grouping values,
+ * which would cost more than the row itself (arrays, numbers and strings per key). An emitted row
+ * lacking them is decoded from its key then (`StateRow.keyValues` is optional).
+ */
+export function decodeCopyRow(key: string, text: string): StateRow {
+  const value = JSON.parse(text) as unknown[];
+  return { key, eventTimeUs: (value[0] ?? null) as number | null, buffers: decodeBuffers(value) };
+}
+
+/** The row as a partition copy keeps it (see `decodeCopyRow`): the same row when it has no grouping values. */
+export function asCopyRow(row: StateRow): StateRow {
+  return row.keyValues === undefined ? row : { key: row.key, eventTimeUs: row.eventTimeUs, buffers: row.buffers };
+}
+
 function rowFrom(key: string, value: readonly unknown[], keyValues: unknown[]): StateRow {
   return { key, eventTimeUs: (value[0] ?? null) as number | null, buffers: decodeBuffers(value), keyValues };
 }

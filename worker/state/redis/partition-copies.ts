@@ -10,21 +10,36 @@ export interface PartitionCopy {
   bytes: number;
 }
 
+/** A copy unused this long is dropped (a stopped query's partitions must not stay in the worker). */
+export const DEFAULT_MAX_IDLE_MS = 10 * 60_000;
+
 /**
  * What one process keeps about the Redis state partitions it applies to: a copy of each (least
- * recently used dropped first past a row budget), a queue per partition so applies to it run one
- * at a time (a retried task may race a slow original), and the versions its writes record.
+ * recently used dropped first past a row budget, and any copy unused for `maxIdleMs`), a queue per
+ * partition so applies to it run one at a time (a retried task may race a slow original), and the
+ * versions its writes record. Redis holds the state, so a dropped copy costs one reload.
  */
 export class PartitionCopies {
   /** Copies by partition id, least recently used first. */
   private readonly copies = new Map<string, PartitionCopy>();
+  /** When each copy was last used (ms), in the same least-recently-used order as `copies`. */
+  private readonly usedAt = new Map<string, number>();
+  private readonly sweeper: NodeJS.Timeout;
   private cachedRows = 0;
   private readonly queues = new Map<string, Promise<unknown>>();
   /** Versions are this process's random prefix and a counter: unique per write without a syscall each. */
   private readonly versionPrefix = randomBytes(8).toString('hex');
   private versions = 0;
 
-  constructor(private readonly maxCachedRows: number) {}
+  constructor(
+    private readonly maxCachedRows: number,
+    private readonly maxIdleMs: number = DEFAULT_MAX_IDLE_MS,
+    private readonly now: () => number = Date.now,
+  ) {
+    // Copies are otherwise only dropped when another apply comes: a worker gone quiet sweeps too.
+    this.sweeper = setInterval(() => this.dropIdle(), Math.max(1000, maxIdleMs / 2));
+    this.sweeper.unref();
+  }
 
   /** A version no other write (of this or any process) records. */
   nextVersion(): string {
@@ -44,10 +59,12 @@ export class PartitionCopies {
 
   /** The copy of a partition, if this process holds one (marked as just used). */
   get(id: string): PartitionCopy | undefined {
+    this.dropIdle();
     const c = this.copies.get(id);
     if (c) {
       this.copies.delete(id);
       this.copies.set(id, c);
+      this.touch(id);
     }
     return c;
   }
@@ -55,7 +72,9 @@ export class PartitionCopies {
   /** Keeps (or replaces) the copy of a partition, dropping old ones past the budget. */
   keep(id: string, c: PartitionCopy): void {
     this.forget(id);
+    this.dropIdle();
     this.copies.set(id, c);
+    this.touch(id);
     this.cachedRows += c.state.size;
     this.trim(id);
   }
@@ -71,12 +90,35 @@ export class PartitionCopies {
     const c = this.copies.get(id);
     if (!c) return;
     this.copies.delete(id);
+    this.usedAt.delete(id);
     this.cachedRows -= c.state.size;
   }
 
+  /** The partitions this process holds a copy of, least recently used first. */
+  held(): string[] {
+    return [...this.copies.keys()];
+  }
+
+  /** Drops every copy and stops sweeping (the provider is closing). */
   clear(): void {
+    clearInterval(this.sweeper);
     this.copies.clear();
+    this.usedAt.clear();
     this.cachedRows = 0;
+  }
+
+  private touch(id: string): void {
+    this.usedAt.delete(id);
+    this.usedAt.set(id, this.now());
+  }
+
+  /** Drops the copies unused for `maxIdleMs` (the oldest come first, so this stops at the first recent one). */
+  private dropIdle(): void {
+    const before = this.now() - this.maxIdleMs;
+    for (const [id, at] of this.usedAt) {
+      if (at > before) break;
+      this.forget(id);
+    }
   }
 
   /** Drops the least recently used copies other than `keep` while over the budget. */

@@ -5,7 +5,7 @@ import type { StateBatch, StateBatchResult, StateRow, StateStore, StateStoreLoca
 import { redisCall, replicated, type RedisClient } from '../../../infra/redis/call.js';
 import { StateKeys } from '../../../infra/redis/keys.js';
 import { LuaScript } from '../../../infra/redis/lua-script.js';
-import { asStored, decodePayload, decodeRowValue, encodeRowValue, payloadHead } from './codec.js';
+import { asCopyRow, asStored, decodeCopyRow, decodePayload, decodeRowValue, encodeRowValue, payloadHead } from './codec.js';
 import type { PartitionCopies, PartitionCopy } from './partition-copies.js';
 import type { StateStoreLogger } from './redis-state-store.js';
 
@@ -135,7 +135,7 @@ export class RedisStateStore implements StateStore {
     const state = new IndexedState();
     const valueLengths = new Map<string, number>();
     for (const [key, text] of Object.entries(rowsReply[1] as Record<string, string>)) {
-      state.set(decodeRowValue(key, text));
+      state.set(decodeCopyRow(key, text));
       valueLengths.set(key, text.length);
     }
     const copy: PartitionCopy = { state, valueLengths, version: version ?? '', bytes: Number(bytes ?? 0) };
@@ -208,7 +208,7 @@ export class RedisStateStore implements StateStore {
   private commit(copy: PartitionCopy, changes: StateChanges, applied: EncodedApply): void {
     const before = copy.state.size;
     changes.upserts.forEach((r, i) => {
-      copy.state.set(r);
+      copy.state.set(asCopyRow(r));
       copy.valueLengths.set(r.key, applied.lengths[i] as number);
     });
     for (const k of changes.removed) {

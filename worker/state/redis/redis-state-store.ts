@@ -42,6 +42,8 @@ const DEFAULT_MAX_CACHED_ROWS = 4_000_000;
 export interface RedisStateStoreOptions {
   /** Rows of partition copies kept in this process (least recently used go first). */
   readonly maxCachedRows?: number;
+  /** A partition copy unused this long is dropped (default 10 minutes). */
+  readonly maxIdleMs?: number;
 }
 
 /**
@@ -63,7 +65,7 @@ export class RedisStateStoreProvider implements StateStoreProvider {
     private readonly log: StateStoreLogger,
     options: RedisStateStoreOptions = {},
   ) {
-    this.copies = new PartitionCopies(options.maxCachedRows ?? DEFAULT_MAX_CACHED_ROWS);
+    this.copies = new PartitionCopies(options.maxCachedRows ?? DEFAULT_MAX_CACHED_ROWS, options.maxIdleMs);
     if (connection instanceof Redis || connection instanceof Cluster) {
       this.redis = connection;
       this.owned = false;

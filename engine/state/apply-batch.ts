@@ -8,21 +8,32 @@ export interface StateChanges {
   readonly output: StateRow[];
   readonly numRowsUpdated: number;
   readonly numRowsDroppedByWatermark: number;
+  /** Rows the partition holds once the changes are applied. */
+  readonly numRowsTotal: number;
 }
 
 /**
  * The merge/late-filter/evict/emit step every store shares, over its view of the partition. Pure
- * with respect to `state`: returns the changes; the caller persists them, then applies them.
+ * with respect to `state`: returns the changes; the caller persists them, then applies them. Each
+ * key is looked up as few times as the step needs: a windowed aggregation hands every (window,
+ * key) it touched here each batch, and with nothing evicted (complete mode) no removal set is
+ * consulted.
  */
 export function computeBatchChanges(state: StateView, batch: StateBatch): StateChanges {
   const updated = new Map<string, StateRow>();
+  /** Keys of `updated` the state does not hold yet. */
+  let added = 0;
   let dropped = 0;
   for (const row of batch.rows) {
     if (batch.lateBeforeUs !== null && row.eventTimeUs !== null && row.eventTimeUs <= batch.lateBeforeUs) {
       dropped++;
       continue;
     }
-    const prev = updated.get(row.key) ?? state.get(row.key);
+    let prev = updated.get(row.key);
+    if (prev === undefined) {
+      prev = state.get(row.key);
+      if (prev === undefined) added++;
+    }
     if (!prev && row.keyValues && !row.buffers.includes(undefined)) {
       // A new key: merging into empty buffers gives the row's own buffers; keep the row as it is.
       updated.set(row.key, row);
@@ -35,19 +46,26 @@ export function computeBatchChanges(state: StateView, batch: StateBatch): StateC
   }
   const removed: string[] = [];
   const evicted: StateRow[] = [];
+  /** Removed keys the state held (a key first seen in this batch may be evicted in it too). */
+  let removedHeld = 0;
   const evictBefore = batch.evictBeforeUs;
   if (evictBefore !== null) {
-    const consider = (r: StateRow): void => {
-      if (r.eventTimeUs !== null && r.eventTimeUs <= evictBefore) {
-        removed.push(r.key);
-        evicted.push(r);
-      }
-    };
-    for (const r of state.expiring(evictBefore)) if (!updated.has(r.key)) consider(r);
-    for (const r of updated.values()) consider(r);
+    for (const r of state.expiring(evictBefore)) {
+      if (updated.has(r.key) || r.eventTimeUs === null || r.eventTimeUs > evictBefore) continue;
+      removed.push(r.key);
+      evicted.push(r);
+      removedHeld++;
+    }
+    for (const r of updated.values()) {
+      if (r.eventTimeUs === null || r.eventTimeUs > evictBefore) continue;
+      removed.push(r.key);
+      evicted.push(r);
+      if (state.has(r.key)) removedHeld++;
+      else added--;
+    }
   }
-  const removedSet = new Set(removed);
-  const upserts = [...updated.values()].filter((r) => !removedSet.has(r.key));
+  const removedSet = removed.length === 0 ? undefined : new Set(removed);
+  const upserts = removedSet ? [...updated.values()].filter((r) => !removedSet.has(r.key)) : [...updated.values()];
   let output: StateRow[];
   switch (batch.emit) {
     case 'updated':
@@ -58,8 +76,12 @@ export function computeBatchChanges(state: StateView, batch: StateBatch): StateC
       break;
     case 'all': {
       output = [];
-      for (const r of state.values()) if (!removedSet.has(r.key)) output.push(updated.get(r.key) ?? r);
-      for (const r of updated.values()) if (!state.has(r.key) && !removedSet.has(r.key)) output.push(r);
+      if (state.size === 0) {
+        output = upserts.slice();
+        break;
+      }
+      for (const r of state.values()) if (!removedSet?.has(r.key)) output.push(updated.get(r.key) ?? r);
+      for (const r of updated.values()) if (!state.has(r.key) && !removedSet?.has(r.key)) output.push(r);
       break;
     }
     default: {
@@ -67,5 +89,12 @@ export function computeBatchChanges(state: StateView, batch: StateBatch): StateC
       throw new Error(`unknown emit ${String(never)}`);
     }
   }
-  return { upserts, removed, output, numRowsUpdated: updated.size, numRowsDroppedByWatermark: dropped };
+  return {
+    upserts,
+    removed,
+    output,
+    numRowsUpdated: updated.size,
+    numRowsDroppedByWatermark: dropped,
+    numRowsTotal: state.size + added - removedHeld,
+  };
 }

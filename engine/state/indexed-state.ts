@@ -13,10 +13,12 @@ export interface StateView {
 /**
  * One partition's rows by key, with an index from event time to keys. Windowed aggregations have
  * few distinct event times (window ends), so eviction by watermark touches only what it evicts.
+ * The index is built on the first `expiring` call and kept from then on: complete mode never
+ * evicts, and would otherwise pay a set insertion per key for nothing.
  */
 export class IndexedState implements StateView {
   private readonly rows = new Map<string, StateRow>();
-  private readonly byTime = new Map<number, Set<string>>();
+  private byTime: Map<number, Set<string>> | undefined;
 
   get size(): number {
     return this.rows.size;
@@ -35,14 +37,14 @@ export class IndexedState implements StateView {
   }
 
   set(row: StateRow): void {
+    if (!this.byTime) {
+      this.rows.set(row.key, row);
+      return;
+    }
     const prev = this.rows.get(row.key);
     if (prev && prev.eventTimeUs !== row.eventTimeUs) this.unindex(prev);
     this.rows.set(row.key, row);
-    if (row.eventTimeUs !== null && prev?.eventTimeUs !== row.eventTimeUs) {
-      let keys = this.byTime.get(row.eventTimeUs);
-      if (!keys) this.byTime.set(row.eventTimeUs, (keys = new Set()));
-      keys.add(row.key);
-    }
+    if (prev?.eventTimeUs !== row.eventTimeUs) this.index(row);
   }
 
   delete(key: string): boolean {
@@ -54,6 +56,10 @@ export class IndexedState implements StateView {
   }
 
   *expiring(us: number): Iterable<StateRow> {
+    if (!this.byTime) {
+      this.byTime = new Map();
+      for (const r of this.rows.values()) this.index(r);
+    }
     for (const [t, keys] of this.byTime) {
       if (t > us) continue;
       for (const k of keys) {
@@ -63,8 +69,15 @@ export class IndexedState implements StateView {
     }
   }
 
+  private index(row: StateRow): void {
+    if (row.eventTimeUs === null || !this.byTime) return;
+    let keys = this.byTime.get(row.eventTimeUs);
+    if (!keys) this.byTime.set(row.eventTimeUs, (keys = new Set()));
+    keys.add(row.key);
+  }
+
   private unindex(row: StateRow): void {
-    if (row.eventTimeUs === null) return;
+    if (row.eventTimeUs === null || !this.byTime) return;
     const keys = this.byTime.get(row.eventTimeUs);
     if (!keys) return;
     keys.delete(row.key);

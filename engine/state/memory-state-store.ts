@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ExecutionError } from '../errors/errors.js';
 import { computeBatchChanges } from './apply-batch.js';
 import { IndexedState } from './indexed-state.js';
+import { formatStateFile, parseStateFile } from './state-file.js';
 import type {
   StateBatch,
   StateEmit,
@@ -16,19 +17,6 @@ import type {
 const SNAPSHOT_EVERY = 10;
 const VERSIONS_TO_RETAIN = 100;
 
-/** What a delta file holds: the changes batch `batchId` made, and the rows it emitted. */
-interface DeltaFile {
-  readonly batchId: number;
-  readonly upserts: readonly StateRow[];
-  readonly removed: readonly string[];
-  readonly result: Omit<StateBatchResult, 'replayed'>;
-}
-
-interface SnapshotFile {
-  readonly batchId: number;
-  readonly rows: readonly StateRow[];
-  readonly result: Omit<StateBatchResult, 'replayed'> | undefined;
-}
 
 /**
  * State kept in process memory, checkpointed to `<checkpoint>/state/<op>/<partition>/` as Spark's
@@ -93,7 +81,7 @@ class MemoryStateStore implements StateStore {
     let from = 0;
     const snap = snapshots[0];
     if (snap) {
-      const s = fromJson(await readFile(join(dir, snap), 'utf8')) as SnapshotFile;
+      const s = parseStateFile(await readFile(join(dir, snap), 'utf8'));
       for (const r of s.rows) state.set(r);
       lastBatch = s.batchId;
       lastResult = s.result;
@@ -103,8 +91,8 @@ class MemoryStateStore implements StateStore {
       .filter((f) => f.endsWith('.delta') && version(f) > from)
       .sort((a, b) => version(a) - version(b));
     for (const f of deltas) {
-      const d = fromJson(await readFile(join(dir, f), 'utf8')) as DeltaFile;
-      applyChanges(state, d.upserts, d.removed);
+      const d = parseStateFile(await readFile(join(dir, f), 'utf8'));
+      applyChanges(state, d.rows, d.removed);
       lastBatch = d.batchId;
       lastResult = d.result;
     }
@@ -140,11 +128,7 @@ class MemoryStateStore implements StateStore {
       );
     }
     const changes = computeBatchChanges(this.state, batch);
-    // A key first seen in this batch may be evicted in it too: only removals of held keys shrink state.
-    const total =
-      this.state.size +
-      changes.upserts.filter((r) => !this.state.has(r.key)).length -
-      changes.removed.filter((k) => this.state.has(k)).length;
+    const total = changes.numRowsTotal;
     const result: Omit<StateBatchResult, 'replayed'> = {
       rows: changes.output,
       numRowsTotal: total,
@@ -155,14 +139,14 @@ class MemoryStateStore implements StateStore {
     };
     const changed = changes.upserts.length > 0 || changes.removed.length > 0 || changes.output.length > 0;
     if (this.dir && changed) {
-      const delta: DeltaFile = {
+      const delta = formatStateFile({
         batchId: batch.batchId,
-        upserts: changes.upserts.map(withoutKeyValues),
+        rows: changes.upserts,
         removed: changes.removed,
         // `all` (complete mode) is replayed from the state itself: its output would repeat every row held.
-        result: { ...result, rows: batch.emit === 'all' ? [] : result.rows.map(withoutKeyValues) },
-      };
-      await writeAtomically(join(this.dir, `${batch.batchId + 1}.delta`), toJson(delta, [delta.upserts, delta.result.rows]));
+        result: { ...result, rows: batch.emit === 'all' ? [] : result.rows },
+      });
+      await writeAtomically(join(this.dir, `${batch.batchId + 1}.delta`), delta);
     }
     applyChanges(this.state, changes.upserts, changes.removed);
     this.lastBatch = batch.batchId;
@@ -176,12 +160,13 @@ class MemoryStateStore implements StateStore {
     const dir = this.dir;
     if (!dir) return;
     const version = this.lastBatch + 1;
-    const snap: SnapshotFile = {
+    const snap = formatStateFile({
       batchId: this.lastBatch,
-      rows: [...this.state.values()].map(withoutKeyValues),
-      result: this.lastResult && { ...this.lastResult, rows: this.lastEmit === 'all' ? [] : this.lastResult.rows.map(withoutKeyValues) },
-    };
-    await writeAtomically(join(dir, `${version}.snapshot`), toJson(snap, [snap.rows, snap.result?.rows ?? []]));
+      rows: [...this.state.values()],
+      removed: [],
+      result: this.lastResult && { ...this.lastResult, rows: this.lastEmit === 'all' ? [] : this.lastResult.rows },
+    });
+    await writeAtomically(join(dir, `${version}.snapshot`), snap);
     this.deltasSinceSnapshot = 0;
     const old = (await readdir(dir)).filter((f) => {
       const m = /^(\d+)\.(delta|snapshot)$/.exec(f);
@@ -195,11 +180,6 @@ class MemoryStateStore implements StateStore {
   }
 }
 
-/** Files hold the encoded key only; decoded values are an in-memory cache. */
-function withoutKeyValues(r: StateRow): StateRow {
-  return { key: r.key, eventTimeUs: r.eventTimeUs, buffers: r.buffers };
-}
-
 function applyChanges(state: IndexedState, upserts: readonly StateRow[], removed: readonly string[]): void {
   for (const r of upserts) state.set(r);
   for (const k of removed) state.delete(k);
@@ -209,22 +189,6 @@ function estimateBytes(state: IndexedState, total: number): number {
   const sample = state.values().next().value as StateRow | undefined;
   const perRow = sample ? 64 + sample.key.length * 2 + sample.buffers.length * 16 : 96;
   return total * perRow;
-}
-
-/** JSON has no Infinity/NaN (a double sum can overflow): such buffers are written as `{"$num": "Infinity"}`. */
-function toJson(value: unknown, rows: readonly (readonly StateRow[])[]): string {
-  const special = rows.some((rs) => rs.some((r) => r.buffers.some((b) => typeof b === 'number' && !Number.isFinite(b))));
-  if (!special) return JSON.stringify(value);
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? { $num: String(v) } : v));
-}
-
-function fromJson(text: string): unknown {
-  if (!text.includes('"$num"')) return JSON.parse(text);
-  return JSON.parse(text, (_k, v: unknown) => {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
-    const n = (v as { $num?: unknown }).$num;
-    return typeof n === 'string' && Object.keys(v).length === 1 ? Number(n) : v;
-  });
 }
 
 async function writeAtomically(path: string, text: string): Promise<void> {

@@ -3,7 +3,7 @@ import type { AggregateCall } from '../../plan/analyzed-plan.js';
 import type { Schema } from '../../types/schema.js';
 import { AggregateLayout } from '../aggregation.js';
 import type { OperatorFactory } from '../operator.js';
-import { PartialMerger } from './partial-aggregate.js';
+import { PartialMerger } from './partial-merger.js';
 
 export interface FinalAggregateConfig {
   readonly keyCount: number;

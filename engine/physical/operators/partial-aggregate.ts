@@ -1,14 +1,12 @@
-import { recordBatch, type RecordBatch } from '../../batch/record-batch.js';
+import { recordBatch } from '../../batch/record-batch.js';
 import { valuesVector, type Vector } from '../../batch/vector.js';
 import type { BoundExpr } from '../../expr/bound-expr.js';
 import { compileExpr } from '../../functions/evaluate.js';
 import type { AggregateCall } from '../../plan/analyzed-plan.js';
-import type { MergeOp } from '../../functions/function.js';
+import { InternalError } from '../../errors/errors.js';
 import { mergeValue } from '../../state/state-store.js';
 import type { DataType } from '../../types/data-type.js';
 import type { Schema } from '../../types/schema.js';
-import type { StructField } from '../../types/data-type.js';
-import { keyPartText } from '../../state/key-text.js';
 import { AggregateLayout } from '../aggregation.js';
 import type { OperatorFactory } from '../operator.js';
 
@@ -34,7 +32,8 @@ export const PartialAggregateExec: OperatorFactory<PartialAggregateConfig> = {
     const buckets = new Map<string, Map<unknown, number>>();
     /** Per group: its key values, column by column (no array per group), and its buffer. */
     const keyColumns: unknown[][] = config.groupings.map(() => []);
-    const states: unknown[][] = [];
+    /** Per group its buffer; null for a group only the exact path has added to so far (see `exactSums`). */
+    const states: (unknown[] | null)[] = [];
     const dictionary = new DictionaryCache();
     const keyIds = new KeyIds();
     /** const-key signature → group index by key id (the single-variable-key path). */
@@ -43,6 +42,16 @@ export const PartialAggregateExec: OperatorFactory<PartialAggregateConfig> = {
     // Adding partials is exact only for integral sums (count, sum of integers); other buffers
     // (double sums, min/max with NaN and struct ordering) are updated row by row as Spark does.
     const exactMerge = layout.slots.every((slot) => slot.merge === 'sum' && INTEGRAL.has(slot.type.kind));
+    const exactSums = exactMerge ? new ExactSums(layout.width) : undefined;
+    const initial = layout.newState();
+    /** The buffers of `groupOf`'s groups, made for those the exact path left without one. */
+    const statesFor = (groupOf: Int32Array, n: number): unknown[][] => {
+      for (let i = 0; i < n; i++) {
+        const g = groupOf[i] as number;
+        if (states[g] === null) states[g] = layout.newState();
+      }
+      return states as unknown[][];
+    };
     const bucket = (sig: string): Map<unknown, number> => {
       let b = buckets.get(sig);
       if (!b) buckets.set(sig, (b = new Map()));
@@ -64,15 +73,15 @@ export const PartialAggregateExec: OperatorFactory<PartialAggregateConfig> = {
             const v = keyVectors[c] as Vector;
             (keyColumns[c] as unknown[]).push(v.kind === 'const' ? v.value : (v.values[row] ?? null));
           }
-          states.push(layout.newState());
+          states.push(exactSums ? null : layout.newState());
           return states.length - 1;
         };
-        const groupOf = new Int32Array(n);
+        let groupOf: Int32Array;
         if (variable.length === 0) {
           const index = indexFor();
           let g = index.get(0);
           if (g === undefined) index.set(0, (g = newGroup(0)));
-          groupOf.fill(g);
+          groupOf = new Int32Array(n).fill(g);
         } else if (variable.length === 1 && isPrimitive(keyTypes[variable[0] as number] as DataType)) {
           const values = (keyVectors[variable[0] as number] as Extract<Vector, { kind: 'values' }>).values;
           const dict = dictionary.encode(values);
@@ -89,26 +98,23 @@ export const PartialAggregateExec: OperatorFactory<PartialAggregateConfig> = {
             if (g === undefined) byId[id] = g = newGroup(dict.firstRow[j] as number);
             toGroup[j] = g;
           }
-          if (exactMerge) {
+          if (exactSums) {
             // Aggregate the batch by distinct key once, then add those partials to this batch's
             // groups: a sliding window hands the same rows over once per window (12 for 60 s / 5 s).
             const partials = localPartials.get(dict, args, () => {
               const local = dict.keys.map(() => layout.newState());
               layout.updateGroups(local, dict.codes, n, args);
-              return local;
+              return partialColumns(local, layout.width);
             });
-            const width = layout.width;
-            for (let j = 0; j < partials.length; j++) {
-              const into = states[toGroup[j] as number] as unknown[];
-              const from = partials[j] as unknown[];
-              for (let s = 0; s < width; s++) into[s] = mergeValue('sum', into[s], from[s]);
-            }
+            exactSums.add(toGroup, partials, states.length);
             return [];
           }
           const codes = dict.codes;
+          groupOf = new Int32Array(n);
           for (let i = 0; i < n; i++) groupOf[i] = toGroup[codes[i] as number] as number;
         } else {
           const index = indexFor();
+          groupOf = new Int32Array(n);
           for (let i = 0; i < n; i++) {
             const k = JSON.stringify(variable.map((c) => (keyVectors[c] as Extract<Vector, { kind: 'values' }>).values[i]));
             let g = index.get(k);
@@ -116,18 +122,24 @@ export const PartialAggregateExec: OperatorFactory<PartialAggregateConfig> = {
             groupOf[i] = g;
           }
         }
-        layout.updateGroups(states, groupOf, n, args);
+        layout.updateGroups(statesFor(groupOf, n), groupOf, n, args);
         return [];
       },
       finish() {
         if (states.length === 0 && config.groupings.length === 0) states.push(layout.newState());
         const n = states.length;
-        const columns: Vector[] = keyColumns.map((k) => valuesVector(k));
+        const order = keyMajorOrder(idBuckets.values(), n);
+        const columns: Vector[] = keyColumns.map((k) => valuesVector(order ? permute(k, order) : k));
         for (let slot = 0; slot < layout.width; slot++) {
           const values = new Array<unknown>(n);
-          for (let g = 0; g < n; g++) values[g] = (states[g] as unknown[])[slot] ?? null;
+          for (let r = 0; r < n; r++) {
+            const g = order ? (order[r] as number) : r;
+            const own = (states[g] ?? initial)[slot] ?? null;
+            values[r] = exactSums ? exactSums.value(g, slot, own) : own;
+          }
           columns.push(valuesVector(values));
         }
+        exactSums?.clear();
         buckets.clear();
         idBuckets.clear();
         keyIds.clear();
@@ -138,6 +150,36 @@ export const PartialAggregateExec: OperatorFactory<PartialAggregateConfig> = {
     };
   },
 };
+
+function permute(values: readonly unknown[], order: Int32Array): unknown[] {
+  const out = new Array<unknown>(order.length);
+  for (let r = 0; r < order.length; r++) out[r] = values[order[r] as number];
+  return out;
+}
+
+/**
+ * The output order of the groups when the single-variable-key path made them: key by key (a word's
+ * windows together), then any other groups as made. The reduce side then finds a word once for all
+ * its windows (`PartialMerger`). Undefined: keep the order groups were made in.
+ */
+function keyMajorOrder(byIdPerSig: Iterable<readonly number[]>, groups: number): Int32Array | undefined {
+  const lists = [...byIdPerSig];
+  if (lists.length < 2) return undefined;
+  const order = new Int32Array(groups);
+  const placed = new Uint8Array(groups);
+  let at = 0;
+  const ids = Math.max(...lists.map((l) => l.length));
+  for (let id = 0; id < ids; id++) {
+    for (const byId of lists) {
+      const g = byId[id];
+      if (g === undefined) continue;
+      order[at++] = g;
+      placed[g] = 1;
+    }
+  }
+  for (let g = 0; g < groups; g++) if (placed[g] === 0) order[at++] = g;
+  return order;
+}
 
 /**
  * Dictionary-encodes a key column, remembering the last column seen: a sliding window hands the
@@ -198,6 +240,92 @@ class KeyIds {
 
 const INTEGRAL: ReadonlySet<string> = new Set(['byte', 'short', 'integer', 'long']);
 
+/** Per-distinct-key partial buffers of the exact path, slot by slot: the value and whether there is one (a sum of only nulls is null). */
+interface PartialColumns {
+  readonly values: readonly Float64Array[];
+  readonly present: readonly Uint8Array[];
+}
+
+function partialColumns(partials: readonly (readonly unknown[])[], width: number): PartialColumns {
+  const n = partials.length;
+  const values: Float64Array[] = [];
+  const present: Uint8Array[] = [];
+  for (let s = 0; s < width; s++) {
+    const v = new Float64Array(n);
+    const p = new Uint8Array(n);
+    for (let j = 0; j < n; j++) {
+      const x = (partials[j] as readonly unknown[])[s];
+      if (x === null || x === undefined) continue;
+      if (typeof x !== 'number') throw new InternalError(`an integral sum buffer holds ${typeof x}`);
+      v[j] = x;
+      p[j] = 1;
+    }
+    values.push(v);
+    present.push(p);
+  }
+  return { values, present };
+}
+
+/**
+ * The exact path's sums, slot by slot in typed columns indexed by group: adding a batch's
+ * per-distinct-key partials to its groups is a loop over numbers, not a merge call per (group,
+ * slot) into a buffer array per group. JS numbers add the same in a Float64Array (integral sums
+ * stay exact up to 2^53, as before). `finish` merges them into the groups' own buffers.
+ */
+class ExactSums {
+  private sums: Float64Array[] = [];
+  private present: Uint8Array[] = [];
+  private capacity = 0;
+
+  constructor(private readonly width: number) {
+    this.clear();
+  }
+
+  /** Adds partial `j` to group `toGroup[j]`, for every j; `groups` is how many groups exist. */
+  add(toGroup: Int32Array, partials: PartialColumns, groups: number): void {
+    if (groups > this.capacity) this.grow(groups);
+    for (let s = 0; s < this.width; s++) {
+      const sum = this.sums[s] as Float64Array;
+      const has = this.present[s] as Uint8Array;
+      const pv = partials.values[s] as Float64Array;
+      const pp = partials.present[s] as Uint8Array;
+      for (let j = 0; j < toGroup.length; j++) {
+        if (pp[j] === 0) continue;
+        const g = toGroup[j] as number;
+        sum[g] = (sum[g] as number) + (pv[j] as number);
+        has[g] = 1;
+      }
+    }
+  }
+
+  /** Slot `slot` of group `g`: `own` (what other paths put there) plus what was added here. */
+  value(g: number, slot: number, own: unknown): unknown {
+    if (g >= this.capacity || (this.present[slot] as Uint8Array)[g] === 0) return own;
+    return mergeValue('sum', own, (this.sums[slot] as Float64Array)[g]);
+  }
+
+  clear(): void {
+    this.capacity = 0;
+    this.sums = Array.from({ length: this.width }, () => new Float64Array(0));
+    this.present = Array.from({ length: this.width }, () => new Uint8Array(0));
+  }
+
+  private grow(groups: number): void {
+    const capacity = Math.max(groups, this.capacity * 2, 1024);
+    this.sums = this.sums.map((old) => {
+      const next = new Float64Array(capacity);
+      next.set(old);
+      return next;
+    });
+    this.present = this.present.map((old) => {
+      const next = new Uint8Array(capacity);
+      next.set(old);
+      return next;
+    });
+    this.capacity = capacity;
+  }
+}
+
 /**
  * The last batch's per-distinct-key partial buffers, reused while the next batch has the same
  * dictionary and the same argument vectors (the same rows under another window).
@@ -205,9 +333,9 @@ const INTEGRAL: ReadonlySet<string> = new Set(['byte', 'short', 'integer', 'long
 class PartialsCache {
   private dict: object | undefined;
   private args: readonly (readonly Vector[])[] = [];
-  private partials: unknown[][] = [];
+  private partials: PartialColumns = { values: [], present: [] };
 
-  get(dict: object, args: readonly (readonly Vector[])[], compute: () => unknown[][]): unknown[][] {
+  get(dict: object, args: readonly (readonly Vector[])[], compute: () => PartialColumns): PartialColumns {
     if (this.dict !== dict || !sameArgs(this.args, args)) {
       this.partials = compute();
       this.dict = dict;
@@ -235,112 +363,4 @@ function sameArgs(a: readonly (readonly Vector[])[], b: readonly (readonly Vecto
 
 function isPrimitive(t: DataType): boolean {
   return t.kind !== 'struct' && t.kind !== 'array' && t.kind !== 'map' && t.kind !== 'binary';
-}
-
-/** Groups partial rows (key columns first, then buffer slots) by key, merging buffers. */
-export class PartialMerger {
-  private readonly groups = new Map<string, { key: unknown[]; buffers: unknown[] }>();
-  private readonly byPrefix = new Map<string, Map<unknown, { key: unknown[]; buffers: unknown[] }>>();
-
-  constructor(
-    private readonly keyCount: number,
-    private readonly ops: readonly MergeOp[],
-  ) {}
-
-  add(batch: RecordBatch): void {
-    const kc = this.keyCount;
-    const cols = batch.columns;
-    const width = cols.length;
-    const read = cols.map((c) => (c.kind === 'const' ? (): unknown => c.value : (i: number): unknown => c.values[i]));
-    // The state key is encodeKey(key); a constant key column (a window from the batch time) is written once.
-    const text = cols.slice(0, kc).map((c, i): ((row: number) => string) => {
-      const part = keyPartText((batch.schema.fields[i] as StructField).type);
-      if (c.kind === 'const') {
-        const once = part(c.value);
-        return () => once;
-      }
-      // Rows of one window share its struct (also after a structured clone): write its text once per run.
-      let lastValue: unknown;
-      let lastText = '';
-      return (row) => {
-        const v = c.values[row];
-        if (typeof v !== 'object' || v === null) return part(v);
-        if (v !== lastValue) {
-          lastText = part(v);
-          lastValue = v;
-        }
-        return lastText;
-      };
-    });
-    const last = kc > 0 ? (batch.schema.fields[kc - 1] as StructField).type.kind : undefined;
-    if (last !== undefined && (last === 'string' || INTEGRAL.has(last))) {
-      this.addByLastKey(batch, text, read);
-      return;
-    }
-    for (let i = 0; i < batch.numRows; i++) {
-      let k = '[';
-      for (let c = 0; c < kc; c++) k += (c === 0 ? '' : ',') + (text[c] as (row: number) => string)(i);
-      k += ']';
-      const g = this.groups.get(k);
-      if (g) {
-        const into = g.buffers;
-        for (let c = kc; c < width; c++) {
-          into[c - kc] = mergeValue(this.ops[c - kc] as MergeOp, into[c - kc], (read[c] as (i: number) => unknown)(i));
-        }
-      } else {
-        const key = new Array<unknown>(kc);
-        for (let c = 0; c < kc; c++) key[c] = (read[c] as (i: number) => unknown)(i);
-        const buffers = new Array<unknown>(width - kc);
-        for (let c = kc; c < width; c++) buffers[c - kc] = (read[c] as (i: number) => unknown)(i);
-        this.groups.set(k, { key, buffers });
-      }
-    }
-  }
-
-  /**
-   * `add` for keys whose last column is a string or an integer (a word under a window): groups
-   * are found by the other columns' text, then by the raw last value (whose text is injective),
-   * so the whole key's text is written only when a group is new.
-   */
-  private addByLastKey(batch: RecordBatch, text: readonly ((row: number) => string)[], read: readonly ((i: number) => unknown)[]): void {
-    const kc = this.keyCount;
-    const width = batch.columns.length;
-    const lastPart = keyPartText((batch.schema.fields[kc - 1] as StructField).type);
-    const readLast = read[kc - 1] as (i: number) => unknown;
-    let lastPrefix: string | undefined;
-    let inner: Map<unknown, { key: unknown[]; buffers: unknown[] }> | undefined;
-    for (let i = 0; i < batch.numRows; i++) {
-      let prefix = '';
-      for (let c = 0; c < kc - 1; c++) prefix += (c === 0 ? '' : ',') + (text[c] as (row: number) => string)(i);
-      if (prefix !== lastPrefix || !inner) {
-        inner = this.byPrefix.get(prefix);
-        if (!inner) this.byPrefix.set(prefix, (inner = new Map()));
-        lastPrefix = prefix;
-      }
-      const v = readLast(i) ?? null;
-      const g = inner.get(v);
-      if (g) {
-        const into = g.buffers;
-        for (let c = kc; c < width; c++) {
-          into[c - kc] = mergeValue(this.ops[c - kc] as MergeOp, into[c - kc], (read[c] as (i: number) => unknown)(i));
-        }
-      } else {
-        const key = new Array<unknown>(kc);
-        for (let c = 0; c < kc; c++) key[c] = (read[c] as (i: number) => unknown)(i);
-        const buffers = new Array<unknown>(width - kc);
-        for (let c = kc; c < width; c++) buffers[c - kc] = (read[c] as (i: number) => unknown)(i);
-        const group = { key, buffers };
-        inner.set(v, group);
-        this.groups.set(`[${kc > 1 ? `${prefix},` : ''}${lastPart(v)}]`, group);
-      }
-    }
-  }
-
-  entries(): IterableIterator<[string, { key: unknown[]; buffers: unknown[] }]> {
-    return this.groups.entries();
-  }
-
-  get size(): number {
-    return this.groups.size;
-  }
 }

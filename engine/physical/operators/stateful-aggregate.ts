@@ -7,7 +7,7 @@ import type { Schema } from '../../types/schema.js';
 import { AggregateLayout } from '../aggregation.js';
 import type { OperatorFactory } from '../operator.js';
 import { emptyStateMetrics, mergeStateMetrics } from '../task-metrics.js';
-import { PartialMerger } from './partial-aggregate.js';
+import { PartialMerger } from './partial-merger.js';
 
 export interface StatefulAggregateConfig {
   readonly keyCount: number;

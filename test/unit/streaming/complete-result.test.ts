@@ -38,3 +38,27 @@ describe('CompleteResult (the driver-kept result of a complete-mode aggregation)
     expect(batchToRows(r.toBatch())).toEqual([[5]]);
   });
 });
+
+describe('CompleteResult keys of struct columns', () => {
+  it('tells a null struct from a struct of nulls, and finds a key whether rows share one struct object or each has its own', () => {
+    const r = new CompleteResult({ keyCount: 2, schema: windowed });
+    const shared: [number, number] = [0, 10];
+    r.merge([batchFromRows(windowed, [[shared, 'a', 1], [shared, 'b', 1], [null, 'a', 1], [[null, null], 'a', 1]])]);
+    r.merge([batchFromRows(windowed, [[[0, 10], 'a', 2], [[0, 10], 'b', 2], [null, 'a', 2], [[null, 10], 'a', 1]])]);
+    expect(batchToRows(r.toBatch())).toEqual([
+      [[0, 10], 'a', 2],
+      [[0, 10], 'b', 2],
+      [null, 'a', 2],
+      [[null, null], 'a', 1],
+      [[null, 10], 'a', 1],
+    ]);
+  });
+
+  it('keys nested structs by their text', () => {
+    const nested = schemaOf([T.field('k', T.struct([T.field('w', T.struct([T.field('s', T.long)])), T.field('n', T.string)])), T.field('c', T.long)]);
+    const r = new CompleteResult({ keyCount: 1, schema: nested });
+    r.merge([batchFromRows(nested, [[[[1], 'x'], 1], [[[2], 'x'], 1]])]);
+    r.merge([batchFromRows(nested, [[[[1], 'x'], 5]])]);
+    expect(batchToRows(r.toBatch())).toEqual([[[[1], 'x'], 5], [[[2], 'x'], 1]]);
+  });
+});

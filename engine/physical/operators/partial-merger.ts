@@ -1,0 +1,152 @@
+import type { RecordBatch } from '../../batch/record-batch.js';
+import type { MergeOp } from '../../functions/function.js';
+import { keyPartText, type KeyPartText } from '../../state/key-text.js';
+import { mergeValue } from '../../state/state-store.js';
+import type { StructField } from '../../types/data-type.js';
+
+/** One group of merged partial rows: its grouping values and merged buffers. */
+export interface MergedGroup {
+  readonly key: unknown[];
+  readonly buffers: unknown[];
+}
+
+/** A group found by (other columns' text, last value): its state key text is written when asked for. */
+interface LastKeyGroup extends MergedGroup {
+  readonly prefix: string;
+  readonly last: unknown;
+}
+
+const LAST_KEY_KINDS: ReadonlySet<string> = new Set(['string', 'byte', 'short', 'integer', 'long']);
+
+/** Groups partial rows (key columns first, then buffer slots) by key, merging buffers. */
+export class PartialMerger {
+  private readonly groups = new Map<string, MergedGroup>();
+  /** Keys whose last column is a string or an integer: last value → group by the other columns' text (as `prefixIds` numbers it). */
+  private readonly byLast = new Map<unknown, (LastKeyGroup | undefined)[]>();
+  private readonly prefixIds = new Map<string, number>();
+  /** The `byLast` groups in the order they were first seen (the order `entries` gives). */
+  private readonly ordered: LastKeyGroup[] = [];
+  private lastPart: KeyPartText | undefined;
+
+  constructor(
+    private readonly keyCount: number,
+    private readonly ops: readonly MergeOp[],
+  ) {}
+
+  add(batch: RecordBatch): void {
+    const kc = this.keyCount;
+    const cols = batch.columns;
+    const width = cols.length;
+    const read = cols.map((c) => (c.kind === 'const' ? (): unknown => c.value : (i: number): unknown => c.values[i]));
+    // The state key is encodeKey(key); a constant key column (a window from the batch time) is written once.
+    const text = cols.slice(0, kc).map((c, i): ((row: number) => string) => {
+      const part = keyPartText((batch.schema.fields[i] as StructField).type);
+      if (c.kind === 'const') {
+        const once = part(c.value);
+        return () => once;
+      }
+      // Rows of one window share its struct (also after a structured clone): its text is written
+      // once per object, and rows may alternate between windows (a map task's output is key-major).
+      const texts = new Map<object, string>();
+      return (row) => {
+        const v = c.values[row];
+        if (typeof v !== 'object' || v === null) return part(v);
+        let t = texts.get(v);
+        if (t === undefined) texts.set(v, (t = part(v)));
+        return t;
+      };
+    });
+    const last = kc > 0 ? (batch.schema.fields[kc - 1] as StructField).type.kind : undefined;
+    if (last !== undefined && LAST_KEY_KINDS.has(last)) {
+      this.addByLastKey(batch, text, read);
+      return;
+    }
+    for (let i = 0; i < batch.numRows; i++) {
+      let k = '[';
+      for (let c = 0; c < kc; c++) k += (c === 0 ? '' : ',') + (text[c] as (row: number) => string)(i);
+      k += ']';
+      const g = this.groups.get(k);
+      if (g) this.mergeRow(g.buffers, read, i, width);
+      else this.groups.set(k, this.newGroup(read, i, width));
+    }
+  }
+
+  /**
+   * `add` for keys whose last column is a string or an integer (a word under a window): groups
+   * are found by the raw last value (whose text is injective), then by the other columns' text,
+   * so the whole key's text is written only when `entries` asks for it, once per group. Map tasks
+   * send their rows key-major (a word's windows together), so consecutive rows mostly share the
+   * last value and only the first of them pays for hashing it.
+   */
+  private addByLastKey(batch: RecordBatch, text: readonly ((row: number) => string)[], read: readonly ((i: number) => unknown)[]): void {
+    const kc = this.keyCount;
+    const width = batch.columns.length;
+    this.lastPart ??= keyPartText((batch.schema.fields[kc - 1] as StructField).type);
+    const lastCol = batch.columns[kc - 1];
+    const lastValues = lastCol?.kind === 'values' ? lastCol.values : undefined;
+    const readLast = read[kc - 1] as (i: number) => unknown;
+    let lastPrefix: string | undefined;
+    let prefixId = 0;
+    let lastValue: unknown;
+    let slots: (LastKeyGroup | undefined)[] | undefined;
+    for (let i = 0; i < batch.numRows; i++) {
+      let prefix = '';
+      for (let c = 0; c < kc - 1; c++) prefix += (c === 0 ? '' : ',') + (text[c] as (row: number) => string)(i);
+      if (prefix !== lastPrefix) {
+        let id = this.prefixIds.get(prefix);
+        if (id === undefined) this.prefixIds.set(prefix, (id = this.prefixIds.size));
+        prefixId = id;
+        lastPrefix = prefix;
+      }
+      const v = (lastValues ? lastValues[i] : readLast(i)) ?? null;
+      // Equal to the previous row's value (=== compares strings by content; NaN falls through to the map).
+      if (v !== lastValue || !slots) {
+        slots = this.byLast.get(v);
+        if (!slots) this.byLast.set(v, (slots = []));
+        lastValue = v;
+      }
+      const g = slots[prefixId];
+      if (g) {
+        this.mergeRow(g.buffers, read, i, width);
+      } else {
+        const { key, buffers } = this.newGroup(read, i, width);
+        const group: LastKeyGroup = { key, buffers, prefix, last: v };
+        slots[prefixId] = group;
+        this.ordered.push(group);
+      }
+    }
+  }
+
+  private mergeRow(into: unknown[], read: readonly ((i: number) => unknown)[], row: number, width: number): void {
+    const kc = this.keyCount;
+    for (let c = kc; c < width; c++) {
+      const b = (read[c] as (i: number) => unknown)(row);
+      const op = this.ops[c - kc] as MergeOp;
+      const a = into[c - kc];
+      // The common case (counts, sums) without the generic merge's dispatch.
+      into[c - kc] = op === 'sum' && typeof a === 'number' && typeof b === 'number' ? a + b : mergeValue(op, a, b);
+    }
+  }
+
+  private newGroup(read: readonly ((i: number) => unknown)[], row: number, width: number): MergedGroup {
+    const kc = this.keyCount;
+    const key = new Array<unknown>(kc);
+    for (let c = 0; c < kc; c++) key[c] = (read[c] as (i: number) => unknown)(row);
+    const buffers = new Array<unknown>(width - kc);
+    for (let c = kc; c < width; c++) buffers[c - kc] = (read[c] as (i: number) => unknown)(row);
+    return { key, buffers };
+  }
+
+  /** Every group with its state key (`encodeKey` of its grouping values), in the order first seen. */
+  *entries(): IterableIterator<[string, MergedGroup]> {
+    yield* this.groups.entries();
+    const lastPart = this.lastPart;
+    if (!lastPart) return;
+    const kc = this.keyCount;
+    for (const g of this.ordered) yield [`[${kc > 1 ? `${g.prefix},` : ''}${lastPart(g.last)}]`, g];
+  }
+
+  get size(): number {
+    return this.groups.size + this.ordered.length;
+  }
+}

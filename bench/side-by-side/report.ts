@@ -40,7 +40,11 @@ export function renderResults(input: ResultsInput): string {
       const rs = b.throughput.filter((r) => r.source === source);
       if (rs.length === 0) continue;
       const spark = sparkOf(b);
-      const vs = (q: 'q1' | 'q2'): string => (spark && spark !== b ? ` (${(rate(b, source, q) / rate(spark, source, q)).toFixed(2)}×)` : '');
+      // Against Spark on the same source and partitions, when Spark ran that source (KINDLING_BENCH_SKIP).
+      const vs = (q: 'q1' | 'q2'): string => {
+        const ratio = spark && spark !== b ? rate(b, source, q) / rate(spark, source, q) : Number.NaN;
+        return Number.isFinite(ratio) ? ` (${ratio.toFixed(2)}×)` : '';
+      };
       const check = (q: 'q1' | 'q2'): string => [...new Set(rs.filter((r) => r.query === q).map((r) => `${r.rows}, ${r.total}`))].join(' / ');
       const batches = (q: 'q1' | 'q2'): string => {
         const r = rs.filter((x) => x.query === q);

@@ -32,10 +32,10 @@ CHUNK_SECONDS = 0.2
 MARKER = "zzmark"
 
 
-def counts_of(spark: SparkSession, plan: dict, source) -> "object":
+def counts_of(q: str, source) -> "object":
     words = source.select(F.explode(F.split(source.value, " ")).alias("word"))
     wwt = words.withColumn("timestamp", F.current_timestamp()).withWatermark("timestamp", "5 seconds")
-    return wwt.groupBy(F.window("timestamp", "60 seconds", SLIDES[plan["q"]]), "word").count()
+    return wwt.groupBy(F.window("timestamp", "60 seconds", SLIDES[q]), "word").count()
 
 
 def source_df(spark: SparkSession, kind: str, where: str):
@@ -75,7 +75,7 @@ def percentile(xs: list[float], p: float) -> float | None:
 
 
 def throughput(spark: SparkSession, plan: dict, q: str, name: str, where: str, words: int) -> dict:
-    counts = counts_of(spark, {"q": q}, source_df(spark, plan["source"], where))
+    counts = counts_of(q, source_df(spark, plan["source"], where))
     started = time.perf_counter()
     query = counts.writeStream.outputMode("complete").format("memory").queryName(name).start()
     if plan["source"] == "text":
@@ -173,7 +173,7 @@ class ChunkSender:
 
 def latency(spark: SparkSession, plan: dict, q: str, name: str, corpus: list[str], rate: int) -> dict:
     sender = ChunkSender(plan["source"], corpus, rate, plan["latencySeconds"])
-    counts = counts_of(spark, {"q": q}, source_df(spark, plan["source"], sender.where))
+    counts = counts_of(q, source_df(spark, plan["source"], sender.where))
     query = counts.writeStream.outputMode("complete").format("memory").queryName(name).start()
     sender.thread.start()
     seen: dict[str, float] = {}

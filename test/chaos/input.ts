@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { letTimePass } from '../support/eventually.js';
+import { seededRandom } from '../../engine/util/random.js';
 
 /**
  * The chaos suite's replayable input: lines of words drawn from a seeded PRNG, written to a Redis
@@ -22,17 +23,8 @@ const VOCABULARY = [
   'river', 'stone', 'cloud', 'ember', 'kindling', 'spark', 'flame', 'ash', 'smoke', 'coal',
 ];
 
-/** mulberry32: small, fast, and the same sequence on every machine. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (the engine's generator): small, fast, and the same sequence on every machine. */
+export const prng = seededRandom;
 
 /** Line i of the input for `seed`: 1-8 words, skewed towards the start of the vocabulary. */
 export function line(seed: number, i: number): string {

@@ -20,10 +20,8 @@ export const DEFAULT_MAX_IDLE_MS = 10 * 60_000;
  * versions its writes record. Redis holds the state, so a dropped copy costs one reload.
  */
 export class PartitionCopies {
-  /** Copies by partition id, least recently used first. */
-  private readonly copies = new Map<string, PartitionCopy>();
-  /** When each copy was last used (ms), in the same least-recently-used order as `copies`. */
-  private readonly usedAt = new Map<string, number>();
+  /** Copies by partition id with when each was last used (ms), least recently used first. */
+  private readonly copies = new Map<string, { readonly copy: PartitionCopy; readonly usedAt: number }>();
   private readonly sweeper: NodeJS.Timeout;
   private cachedRows = 0;
   private readonly queues = new Map<string, Promise<unknown>>();
@@ -60,12 +58,8 @@ export class PartitionCopies {
   /** The copy of a partition, if this process holds one (marked as just used). */
   get(id: string): PartitionCopy | undefined {
     this.dropIdle();
-    const c = this.copies.get(id);
-    if (c) {
-      this.copies.delete(id);
-      this.copies.set(id, c);
-      this.touch(id);
-    }
+    const c = this.copies.get(id)?.copy;
+    if (c) this.touch(id, c);
     return c;
   }
 
@@ -73,8 +67,7 @@ export class PartitionCopies {
   keep(id: string, c: PartitionCopy): void {
     this.forget(id);
     this.dropIdle();
-    this.copies.set(id, c);
-    this.touch(id);
+    this.touch(id, c);
     this.cachedRows += c.state.size;
     this.trim(id);
   }
@@ -90,8 +83,7 @@ export class PartitionCopies {
     const c = this.copies.get(id);
     if (!c) return;
     this.copies.delete(id);
-    this.usedAt.delete(id);
-    this.cachedRows -= c.state.size;
+    this.cachedRows -= c.copy.state.size;
   }
 
   /** The partitions this process holds a copy of, least recently used first. */
@@ -103,20 +95,20 @@ export class PartitionCopies {
   clear(): void {
     clearInterval(this.sweeper);
     this.copies.clear();
-    this.usedAt.clear();
     this.cachedRows = 0;
   }
 
-  private touch(id: string): void {
-    this.usedAt.delete(id);
-    this.usedAt.set(id, this.now());
+  /** Marks `id` as just used: it moves to the most recently used end. */
+  private touch(id: string, copy: PartitionCopy): void {
+    this.copies.delete(id);
+    this.copies.set(id, { copy, usedAt: this.now() });
   }
 
   /** Drops the copies unused for `maxIdleMs` (the oldest come first, so this stops at the first recent one). */
   private dropIdle(): void {
     const before = this.now() - this.maxIdleMs;
-    for (const [id, at] of this.usedAt) {
-      if (at > before) break;
+    for (const [id, { usedAt }] of this.copies) {
+      if (usedAt > before) break;
       this.forget(id);
     }
   }

@@ -1,9 +1,10 @@
 import { refIndexes, type BoundExpr } from '../expr/bound-expr.js';
 import { InternalError } from '../errors/errors.js';
-import type { BufferSlot, ResolveContext } from '../functions/function.js';
+import type { ResolveContext } from '../functions/function.js';
 import type { FunctionRegistry } from '../functions/registry.js';
 import type { AggregateNode, AnalyzedPlan } from '../plan/analyzed-plan.js';
 import type { OperatorSpec } from './operator.js';
+import { mergesInAnyOrder } from './operators/order-free-merge.js';
 import type { PaneAggregateConfig } from './operators/pane-aggregate.js';
 import { partialAggregateSpec } from './specs.js';
 
@@ -41,35 +42,6 @@ export function paneAggregateSpec(agg: AggregateNode, registry: FunctionRegistry
     schema: partialAggregateSpec(agg, registry, ctx).schema,
   };
   return Object.freeze({ name: 'PaneAggregate', config });
-}
-
-const INTEGRAL: ReadonlySet<string> = new Set(['byte', 'short', 'integer', 'long']);
-/** Ordered by JS `<` exactly as by Spark's ordering (numbers without NaN or -0, booleans). */
-const PLAIN_ORDERED: ReadonlySet<string> = new Set([...INTEGRAL, 'boolean', 'date', 'timestamp', 'timestamp_ntz']);
-
-/**
- * Merging two partials gives bit for bit what updating one buffer row by row would: integral sums
- * (JS numbers, exact within 2^53 either way), min/max where any two equal values are the same.
- * Floating sums, sets, lists, first/last and moments depend on the order rows came in.
- */
-function mergesInAnyOrder(slot: BufferSlot): boolean {
-  switch (slot.merge) {
-    case 'sum':
-      return INTEGRAL.has(slot.type.kind);
-    case 'min':
-    case 'max':
-      return PLAIN_ORDERED.has(slot.type.kind);
-    case 'union':
-    case 'concat':
-    case 'first':
-    case 'last':
-    case 'moments':
-      return false;
-    default: {
-      const never: never = slot.merge;
-      throw new InternalError(`unknown merge op ${String(never)}`);
-    }
-  }
 }
 
 /** The value of the micro-batch's clock (`current_timestamp()` and friends): one per task. */

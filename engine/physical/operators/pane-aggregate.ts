@@ -10,6 +10,7 @@ import { T } from '../../types/data-type.js';
 import { schemaOf, type Schema } from '../../types/schema.js';
 import { AggregateLayout } from '../aggregation.js';
 import type { Operator, OperatorFactory } from '../operator.js';
+import { mergesInAnyOrder } from './order-free-merge.js';
 import { Panes, type WindowValue } from './panes.js';
 import { PartialAggregateExec } from './partial-aggregate.js';
 
@@ -56,7 +57,8 @@ export const PaneAggregateExec: OperatorFactory<PaneAggregateConfig> = {
       },
       ctx,
     );
-    const mergeOps = new AggregateLayout(config.aggregates, ctx.registry, ctx).mergeOps;
+    const layout = new AggregateLayout(config.aggregates, ctx.registry, ctx);
+    const mergeOps = layout.slots.every(mergesInAnyOrder) ? layout.mergeOps : undefined;
     const keyCount = config.groupings.length;
     let inputSchema: Schema | undefined;
     let panedSchema: Schema | undefined;
@@ -101,12 +103,14 @@ export const PaneAggregateExec: OperatorFactory<PaneAggregateConfig> = {
 };
 
 /** Each (pane, keys) partial once per window of its pane, merged where panes share a window. */
-function expand(batch: RecordBatch, windowKey: number, keyCount: number, panes: Panes, ops: readonly MergeOp[], schema: Schema): RecordBatch {
+function expand(batch: RecordBatch, windowKey: number, keyCount: number, panes: Panes, ops: readonly MergeOp[] | undefined, schema: Schema): RecordBatch {
   const n = batch.numRows;
   const columns = batch.columns.map((c) => (c.kind === 'values' ? c.values : Array.from({ length: n }, () => c.value)));
   const paneOf = columns[windowKey] as readonly number[];
-  const onePane = paneOf.every((p) => p === paneOf[0]);
-  return onePane ? expandOnePane(columns, windowKey, keyCount, panes.windowsOf(paneOf[0] as number), schema) : expandMerging(columns, windowKey, keyCount, panes, ops, schema);
+  if (paneOf.every((p) => p === paneOf[0])) return expandOnePane(columns, windowKey, keyCount, panes.windowsOf(paneOf[0] as number), schema);
+  // The planner chose panes for order-bound buffers only for a time constant per batch.
+  if (!ops) throw new InternalError('PaneAggregate: several panes in one task, and buffers that cannot be merged in any order');
+  return expandMerging(columns, windowKey, keyCount, panes, ops, schema);
 }
 
 /** One pane: its windows are every group's windows; a group's rows come out together, latest window first. */

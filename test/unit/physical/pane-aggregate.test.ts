@@ -180,6 +180,15 @@ describe('PaneAggregate', () => {
       if (time !== null) expect(panes.length).toBeGreaterThan(0);
     }
   });
+
+  it('refuses to merge order-bound buffers of several panes (the planner never asks it to)', async () => {
+    const agg = aggregateOf(
+      analyzed((src) => ({ kind: 'aggregate', input: src, groupType: 'groupby', grouping: [windowOf(E.col('t'), '10 seconds', '5 seconds', '0 seconds'), E.col('word')], aggregates: ORDER_BOUND })),
+    );
+    const rnd = seededRandom(3);
+    const batches = [...randomBatches(rnd, S, 0), ...randomBatches(rnd, S, 5 * S)];
+    await expect(bothPaths(agg, batches)).rejects.toThrow(/several panes/);
+  });
 });
 
 describe('the streaming planner', () => {
@@ -214,5 +223,29 @@ describe('the streaming planner', () => {
     expect(
       mapOps((src) => ({ kind: 'aggregate', input: src, groupType: 'groupby', grouping: [E.col('word')], aggregates: [call('max', call('window', E.col('t'), E.lit('10 seconds', T.string)))] })),
     ).toEqual(['TimeWindow', 'PartialAggregate']);
+  });
+});
+
+describe('a batch aggregation over a time window', () => {
+  it('runs pane first and gives TimeWindow + PartialAggregate’s rows in their order (NULL time dropped, negative times, start offset)', async () => {
+    const w = `window(timestamp_micros(us), '10 seconds', '4 seconds', '1 second')`;
+    const query = `SELECT ${w} AS w, word, count(*) AS n, sum(x) AS s, min(x) AS mn, max(us) AS mx
+      FROM VALUES (-3000000, 'a', 1), (1000000, 'a', 2), (4500000, 'b', 3), (NULL, 'a', 4), (9000000, 'a', NULL), (-9000001, NULL, 5) AS v(us, word, x)
+      GROUP BY ${w}, word`;
+    const out = await env.session.execute({ kind: 'sql', query, namedArgs: {}, posArgs: [] });
+    // What the TimeWindow + PartialAggregate path gave for this query, row for row.
+    expect(batchToRows(out)).toEqual([
+      [[-3 * S, 7 * S], 'a', 2, 3, 1, 1 * S],
+      [[-7 * S, 3 * S], 'a', 2, 3, 1, 1 * S],
+      [[-11 * S, -1 * S], 'a', 1, 1, 1, -3 * S],
+      [[1 * S, 11 * S], 'a', 2, 2, 2, 9 * S],
+      [[1 * S, 11 * S], 'b', 1, 3, 3, 4.5 * S],
+      [[-3 * S, 7 * S], 'b', 1, 3, 3, 4.5 * S],
+      [[9 * S, 19 * S], 'a', 1, null, null, 9 * S],
+      [[5 * S, 15 * S], 'a', 1, null, null, 9 * S],
+      [[-11 * S, -1 * S], null, 1, 5, 5, -9 * S - 1],
+      [[-15 * S, -5 * S], null, 1, 5, 5, -9 * S - 1],
+      [[-19 * S, -9 * S], null, 1, 5, 5, -9 * S - 1],
+    ]);
   });
 });

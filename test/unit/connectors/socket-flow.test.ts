@@ -137,7 +137,7 @@ describe('the socket source under a flood', () => {
   });
 
   it('rejects a read limit that is not a positive integer', () => {
-    expect(socketReadLimits({})).toEqual({ maxLinesPerTrigger: 100_000, maxBufferedBytes: 16 * 1024 * 1024 });
+    expect(socketReadLimits({})).toEqual({ maxLinesPerTrigger: 100_000, maxBufferedBytes: 64 * 1024 * 1024 });
     expect(() => socketReadLimits({ maxLinesPerTrigger: '0' })).toThrow(
       "Invalid value '0' for option 'maxLinesPerTrigger', must be a positive integer",
     );

@@ -122,7 +122,10 @@ export class SocketSource implements Source {
     if (this.availableNowEnd !== undefined) return upTo(this.availableNowEnd);
     // A batch that the log can fill already need not wait for the lines still arriving.
     if (limited && !this.availableNow && this.logged - 1 >= from + this.limits.maxLinesPerTrigger) return upTo(this.logged - 1);
-    const target = this.logged + this.unloggedLines();
+    const received = this.logged + this.unloggedLines();
+    // Under the per-trigger cap the batch takes only its first maxLinesPerTrigger lines: it need not
+    // wait for a flood's later lines to reach the log (they are appended in chunks of that size).
+    const target = limited && !this.availableNow ? Math.min(received, from + 1 + this.limits.maxLinesPerTrigger) : received;
     while (this.logged < target && !this.stopped) {
       const progressed = new Promise<void>((resolve) => this.waiters.push(resolve));
       this.appendError = undefined;
@@ -312,7 +315,13 @@ export class SocketSource implements Source {
   private async drain(): Promise<void> {
     for (;;) {
       if (this.pending.length > 0) {
-        this.queue.push({ lines: this.pending, times: this.pendingTimes });
+        const max = this.limits.maxLinesPerTrigger;
+        if (this.pending.length <= max) this.queue.push({ lines: this.pending, times: this.pendingTimes });
+        else {
+          for (let i = 0; i < this.pending.length; i += max) {
+            this.queue.push({ lines: this.pending.slice(i, i + max), times: this.pendingTimes.slice(i, i + max) });
+          }
+        }
         this.pending = [];
         this.pendingTimes = [];
       }

@@ -121,7 +121,7 @@ export function applyBatchInPlace(state: IndexedState, batch: StateBatch): Appli
 class UndoLog {
   private readonly kinds: number[] = [];
   private readonly entries: StateEntry[] = [];
-  /** Per CHANGED entry: stamp, event time, key values, then `width` buffer values. */
+  /** Per CHANGED entry: stamp, event time, then `width` buffer values (key values only ever go from none to the key's own). */
   private readonly values: unknown[] = [];
   private done = false;
 
@@ -139,7 +139,7 @@ class UndoLog {
     this.kinds.push(CHANGED);
     this.entries.push(e);
     const v = this.values;
-    v.push(e.stamp, e.eventTimeUs, e.keyValues);
+    v.push(e.stamp, e.eventTimeUs);
     const b = e.buffers;
     for (let i = 0; i < this.width; i++) v.push(b[i]);
   }
@@ -164,12 +164,11 @@ class UndoLog {
           state.insert(e);
           break;
         case CHANGED: {
-          at -= width + 3;
+          at -= width + 2;
           // The entry's buffers array may be longer than the ops (a row kept as loaded): restore the slots merged.
-          for (let s = 0; s < width; s++) e.buffers[s] = values[at + 3 + s];
+          for (let s = 0; s < width; s++) e.buffers[s] = values[at + 2 + s];
           state.retime(e, values[at + 1] as number | null);
           e.stamp = values[at] as number;
-          e.keyValues = values[at + 2] as readonly unknown[] | undefined;
           break;
         }
         default:

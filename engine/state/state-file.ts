@@ -26,14 +26,16 @@ const MAGIC_V1 = 'kindling-state-rows 1';
 /**
  * Writes a state file: a header line of JSON (batch id, the result without its rows, and how many
  * rows each section holds), then the rows, the removed keys and the result's rows (unless they are
- * the rows: `result.rowsAreRows`). In each section rows come by group (`StateKey.group`): a line
- * `@<group>` starts a group, then one line per row of it, `member TAB eventTime TAB buffers`
- * (`member` is the last grouping value's JSON text, empty for a `WHOLE_KEY` row, whose key is the
- * group; `eventTime` is empty for null and `=` when it is the previous row's), or for a removal the
- * member alone. Group and member texts are JSON, which never holds a raw tab or newline, and a
- * member's text never starts with `@`, so lines split unambiguously. A windowed aggregation writes
- * every (window, key) it touched each batch: the window's text is written once per batch, not once
- * per row.
+ * the rows: `rowsAreRows`). Rows are written without their whole key text:
+ * - a line `@<group>` names the next group number (0, 1, ... in the order groups first appear);
+ * - a row line is `member TAB group TAB eventTime TAB buffers`: `member` is the last grouping
+ *   value's JSON text, `=` for the previous line's member, empty for a `WHOLE_KEY` row (whose key
+ *   is the group); `group` the group's number; `eventTime` empty for null, `=` for the time the
+ *   group's previous row had; a removal line is `member TAB group`.
+ * Group and member texts are JSON, which never holds a raw tab or newline, and a member's text is
+ * never `=` nor starts with `@`, so lines split unambiguously. Rows come member by member (a
+ * word's windows together): a window's text is written once per file, a word's once per run of
+ * its rows, and a window's time once.
  */
 export function formatStateFile(content: StateFileContent): string {
   const resultRows = content.result?.rows;
@@ -46,9 +48,10 @@ export function formatStateFile(content: StateFileContent): string {
   };
   // The header holds counts only (finite numbers): plain JSON.
   const out: string[] = [MAGIC, JSON.stringify(header)];
-  writeSection(out, content.rows, rowLine);
-  writeSection(out, content.removed, memberField);
-  if (resultRows && !rowsAreRows) writeSection(out, resultRows, rowLine);
+  const w = new SectionWriter(out);
+  w.rows(content.rows);
+  w.removed(content.removed);
+  if (resultRows && !rowsAreRows) w.rows(resultRows);
   return `${out.join('\n')}\n`;
 }
 
@@ -59,39 +62,56 @@ export function parseStateFile(text: string): StateFileContent {
   return parseJsonStateFile(text);
 }
 
-/** Writes `items` group by group (first-seen group order; within a group, in their order). */
-function writeSection<T extends StateKey>(out: string[], items: readonly T[], line: (item: T, previous: T | undefined) => string): void {
-  if (items.length === 0) return;
-  const byGroup = new Map<string, T[]>();
-  let lastGroup: string | undefined;
-  let list: T[] = [];
-  for (const item of items) {
-    if (item.group !== lastGroup) {
-      lastGroup = item.group;
-      let l = byGroup.get(lastGroup);
-      if (!l) byGroup.set(lastGroup, (l = []));
-      list = l;
-    }
-    list.push(item);
-  }
-  for (const [group, members] of byGroup) {
-    out.push(`@${group}`);
-    let previous: T | undefined;
-    for (const item of members) {
-      out.push(line(item, previous));
-      previous = item;
-    }
-  }
-}
+/** `SectionWriter.lastMember` before any row (no member is this symbol). */
+const NO_MEMBER = Symbol('no member');
 
-function memberField(key: StateKey): string {
-  return key.member === WHOLE_KEY ? '' : memberText(key.member);
-}
+/** Numbers groups and remembers the previous member and each group's previous time, across a file's sections. */
+class SectionWriter {
+  private readonly groupIds = new Map<string, number>();
+  private readonly times: (number | null | undefined)[] = [];
+  private lastGroup: string | undefined;
+  private lastId = 0;
+  private lastMember: unknown = NO_MEMBER;
 
-function rowLine(r: StateRow, previous: StateRow | undefined): string {
-  const t = r.eventTimeUs;
-  const time = previous !== undefined && previous.eventTimeUs === t ? '=' : t === null ? '' : String(t);
-  return `${memberField(r)}\t${time}\t${buffersText(r.buffers)}`;
+  constructor(private readonly out: string[]) {}
+
+  rows(rows: readonly StateRow[]): void {
+    const out = this.out;
+    for (const r of rows) {
+      const g = this.group(r.group);
+      const t = r.eventTimeUs;
+      const time = this.times[g] === t ? '=' : t === null ? '' : String(t);
+      this.times[g] = t;
+      out.push(`${this.member(r.member)}\t${g}\t${time}\t${buffersText(r.buffers)}`);
+    }
+  }
+
+  removed(keys: readonly StateKey[]): void {
+    for (const k of keys) {
+      const g = this.group(k.group);
+      this.out.push(`${this.member(k.member)}\t${g}`);
+    }
+  }
+
+  private member(m: unknown): string {
+    if (m === this.lastMember) return '=';
+    this.lastMember = m;
+    return m === WHOLE_KEY ? '' : memberText(m);
+  }
+
+  /** The group's number, writing its `@` line the first time. */
+  private group(group: string): number {
+    if (group === this.lastGroup) return this.lastId;
+    let id = this.groupIds.get(group);
+    if (id === undefined) {
+      id = this.groupIds.size;
+      this.groupIds.set(group, id);
+      this.out.push(`@${group}`);
+    }
+    this.lastGroup = group;
+    this.lastId = id;
+    return id;
+  }
 }
 
 function parseV2(text: string): StateFileContent {
@@ -103,33 +123,39 @@ function parseV2(text: string): StateFileContent {
     result?: RecordedResult & { rowCount: number; rowsAreRows: boolean };
   };
   let at = 2;
-  let group = '';
-  /** The next line that is not a group line (setting `group` on the way). */
+  const groups: string[] = [];
+  const times: (number | null)[] = [];
+  let member: unknown = WHOLE_KEY;
+  /** The next line that is not a group line (numbering groups on the way). */
   const next = (): string => {
     for (;;) {
       const line = lines[at++] ?? '';
       if (line.charCodeAt(0) !== 64) return line;
-      group = line.slice(1);
+      groups.push(line.slice(1));
     }
   };
-  let time: number | null = null;
+  const memberOf = (field: string): unknown => (field === '=' ? member : (member = parseMember(field)));
   const takeRows = (n: number): StateRow[] => {
     const rows = new Array<StateRow>(n);
     for (let i = 0; i < n; i++) {
       const line = next();
       const a = line.indexOf('\t');
       const b = line.indexOf('\t', a + 1);
-      const t = line.slice(a + 1, b);
-      if (t !== '=') time = t === '' ? null : Number(t);
-      rows[i] = { group, member: parseMember(line.slice(0, a)), eventTimeUs: time, buffers: parseWithSpecials(line.slice(b + 1)) as unknown[] };
+      const c = line.indexOf('\t', b + 1);
+      const g = Number(line.slice(a + 1, b));
+      const t = line.slice(b + 1, c);
+      const time = t === '=' ? (times[g] ?? null) : t === '' ? null : Number(t);
+      times[g] = time;
+      rows[i] = { group: groups[g] ?? '', member: memberOf(line.slice(0, a)), eventTimeUs: time, buffers: parseWithSpecials(line.slice(c + 1)) as unknown[] };
     }
     return rows;
   };
   const rows = takeRows(header.rowCount);
   const removed = new Array<StateKey>(header.removedCount);
   for (let i = 0; i < header.removedCount; i++) {
-    const member = parseMember(next());
-    removed[i] = { group, member };
+    const line = next();
+    const a = line.indexOf('\t');
+    removed[i] = { group: groups[Number(line.slice(a + 1))] ?? '', member: memberOf(line.slice(0, a)) };
   }
   let result: RecordedResult | undefined;
   if (header.result) {

@@ -8,11 +8,11 @@ import { get, map1, map2 } from './vectorize.js';
 /**
  * SQL LIKE and ILIKE. A constant pattern is planned once into what it tests; most patterns in
  * practice are a text with `%` at one end or both, which a string method answers without the
- * regex engine. A column is then tested in one loop per kind of plan, the test inlined in its
- * loop: a matcher called through the shared column helpers is a call per row the JIT cannot
- * inline once those helpers have seen many functions. Under a filter (`selectRows`) no column
- * of booleans is built at all, only the matching rows' numbers: on a large memory table
- * (120 k rows, `word LIKE 'zzmark%'`) writing 120 k booleans cost more than the tests.
+ * regex engine. A column is then tested in one loop per kind of plan, the test written in the
+ * loop: a matcher called per row through a shared helper (map1, or a callback) is a call the
+ * JIT does not inline in a long-running server whose helpers have seen many functions. Under a
+ * filter (`selectRows`) no column of booleans is built at all, only the matching rows' numbers:
+ * on a 120 k-row memory table (`word LIKE 'zzmark%'`) writing 120 k booleans cost more than the tests.
  */
 type LikePlan =
   | { readonly kind: 'equals' | 'prefix' | 'suffix' | 'contains'; readonly text: string }
@@ -79,56 +79,44 @@ function likeTest(plan: LikePlan, s: string): boolean {
 }
 
 /**
- * Calls `hit(i, matched)` for each non-null row of `values` (`matched`: whether it is LIKE the
- * plan), or, when `onlyMatches`, just for the matching rows. Written once, specialized by its
- * two callers below (the JIT inlines `hit` into each loop).
+ * The column of `values LIKE plan` (null where the value is null). Each kind has its own loop, so
+ * the test is inlined; `fold` (ILIKE) lower-cases each value first.
  */
-function scan(values: readonly unknown[], n: number, plan: LikePlan, fold: boolean, hit: (i: number, matched: boolean) => void): void {
+function likeColumn(values: readonly unknown[], n: number, plan: LikePlan, fold: boolean): unknown[] {
+  const out = new Array<unknown>(n);
+  if (fold || plan.kind === 'regex') {
+    for (let i = 0; i < n; i++) {
+      const x = values[i] as string | null | undefined;
+      out[i] = x === null || x === undefined ? null : likeTest(plan, fold ? x.toLowerCase() : x);
+    }
+    return out;
+  }
+  const text = plan.text;
   switch (plan.kind) {
-    case 'equals': {
-      const text = plan.text;
+    case 'equals':
       for (let i = 0; i < n; i++) {
         const x = values[i] as string | null | undefined;
-        if (x !== null && x !== undefined) hit(i, (fold ? x.toLowerCase() : x) === text);
+        out[i] = x === null || x === undefined ? null : x === text;
       }
-      return;
-    }
-    case 'prefix': {
-      const text = plan.text;
-      // Most rows differ from the text at their first character: read it before calling startsWith.
-      const first = text.length > 0 && !fold ? text.charCodeAt(0) : -1;
+      return out;
+    case 'prefix':
       for (let i = 0; i < n; i++) {
         const x = values[i] as string | null | undefined;
-        if (x === null || x === undefined) continue;
-        if (first >= 0) hit(i, x.charCodeAt(0) === first && x.startsWith(text));
-        else hit(i, (fold ? x.toLowerCase() : x).startsWith(text));
+        out[i] = x === null || x === undefined ? null : x.startsWith(text);
       }
-      return;
-    }
-    case 'suffix': {
-      const text = plan.text;
+      return out;
+    case 'suffix':
       for (let i = 0; i < n; i++) {
         const x = values[i] as string | null | undefined;
-        if (x !== null && x !== undefined) hit(i, (fold ? x.toLowerCase() : x).endsWith(text));
+        out[i] = x === null || x === undefined ? null : x.endsWith(text);
       }
-      return;
-    }
-    case 'contains': {
-      const text = plan.text;
+      return out;
+    case 'contains':
       for (let i = 0; i < n; i++) {
         const x = values[i] as string | null | undefined;
-        if (x !== null && x !== undefined) hit(i, (fold ? x.toLowerCase() : x).includes(text));
+        out[i] = x === null || x === undefined ? null : x.includes(text);
       }
-      return;
-    }
-    case 'regex': {
-      const re = plan.re;
-      for (let i = 0; i < n; i++) {
-        const x = values[i] as string | null | undefined;
-        if (x !== null && x !== undefined) hit(i, re.test(fold ? x.toLowerCase() : x));
-      }
-      return;
-    }
+      return out;
     default: {
       const never: never = plan;
       return never;
@@ -136,22 +124,47 @@ function scan(values: readonly unknown[], n: number, plan: LikePlan, fold: boole
   }
 }
 
-/** The column of `values LIKE plan`: null where the value is null. */
-function likeColumn(values: readonly unknown[], n: number, plan: LikePlan, fold: boolean): unknown[] {
-  const out = new Array<unknown>(n).fill(null);
-  scan(values, n, plan, fold, (i, matched) => {
-    out[i] = matched;
-  });
-  return out;
-}
-
-/** The rows (ascending) whose value is LIKE the plan. */
+/** The rows (ascending) whose value is LIKE the plan: as `likeColumn`, but only the matches' numbers. */
 function likeRows(values: readonly unknown[], n: number, plan: LikePlan, fold: boolean): number[] {
   const rows: number[] = [];
-  scan(values, n, plan, fold, (i, matched) => {
-    if (matched) rows.push(i);
-  });
-  return rows;
+  if (fold || plan.kind === 'regex') {
+    for (let i = 0; i < n; i++) {
+      const x = values[i] as string | null | undefined;
+      if (x !== null && x !== undefined && likeTest(plan, fold ? x.toLowerCase() : x)) rows.push(i);
+    }
+    return rows;
+  }
+  const text = plan.text;
+  switch (plan.kind) {
+    case 'equals':
+      for (let i = 0; i < n; i++) if (values[i] === text) rows.push(i);
+      return rows;
+    case 'prefix': {
+      // Most values differ from the text at their first character: compare it before startsWith.
+      const first = text.charCodeAt(0);
+      for (let i = 0; i < n; i++) {
+        const x = values[i] as string | null | undefined;
+        if (x !== null && x !== undefined && (text.length === 0 || x.charCodeAt(0) === first) && x.startsWith(text)) rows.push(i);
+      }
+      return rows;
+    }
+    case 'suffix':
+      for (let i = 0; i < n; i++) {
+        const x = values[i] as string | null | undefined;
+        if (x !== null && x !== undefined && x.endsWith(text)) rows.push(i);
+      }
+      return rows;
+    case 'contains':
+      for (let i = 0; i < n; i++) {
+        const x = values[i] as string | null | undefined;
+        if (x !== null && x !== undefined && x.includes(text)) rows.push(i);
+      }
+      return rows;
+    default: {
+      const never: never = plan;
+      return never;
+    }
+  }
 }
 
 function likeFunction(name: 'like' | 'ilike'): ScalarFunction {

@@ -21,6 +21,32 @@ describe('CompleteResult (the driver-kept result of a complete-mode aggregation)
     expect(r.size).toBe(4);
   });
 
+  it('batches handed out stay as they were through any sequence of later merges', () => {
+    const r = new CompleteResult({ keyCount: 2, schema: windowed });
+    const handed: [ReturnType<typeof r.toBatch>, unknown[][]][] = [];
+    const keep = (): void => {
+      const b = r.toBatch();
+      handed.push([b, batchToRows(b)]);
+    };
+    r.merge([batchFromRows(windowed, [[[0, 10], 'a', 1], [[0, 10], 'b', 1]])]);
+    keep();
+    keep(); // twice without a merge between
+    r.merge([batchFromRows(windowed, [[[0, 10], 'a', 2]])]); // values only
+    keep();
+    r.merge([batchFromRows(windowed, [[[0, 10], 'c', 1]])]); // a new key only
+    keep();
+    r.merge([batchFromRows(windowed, [[[0, 10], 'b', 7], [[5, 15], 'a', 1]])]);
+    keep();
+    for (const [b, rows] of handed) expect(batchToRows(b)).toEqual(rows);
+    expect(handed.map(([, rows]) => rows)).toEqual([
+      [[[0, 10], 'a', 1], [[0, 10], 'b', 1]],
+      [[[0, 10], 'a', 1], [[0, 10], 'b', 1]],
+      [[[0, 10], 'a', 2], [[0, 10], 'b', 1]],
+      [[[0, 10], 'a', 2], [[0, 10], 'b', 1], [[0, 10], 'c', 1]],
+      [[[0, 10], 'a', 2], [[0, 10], 'b', 7], [[0, 10], 'c', 1], [[5, 15], 'a', 1]],
+    ]);
+  });
+
   it('groups NaN with NaN, -0 with 0, and null apart from every value', () => {
     const schema = schemaOf([T.field('x', T.double), T.field('n', T.long)]);
     const r = new CompleteResult({ keyCount: 1, schema });

@@ -66,14 +66,19 @@ function time(reps: number, f: () => unknown): string {
   return median(ts);
 }
 
+/** Wall time, and the process's CPU time (less disturbed by other processes on a shared machine). */
 async function timeAsync(reps: number, f: () => Promise<unknown>): Promise<string> {
   const ts: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < reps; i++) {
     const t = performance.now();
+    const c = process.cpuUsage();
     await f();
+    const used = process.cpuUsage(c);
     ts.push(performance.now() - t);
+    cpu.push((used.user + used.system) / 1000);
   }
-  return median(ts);
+  return `${median(ts)}, cpu ${median(cpu)}`;
 }
 
 async function main(): Promise<void> {
@@ -102,14 +107,18 @@ async function main(): Promise<void> {
     const batchWords = words.slice(0, 8_000);
     const only = process.env['KINDLING_BENCH_ONLY'];
     const mergeTimes: number[] = [];
+    const mergeCpu: number[] = [];
     for (let r = 0; r < (only === undefined || only === 'merge' ? reps : 0); r++) {
       const part = structuredClone(updates(batchWords, 0, r + 2));
       const t = performance.now();
+      const c = process.cpuUsage();
       result.merge([part]);
       await sink.addBatch(batchId++, result.toBatch());
+      const used = process.cpuUsage(c);
       mergeTimes.push(performance.now() - t);
+      mergeCpu.push((used.user + used.system) / 1000);
     }
-    const mergeMs = median(mergeTimes);
+    const mergeMs = `${median(mergeTimes)}, cpu ${median(mergeCpu)}`;
 
     const poll = P.sql("SELECT word FROM t WHERE word LIKE 'zzmark%'");
     const totals = P.sql('SELECT count(*) AS n, sum(`count`) AS total FROM t');

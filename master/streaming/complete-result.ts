@@ -105,11 +105,12 @@ export class CompleteResult {
         const pos = depth === 0 ? 0 : (node as number);
         if (pos >= this.rows) this.rows = pos + 1;
         // A key already held keeps its value unless the new one differs (-0 for 0): the batch's
-        // copy of an equal string then dies young instead of replacing one in the old generation.
+        // copy of an equal string or window then dies young instead of replacing one in the old
+        // generation, and a key column no new key reaches is not copied.
         const added = this.rows > before || depth === 0;
         for (let c = 0; c < width; c++) {
           const v = at(c, i) ?? null;
-          if (c < keyCount && !added && Object.is((columns[c] as unknown[])[pos], v)) continue;
+          if (c < keyCount && !added && sameKeyValue((columns[c] as unknown[])[pos], v)) continue;
           if (shared[c]) this.unshare(c);
           (columns[c] as unknown[])[pos] = v;
         }
@@ -140,6 +141,14 @@ export class CompleteResult {
     this.columns[c] = (this.columns[c] as unknown[]).slice();
     this.shared[c] = false;
   }
+}
+
+/** Whether a held key value can stay for the batch's: the same value, or a struct of the same field values (a window). */
+function sameKeyValue(held: unknown, v: unknown): boolean {
+  if (Object.is(held, v)) return true;
+  if (!Array.isArray(held) || !Array.isArray(v) || held.length !== v.length) return false;
+  for (let f = 0; f < v.length; f++) if (!Object.is(held[f], v[f])) return false;
+  return true;
 }
 
 /**

@@ -55,6 +55,18 @@ describe('CompleteResult (the driver-kept result of a complete-mode aggregation)
     expect(batchToRows(r.toBatch())).toEqual([[NaN, 2], [-0, 2], [null, 2]]);
   });
 
+  it('a held key takes the batch value when it differs only as Spark groups it (-0 for 0, also in a struct field)', () => {
+    const schema = schemaOf([T.field('k', T.struct([T.field('x', T.double), T.field('s', T.string)])), T.field('n', T.long)]);
+    const r = new CompleteResult({ keyCount: 1, schema });
+    r.merge([batchFromRows(schema, [[[0, 'a'], 1], [[1, 'b'], 1]])]);
+    const first = r.toBatch();
+    r.merge([batchFromRows(schema, [[[-0, 'a'], 2], [[1, 'b'], 2]])]);
+    const rows = batchToRows(r.toBatch());
+    expect(rows).toEqual([[[-0, 'a'], 2], [[1, 'b'], 2]]);
+    expect(Object.is((rows[0]?.[0] as number[])[0], -0)).toBe(true);
+    expect(Object.is((batchToRows(first)[0]?.[0] as number[])[0], 0)).toBe(true);
+  });
+
   it('a global aggregate (no grouping columns) is one row', () => {
     const schema = schemaOf([T.field('count', T.long)]);
     const r = new CompleteResult({ keyCount: 0, schema });

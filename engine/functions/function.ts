@@ -61,6 +61,12 @@ export interface ScalarFunction {
    */
   evaluateLambda?(args: readonly (Vector | LambdaRunner)[], numRows: number, ctx: EvalContext, call: BoundCall): Vector;
   lambdaParams?(args: readonly (BoundExpr | undefined)[], lambdaIndex: number, arity: number): readonly { readonly type: DataType; readonly nullable: boolean }[];
+  /**
+   * Predicates under a filter: the rows (ascending) where the value would be true, or undefined to
+   * let the filter evaluate the column. Must agree with `evaluate` row for row (nulls are not true);
+   * worth it where a column of booleans costs more than the test (a large memory table's scan).
+   */
+  selectRows?(args: readonly Vector[], numRows: number, ctx: EvalContext, call: BoundCall): readonly number[] | undefined;
 }
 
 /** Produces zero or more output rows per input row (`explode`, `posexplode`, `inline`). */

@@ -1,5 +1,4 @@
-import { recordBatch, type RecordBatch } from '../batch/record-batch.js';
-import { takeVector } from '../batch/vector.js';
+import { sliceBatch, type RecordBatch } from '../batch/record-batch.js';
 
 /**
  * Spark's leaf partitioning of driver-side data (`LocalTableScanExec` / `parallelize`, `RangeExec`):
@@ -15,8 +14,7 @@ export function sparkSlices(batch: RecordBatch, parallelism: number): RecordBatc
   for (let i = 0; i < k; i++) {
     const start = Math.floor((i * n) / k);
     const end = Math.floor(((i + 1) * n) / k);
-    const rows = Array.from({ length: end - start }, (_, j) => start + j);
-    out.push(recordBatch(batch.schema, rows.length, batch.columns.map((c) => takeVector(c, rows))));
+    out.push(sliceBatch(batch, start, end));
   }
   return out;
 }

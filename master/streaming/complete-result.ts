@@ -33,12 +33,15 @@ const NULL_STRUCT = Symbol('null struct');
  */
 export class CompleteResult {
   private readonly columns: unknown[][];
+  /** Columns last handed out by `toBatch` and not written since: the next write copies them first. */
+  private readonly shared: boolean[];
   private readonly index: KeyIndex = new Map();
   private rows = 0;
   private readonly levels: readonly Level[];
 
   constructor(private readonly spec: CompleteResultSpec) {
     this.columns = spec.schema.fields.map(() => []);
+    this.shared = spec.schema.fields.map(() => false);
     this.levels = spec.schema.fields.slice(0, spec.keyCount).flatMap((f, column) => {
       const parts = levelParts(f.type);
       return parts.map((part) => ({ column, span: parts.length, part }));
@@ -54,12 +57,15 @@ export class CompleteResult {
     const levels = this.levels;
     const depth = levels.length;
     const width = this.columns.length;
+    const keyCount = this.spec.keyCount;
     // Per level: the map the last lookup started from, the object it read, and where its column's levels led.
     const cacheFrom: (KeyIndex | undefined)[] = levels.map(() => undefined);
     const cacheValue: unknown[] = levels.map(() => undefined);
     const cacheTo: (KeyIndex | number | undefined)[] = levels.map(() => undefined);
     // The first column always starts from the root: where each of its struct objects led (rows alternate between windows).
     const firstTo = new Map<object, KeyIndex | number>();
+    const columns = this.columns;
+    const shared = this.shared;
     for (const b of parts) {
       const values = (b.columns as readonly Vector[]).map((v) => (v.kind === 'values' ? v.values : undefined));
       const at = (c: number, i: number): unknown => {
@@ -68,6 +74,7 @@ export class CompleteResult {
       };
       for (let i = 0; i < b.numRows; i++) {
         let node: KeyIndex | number = this.index;
+        const before = this.rows;
         for (let l = 0; l < depth; ) {
           const level = levels[l] as Level;
           const v = at(level.column, i);
@@ -97,19 +104,51 @@ export class CompleteResult {
         // No grouping columns (a global aggregate): one row.
         const pos = depth === 0 ? 0 : (node as number);
         if (pos >= this.rows) this.rows = pos + 1;
-        for (let c = 0; c < width; c++) (this.columns[c] as unknown[])[pos] = at(c, i) ?? null;
+        // A key already held keeps its value unless the new one differs (-0 for 0): the batch's
+        // copy of an equal string or window then dies young instead of replacing one in the old
+        // generation, and a key column no new key reaches is not copied.
+        const added = this.rows > before || depth === 0;
+        for (let c = 0; c < width; c++) {
+          const v = at(c, i) ?? null;
+          if (c < keyCount && !added && sameKeyValue((columns[c] as unknown[])[pos], v)) continue;
+          if (shared[c]) this.unshare(c);
+          (columns[c] as unknown[])[pos] = v;
+        }
       }
     }
   }
 
-  /** Every row, as a batch the caller may keep (later merges do not change it). */
+  /**
+   * Every row, as a batch the caller may keep (later merges do not change it): the columns
+   * themselves, copied by the next merge that writes to them rather than here, so a column no
+   * batch changes is never copied.
+   */
   toBatch(): RecordBatch {
+    const rows = this.rows;
     return recordBatch(
       this.spec.schema,
-      this.rows,
-      this.columns.map((c) => valuesVector(c.slice(0, this.rows))),
+      rows,
+      this.columns.map((c, i) => {
+        if (c.length !== rows) return valuesVector(c.slice(0, rows));
+        this.shared[i] = true;
+        return valuesVector(c);
+      }),
     );
   }
+
+  /** Copies column `c` before its first write since a batch handed out holds it. */
+  private unshare(c: number): void {
+    this.columns[c] = (this.columns[c] as unknown[]).slice();
+    this.shared[c] = false;
+  }
+}
+
+/** Whether a held key value can stay for the batch's: the same value, or a struct of the same field values (a window). */
+function sameKeyValue(held: unknown, v: unknown): boolean {
+  if (Object.is(held, v)) return true;
+  if (!Array.isArray(held) || !Array.isArray(v) || held.length !== v.length) return false;
+  for (let f = 0; f < v.length; f++) if (!Object.is(held[f], v[f])) return false;
+  return true;
 }
 
 /**

@@ -6,9 +6,10 @@ import type { ScalarFunction } from '../function.js';
 import { checkArity, coerceArgs } from '../type-coercion.js';
 import { groupCount, javaRegex, literalPattern } from './java-regex.js';
 import { nullableOf } from './operators.js';
+import { like, ilike } from './like.js';
 import { get, map1, map2, mapN } from './vectorize.js';
 
-/** String functions driven by Java regexes (`split`, `rlike`, `regexp_replace`, `regexp_extract`) and SQL LIKE. */
+/** String functions driven by Java regexes (`split`, `rlike`, `regexp_replace`, `regexp_extract`); SQL LIKE is in like.ts. */
 
 type Splitter = (s: string, limit: number) => string[];
 
@@ -202,75 +203,6 @@ export const regexpExtract: ScalarFunction = {
     });
   },
 };
-
-type Matcher = (s: string) => boolean;
-
-const likeCache = new Map<string, Matcher>();
-
-/** SQL LIKE: `%` any run, `_` one character, the escape character quotes the next one. */
-export function likeMatcher(pattern: string, escape = '\\'): Matcher {
-  const key = `${escape}\u0000${pattern}`;
-  let m = likeCache.get(key);
-  if (m !== undefined) return m;
-  let re = '';
-  let plain = '';
-  let simple = true;
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i] as string;
-    if (c === escape && i + 1 < pattern.length) {
-      const d = pattern[++i] as string;
-      re += d.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-      plain += d;
-    } else if (c === '%') {
-      re += '[\\s\\S]*';
-      simple = simple && (i === 0 || i === pattern.length - 1);
-    } else if (c === '_') {
-      re += '[\\s\\S]';
-      simple = false;
-    } else {
-      re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-      plain += c;
-    }
-  }
-  const starts = pattern.endsWith('%') && !pattern.endsWith(`${escape}%`);
-  const ends = pattern.startsWith('%');
-  if (simple && !pattern.includes(escape)) {
-    if (!pattern.includes('%')) m = (s) => s === plain;
-    else if (starts && ends) m = (s) => s.includes(plain);
-    else if (starts) m = (s) => s.startsWith(plain);
-    else m = (s) => s.endsWith(plain);
-  } else {
-    const compiled = new RegExp(`^${re}$`, 'u');
-    m = (s) => compiled.test(s);
-  }
-  if (likeCache.size > 512) likeCache.clear();
-  likeCache.set(key, m);
-  return m;
-}
-
-function likeFunction(name: 'like' | 'ilike'): ScalarFunction {
-  const fold = name === 'ilike' ? (s: string) => s.toLowerCase() : (s: string) => s;
-  return {
-    name,
-    resolve(args, ctx) {
-      checkArity(name, args, [2, 3]);
-      const cast = coerceArgs(name, args, [T.string, T.string, T.string], ctx);
-      return { args: cast, type: T.boolean, nullable: cast.slice(0, 2).some(nullableOf) };
-    },
-    evaluate(args, n) {
-      const [str, pattern] = args as [Vector, Vector];
-      const escape = args[2] === undefined ? '\\' : ((get(args[2], 0) as string | null) ?? '\\');
-      if (pattern.kind === 'const' && pattern.value !== null) {
-        const match = likeMatcher(fold(pattern.value as string), escape);
-        return map1(str, n, (s: string) => match(fold(s)));
-      }
-      return map2(str, pattern, n, (s: string, p: string) => likeMatcher(fold(p), escape)(fold(s)));
-    },
-  };
-}
-
-export const like = likeFunction('like');
-export const ilike = likeFunction('ilike');
 
 export const REGEXP_FUNCTIONS: readonly ScalarFunction[] = [split, rlike, regexpReplace, regexpExtract, like, ilike];
 

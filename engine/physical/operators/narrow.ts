@@ -2,6 +2,7 @@ import { recordBatch, takeRows, type RecordBatch } from '../../batch/record-batc
 import { constVector, takeVector, type Vector } from '../../batch/vector.js';
 import type { BoundExpr } from '../../expr/bound-expr.js';
 import { compileExpr } from '../../functions/evaluate.js';
+import { compilePredicate } from '../../functions/predicate.js';
 import { InternalError } from '../../errors/errors.js';
 import type { Schema } from '../../types/schema.js';
 import type { Operator, OperatorFactory, TaskContext } from '../operator.js';
@@ -36,16 +37,12 @@ export interface FilterConfig {
 export const FilterExec: OperatorFactory<FilterConfig> = {
   name: 'Filter',
   create(config, ctx) {
-    const cond = compileExpr(config.condition, ctx.registry);
+    const cond = compilePredicate(config.condition, ctx.registry);
     return {
       schema: config.schema,
       process(batch) {
-        const v = cond(batch, ctx);
-        if (v.kind === 'const') return v.value === true ? [batch] : [];
-        const keep: number[] = [];
-        const values = v.values;
-        for (let i = 0; i < batch.numRows; i++) if (values[i] === true) keep.push(i);
-        if (keep.length === batch.numRows) return [batch];
+        const keep = cond(batch, ctx);
+        if (keep === 'all') return [batch];
         return keep.length === 0 ? [] : [takeRows(batch, keep)];
       },
     };

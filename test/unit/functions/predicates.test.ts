@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { T } from '../../../engine/types/data-type.js';
 import { B } from '../../../engine/expr/bound-expr.js';
-import { bool, call, dbl, errorOf, evalConst, evalRows, int, lit, str, table } from './support.js';
+import { compilePredicate } from '../../../engine/functions/predicate.js';
+import { ansi, bool, call, dbl, errorOf, evalConst, evalRows, int, lit, str, table } from './support.js';
 
 describe('comparisons', () => {
   it('are null-intolerant and compare by Spark ordering', () => {
@@ -93,6 +94,40 @@ describe('like, ilike, rlike', () => {
     expect(evalRows(call('like', [ref('s'), str('_bc')]), batch)).toEqual([true, false, true, false, null]);
     expect(evalRows(call('like', [ref('s'), str('%c')]), batch)).toEqual([true, true, true, true, null]);
     expect(evalConst(call('ilike', [str('ABC'), str('a%')]))).toBe(true);
+  });
+
+  it('give the same rows as a column and as a filter selection, for every kind of pattern', () => {
+    const values = ['abc', 'ABC', 'zzmark1', 'zz', '', 'a%c', 'xabcx', 'bc', 'a_c', null, 'ab\nc'];
+    const { batch, ref } = table({ s: [T.string, values] });
+    // [function, pattern, expected column]
+    const cases: [string, string, (boolean | null)[]][] = [
+      ['like', 'abc', [true, false, false, false, false, false, false, false, false, null, false]],
+      ['like', 'zz%', [false, false, true, true, false, false, false, false, false, null, false]],
+      ['like', '%bc', [true, false, false, false, false, false, false, true, false, null, false]],
+      ['like', '%bc%', [true, false, false, false, false, false, true, true, false, null, false]],
+      ['like', '%', [true, true, true, true, true, true, true, true, true, null, true]],
+      ['like', '', [false, false, false, false, true, false, false, false, false, null, false]],
+      ['like', 'a\\%c', [false, false, false, false, false, true, false, false, false, null, false]],
+      ['like', 'a_c', [true, false, false, false, false, true, false, false, true, null, false]],
+      ['like', 'ab%c', [true, false, false, false, false, false, false, false, false, null, true]],
+      ['ilike', 'abc', [true, true, false, false, false, false, false, false, false, null, false]],
+      ['ilike', 'A%', [true, true, false, false, false, true, false, false, true, null, true]],
+      ['ilike', '%C', [true, true, false, false, false, true, false, true, true, null, true]],
+    ];
+    for (const [fn, pattern, expected] of cases) {
+      const e = call(fn, [ref('s'), str(pattern)]);
+      expect(evalRows(e, batch), `${fn} '${pattern}'`).toEqual(expected);
+      const rows = compilePredicate(e)(batch, ansi);
+      const want = expected.flatMap((v, i) => (v === true ? [i] : []));
+      expect(rows === 'all' ? values.map((_, i) => i) : rows, `${fn} '${pattern}' as a filter`).toEqual(want);
+    }
+    // A pattern by row: no selection of its own, the filter collects the true rows of the column.
+    const byRow = table({ s: [T.string, ['abc', 'abc', null]], p: [T.string, ['a%', 'x%', 'a%']] });
+    const e = call('like', [byRow.ref('s'), byRow.ref('p')]);
+    expect(evalRows(e, byRow.batch)).toEqual([true, false, null]);
+    expect(compilePredicate(e)(byRow.batch, ansi)).toEqual([0]);
+    expect(compilePredicate(call('like', [str('abc'), str('a%')]))(byRow.batch, ansi)).toBe('all');
+    expect(compilePredicate(call('like', [str('abc'), str('b%')]))(byRow.batch, ansi)).toEqual([]);
   });
 
   it('rlike finds a Java regex anywhere', () => {

@@ -94,6 +94,7 @@ export class SocketSource implements Source {
   /** Under Trigger.AvailableNow: the last offset available at the first offset request. */
   private availableNowEnd: number | undefined;
   private availableNow = false;
+  private readonly hintListeners = new Set<() => void>();
 
   constructor(
     private readonly options: SocketOptions,
@@ -166,7 +167,14 @@ export class SocketSource implements Source {
     return Promise.resolve();
   }
 
+  /** Lines coming in wake an idle trigger (latestOffset then waits for them to be logged). */
+  onDataHint(listener: () => void): () => void {
+    this.hintListeners.add(listener);
+    return () => this.hintListeners.delete(listener);
+  }
+
   stop(): Promise<void> {
+    this.hintListeners.clear();
     this.stopped = true;
     this.notify();
     this.socket?.destroy();
@@ -242,6 +250,7 @@ export class SocketSource implements Source {
       this.push(this.partial, now);
       this.partial = '';
     }
+    if (parts.length > 0) this.hintListeners.forEach((l) => l());
   }
 
   private flushPartial(): void {

@@ -31,6 +31,10 @@ async function main(): Promise<void> {
   const sources = list('KINDLING_BENCH_SOURCES', 'text,socket');
   const partitionCounts = list('KINDLING_BENCH_PARTITIONS', '4,200');
   const rates = list('KINDLING_BENCH_RATES', '20000,100000').map(Number);
+  const queries = list('KINDLING_BENCH_QUERIES', 'q1,q2').map((q) => {
+    if (q !== 'q1' && q !== 'q2') throw new Error(`KINDLING_BENCH_QUERIES: unknown query ${q} (q1, q2)`);
+    return q;
+  });
   const latencySeconds = Number(env('KINDLING_BENCH_LATENCY_SECONDS', '10'));
   const out = env('KINDLING_BENCH_OUT', join(repo, 'bench', 'RESULTS.md'));
   // engine:source pairs left out, e.g. `spark:socket` (Spark's socket source, a testing source, takes minutes on 3 M words).
@@ -80,34 +84,38 @@ async function main(): Promise<void> {
   try {
     for (const partitions of partitionCounts) {
       for (const engine of engines) {
-        const server = await startEngine(engine, partitions);
-        const rss = new EngineRssSampler();
-        const block: Block = { engine, label: server.label, partitions, throughput: [], latency: [], peakRssBytes: 0 };
-        sparkVersion = server.version ?? sparkVersion;
-        try {
-          for (const source of sources) {
-            if (skip.has(`${engine}:${source}`)) continue;
-            const base = { url: server.url, partitions, source, queries: ['q1', 'q2'], tag: `${source}_${partitions}` };
-            const t = await client<ThroughputRun>({
-              ...base,
-              mode: 'throughput',
-              runs,
-              words,
-              warmupWords: countWords(warmupLines),
-              corpus: source === 'text' ? join(root, 'corpus') : socketCorpus,
-              warmup: source === 'text' ? join(root, 'warmup') : socketWarmup,
-            });
-            block.throughput.push(...t.map((r) => ({ ...r, source })));
-            process.stderr.write(`${server.label}, ${source}, ${partitions} partitions: ${JSON.stringify(t)}\n`);
-            if (rates.length > 0) {
-              const l = await client<LatencyRun>({ ...base, mode: 'latency', rates, latencySeconds, corpusFile: join(root, 'corpus.txt') });
-              block.latency.push(...l.map((r) => ({ ...r, source })));
-              process.stderr.write(`${server.label}, ${source}, ${partitions} partitions, latency: ${JSON.stringify(l)}\n`);
+        const block: Block = { engine, label: '', partitions, throughput: [], latency: [], peakRssBytes: {} };
+        // Each query on a server of its own, so each query's peak memory is its own.
+        for (const query of queries) {
+          const server = await startEngine(engine, partitions);
+          const rss = new EngineRssSampler();
+          block.label = server.label;
+          sparkVersion = server.version ?? sparkVersion;
+          try {
+            for (const source of sources) {
+              if (skip.has(`${engine}:${source}`)) continue;
+              const base = { url: server.url, partitions, source, queries: [query], tag: `${source}_${partitions}` };
+              const t = await client<ThroughputRun>({
+                ...base,
+                mode: 'throughput',
+                runs,
+                words,
+                warmupWords: countWords(warmupLines),
+                corpus: source === 'text' ? join(root, 'corpus') : socketCorpus,
+                warmup: source === 'text' ? join(root, 'warmup') : socketWarmup,
+              });
+              block.throughput.push(...t.map((r) => ({ ...r, source })));
+              process.stderr.write(`${server.label}, ${source}, ${partitions} partitions: ${JSON.stringify(t)}\n`);
+              if (rates.length > 0) {
+                const l = await client<LatencyRun>({ ...base, mode: 'latency', rates, latencySeconds, corpusFile: join(root, 'corpus.txt') });
+                block.latency.push(...l.map((r) => ({ ...r, source })));
+                process.stderr.write(`${server.label}, ${source}, ${partitions} partitions, latency: ${JSON.stringify(l)}\n`);
+              }
             }
+          } finally {
+            block.peakRssBytes[query] = rss.stop();
+            await server.stop();
           }
-        } finally {
-          block.peakRssBytes = rss.stop();
-          await server.stop();
         }
         blocks.push(block);
       }
@@ -126,6 +134,7 @@ async function main(): Promise<void> {
     `KINDLING_BENCH_SOURCES=${sources.join(',')}`,
     `KINDLING_BENCH_PARTITIONS=${partitionCounts.join(',')}`,
     `KINDLING_BENCH_RATES=${rates.join(',')}`,
+    `KINDLING_BENCH_QUERIES=${queries.join(',')}`,
     `KINDLING_BENCH_LATENCY_SECONDS=${latencySeconds}`,
     ...(skip.size > 0 ? [`KINDLING_BENCH_SKIP=${[...skip].join(',')}`] : []),
     'npm run bench:spark',

@@ -5,11 +5,12 @@ import type { LatencyRun, ThroughputRun } from './runs.js';
 /** One engine at one partition count: every run made against one server. */
 export interface Block {
   readonly engine: EngineName;
-  readonly label: string;
+  label: string;
   readonly partitions: string;
   readonly throughput: ThroughputRun[];
   readonly latency: LatencyRun[];
-  peakRssBytes: number;
+  /** Per query: the peak over that query's runs, on a server started for it alone. */
+  readonly peakRssBytes: Partial<Record<'q1' | 'q2', number>>;
 }
 
 export interface ResultsInput {
@@ -26,7 +27,7 @@ export interface ResultsInput {
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 const k = (n: number): string => (Number.isFinite(n) ? `${(n / 1000).toFixed(0)} k` : '–');
 const ms = (n: number | null | undefined): string => (n === null || n === undefined ? '–' : `${Math.round(n).toLocaleString('en-US')}`);
-const gb = (bytes: number): string => `${(bytes / 1024 ** 3).toFixed(2)} GB`;
+const gb = (bytes: number | undefined): string => (bytes === undefined ? '–' : (bytes / 1024 ** 3).toFixed(2));
 
 /** bench/RESULTS.md: the machine, versions, command, then one table for throughput and one for latency. */
 export function renderResults(input: ResultsInput): string {
@@ -34,7 +35,7 @@ export function renderResults(input: ResultsInput): string {
   const rate = (b: Block, source: string, q: 'q1' | 'q2'): number => words / median(b.throughput.filter((r) => r.source === source && r.query === q).map((r) => r.seconds));
   const sparkOf = (b: Block): Block | undefined => blocks.find((s) => s.engine === 'spark' && s.partitions === b.partitions);
   const sources = [...new Set(blocks.flatMap((b) => b.throughput.map((r) => r.source ?? '?')))];
-  const throughput = ['| source | partitions | engine | Q1 words/s | Q2 words/s | Q2 / Q1 | Q1 batch p50 / p95 ms | Q2 batch p50 / p95 ms | Q1 rows, sum(count) | Q2 rows, sum(count) | peak RSS (all its processes, whole block) |', '|---|---|---|---|---|---|---|---|---|---|---|'];
+  const throughput = ['| source | partitions | engine | Q1 words/s | Q2 words/s | Q2 / Q1 | Q1 batch p50 / p95 ms | Q2 batch p50 / p95 ms | Q1 rows, sum(count) | Q2 rows, sum(count) | peak RSS Q1 / Q2 GB (all its processes) |', '|---|---|---|---|---|---|---|---|---|---|---|'];
   for (const source of sources) {
     for (const b of blocks) {
       const rs = b.throughput.filter((r) => r.source === source);
@@ -53,7 +54,7 @@ export function renderResults(input: ResultsInput): string {
       const q1 = rate(b, source, 'q1');
       const q2 = rate(b, source, 'q2');
       throughput.push(
-        `| ${source} | ${b.partitions} | ${b.label} | ${k(q1)}${vs('q1')} | ${k(q2)}${vs('q2')} | ${((q2 / q1) * 100).toFixed(0)} % | ${batches('q1')} | ${batches('q2')} | ${check('q1')} | ${check('q2')} | ${gb(b.peakRssBytes)} |`,
+        `| ${source} | ${b.partitions} | ${b.label} | ${k(q1)}${vs('q1')} | ${k(q2)}${vs('q2')} | ${((q2 / q1) * 100).toFixed(0)} % | ${batches('q1')} | ${batches('q2')} | ${check('q1')} | ${check('q2')} | ${gb(b.peakRssBytes.q1)} / ${gb(b.peakRssBytes.q2)} |`,
       );
     }
   }
@@ -81,7 +82,7 @@ export function renderResults(input: ResultsInput): string {
     `- Workload: Q1 = \`groupBy(window(timestamp, '60 seconds', '30 seconds'), word).count()\`, Q2 = the same with a 5 s slide (12 windows a word), \`current_timestamp\` and a 5 s watermark, complete mode into the memory sink; one PySpark Connect client; the same \`spark.sql.shuffle.partitions\` on every engine.`,
     `- Throughput: ${words} words (Zipf, 10 a line) from ${input.fileCount} text files written before the query starts, or from a socket feeder serving them as fast as they are read; time from \`start()\` until the memory table holds every word, median of ${input.runs}.`,
     `- Latency: the client writes one file (renamed into the directory) or sends one chunk of lines every 200 ms at the given words/s for ${input.latencySeconds} s, with a marker word in each; end-to-end is from the chunk being durable until a query of the memory table first shows its marker (the client polls as fast as the server answers); the first second is not counted. Batch p50/p95: batches with input in the same run.`,
-    '- Peak RSS: the summed resident memory of the engine\'s processes (the JVM; the `kindling` node processes; redis-server), sampled every 200 ms over all its runs.',
+    '- Peak RSS: the summed resident memory of the engine\'s processes (the JVM; the `kindling` node processes; redis-server), sampled every 200 ms; each query runs on a server started for it alone, and its peak is over its runs (throughput and latency, every source).',
     '',
     '## Throughput',
     '',

@@ -7,6 +7,7 @@ import { Pipeline, type OperatorSpec, type TaskContext } from './operator.js';
 import { defaultOperators } from './operators/index.js';
 import { deduplicateSpec, finalAggregateSpec, limitSpec, narrowSpec, partialAggregateSpec, sortSpec } from './specs.js';
 import { sparkSlices } from './leaf-slices.js';
+import { paneAggregateSpec } from './pane-planning.js';
 import { newTaskMetrics } from './task-metrics.js';
 import { hashJoin } from './join-operator.js';
 import { expandRows, sampleRows, summaryRows, tailRows } from './relational-exec.js';
@@ -81,9 +82,12 @@ export async function executeBatchPlan(plan: AnalyzedPlan, deps: BatchExecutionD
         return withSchema(await run([narrowSpec(p, parent, 'batch')], await exec(p.input, p)), p.schema);
       case 'aggregate': {
         // One partial aggregate per leaf slice, merged in slice order, as Spark's two-phase plan does.
-        const slices = await sliced(p.input, p);
+        // Pane first over a time window: the TimeWindow's input is then the one slice it was before.
+        const panes = p.input.kind === 'timeWindow' ? paneAggregateSpec(p, deps.registry, deps.eval) : undefined;
+        const slices = panes && p.input.kind === 'timeWindow' ? [await exec(p.input.input, p.input)] : await sliced(p.input, p);
+        const partialSpec = panes ?? partialAggregateSpec(p, deps.registry, deps.eval).spec;
         const partials: RecordBatch[] = [];
-        for (const s of slices) partials.push(await run([partialAggregateSpec(p, deps.registry, deps.eval).spec], s));
+        for (const s of slices) partials.push(await run([partialSpec], s));
         const pipeline = Pipeline.create([finalAggregateSpec(p)], defaultOperators, ctx);
         const out = partials.flatMap((b) => pipeline.push(b));
         out.push(...(await pipeline.finish()));

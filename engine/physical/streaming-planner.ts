@@ -4,6 +4,7 @@ import type { ResolveContext } from '../functions/function.js';
 import type { FunctionRegistry } from '../functions/registry.js';
 import { analyzedChildren, isStreamingPlan, type AggregateNode, type AnalyzedPlan, type ScanNode } from '../plan/analyzed-plan.js';
 import { streamStaticJoinSpec } from './stream-static-join.js';
+import { paneAggregateSpec } from './pane-planning.js';
 import type { DataType } from '../types/data-type.js';
 import type { Schema } from '../types/schema.js';
 import type { OperatorSpec } from './operator.js';
@@ -125,8 +126,14 @@ export function planStreamingQuery(
 
   const agg = chain[aggIndex] as AggregateNode;
   stageOf.set(agg, 'reduce');
-  const partial = partialAggregateSpec(agg, registry, ctx);
-  mapOps.push(partial.spec);
+  const panes = paneAggregateSpec(agg, registry, ctx);
+  if (panes) {
+    // PaneAggregate windows the rows itself, after aggregating them per pane.
+    if (mapOps.pop()?.name !== 'TimeWindow') throw new InternalError('a pane aggregation must replace the TimeWindow under it');
+    mapOps.push(panes);
+  } else {
+    mapOps.push(partialAggregateSpec(agg, registry, ctx).spec);
+  }
   const reduceOps: OperatorSpec[] = [statefulAggregateSpec(agg, eventTimeGrouping(agg))];
   const complete = outputMode === 'complete';
   const driverOps: OperatorSpec[] = [];

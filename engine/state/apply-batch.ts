@@ -1,100 +1,179 @@
-import type { StateView } from './indexed-state.js';
+import type { MergeOp } from '../functions/function.js';
+import { StateEntry, type IndexedState } from './indexed-state.js';
 import type { StateBatch, StateRow } from './state-store.js';
-import { mergeBuffers } from './state-store.js';
+import { mergeValue } from './state-store.js';
 
-export interface StateChanges {
-  readonly upserts: StateRow[];
-  readonly removed: string[];
-  readonly output: StateRow[];
+/** A batch merged into a partition's state, not yet persisted: `undo` takes it back if persisting fails. */
+export interface AppliedBatch {
+  /** Entries this batch changed and the state still holds, in the order first changed. */
+  readonly upserts: readonly StateEntry[];
+  /** Entries evicted (held before, or added and evicted in this batch). */
+  readonly removed: readonly StateEntry[];
+  readonly output: readonly StateRow[];
   readonly numRowsUpdated: number;
   readonly numRowsDroppedByWatermark: number;
-  /** Rows the partition holds once the changes are applied. */
+  /** Rows the partition holds now. */
   readonly numRowsTotal: number;
+  /** Restores the state exactly as it was before the batch (every entry's values, added and evicted ones). */
+  undo(): void;
 }
 
+/** What the undo log records per change. */
+const ADDED = 0;
+const CHANGED = 1;
+const EVICTED = 2;
+
 /**
- * The merge/late-filter/evict/emit step every store shares, over its view of the partition. Pure
- * with respect to `state`: returns the changes; the caller persists them, then applies them. Each
- * key is looked up as few times as the step needs: a windowed aggregation hands every (window,
- * key) it touched here each batch, and with nothing evicted (complete mode) no removal set is
- * consulted.
+ * The merge/late-filter/evict/emit step every store shares, done in place on the store's state:
+ * each incoming row's key is looked up once (by group, then member: no text per row), its buffers
+ * are merged into the held entry's, and a new key gets an entry of its own (the incoming rows stay
+ * the caller's). What an entry held before the batch goes to an undo log, flat (no allocation per
+ * row), so a store whose write fails puts the state back as the last applied batch left it: a
+ * failed batch never leaves half-applied state visible to its retry. Merge values are immutable
+ * (`mergeValue` returns new Sets, arrays and moments), so the log keeps references.
  */
-export function computeBatchChanges(state: StateView, batch: StateBatch): StateChanges {
-  const updated = new Map<string, StateRow>();
-  /** Keys of `updated` the state does not hold yet. */
-  let added = 0;
-  let dropped = 0;
-  for (const row of batch.rows) {
-    if (batch.lateBeforeUs !== null && row.eventTimeUs !== null && row.eventTimeUs <= batch.lateBeforeUs) {
-      dropped++;
-      continue;
-    }
-    let prev = updated.get(row.key);
-    if (prev === undefined) {
-      prev = state.get(row.key);
-      if (prev === undefined) added++;
-    }
-    if (!prev && row.keyValues && !row.buffers.includes(undefined)) {
-      // A new key: merging into empty buffers gives the row's own buffers; keep the row as it is.
-      updated.set(row.key, row);
-      continue;
-    }
-    const buffers = prev ? [...prev.buffers] : batch.mergeOps.map(() => null);
-    mergeBuffers(buffers, row.buffers, batch.mergeOps);
-    const keyValues = row.keyValues ?? prev?.keyValues;
-    updated.set(row.key, keyValues ? { key: row.key, eventTimeUs: row.eventTimeUs, buffers, keyValues } : { key: row.key, eventTimeUs: row.eventTimeUs, buffers });
-  }
-  const removed: string[] = [];
-  const evicted: StateRow[] = [];
-  /** Removed keys the state held (a key first seen in this batch may be evicted in it too). */
-  let removedHeld = 0;
-  const evictBefore = batch.evictBeforeUs;
-  if (evictBefore !== null) {
-    for (const r of state.expiring(evictBefore)) {
-      if (updated.has(r.key) || r.eventTimeUs === null || r.eventTimeUs > evictBefore) continue;
-      removed.push(r.key);
-      evicted.push(r);
-      removedHeld++;
-    }
-    for (const r of updated.values()) {
-      if (r.eventTimeUs === null || r.eventTimeUs > evictBefore) continue;
-      removed.push(r.key);
-      evicted.push(r);
-      if (state.has(r.key)) removedHeld++;
-      else added--;
-    }
-  }
-  const removedSet = removed.length === 0 ? undefined : new Set(removed);
-  const upserts = removedSet ? [...updated.values()].filter((r) => !removedSet.has(r.key)) : [...updated.values()];
-  let output: StateRow[];
-  switch (batch.emit) {
-    case 'updated':
-      output = [...updated.values()];
-      break;
-    case 'evicted':
-      output = evicted;
-      break;
-    case 'all': {
-      output = [];
-      if (state.size === 0) {
-        output = upserts.slice();
-        break;
+export function applyBatchInPlace(state: IndexedState, batch: StateBatch): AppliedBatch {
+  const ops = batch.mergeOps;
+  const width = ops.length;
+  const stamp = state.nextStamp();
+  const log = new UndoLog(state, width);
+  try {
+    const touched: StateEntry[] = [];
+    let dropped = 0;
+    const late = batch.lateBeforeUs;
+    for (const row of batch.rows) {
+      const t = row.eventTimeUs;
+      if (late !== null && t !== null && t <= late) {
+        dropped++;
+        continue;
       }
-      for (const r of state.values()) if (!removedSet?.has(r.key)) output.push(updated.get(r.key) ?? r);
-      for (const r of updated.values()) if (!state.has(r.key) && !removedSet?.has(r.key)) output.push(r);
-      break;
+      const rb = row.buffers;
+      let e = state.get(row.group, row.member);
+      if (e === undefined) {
+        // Merging into empty buffers (null is every op's identity) gives the row's own.
+        const buffers = new Array<unknown>(width);
+        for (let i = 0; i < width; i++) buffers[i] = rb[i] ?? null;
+        e = new StateEntry(row.group, row.member, t, buffers, row.keyValues);
+        e.stamp = stamp;
+        state.insert(e);
+        log.added(e);
+        touched.push(e);
+        continue;
+      }
+      if (e.stamp !== stamp) {
+        log.changed(e);
+        e.stamp = stamp;
+        touched.push(e);
+      }
+      const buffers = e.buffers;
+      for (let i = 0; i < width; i++) {
+        const a = buffers[i];
+        const b = rb[i];
+        const op = ops[i] as MergeOp;
+        // The common case (counts, sums) without the generic merge's dispatch.
+        buffers[i] = op === 'sum' && typeof a === 'number' && typeof b === 'number' ? a + b : mergeValue(op, a, b);
+      }
+      if (e.eventTimeUs !== t) state.retime(e, t);
+      if (e.keyValues === undefined && row.keyValues !== undefined) e.keyValues = row.keyValues;
     }
-    default: {
-      const never: never = batch.emit;
-      throw new Error(`unknown emit ${String(never)}`);
+    let removed: StateEntry[] = [];
+    const evictBefore = batch.evictBeforeUs;
+    if (evictBefore !== null) {
+      removed = state.expiring(evictBefore);
+      for (const e of removed) {
+        state.delete(e);
+        log.evicted(e);
+      }
+    }
+    const upserts = removed.length === 0 ? touched : touched.filter((e) => state.get(e.group, e.member) === e);
+    let output: readonly StateRow[];
+    switch (batch.emit) {
+      case 'updated':
+        output = touched;
+        break;
+      case 'evicted':
+        output = removed;
+        break;
+      case 'all':
+        output = [...state.values()];
+        break;
+      default: {
+        const never: never = batch.emit;
+        throw new Error(`unknown emit ${String(never)}`);
+      }
+    }
+    return {
+      upserts,
+      removed,
+      output,
+      numRowsUpdated: touched.length,
+      numRowsDroppedByWatermark: dropped,
+      numRowsTotal: state.size,
+      undo: () => log.undo(),
+    };
+  } catch (e) {
+    log.undo();
+    throw e;
+  }
+}
+
+/** The changes of one apply, undone newest first. */
+class UndoLog {
+  private readonly kinds: number[] = [];
+  private readonly entries: StateEntry[] = [];
+  /** Per CHANGED entry: stamp, event time, then `width` buffer values (key values only ever go from none to the key's own). */
+  private readonly values: unknown[] = [];
+  private done = false;
+
+  constructor(
+    private readonly state: IndexedState,
+    private readonly width: number,
+  ) {}
+
+  added(e: StateEntry): void {
+    this.kinds.push(ADDED);
+    this.entries.push(e);
+  }
+
+  changed(e: StateEntry): void {
+    this.kinds.push(CHANGED);
+    this.entries.push(e);
+    const v = this.values;
+    v.push(e.stamp, e.eventTimeUs);
+    const b = e.buffers;
+    for (let i = 0; i < this.width; i++) v.push(b[i]);
+  }
+
+  evicted(e: StateEntry): void {
+    this.kinds.push(EVICTED);
+    this.entries.push(e);
+  }
+
+  undo(): void {
+    if (this.done) return;
+    this.done = true;
+    const { state, width, values } = this;
+    let at = values.length;
+    for (let i = this.kinds.length - 1; i >= 0; i--) {
+      const e = this.entries[i] as StateEntry;
+      switch (this.kinds[i]) {
+        case ADDED:
+          state.delete(e);
+          break;
+        case EVICTED:
+          state.insert(e);
+          break;
+        case CHANGED: {
+          at -= width + 2;
+          // The entry's buffers array may be longer than the ops (a row kept as loaded): restore the slots merged.
+          for (let s = 0; s < width; s++) e.buffers[s] = values[at + 2 + s];
+          state.retime(e, values[at + 1] as number | null);
+          e.stamp = values[at] as number;
+          break;
+        }
+        default:
+          throw new Error(`unknown undo record ${String(this.kinds[i])}`);
+      }
     }
   }
-  return {
-    upserts,
-    removed,
-    output,
-    numRowsUpdated: updated.size,
-    numRowsDroppedByWatermark: dropped,
-    numRowsTotal: state.size + added - removedHeld,
-  };
 }

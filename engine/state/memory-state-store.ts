@@ -1,9 +1,10 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExecutionError } from '../errors/errors.js';
-import { computeBatchChanges } from './apply-batch.js';
+import { applyBatchInPlace } from './apply-batch.js';
 import { IndexedState } from './indexed-state.js';
-import { formatStateFile, parseStateFile } from './state-file.js';
+import { formatStateFile, parseStateFile, type StateFileContent } from './state-file.js';
+import { stateKeyText } from './state-key.js';
 import type {
   StateBatch,
   StateEmit,
@@ -82,7 +83,7 @@ class MemoryStateStore implements StateStore {
     const snap = snapshots[0];
     if (snap) {
       const s = parseStateFile(await readFile(join(dir, snap), 'utf8'));
-      for (const r of s.rows) state.set(r);
+      applyChanges(state, s);
       lastBatch = s.batchId;
       lastResult = s.result;
       from = version(snap);
@@ -92,7 +93,7 @@ class MemoryStateStore implements StateStore {
       .sort((a, b) => version(a) - version(b));
     for (const f of deltas) {
       const d = parseStateFile(await readFile(join(dir, f), 'utf8'));
-      applyChanges(state, d.rows, d.removed);
+      applyChanges(state, d);
       lastBatch = d.batchId;
       lastResult = d.result;
     }
@@ -105,8 +106,9 @@ class MemoryStateStore implements StateStore {
     return Promise.resolve(this.lastBatch);
   }
 
+  /** Copies: the held rows change in place with later batches. */
   rows(): Promise<StateRow[]> {
-    return Promise.resolve([...this.state.values()]);
+    return Promise.resolve([...this.state.values()].map((e) => ({ group: e.group, member: e.member, eventTimeUs: e.eventTimeUs, buffers: [...e.buffers], keyValues: e.keyValues })));
   }
 
   applyBatch(batch: StateBatch): Promise<StateBatchResult> {
@@ -127,28 +129,33 @@ class MemoryStateStore implements StateStore {
         `State of partition ${this.partition} is already at batch ${this.lastBatch}; cannot apply batch ${batch.batchId}.`,
       );
     }
-    const changes = computeBatchChanges(this.state, batch);
-    const total = changes.numRowsTotal;
+    const applied = applyBatchInPlace(this.state, batch);
+    const total = applied.numRowsTotal;
     const result: Omit<StateBatchResult, 'replayed'> = {
-      rows: changes.output,
+      rows: applied.output,
       numRowsTotal: total,
-      numRowsUpdated: changes.numRowsUpdated,
-      numRowsRemoved: changes.removed.length,
-      numRowsDroppedByWatermark: changes.numRowsDroppedByWatermark,
+      numRowsUpdated: applied.numRowsUpdated,
+      numRowsRemoved: applied.removed.length,
+      numRowsDroppedByWatermark: applied.numRowsDroppedByWatermark,
       memoryUsedBytes: estimateBytes(this.state, total),
     };
-    const changed = changes.upserts.length > 0 || changes.removed.length > 0 || changes.output.length > 0;
+    const changed = applied.upserts.length > 0 || applied.removed.length > 0 || applied.output.length > 0;
     if (this.dir && changed) {
-      const delta = formatStateFile({
-        batchId: batch.batchId,
-        rows: changes.upserts,
-        removed: changes.removed,
-        // `all` (complete mode) is replayed from the state itself: its output would repeat every row held.
-        result: { ...result, rows: batch.emit === 'all' ? [] : result.rows },
-      });
-      await writeAtomically(join(this.dir, `${batch.batchId + 1}.delta`), delta);
+      try {
+        const delta = formatStateFile({
+          batchId: batch.batchId,
+          rows: applied.upserts,
+          removed: applied.removed,
+          // `all` (complete mode) is replayed from the state itself: its output would repeat every row held.
+          result: { ...result, rows: batch.emit === 'all' ? [] : result.rows },
+        });
+        await writeAtomically(join(this.dir, `${batch.batchId + 1}.delta`), delta);
+      } catch (e) {
+        // Not applied: the state goes back to what the last applied batch left (a retry merges again).
+        applied.undo();
+        throw e;
+      }
     }
-    applyChanges(this.state, changes.upserts, changes.removed);
     this.lastBatch = batch.batchId;
     this.lastResult = result;
     this.lastEmit = batch.emit;
@@ -180,14 +187,15 @@ class MemoryStateStore implements StateStore {
   }
 }
 
-function applyChanges(state: IndexedState, upserts: readonly StateRow[], removed: readonly string[]): void {
-  for (const r of upserts) state.set(r);
-  for (const k of removed) state.delete(k);
+function applyChanges(state: IndexedState, file: StateFileContent): void {
+  // Rows parsed from a file are this store's to keep.
+  for (const r of file.rows) state.put(r, r.eventTimeUs, r.buffers as unknown[], r.keyValues);
+  for (const k of file.removed) state.deleteKey(k);
 }
 
 function estimateBytes(state: IndexedState, total: number): number {
   const sample = state.values().next().value as StateRow | undefined;
-  const perRow = sample ? 64 + sample.key.length * 2 + sample.buffers.length * 16 : 96;
+  const perRow = sample ? 64 + stateKeyText(sample).length * 2 + sample.buffers.length * 16 : 96;
   return total * perRow;
 }
 

@@ -1,3 +1,4 @@
+import { memberText, stateKeyFromText, WHOLE_KEY, type StateKey } from './state-key.js';
 import type { StateBatchResult, StateRow } from './state-store.js';
 
 /** A batch's recorded result as files keep it (rows without their decoded key values). */
@@ -6,45 +7,182 @@ export type RecordedResult = Omit<StateBatchResult, 'replayed'>;
 /** What a delta or snapshot file holds: the rows written (upserts, or every row), removals, the result. */
 export interface StateFileContent {
   readonly batchId: number;
+  /** Upserts of a delta, every row of a snapshot. */
   readonly rows: readonly StateRow[];
-  readonly removed: readonly string[];
+  readonly removed: readonly StateKey[];
+  /** When `result.rows` is `rows` itself (the same array), the file holds them once. */
   readonly result: RecordedResult | undefined;
 }
 
 /**
- * The first line of a state file in the row-line format. Files without it are the earlier JSON
- * documents (`{batchId, upserts|rows, removed?, result}`), which `parseStateFile` still reads, so a
- * checkpoint written before the change restarts.
+ * The first line of a state file in the grouped row-line format (version 2). Files of version 1
+ * (`kindling-state-rows 1`: one line per row with its whole key text) and files without a first
+ * line of this kind (the earlier JSON documents, `{batchId, upserts|rows, removed?, result}`) are
+ * still read, so a checkpoint written before either change restarts.
  */
-const MAGIC = 'kindling-state-rows 1';
+const MAGIC = 'kindling-state-rows 2';
+const MAGIC_V1 = 'kindling-state-rows 1';
 
 /**
- * Writes a state file: a header line of JSON (batch id, the result without its rows, and how
- * many lines of each section follow), then one line per row, `key TAB eventTime TAB buffers`, one
- * line per removed key, then the result's rows as row lines. A key is `encodeKey`'s JSON text, which never holds a raw tab or
- * newline (JSON escapes control characters), so lines split unambiguously. Rows are written as
- * text directly instead of through one `JSON.stringify` over row objects: a windowed aggregation
- * writes every (window, key) it touched each batch, and the generic walk (escaping each key text
- * again as a JSON string) was most of a reduce task's state cost.
+ * Writes a state file: a header line of JSON (batch id, the result without its rows, and how many
+ * rows each section holds), then the rows, the removed keys and the result's rows (unless they are
+ * the rows: `rowsAreRows`). Rows are written without their whole key text:
+ * - a line `@<group>` names the next group number (0, 1, ... in the order groups first appear);
+ * - a row line is `member TAB group TAB eventTime TAB buffers`: `member` is the last grouping
+ *   value's JSON text, `=` for the previous line's member, empty for a `WHOLE_KEY` row (whose key
+ *   is the group); `group` the group's number; `eventTime` empty for null, `=` for the time the
+ *   group's previous row had; a removal line is `member TAB group`.
+ * Group and member texts are JSON, which never holds a raw tab or newline, and a member's text is
+ * never `=` nor starts with `@`, so lines split unambiguously. Rows come member by member (a
+ * word's windows together): a window's text is written once per file, a word's once per run of
+ * its rows, and a window's time once.
  */
 export function formatStateFile(content: StateFileContent): string {
+  const resultRows = content.result?.rows;
+  const rowsAreRows = resultRows !== undefined && resultRows === content.rows;
   const header = {
     batchId: content.batchId,
     rowCount: content.rows.length,
     removedCount: content.removed.length,
-    result: content.result && { ...content.result, rows: undefined, rowCount: content.result.rows.length },
+    result: content.result && { ...content.result, rows: undefined, rowCount: rowsAreRows ? 0 : content.result.rows.length, rowsAreRows },
   };
   // The header holds counts only (finite numbers): plain JSON.
   const out: string[] = [MAGIC, JSON.stringify(header)];
-  for (const r of content.rows) out.push(rowLine(r));
-  for (const k of content.removed) out.push(k);
-  if (content.result) for (const r of content.result.rows) out.push(rowLine(r));
+  const w = new SectionWriter(out);
+  w.rows(content.rows);
+  w.removed(content.removed);
+  if (resultRows && !rowsAreRows) w.rows(resultRows);
   return `${out.join('\n')}\n`;
 }
 
-/** Reads a state file of either format; `rows` are the upserts of a delta or the rows of a snapshot. */
+/** Reads a state file of any format; `rows` are the upserts of a delta or the rows of a snapshot. */
 export function parseStateFile(text: string): StateFileContent {
-  if (!text.startsWith(`${MAGIC}\n`)) return parseJsonStateFile(text);
+  if (text.startsWith(`${MAGIC}\n`)) return parseV2(text);
+  if (text.startsWith(`${MAGIC_V1}\n`)) return parseV1(text);
+  return parseJsonStateFile(text);
+}
+
+/** `SectionWriter.lastMember` before any row (no member is this symbol). */
+const NO_MEMBER = Symbol('no member');
+
+/** Numbers groups and remembers the previous member and each group's previous time, across a file's sections. */
+class SectionWriter {
+  private readonly groupIds = new Map<string, number>();
+  private readonly times: (number | null | undefined)[] = [];
+  private lastGroup: string | undefined;
+  private lastId = 0;
+  private lastMember: unknown = NO_MEMBER;
+
+  constructor(private readonly out: string[]) {}
+
+  rows(rows: readonly StateRow[]): void {
+    const out = this.out;
+    for (const r of rows) {
+      const g = this.group(r.group);
+      const t = r.eventTimeUs;
+      const time = this.times[g] === t ? '=' : t === null ? '' : String(t);
+      this.times[g] = t;
+      out.push(`${this.member(r.member)}\t${g}\t${time}\t${buffersText(r.buffers)}`);
+    }
+  }
+
+  removed(keys: readonly StateKey[]): void {
+    for (const k of keys) {
+      const g = this.group(k.group);
+      this.out.push(`${this.member(k.member)}\t${g}`);
+    }
+  }
+
+  private member(m: unknown): string {
+    if (m === this.lastMember) return '=';
+    this.lastMember = m;
+    return m === WHOLE_KEY ? '' : memberText(m);
+  }
+
+  /** The group's number, writing its `@` line the first time. */
+  private group(group: string): number {
+    if (group === this.lastGroup) return this.lastId;
+    let id = this.groupIds.get(group);
+    if (id === undefined) {
+      id = this.groupIds.size;
+      this.groupIds.set(group, id);
+      this.out.push(`@${group}`);
+    }
+    this.lastGroup = group;
+    this.lastId = id;
+    return id;
+  }
+}
+
+function parseV2(text: string): StateFileContent {
+  const lines = text.split('\n');
+  const header = JSON.parse(lines[1] ?? '') as {
+    batchId: number;
+    rowCount: number;
+    removedCount: number;
+    result?: RecordedResult & { rowCount: number; rowsAreRows: boolean };
+  };
+  let at = 2;
+  const groups: string[] = [];
+  const times: (number | null)[] = [];
+  let member: unknown = WHOLE_KEY;
+  /** The next line that is not a group line (numbering groups on the way). */
+  const next = (): string => {
+    for (;;) {
+      const line = lines[at++] ?? '';
+      if (line.charCodeAt(0) !== 64) return line;
+      groups.push(line.slice(1));
+    }
+  };
+  const memberOf = (field: string): unknown => (field === '=' ? member : (member = parseMember(field)));
+  const takeRows = (n: number): StateRow[] => {
+    const rows = new Array<StateRow>(n);
+    for (let i = 0; i < n; i++) {
+      const line = next();
+      const a = line.indexOf('\t');
+      const b = line.indexOf('\t', a + 1);
+      const c = line.indexOf('\t', b + 1);
+      const g = Number(line.slice(a + 1, b));
+      const t = line.slice(b + 1, c);
+      const time = t === '=' ? (times[g] ?? null) : t === '' ? null : Number(t);
+      times[g] = time;
+      rows[i] = { group: groups[g] ?? '', member: memberOf(line.slice(0, a)), eventTimeUs: time, buffers: parseWithSpecials(line.slice(c + 1)) as unknown[] };
+    }
+    return rows;
+  };
+  const rows = takeRows(header.rowCount);
+  const removed = new Array<StateKey>(header.removedCount);
+  for (let i = 0; i < header.removedCount; i++) {
+    const line = next();
+    const a = line.indexOf('\t');
+    removed[i] = { group: groups[Number(line.slice(a + 1))] ?? '', member: memberOf(line.slice(0, a)) };
+  }
+  let result: RecordedResult | undefined;
+  if (header.result) {
+    const { rowCount, rowsAreRows, ...rest } = header.result;
+    result = { ...rest, rows: rowsAreRows ? rows : takeRows(rowCount) };
+  }
+  return { batchId: header.batchId, rows, removed, result };
+}
+
+function parseMember(field: string): unknown {
+  if (field === '') return WHOLE_KEY;
+  switch (field.charCodeAt(0)) {
+    case 34: // '"'
+      return JSON.parse(field);
+    case 110: // 'n'
+      return null;
+    case 116: // 't'
+      return true;
+    case 102: // 'f'
+      return false;
+    default:
+      return Number(field);
+  }
+}
+
+/** Version 1: `key TAB eventTime TAB buffers` per row, with the key's whole text; removals as key texts. */
+function parseV1(text: string): StateFileContent {
   const lines = text.split('\n');
   const header = JSON.parse(lines[1] ?? '') as {
     batchId: number;
@@ -55,11 +193,11 @@ export function parseStateFile(text: string): StateFileContent {
   let at = 2;
   const take = (n: number): StateRow[] => {
     const rows = new Array<StateRow>(n);
-    for (let i = 0; i < n; i++) rows[i] = parseRowLine(lines[at++] ?? '');
+    for (let i = 0; i < n; i++) rows[i] = parseV1Row(lines[at++] ?? '');
     return rows;
   };
   const rows = take(header.rowCount);
-  const removed = lines.slice(at, (at += header.removedCount));
+  const removed = lines.slice(at, (at += header.removedCount)).map(stateKeyFromText);
   let result: RecordedResult | undefined;
   if (header.result) {
     const { rowCount, ...rest } = header.result;
@@ -68,15 +206,11 @@ export function parseStateFile(text: string): StateFileContent {
   return { batchId: header.batchId, rows, removed, result };
 }
 
-function rowLine(r: StateRow): string {
-  return `${r.key}\t${r.eventTimeUs === null ? '' : String(r.eventTimeUs)}\t${buffersText(r.buffers)}`;
-}
-
-function parseRowLine(line: string): StateRow {
+function parseV1Row(line: string): StateRow {
   const a = line.indexOf('\t');
   const b = line.indexOf('\t', a + 1);
   const time = line.slice(a + 1, b);
-  return { key: line.slice(0, a), eventTimeUs: time === '' ? null : Number(time), buffers: parseWithSpecials(line.slice(b + 1)) as unknown[] };
+  return { ...stateKeyFromText(line.slice(0, a)), eventTimeUs: time === '' ? null : Number(time), buffers: parseWithSpecials(line.slice(b + 1)) as unknown[] };
 }
 
 /** `JSON.stringify(buffers)` (with `$num` for non-finite numbers), written directly for finite numbers and nulls. */
@@ -106,14 +240,26 @@ function parseWithSpecials(text: string): unknown {
   });
 }
 
-/** The earlier format: one JSON document per file. */
+/** The earliest format: one JSON document per file, rows with their key texts. */
 function parseJsonStateFile(text: string): StateFileContent {
   const doc = parseWithSpecials(text) as {
     batchId: number;
-    upserts?: StateRow[];
-    rows?: StateRow[];
+    upserts?: JsonRow[];
+    rows?: JsonRow[];
     removed?: string[];
-    result?: RecordedResult;
+    result?: Omit<RecordedResult, 'rows'> & { rows: JsonRow[] };
   };
-  return { batchId: doc.batchId, rows: doc.upserts ?? doc.rows ?? [], removed: doc.removed ?? [], result: doc.result };
+  const fromJson = (r: JsonRow): StateRow => ({ ...stateKeyFromText(r.key), eventTimeUs: r.eventTimeUs, buffers: r.buffers });
+  return {
+    batchId: doc.batchId,
+    rows: (doc.upserts ?? doc.rows ?? []).map(fromJson),
+    removed: (doc.removed ?? []).map(stateKeyFromText),
+    result: doc.result && { ...doc.result, rows: doc.result.rows.map(fromJson) },
+  };
+}
+
+interface JsonRow {
+  readonly key: string;
+  readonly eventTimeUs: number | null;
+  readonly buffers: unknown[];
 }

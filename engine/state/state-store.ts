@@ -1,14 +1,17 @@
 import type { MergeOp } from '../functions/function.js';
+import type { StateKey } from './state-key.js';
 
-/** One key of aggregation state: its encoded grouping key, event time and aggregation buffer. */
-export interface StateRow {
-  /** Stable encoding of the grouping values (`encodeKey`). */
-  readonly key: string;
+/**
+ * One key of aggregation state: its identity (`StateKey`: the grouping values' text split into a
+ * group and a member, see state-key.ts), event time and aggregation buffer. A row a store returns
+ * may be the store's own, changed in place by its next batch: read it before applying another.
+ */
+export interface StateRow extends StateKey {
   /** The key's event time in µs (window end, or the event-time column); null when not watermarked. */
   readonly eventTimeUs: number | null;
   readonly buffers: readonly unknown[];
-  /** The decoded grouping values, when the producer has them (saves decoding `key`). */
-  readonly keyValues?: readonly unknown[];
+  /** The decoded grouping values, when the producer has them (else `stateKeyValues` decodes them). */
+  readonly keyValues?: readonly unknown[] | undefined;
 }
 
 /** What a batch emits: keys it updated (update mode), all keys (complete), evicted keys (append). */
@@ -17,7 +20,7 @@ export type StateEmit = 'updated' | 'all' | 'evicted';
 /** Batch N's input to one partition's state. */
 export interface StateBatch {
   readonly batchId: number;
-  /** Partial aggregates of this batch, one row per key. */
+  /** Partial aggregates of this batch, one row per key (stores copy them: the rows stay the caller's). */
   readonly rows: readonly StateRow[];
   /** How each buffer slot merges; null is the identity of every op. */
   readonly mergeOps: readonly MergeOp[];

@@ -31,9 +31,14 @@ export interface SocketReadLimits {
   readonly maxBufferedBytes: number;
 }
 
+/**
+ * The byte cap holds several full batches of 100-character lines (about 15 MB each as held), so
+ * under a flood the next batch is already logged when one commits: a cap of about one batch made
+ * every other batch a short one and had it wait for the lines still being logged.
+ */
 export const DEFAULT_SOCKET_READ_LIMITS: SocketReadLimits = Object.freeze({
   maxLinesPerTrigger: 100_000,
-  maxBufferedBytes: 16 * 1024 * 1024,
+  maxBufferedBytes: 64 * 1024 * 1024,
 });
 
 export function socketReadLimits(raw: Readonly<Record<string, string>>): SocketReadLimits {
@@ -118,7 +123,10 @@ export class SocketSource implements Source {
     if (this.availableNowEnd !== undefined) return upTo(this.availableNowEnd);
     // A batch that the log can fill already need not wait for the lines still arriving.
     if (limited && !this.availableNow && this.logged - 1 >= from + this.limits.maxLinesPerTrigger) return upTo(this.logged - 1);
-    const target = this.logged + this.unloggedLines();
+    const received = this.logged + this.unloggedLines();
+    // Under the per-trigger cap the batch takes only its first maxLinesPerTrigger lines: it need not
+    // wait for a flood's later lines to reach the log (they are appended in chunks of that size).
+    const target = limited && !this.availableNow ? Math.min(received, from + 1 + this.limits.maxLinesPerTrigger) : received;
     while (this.logged < target && !this.stopped) {
       const progressed = new Promise<void>((resolve) => this.waiters.push(resolve));
       this.appendError = undefined;
@@ -244,27 +252,33 @@ export class SocketSource implements Source {
     const text = this.partial + this.decoder.decode(chunk, { stream: true });
     const parts = text.split('\n');
     this.partial = parts.pop() ?? '';
-    for (const p of parts) this.push(p.endsWith('\r') ? p.slice(0, -1) : p, now);
+    for (const p of parts) this.hold(p.endsWith('\r') ? p.slice(0, -1) : p, now);
     if (this.partial.length > MAX_LINE_CHARS) {
       this.ctx.log.warn({ chars: this.partial.length }, 'socket line over the size limit: cut');
-      this.push(this.partial, now);
+      this.hold(this.partial, now);
       this.partial = '';
     }
-    if (parts.length > 0) this.hintListeners.forEach((l) => l());
+    // Once per chunk, not per line: a 64 KiB read holds about a thousand short lines.
+    if (this.pending.length > 0) {
+      this.regulate();
+      this.scheduleFlush();
+      this.hintListeners.forEach((l) => l());
+    }
   }
 
   private flushPartial(): void {
     const rest = this.partial + this.decoder.decode();
     this.partial = '';
-    if (rest !== '') this.push(rest.endsWith('\r') ? rest.slice(0, -1) : rest, this.ctx.clock.now());
+    if (rest === '') return;
+    this.hold(rest.endsWith('\r') ? rest.slice(0, -1) : rest, this.ctx.clock.now());
+    this.regulate();
+    this.scheduleFlush();
   }
 
-  private push(line: string, now: number): void {
+  private hold(line: string, now: number): void {
     this.pending.push(line);
     this.pendingTimes.push(now);
     this.held += lineBytes(line);
-    this.regulate();
-    this.scheduleFlush();
   }
 
   /** Pauses the socket above the byte cap and resumes it under half of it (hysteresis, not a flutter per line). */
@@ -310,7 +324,13 @@ export class SocketSource implements Source {
   private async drain(): Promise<void> {
     for (;;) {
       if (this.pending.length > 0) {
-        this.queue.push({ lines: this.pending, times: this.pendingTimes });
+        const max = this.limits.maxLinesPerTrigger;
+        if (this.pending.length <= max) this.queue.push({ lines: this.pending, times: this.pendingTimes });
+        else {
+          for (let i = 0; i < this.pending.length; i += max) {
+            this.queue.push({ lines: this.pending.slice(i, i + max), times: this.pendingTimes.slice(i, i + max) });
+          }
+        }
         this.pending = [];
         this.pendingTimes = [];
       }

@@ -46,7 +46,7 @@ describe('npm run bench:spark, short', () => {
       expect(cells[9]).toMatch(/^\d+, 60000$/);
       expect(cells[10]).toMatch(/^\d+, 360000$/);
       expect(cells[4]).toMatch(/^\d+ k$/);
-      expect(cells[11]).toMatch(/^\d+\.\d\d GB$/);
+      expect(cells[11]).toMatch(/^\d+\.\d\d \/ \d+\.\d\d$/);
     }
     // Every marker sent after the first second was seen, with a latency figure.
     for (const row of latency) {

@@ -8,6 +8,7 @@ import { Cluster } from './harness.js';
 import { RedisStateStoreProvider } from '../../worker/state/redis/redis-state-store.js';
 import { startWordCounts, waitForCounts } from './word-count.js';
 import { eventually } from '../support/eventually.js';
+import { stateKeyOf } from '../../engine/state/state-key.js';
 
 /**
  * The cluster issue's fault matrix: a real redis-server, a `kindling master` and `kindling worker`
@@ -266,7 +267,7 @@ describe('a Kindling cluster counts every word exactly once', () => {
     await expect(
       store.applyBatch({
         batchId: last + 1,
-        rows: [{ key: JSON.stringify([[0, 60_000_000], 'intruder']), eventTimeUs: 60_000_000, buffers: [1] }],
+        rows: [{ ...stateKeyOf([[0, 60_000_000], 'intruder']), eventTimeUs: 60_000_000, buffers: [1] }],
         mergeOps: ['sum'],
         lateBeforeUs: null,
         evictBeforeUs: null,

@@ -8,6 +8,7 @@ import { Cluster } from './harness.js';
 import { RedisStateStoreProvider } from '../../worker/state/redis/redis-state-store.js';
 import { startWordCounts, totals, walCounts } from './word-count.js';
 import { eventually } from '../support/eventually.js';
+import { stateKeyOf } from '../../engine/state/state-key.js';
 
 /**
  * Two masters on one Redis run the same query (same checkpoint): the newer run's lease token
@@ -79,7 +80,7 @@ describe('two masters on one Redis', () => {
     await expect(
       store.applyBatch({
         batchId: (await store.lastAppliedBatch()) + 1,
-        rows: [{ key: JSON.stringify([[0, 60_000_000], 'intruder']), eventTimeUs: 60_000_000, buffers: [1] }],
+        rows: [{ ...stateKeyOf([[0, 60_000_000], 'intruder']), eventTimeUs: 60_000_000, buffers: [1] }],
         mergeOps: ['sum'],
         lateBeforeUs: null,
         evictBeforeUs: null,

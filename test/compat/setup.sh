@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Creates test/compat/.venv with the pinned packages of requirements.txt. Idempotent: when the venv
-# exists and its stamp matches the requirements and the interpreter, it returns at once.
+# exists and its stamp matches the requirements and the interpreter, it returns at once. The stamp
+# hashes the requirements' content, not their path: worktrees may share one venv through a symlink.
 # KINDLING_COMPAT_PYTHON picks the interpreter (default python3, 3.11 or newer).
 set -euo pipefail
 
@@ -16,7 +17,7 @@ if ! "$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)
   exit 1
 fi
 
-want="$({ sha256sum "$requirements"; "$python" -c 'import sys; print(sys.executable, sys.version)'; } | sha256sum | cut -d' ' -f1)"
+want="$({ sha256sum <"$requirements"; "$python" -c 'import sys; print(sys.executable, sys.version)'; } | sha256sum | cut -d' ' -f1)"
 fresh() { [[ -x "$venv/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; }
 fresh && exit 0
 

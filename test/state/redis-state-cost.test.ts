@@ -8,6 +8,7 @@ import { RedisServer } from '../support/redis-server.js';
 import { callsDelta, commandCalls, recordingLog, wordRows } from './redis-support.js';
 import { batch, canon, row } from './state-store.contract.js';
 import { eventually } from '../support/eventually.js';
+import { WHOLE_KEY } from '../../engine/state/state-key.js';
 
 const S = 1_000_000;
 let server: RedisServer;
@@ -216,7 +217,7 @@ describe('Redis state store: round trips, cost, layout', () => {
       await expect(s.applyBatch(batch(0, [row(['a'], null, [[1]])], { mergeOps: ['union'] }))).rejects.toThrow(NotSupportedError);
       await expect(s.applyBatch(batch(0, [row(['a'], null, [new Uint8Array([1])])], { mergeOps: ['max'] }))).rejects.toThrow(/Uint8Array/);
       await expect(s.applyBatch(batch(0, [row(['a'], null, ['1'])], { mergeOps: ['sum'] }))).rejects.toThrow(InternalError);
-      await expect(s.applyBatch(batch(0, [{ key: 'not-a-key', eventTimeUs: null, buffers: [1] }]))).rejects.toThrow(InternalError);
+      await expect(s.applyBatch(batch(0, [{ group: 'not-a-key', member: WHOLE_KEY, eventTimeUs: null, buffers: [1] }]))).rejects.toThrow(InternalError);
       await expect(provider.open({ checkpoint: 'x', operatorId: 0, partition: -1, epoch: 1 })).rejects.toThrow(InternalError);
       expect(await s.lastAppliedBatch()).toBe(-1);
       // Strings are UTF-8 in Redis (and in Spark): a lone surrogate becomes U+FFFD, paired ones stay.

@@ -1,4 +1,5 @@
 import type { MergeOp } from '../../engine/functions/function.js';
+import { stateKeyText } from '../../engine/state/state-key.js';
 import type { StateBatch, StateBatchResult, StateRow } from '../../engine/state/state-store.js';
 
 /**
@@ -17,11 +18,12 @@ export class ReferenceState {
         dropped++;
         continue;
       }
-      const prev = this.state.get(r.key);
+      const key = stateKeyText(r);
+      const prev = this.state.get(key);
       const buffers = batch.mergeOps.map((op, i) => merge(op, prev?.buffers[i] ?? null, r.buffers[i] ?? null));
-      const next: StateRow = { key: r.key, eventTimeUs: r.eventTimeUs, buffers };
-      this.state.set(r.key, next);
-      updated.set(r.key, next);
+      const next: StateRow = { group: r.group, member: r.member, eventTimeUs: r.eventTimeUs, buffers };
+      this.state.set(key, next);
+      updated.set(key, next);
     }
     const evicted: StateRow[] = [];
     const bound = batch.evictBeforeUs;

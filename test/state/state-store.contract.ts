@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExecutionError } from '../../engine/errors/errors.js';
 import type { MergeOp } from '../../engine/functions/function.js';
+import { stateKeyOf, stateKeyText, stateKeyValues } from '../../engine/state/state-key.js';
 import {
   decodeKey,
   encodeKey,
@@ -30,7 +31,7 @@ export interface ContractOptions {
 }
 
 export const row = (keyValues: readonly unknown[], eventTimeUs: number | null, buffers: readonly unknown[]): StateRow => ({
-  key: encodeKey(keyValues),
+  ...stateKeyOf(keyValues),
   eventTimeUs,
   buffers,
   keyValues,
@@ -43,18 +44,18 @@ export function batch(batchId: number, rows: readonly StateRow[], options: Parti
 /** Rows without the optional decoded key, sorted by key; checks `keyValues` where present. */
 export function canon(rows: readonly StateRow[]): { key: string; eventTimeUs: number | null; buffers: unknown[] }[] {
   // Decoded keys, where given, must encode back to the key (one assertion, not one per row).
-  const mismatched = rows.filter((r) => r.keyValues !== undefined && encodeKey(r.keyValues) !== r.key).map((r) => r.key);
+  const mismatched = rows.filter((r) => r.keyValues !== undefined && encodeKey(r.keyValues) !== stateKeyText(r)).map(stateKeyText);
   expect(mismatched).toEqual([]);
   return rows
-    .map((r) => ({ key: r.key, eventTimeUs: r.eventTimeUs, buffers: [...r.buffers] }))
+    .map((r) => ({ key: stateKeyText(r), eventTimeUs: r.eventTimeUs, buffers: [...r.buffers] }))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 /** Sorted one-line digests of rows (fast to compare for large states; Object.is-exact numbers). */
 export function digest(rows: readonly StateRow[]): string[] {
-  expect(rows.filter((r) => r.keyValues !== undefined && encodeKey(r.keyValues) !== r.key).map((r) => r.key)).toEqual([]);
+  expect(rows.filter((r) => r.keyValues !== undefined && encodeKey(r.keyValues) !== stateKeyText(r)).map(stateKeyText)).toEqual([]);
   const num = (v: unknown): string => (Object.is(v, -0) ? '-0' : typeof v === 'string' ? JSON.stringify(v) : String(v));
-  return rows.map((r) => `${r.key} @${num(r.eventTimeUs)} ${r.buffers.map(num).join(',')}`).sort();
+  return rows.map((r) => `${stateKeyText(r)} @${num(r.eventTimeUs)} ${r.buffers.map(num).join(',')}`).sort();
 }
 
 /** `canonResult` with digested rows, for large outputs. */
@@ -293,7 +294,7 @@ export function describeStateStore(name: string, factory: () => Promise<StateSto
       const b2 = batch(2, [row(k('c', 30 * S), 30 * S, [1])]);
       const [x, y] = await Promise.all([s.applyBatch(b2), s.applyBatch(b2)]);
       expect([x.replayed, y.replayed].sort()).toEqual([false, true]);
-      expect(canon((await s.rows()).filter((r) => r.key === encodeKey(k('c', 30 * S))))).toEqual(canon([row(k('c', 30 * S), 30 * S, [2])]));
+      expect(canon((await s.rows()).filter((r) => stateKeyText(r) === encodeKey(k('c', 30 * S))))).toEqual(canon([row(k('c', 30 * S), 30 * S, [2])]));
     });
 
     it('re-applying the last batch with emit all returns every row held, whatever it emitted first', async () => {
@@ -396,7 +397,7 @@ export function describeStateStore(name: string, factory: () => Promise<StateSto
       ];
       const r = await s.applyBatch(batch(0, keys.map((kv, i) => row(kv, null, [i]))));
       expect(canon(r.rows)).toEqual(canon(keys.map((kv, i) => row(kv, null, [i]))));
-      for (const out of r.rows) expect(out.keyValues ?? decodeKey(out.key)).toEqual(decodeKey(out.key));
+      for (const out of r.rows) expect(out.keyValues ?? stateKeyValues(out)).toEqual(decodeKey(stateKeyText(out)));
       const again = await s.applyBatch(batch(1, keys.map((kv) => row(kv, null, [10]))));
       expect(canon(again.rows)).toEqual(canon(keys.map((kv, i) => row(kv, null, [i + 10]))));
       expect(canon(await s.rows())).toEqual(canon(again.rows));

@@ -4,8 +4,8 @@ import { PartitionCopies, type PartitionCopy } from '../../worker/state/redis/pa
 
 function copyOf(rows: number): PartitionCopy {
   const state = new IndexedState();
-  for (let i = 0; i < rows; i++) state.set({ key: `["k${i}"]`, eventTimeUs: null, buffers: [i] });
-  return { state, valueLengths: new Map(), version: 'v', bytes: 0 };
+  for (let i = 0; i < rows; i++) state.put({ group: '', member: `k${i}` }, null, [i]);
+  return { state, version: 'v', bytes: 0 };
 }
 
 describe('PartitionCopies (a worker’s copies of Redis state partitions)', () => {

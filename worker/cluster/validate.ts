@@ -135,7 +135,8 @@ const MAX_WINDOWS_PER_ROW = 10_000;
 function validateLoopBounds(name: string, v: unknown, path: string): void {
   const c = obj(v, path);
   switch (name) {
-    case 'TimeWindow': {
+    case 'TimeWindow':
+    case 'PaneAggregate': {
       const windowUs = whole(c['windowUs'], `${path}.windowUs`);
       const slideUs = whole(c['slideUs'], `${path}.slideUs`);
       if (windowUs === 0 || slideUs === 0) fail(`${path}.windowUs`, 'and slideUs must be positive');

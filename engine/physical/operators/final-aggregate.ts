@@ -25,7 +25,7 @@ export const FinalAggregateExec: OperatorFactory<FinalAggregateConfig> = {
       },
       finish() {
         const rows: unknown[][] = [];
-        for (const [, g] of merger.entries()) rows.push([...g.key, ...layout.finish(g.buffers)]);
+        for (const g of merger.groups()) rows.push([...g.keyValues, ...layout.finish(g.buffers)]);
         if (rows.length === 0 && config.keyCount === 0) rows.push(layout.finish(layout.newState()));
         return Promise.resolve(rows.length === 0 ? [] : [batchFromRows(config.schema, rows)]);
       },

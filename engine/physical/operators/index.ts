@@ -2,6 +2,7 @@ import { OperatorRegistry } from '../operator.js';
 import { FinalAggregateExec } from './final-aggregate.js';
 import { FilterExec, GenerateExec, ProjectExec } from './narrow.js';
 import { DeduplicateExec, LimitExec, SortExec } from './ordering.js';
+import { PaneAggregateExec } from './pane-aggregate.js';
 import { PartialAggregateExec } from './partial-aggregate.js';
 import { StatefulAggregateExec } from './stateful-aggregate.js';
 import { TimeWindowExec } from './time-window.js';
@@ -18,6 +19,7 @@ export function builtinOperators(): OperatorRegistry {
     .register(TimeWindowExec)
     .register(WatermarkExec)
     .register(PartialAggregateExec)
+    .register(PaneAggregateExec)
     .register(FinalAggregateExec)
     .register(StatefulAggregateExec)
     .register(SortExec)

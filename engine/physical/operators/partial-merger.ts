@@ -1,36 +1,41 @@
 import type { RecordBatch } from '../../batch/record-batch.js';
 import type { MergeOp } from '../../functions/function.js';
-import { keyPartText, type KeyPartText } from '../../state/key-text.js';
-import { mergeValue } from '../../state/state-store.js';
+import { keyPartText } from '../../state/key-text.js';
+import { splitKeyText, stateKeyText, WHOLE_KEY } from '../../state/state-key.js';
+import { mergeValue, type StateRow } from '../../state/state-store.js';
 import type { StructField } from '../../types/data-type.js';
 
-/** One group of merged partial rows: its grouping values and merged buffers. */
-export interface MergedGroup {
-  readonly key: unknown[];
-  readonly buffers: unknown[];
-}
-
-/** A group found by (other columns' text, last value): its state key text is written when asked for. */
-interface LastKeyGroup extends MergedGroup {
-  readonly prefix: string;
-  readonly last: unknown;
+/**
+ * One group of merged partial rows: its grouping values, merged buffers and state identity
+ * (`StateKey`, see state-key.ts), so the stateful aggregate hands it to its store as it is.
+ */
+export class MergedGroup implements StateRow {
+  constructor(
+    public group: string,
+    public member: unknown,
+    readonly keyValues: unknown[],
+    readonly buffers: unknown[],
+    readonly eventTimeUs: number | null,
+  ) {}
 }
 
 const LAST_KEY_KINDS: ReadonlySet<string> = new Set(['string', 'byte', 'short', 'integer', 'long']);
 
 /** Groups partial rows (key columns first, then buffer slots) by key, merging buffers. */
 export class PartialMerger {
-  private readonly groups = new Map<string, MergedGroup>();
+  /** Groups by their whole key text (keys whose last column is of another kind); their identity is split in `rows`. */
+  private readonly byText = new Map<string, MergedGroup>();
   /** Keys whose last column is a string or an integer: last value → group by the other columns' text (as `prefixIds` numbers it). */
-  private readonly byLast = new Map<unknown, (LastKeyGroup | undefined)[]>();
+  private readonly byLast = new Map<unknown, (MergedGroup | undefined)[]>();
   private readonly prefixIds = new Map<string, number>();
-  /** The `byLast` groups in the order they were first seen (the order `entries` gives). */
-  private readonly ordered: LastKeyGroup[] = [];
-  private lastPart: KeyPartText | undefined;
+  /** The `byLast` groups in the order they were first seen (the order `rows` gives). */
+  private readonly ordered: MergedGroup[] = [];
 
+  /** `eventTimeOf` gives each group's event time from its grouping values (stateful aggregation). */
   constructor(
     private readonly keyCount: number,
     private readonly ops: readonly MergeOp[],
+    private readonly eventTimeOf: (key: readonly unknown[]) => number | null = () => null,
   ) {}
 
   add(batch: RecordBatch): void {
@@ -65,30 +70,29 @@ export class PartialMerger {
       let k = '[';
       for (let c = 0; c < kc; c++) k += (c === 0 ? '' : ',') + (text[c] as (row: number) => string)(i);
       k += ']';
-      const g = this.groups.get(k);
+      const g = this.byText.get(k);
       if (g) this.mergeRow(g.buffers, read, i, width);
-      else this.groups.set(k, this.newGroup(read, i, width));
+      else this.byText.set(k, this.newGroup(read, i, width, k, WHOLE_KEY));
     }
   }
 
   /**
    * `add` for keys whose last column is a string or an integer (a word under a window): groups
    * are found by the raw last value (whose text is injective), then by the other columns' text,
-   * so the whole key's text is written only when `entries` asks for it, once per group. Map tasks
+   * which with the last value is the group's state identity: no whole key text is written. Map tasks
    * send their rows key-major (a word's windows together), so consecutive rows mostly share the
    * last value and only the first of them pays for hashing it.
    */
   private addByLastKey(batch: RecordBatch, text: readonly ((row: number) => string)[], read: readonly ((i: number) => unknown)[]): void {
     const kc = this.keyCount;
     const width = batch.columns.length;
-    this.lastPart ??= keyPartText((batch.schema.fields[kc - 1] as StructField).type);
     const lastCol = batch.columns[kc - 1];
     const lastValues = lastCol?.kind === 'values' ? lastCol.values : undefined;
     const readLast = read[kc - 1] as (i: number) => unknown;
     let lastPrefix: string | undefined;
     let prefixId = 0;
     let lastValue: unknown;
-    let slots: (LastKeyGroup | undefined)[] | undefined;
+    let slots: (MergedGroup | undefined)[] | undefined;
     for (let i = 0; i < batch.numRows; i++) {
       let prefix = '';
       for (let c = 0; c < kc - 1; c++) prefix += (c === 0 ? '' : ',') + (text[c] as (row: number) => string)(i);
@@ -109,8 +113,7 @@ export class PartialMerger {
       if (g) {
         this.mergeRow(g.buffers, read, i, width);
       } else {
-        const { key, buffers } = this.newGroup(read, i, width);
-        const group: LastKeyGroup = { key, buffers, prefix, last: v };
+        const group = this.newGroup(read, i, width, prefix, v);
         slots[prefixId] = group;
         this.ordered.push(group);
       }
@@ -128,25 +131,38 @@ export class PartialMerger {
     }
   }
 
-  private newGroup(read: readonly ((i: number) => unknown)[], row: number, width: number): MergedGroup {
+  private newGroup(read: readonly ((i: number) => unknown)[], row: number, width: number, group: string, member: unknown): MergedGroup {
     const kc = this.keyCount;
     const key = new Array<unknown>(kc);
     for (let c = 0; c < kc; c++) key[c] = (read[c] as (i: number) => unknown)(row);
     const buffers = new Array<unknown>(width - kc);
     for (let c = kc; c < width; c++) buffers[c - kc] = (read[c] as (i: number) => unknown)(row);
-    return { key, buffers };
+    return new MergedGroup(group, member, key, buffers, this.eventTimeOf(key));
   }
 
-  /** Every group with its state key (`encodeKey` of its grouping values), in the order first seen. */
-  *entries(): IterableIterator<[string, MergedGroup]> {
-    yield* this.groups.entries();
-    const lastPart = this.lastPart;
-    if (!lastPart) return;
+  /** Every group, in the order first seen (without their state identity: see `rows`). */
+  groups(): MergedGroup[] {
+    return [...this.byText.values(), ...this.ordered];
+  }
+
+  /** Every group with its state identity, in the order first seen. */
+  rows(): MergedGroup[] {
     const kc = this.keyCount;
-    for (const g of this.ordered) yield [`[${kc > 1 ? `${g.prefix},` : ''}${lastPart(g.last)}]`, g];
+    for (const [text, g] of this.byText) {
+      if (g.member !== WHOLE_KEY) continue;
+      const id = splitKeyText(text, g.keyValues[kc - 1], kc);
+      g.group = id.group;
+      g.member = id.member;
+    }
+    return this.groups();
+  }
+
+  /** Every group with its state key's text (`encodeKey` of its grouping values), in the order first seen. */
+  *entries(): IterableIterator<[string, MergedGroup]> {
+    for (const g of this.rows()) yield [stateKeyText(g), g];
   }
 
   get size(): number {
-    return this.groups.size + this.ordered.length;
+    return this.byText.size + this.ordered.length;
   }
 }

@@ -2,7 +2,8 @@ import { recordBatch } from '../../batch/record-batch.js';
 import { valuesVector } from '../../batch/vector.js';
 import { InternalError } from '../../errors/errors.js';
 import type { AggregateCall } from '../../plan/analyzed-plan.js';
-import { decodeKey, type StateRow } from '../../state/state-store.js';
+import { stateKeyValues } from '../../state/state-key.js';
+import type { StateRow } from '../../state/state-store.js';
 import type { Schema } from '../../types/schema.js';
 import { AggregateLayout } from '../aggregation.js';
 import type { OperatorFactory } from '../operator.js';
@@ -30,7 +31,6 @@ export const StatefulAggregateExec: OperatorFactory<StatefulAggregateConfig> = {
   name: 'StatefulAggregate',
   create(config, ctx) {
     const layout = new AggregateLayout(config.aggregates, ctx.registry, ctx);
-    const merger = new PartialMerger(config.keyCount, layout.mergeOps);
     const eventTimeOf = (key: readonly unknown[]): number | null => {
       const et = config.eventTime;
       if (!et) return null;
@@ -38,6 +38,7 @@ export const StatefulAggregateExec: OperatorFactory<StatefulAggregateConfig> = {
       const t = et.field === null ? v : (v as readonly unknown[] | null)?.[et.field];
       return typeof t === 'number' ? t : null;
     };
+    const merger = new PartialMerger(config.keyCount, layout.mergeOps, eventTimeOf);
     return {
       schema: config.schema,
       process(batch) {
@@ -47,8 +48,8 @@ export const StatefulAggregateExec: OperatorFactory<StatefulAggregateConfig> = {
       async finish() {
         const state = ctx.state;
         if (!state) throw new InternalError('StatefulAggregate needs a state store');
-        const rows: StateRow[] = [];
-        for (const [key, g] of merger.entries()) rows.push({ key, eventTimeUs: eventTimeOf(g.key), buffers: g.buffers, keyValues: g.key });
+        // The merged groups are state rows already (identity, event time, buffers, grouping values).
+        const rows = merger.rows();
         const started = performance.now();
         const result = await state.store.applyBatch({
           batchId: state.batchId,
@@ -71,13 +72,15 @@ export const StatefulAggregateExec: OperatorFactory<StatefulAggregateConfig> = {
         });
         if (result.rows.length === 0) return [];
         // Column by column: no array per emitted row (complete mode emits every key, every batch).
+        // The rows may be the store's own (changed in place by its next batch): read before returning.
         const n = result.rows.length;
+        const groups = new Map<string, readonly unknown[]>();
         const kc = config.keyCount;
         const keys: unknown[][] = Array.from({ length: kc }, () => new Array<unknown>(n));
         const aggs: unknown[][] = Array.from({ length: config.schema.fields.length - kc }, () => new Array<unknown>(n));
         for (let i = 0; i < n; i++) {
           const r = result.rows[i] as StateRow;
-          const kv = r.keyValues ?? decodeKey(r.key);
+          const kv = r.keyValues ?? stateKeyValues(r, groups);
           for (let c = 0; c < kc; c++) (keys[c] as unknown[])[i] = kv[c] ?? null;
           layout.finishInto(aggs, i, r.buffers);
         }

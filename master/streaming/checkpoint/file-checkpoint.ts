@@ -205,7 +205,7 @@ class FileLineLog implements LineLog {
     await mkdir(dirname(this.path), { recursive: true });
     const fh = await open(this.path, 'a');
     try {
-      await fh.write(lines.map((l) => `${l}\n`).join(''));
+      await fh.write(`${lines.join('\n')}\n`);
       await fh.datasync();
     } finally {
       await fh.close();

@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchToRows } from '../../../engine/batch/record-batch.js';
 import { linesReader } from '../../../engine/connectors/socket/lines-reader.js';
-import type { Offset, SourceContext } from '../../../engine/connectors/source.js';
+import type { LineLog, Offset, SourceContext } from '../../../engine/connectors/source.js';
 import { E } from '../../../engine/expr/expr.js';
 import { systemClock } from '../../../engine/util/clock.js';
 import { SocketSource, socketReadLimits } from '../../../master/sources/socket-source.js';
@@ -136,8 +136,56 @@ describe('the socket source under a flood', () => {
     }
   });
 
+  it('answers a capped batch once its lines are logged, and logs a flood in appends of at most maxLinesPerTrigger lines', async () => {
+    const total = 20_000;
+    const width = 8;
+    const flood = await Flood.start(total, width);
+    const dir = mkdtempSync(join(tmpdir(), 'kindling-socket-flow-'));
+    dirs.push(dir);
+    const ctx = sourceContext(dir);
+    const wal = ctx.lineLog();
+    // Appends starting past the first 1,000 lines wait for the gate: the first batch must not need them.
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const appended: number[] = [];
+    const gated: LineLog = {
+      append: async (lines) => {
+        if ((await wal.length()) >= 1000) await gate;
+        appended.push(lines.length);
+        return wal.append(lines);
+      },
+      length: () => wal.length(),
+      read: (from, to) => wal.read(from, to),
+    };
+    const source = new SocketSource({ host: '127.0.0.1', port: flood.port, includeTimestamp: false }, { ...ctx, lineLog: () => gated }, {
+      maxLinesPerTrigger: 1000,
+      maxBufferedBytes: 64 * 1024 * 1024,
+    });
+    try {
+      await source.latestOffset(null);
+      await eventually(() => source.buffer.heldBytes >= 5000 * (width + 48), 'lines past the first batch received');
+      expect(await source.latestOffset(-1)).toBe(999);
+      expect(await splitLines(source, -1, 999)).toEqual(Array.from({ length: 1000 }, (_, i) => String(i).padStart(width, '0')));
+      open();
+      await eventually(() => flood.sent === total, 'the whole flood sent');
+      let committed = 999;
+      while (committed < total - 1) {
+        const end = Number(await source.latestOffset(committed));
+        expect(end - committed).toBeLessThanOrEqual(1000);
+        await source.commit(end);
+        committed = end;
+      }
+      expect(Math.max(...appended)).toBeLessThanOrEqual(1000);
+      expect(await wal.length()).toBe(total);
+    } finally {
+      open();
+      await source.stop();
+      await flood.close();
+    }
+  });
+
   it('rejects a read limit that is not a positive integer', () => {
-    expect(socketReadLimits({})).toEqual({ maxLinesPerTrigger: 100_000, maxBufferedBytes: 16 * 1024 * 1024 });
+    expect(socketReadLimits({})).toEqual({ maxLinesPerTrigger: 100_000, maxBufferedBytes: 64 * 1024 * 1024 });
     expect(() => socketReadLimits({ maxLinesPerTrigger: '0' })).toThrow(
       "Invalid value '0' for option 'maxLinesPerTrigger', must be a positive integer",
     );

@@ -1,6 +1,7 @@
 import { InternalError, NotSupportedError } from '../../../engine/errors/errors.js';
 import type { MergeOp } from '../../../engine/functions/function.js';
-import { decodeKey, type StateBatchResult, type StateRow } from '../../../engine/state/state-store.js';
+import { stateKeyFromText, stateKeyValues } from '../../../engine/state/state-key.js';
+import type { StateBatchResult, StateRow } from '../../../engine/state/state-store.js';
 
 /**
  * The text a state row is kept as in Redis (`StateKeys.rows` values): a JSON array
@@ -63,28 +64,17 @@ function describe(v: unknown): string {
   return Array.isArray(v) ? 'array' : v.constructor.name;
 }
 
-/** Decodes a row value written by `encodeRowValue`. */
+/** Decodes a row (a rows hash field and value, as `encodeRowValue` wrote it), with its grouping values. */
 export function decodeRowValue(key: string, text: string): StateRow {
-  return rowFrom(key, JSON.parse(text) as unknown[], decodeKey(key));
-}
-
-/**
- * A row value as a worker's copy of its partition keeps it: without the decoded grouping values,
- * which would cost more than the row itself (arrays, numbers and strings per key). An emitted row
- * lacking them is decoded from its key then (`StateRow.keyValues` is optional).
- */
-export function decodeCopyRow(key: string, text: string): StateRow {
+  const id = stateKeyFromText(key);
   const value = JSON.parse(text) as unknown[];
-  return { key, eventTimeUs: (value[0] ?? null) as number | null, buffers: decodeBuffers(value) };
+  return { ...id, eventTimeUs: (value[0] ?? null) as number | null, buffers: decodeBuffers(value), keyValues: stateKeyValues(id) };
 }
 
-/** The row as a partition copy keeps it (see `decodeCopyRow`): the same row when it has no grouping values. */
-export function asCopyRow(row: StateRow): StateRow {
-  return row.keyValues === undefined ? row : { key: row.key, eventTimeUs: row.eventTimeUs, buffers: row.buffers };
-}
-
-function rowFrom(key: string, value: readonly unknown[], keyValues: unknown[]): StateRow {
-  return { key, eventTimeUs: (value[0] ?? null) as number | null, buffers: decodeBuffers(value), keyValues };
+/** A row value's event time and buffers (a worker's copy of its partition decodes grouping values only when it emits them). */
+export function decodeValue(text: string): { readonly eventTimeUs: number | null; readonly buffers: unknown[] } {
+  const value = JSON.parse(text) as unknown[];
+  return { eventTimeUs: (value[0] ?? null) as number | null, buffers: decodeBuffers(value) };
 }
 
 function decodeBuffers(value: readonly unknown[]): unknown[] {

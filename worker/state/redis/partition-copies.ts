@@ -3,9 +3,8 @@ import type { IndexedState } from '../../../engine/state/indexed-state.js';
 
 /** A worker's copy of one partition, valid while Redis holds `version`. */
 export interface PartitionCopy {
+  /** The rows; each entry's `storedLength` is its value's length in Redis (the size estimate). */
   readonly state: IndexedState;
-  /** Length of each key's stored value text, for the size estimate. */
-  readonly valueLengths: Map<string, number>;
   version: string;
   bytes: number;
 }
@@ -20,8 +19,12 @@ export const DEFAULT_MAX_IDLE_MS = 10 * 60_000;
  * versions its writes record. Redis holds the state, so a dropped copy costs one reload.
  */
 export class PartitionCopies {
-  /** Copies by partition id with when each was last used (ms), least recently used first. */
-  private readonly copies = new Map<string, { readonly copy: PartitionCopy; readonly usedAt: number }>();
+  /**
+   * Copies by partition id with when each was last used (ms) and the rows counted for it in
+   * `cachedRows`, least recently used first. A copy's rows change in place (a failed apply's
+   * merges included, until the copy is dropped), so the count is what was last recorded for it.
+   */
+  private readonly copies = new Map<string, { readonly copy: PartitionCopy; readonly usedAt: number; rows: number }>();
   private readonly sweeper: NodeJS.Timeout;
   private cachedRows = 0;
   private readonly queues = new Map<string, Promise<unknown>>();
@@ -58,23 +61,26 @@ export class PartitionCopies {
   /** The copy of a partition, if this process holds one (marked as just used). */
   get(id: string): PartitionCopy | undefined {
     this.dropIdle();
-    const c = this.copies.get(id)?.copy;
-    if (c) this.touch(id, c);
-    return c;
+    const held = this.copies.get(id);
+    if (held) this.touch(id, held.copy, held.rows);
+    return held?.copy;
   }
 
   /** Keeps (or replaces) the copy of a partition, dropping old ones past the budget. */
   keep(id: string, c: PartitionCopy): void {
     this.forget(id);
     this.dropIdle();
-    this.touch(id, c);
+    this.touch(id, c, c.state.size);
     this.cachedRows += c.state.size;
     this.trim(id);
   }
 
-  /** Counts a change in the size of the copy of `id`. */
-  resized(id: string, delta: number): void {
-    this.cachedRows += delta;
+  /** Counts the size `copy` has now, if it is still the copy held for `id`. */
+  resized(id: string, copy: PartitionCopy): void {
+    const held = this.copies.get(id);
+    if (held?.copy !== copy) return;
+    this.cachedRows += copy.state.size - held.rows;
+    held.rows = copy.state.size;
     this.trim(id);
   }
 
@@ -83,7 +89,7 @@ export class PartitionCopies {
     const c = this.copies.get(id);
     if (!c) return;
     this.copies.delete(id);
-    this.cachedRows -= c.copy.state.size;
+    this.cachedRows -= c.rows;
   }
 
   /** The partitions this process holds a copy of, least recently used first. */
@@ -99,9 +105,9 @@ export class PartitionCopies {
   }
 
   /** Marks `id` as just used: it moves to the most recently used end. */
-  private touch(id: string, copy: PartitionCopy): void {
+  private touch(id: string, copy: PartitionCopy, rows: number): void {
     this.copies.delete(id);
-    this.copies.set(id, { copy, usedAt: this.now() });
+    this.copies.set(id, { copy, usedAt: this.now(), rows });
   }
 
   /** Drops the copies unused for `maxIdleMs` (the oldest come first, so this stops at the first recent one). */

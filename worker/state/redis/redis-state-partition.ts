@@ -1,11 +1,12 @@
 import { ConcurrentModificationError, ExecutionError, InternalError, NotSupportedError } from '../../../engine/errors/errors.js';
-import { computeBatchChanges, type StateChanges } from '../../../engine/state/apply-batch.js';
+import { applyBatchInPlace, type AppliedBatch } from '../../../engine/state/apply-batch.js';
 import { IndexedState } from '../../../engine/state/indexed-state.js';
+import { stateKeyFromText, stateKeyText, WHOLE_KEY } from '../../../engine/state/state-key.js';
 import type { StateBatch, StateBatchResult, StateRow, StateStore, StateStoreLocation } from '../../../engine/state/state-store.js';
 import { redisCall, replicated, type RedisClient } from '../../../infra/redis/call.js';
 import { StateKeys } from '../../../infra/redis/keys.js';
 import { LuaScript } from '../../../infra/redis/lua-script.js';
-import { asCopyRow, asStored, decodeCopyRow, decodePayload, decodeRowValue, encodeRowValue, payloadHead } from './codec.js';
+import { asStored, decodePayload, decodeRowValue, decodeValue, encodeRowValue, payloadHead } from './codec.js';
 import type { PartitionCopies, PartitionCopy } from './partition-copies.js';
 import type { StateStoreLogger } from './redis-state-store.js';
 
@@ -50,9 +51,9 @@ export class RedisStateStore implements StateStore {
       return Promise.reject(new NotSupportedError(`Aggregates whose buffers merge by '${unsupported}' (collect_list, first, stddev, ...) cannot be kept in a Redis state store.`));
     }
     for (const row of batch.rows) {
-      // Keys go into the recorded output as they are: they must be encodeKey's JSON arrays.
-      if (row.key.charCodeAt(0) !== 91 || row.key.charCodeAt(row.key.length - 1) !== 93) {
-        return Promise.reject(new InternalError(`state key ${row.key} is not an encoded grouping key (encodeKey)`));
+      // Keys go into the recorded output as they are: a whole key text must be encodeKey's JSON array.
+      if (row.member === WHOLE_KEY && (row.group.charCodeAt(0) !== 91 || row.group.charCodeAt(row.group.length - 1) !== 93)) {
+        return Promise.reject(new InternalError(`state key ${row.group} is not an encoded grouping key (encodeKey)`));
       }
     }
     const stored: StateBatch = { ...batch, rows: batch.rows.map(asStored) };
@@ -62,8 +63,16 @@ export class RedisStateStore implements StateStore {
   private async applyNow(batch: StateBatch): Promise<StateBatchResult> {
     for (let conflicts = 0; ; conflicts++) {
       const copy = this.copies.get(this.id) ?? (await this.load());
-      const changes = computeBatchChanges(copy.state, batch);
-      const args = this.encode(batch, copy, changes);
+      // Merged into the copy in place: any outcome but APPLIED drops the copy (the next apply reloads it).
+      let applied: AppliedBatch;
+      let args: EncodedApply;
+      try {
+        applied = applyBatchInPlace(copy.state, batch);
+        args = this.encode(batch, copy, applied);
+      } catch (e) {
+        this.copies.forget(this.id);
+        throw e;
+      }
       let reply: unknown;
       try {
         reply = await this.call(`applying batch ${batch.batchId}`, () => APPLY_BATCH.run(this.redis, this.keys, args.argv));
@@ -82,7 +91,7 @@ export class RedisStateStore implements StateStore {
         }
       }
       if (status === 'APPLIED') {
-        this.commit(copy, changes, args);
+        this.commit(copy, applied, args);
         return { ...args.result, replayed: false };
       }
       this.copies.forget(this.id);
@@ -133,58 +142,53 @@ export class RedisStateStore implements StateStore {
     }
     const [version, bytes] = metaReply[1] as [string | null, string | null];
     const state = new IndexedState();
-    const valueLengths = new Map<string, number>();
     for (const [key, text] of Object.entries(rowsReply[1] as Record<string, string>)) {
-      state.set(decodeCopyRow(key, text));
-      valueLengths.set(key, text.length);
+      const { eventTimeUs, buffers } = decodeValue(text);
+      state.put(stateKeyFromText(key), eventTimeUs, buffers).storedLength = text.length;
     }
-    const copy: PartitionCopy = { state, valueLengths, version: version ?? '', bytes: Number(bytes ?? 0) };
+    const copy: PartitionCopy = { state, version: version ?? '', bytes: Number(bytes ?? 0) };
     this.copies.keep(this.id, copy);
     return copy;
   }
 
-  /** The script's arguments for `changes`, and the result the batch returns if they are written. */
-  private encode(batch: StateBatch, copy: PartitionCopy, changes: StateChanges): EncodedApply {
+  /** The script's arguments for `applied`, and the result the batch returns if they are written. */
+  private encode(batch: StateBatch, copy: PartitionCopy, applied: AppliedBatch): EncodedApply {
     const upserts: string[] = [];
     const lengths: number[] = [];
     let bytes = copy.bytes;
-    let added = 0;
-    for (const r of changes.upserts) {
-      const value = encodeRowValue(r.eventTimeUs, r.buffers, batch.mergeOps);
-      upserts.push(r.key, value);
+    for (const e of applied.upserts) {
+      const key = stateKeyText(e);
+      const value = encodeRowValue(e.eventTimeUs, e.buffers, batch.mergeOps);
+      upserts.push(key, value);
       lengths.push(value.length);
-      const old = copy.valueLengths.get(r.key);
-      if (old === undefined) {
-        bytes += value.length + r.key.length + ROW_OVERHEAD;
-        added++;
-      } else bytes += value.length - old;
+      // storedLength is what Redis holds (0: nothing yet); it changes only in `commit`.
+      bytes += e.storedLength === 0 ? value.length + key.length + ROW_OVERHEAD : value.length - e.storedLength;
     }
-    let gone = 0;
-    for (const k of changes.removed) {
-      const old = copy.valueLengths.get(k);
-      if (old === undefined) continue;
-      bytes -= old + k.length + ROW_OVERHEAD;
-      gone++;
+    const removed: string[] = [];
+    for (const e of applied.removed) {
+      const key = stateKeyText(e);
+      removed.push(key);
+      if (e.storedLength !== 0) bytes -= e.storedLength + key.length + ROW_OVERHEAD;
     }
     bytes = Math.max(0, bytes);
     const result: Omit<StateBatchResult, 'replayed'> = {
-      rows: changes.output,
-      numRowsTotal: copy.state.size + added - gone,
-      numRowsUpdated: changes.numRowsUpdated,
-      numRowsRemoved: changes.removed.length,
-      numRowsDroppedByWatermark: changes.numRowsDroppedByWatermark,
+      rows: applied.output,
+      numRowsTotal: applied.numRowsTotal,
+      numRowsUpdated: applied.numRowsUpdated,
+      numRowsRemoved: applied.removed.length,
+      numRowsDroppedByWatermark: applied.numRowsDroppedByWatermark,
       memoryUsedBytes: bytes,
     };
     const packedUpserts = JSON.stringify(upserts);
     let recordedRows: string;
-    if (batch.emit === 'updated' && changes.removed.length === 0) {
+    if (batch.emit === 'updated' && applied.removed.length === 0) {
       // Nothing evicted: the updated rows are exactly the upserts, already packed.
       recordedRows = '=';
     } else if (batch.emit === 'all') {
       recordedRows = '[]';
     } else {
       const flat: string[] = [];
-      for (const r of changes.output) flat.push(r.key, encodeRowValue(r.eventTimeUs, r.buffers, batch.mergeOps));
+      for (const r of applied.output) flat.push(stateKeyText(r), encodeRowValue(r.eventTimeUs, r.buffers, batch.mergeOps));
       recordedRows = JSON.stringify(flat);
     }
     const version = this.copies.nextVersion();
@@ -197,27 +201,22 @@ export class RedisStateStore implements StateStore {
       String(bytes),
       payloadHead(batch.batchId, result),
       packedUpserts,
-      JSON.stringify(changes.removed),
+      JSON.stringify(removed),
       recordedRows,
       this.location.run === undefined ? '' : String(this.location.run),
     ];
     return { argv, result, version, bytes, lengths };
   }
 
-  /** Brings the copy to what the script just wrote. */
-  private commit(copy: PartitionCopy, changes: StateChanges, applied: EncodedApply): void {
-    const before = copy.state.size;
-    changes.upserts.forEach((r, i) => {
-      copy.state.set(asCopyRow(r));
-      copy.valueLengths.set(r.key, applied.lengths[i] as number);
+  /** Brings the copy's bookkeeping to what the script just wrote (its rows are merged already). */
+  private commit(copy: PartitionCopy, applied: AppliedBatch, written: EncodedApply): void {
+    applied.upserts.forEach((e, i) => {
+      e.storedLength = written.lengths[i] as number;
     });
-    for (const k of changes.removed) {
-      copy.state.delete(k);
-      copy.valueLengths.delete(k);
-    }
-    copy.version = applied.version;
-    copy.bytes = applied.bytes;
-    this.copies.resized(this.id, copy.state.size - before);
+    for (const e of applied.removed) e.storedLength = 0;
+    copy.version = written.version;
+    copy.bytes = written.bytes;
+    this.copies.resized(this.id, copy);
   }
 
   /** Pages through the rows with HSCAN (no long block of Redis); not a snapshot if batches run meanwhile. */

@@ -1,0 +1,94 @@
+import { refIndexes, type BoundExpr } from '../expr/bound-expr.js';
+import { InternalError } from '../errors/errors.js';
+import type { ResolveContext } from '../functions/function.js';
+import type { FunctionRegistry } from '../functions/registry.js';
+import type { AggregateNode, AnalyzedPlan } from '../plan/analyzed-plan.js';
+import type { OperatorSpec } from './operator.js';
+import { mergesInAnyOrder } from './operators/order-free-merge.js';
+import type { PaneAggregateConfig } from './operators/pane-aggregate.js';
+import { partialAggregateSpec } from './specs.js';
+
+/**
+ * The map stage's aggregation over a time window, pane first (`PaneAggregate`), when it gives
+ * exactly PartialAggregate's rows; undefined keeps TimeWindow + PartialAggregate. Needed: the
+ * aggregation sits right on the TimeWindow, groups by the plain window column (once) and reads it
+ * nowhere else; and either every buffer merges exactly and in any order (partials of several
+ * panes are merged into one window's), or the time is constant per batch (one pane per task, so
+ * nothing is merged and row order within a group is kept).
+ */
+export function paneAggregateSpec(agg: AggregateNode, registry: FunctionRegistry, ctx: ResolveContext): OperatorSpec | undefined {
+  const tw = agg.input;
+  if (tw.kind !== 'timeWindow') return undefined;
+  const windowColumn = tw.input.schema.fields.length;
+  const isWindow = (g: BoundExpr): boolean => g.kind === 'ref' && g.index === windowColumn;
+  const readsWindow = (e: BoundExpr): boolean => refIndexes(e).has(windowColumn);
+  if (agg.groupings.filter(isWindow).length !== 1) return undefined;
+  if (agg.groupings.some((g) => !isWindow(g) && readsWindow(g))) return undefined;
+  if (agg.aggregates.some((c) => c.args.some(readsWindow))) return undefined;
+  const slots = agg.aggregates.flatMap((c) => {
+    const entry = registry.lookup(c.fn);
+    if (entry?.kind !== 'aggregate') throw new InternalError(`'${c.fn}' is not an aggregate`);
+    return entry.fn.resolve(c.args, c.distinct, ctx).buffer;
+  });
+  if (!slots.every(mergesInAnyOrder) && !batchConstant(tw.time, tw.input, registry)) return undefined;
+  const config: PaneAggregateConfig = {
+    time: tw.time,
+    windowUs: tw.windowUs,
+    slideUs: tw.slideUs,
+    startUs: tw.startUs,
+    windowColumn,
+    groupings: agg.groupings,
+    aggregates: agg.aggregates,
+    schema: partialAggregateSpec(agg, registry, ctx).schema,
+  };
+  return Object.freeze({ name: 'PaneAggregate', config });
+}
+
+/** The value of the micro-batch's clock (`current_timestamp()` and friends): one per task. */
+const BATCH_CLOCK: ReadonlySet<string> = new Set(['current_timestamp', 'now', 'current_date']);
+
+/**
+ * Whether `e` over `input`'s columns has one value for all rows of a micro-batch: literals, the
+ * batch clock, and deterministic functions of those, followed through the narrow nodes below.
+ */
+function batchConstant(e: BoundExpr, input: AnalyzedPlan, registry: FunctionRegistry): boolean {
+  switch (e.kind) {
+    case 'literal':
+      return true;
+    case 'cast':
+    case 'getField':
+      return batchConstant(e.expr, input, registry);
+    case 'call': {
+      if (BATCH_CLOCK.has(e.fn.toLowerCase())) return e.args.length === 0;
+      const entry = registry.lookup(e.fn);
+      return entry?.kind === 'scalar' && entry.fn.deterministic !== false && e.args.every((a) => batchConstant(a, input, registry));
+    }
+    case 'ref':
+      return columnBatchConstant(e.index, input, registry);
+    case 'lambda':
+    case 'lambdaVar':
+      return false;
+    default: {
+      const never: never = e;
+      throw new InternalError(`unknown bound expression ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+function columnBatchConstant(index: number, node: AnalyzedPlan, registry: FunctionRegistry): boolean {
+  switch (node.kind) {
+    case 'project': {
+      const e = node.exprs[index];
+      return e !== undefined && batchConstant(e, node.input, registry);
+    }
+    case 'watermark':
+    case 'filter':
+      return columnBatchConstant(index, node.input, registry);
+    case 'generate':
+    case 'timeWindow':
+      // Input columns come first, unchanged.
+      return index < node.input.schema.fields.length && columnBatchConstant(index, node.input, registry);
+    default:
+      return false;
+  }
+}

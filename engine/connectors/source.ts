@@ -66,6 +66,13 @@ export interface Source {
   prepareForTriggerAvailableNow?(): Promise<void>;
   commit(end: Offset): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Optional: calls `listener` when new data may have arrived (a file appeared in the directory, a
+   * line came in on the socket), so an idle trigger can ask for offsets at once instead of waiting
+   * out its polling delay. Only a hint: the trigger still polls, and `latestOffset` decides.
+   * Returns the function that unsubscribes.
+   */
+  onDataHint?(listener: () => void): () => void;
 }
 
 /** A named data source format (`socket`, `rate`, `text`, ...). */

@@ -94,6 +94,7 @@ export class TaskRunner {
       const dropped = this.shuffleStore.releaseOlderRuns(job.queryId, job.run);
       if (dropped > 0) this.deps.onStaleDropped?.(job.queryId, job.run, dropped);
     }
+    this.shuffleStore.releaseEarlierAttempts(job);
   }
 
   async runMap(task: MapTask): Promise<MapTaskResult> {
@@ -154,7 +155,7 @@ export class TaskRunner {
     this.checkCancelled(task.job);
     const provider = this.deps.stateStores.get(task.state.provider);
     if (!provider) throw new InternalError(`no state store provider '${task.state.provider}'`);
-    const blocks = this.shuffleStore.take(task.job, task.numMapTasks);
+    const blocks = await this.shuffleStore.collect(task.job, task.numMapTasks);
     const metrics = newTaskMetrics();
     const outputs: RecordBatch[] = [];
     const runPartition = async (p: number, i: number): Promise<void> => {

@@ -24,6 +24,8 @@ export interface BatchJob {
    * complete mode `all` when the driver holds no result table yet, else `updated` (merged there).
    */
   readonly emit: StateEmit;
+  /** Told as each step of the attempt ends (ownership, map stage, reduce stage): the batch trace. */
+  readonly onStep?: (step: string) => void;
 }
 
 export interface BatchJobResult {

@@ -10,3 +10,12 @@ const crashAfterMapTasks = spec ? Number(spec[1]) : Number.POSITIVE_INFINITY;
 export function afterMapStage(mapTasks: number): void {
   if (mapTasks >= crashAfterMapTasks) process.kill(process.pid, 'SIGKILL');
 }
+
+/**
+ * True while the crash failpoint is armed: the scheduler then sends reduce tasks only after the
+ * map stage (not with it), so the crash leaves the blocks unreduced on the workers, as a master
+ * dying before its reducers took them does.
+ */
+export function stagesInOrder(): boolean {
+  return Number.isFinite(crashAfterMapTasks);
+}

@@ -1,5 +1,5 @@
 import { ExecutionError } from '../../engine/errors/errors.js';
-import type { ShuffleBlock, ShuffleTransport } from '../../engine/exec/task.js';
+import type { JobRef, ShuffleBlock, ShuffleTransport } from '../../engine/exec/task.js';
 import type { TaskRunner } from '../../engine/exec/task-runner.js';
 import type { WorkerHandle, WorkerPool } from './worker-handle.js';
 
@@ -16,6 +16,11 @@ export class LocalWorker implements WorkerHandle {
 
   runMap: WorkerHandle['runMap'] = (task) => this.runner.runMap(task);
   runReduce: WorkerHandle['runReduce'] = (task) => this.runner.runReduce(task);
+
+  cancel(job: JobRef): Promise<void> {
+    this.runner.cancel(job);
+    return Promise.resolve();
+  }
 
   releaseQuery(queryId: string): Promise<void> {
     this.runner.shuffleStore.releaseQuery(queryId);

@@ -1,5 +1,5 @@
 import { ConcurrentModificationError, ExecutionError } from '../../engine/errors/errors.js';
-import type { MapTaskResult, ReduceTaskResult } from '../../engine/exec/task.js';
+import type { JobRef, MapTaskResult, ReduceTaskResult } from '../../engine/exec/task.js';
 import {
   emptyStateMetrics,
   mergeEventTime,
@@ -9,7 +9,7 @@ import {
 } from '../../engine/physical/task-metrics.js';
 import type { RecordBatch } from '../../engine/batch/record-batch.js';
 import type { BatchJob, BatchJobResult, ClusterExecutor } from './executor.js';
-import { afterMapStage } from './failpoints.js';
+import { afterMapStage, stagesInOrder } from './failpoints.js';
 import { rebalance, type Ownership } from './partition-ownership.js';
 import type { WorkerHandle, WorkerPool } from './worker-handle.js';
 
@@ -52,6 +52,13 @@ export interface SchedulerEvents {
  * live workers changed. Any task failure fails the attempt; the driver retries the batch.
  */
 export class StageScheduler implements ClusterExecutor {
+  /**
+   * The ownership each query's current run last recorded or read, so a batch whose workers did
+   * not change needs no store read. A newer run elsewhere that took the partitions is still
+   * stopped: its lease fences this run's offsets, and its epochs this run's state writes.
+   */
+  private readonly recorded = new Map<string, Ownership>();
+
   constructor(
     private readonly pool: WorkerPool,
     private readonly ownership: OwnershipStore,
@@ -70,8 +77,9 @@ export class StageScheduler implements ClusterExecutor {
     const exchange = job.plan.exchange;
     const ownership = exchange ? await this.ownershipFor(job.queryId, job.run, job.checkpoint, exchange.numPartitions, workers) : undefined;
     const byId = new Map(workers.map((w) => [w.id, w]));
+    job.onStep?.('ownership');
 
-    const mapResults = await Promise.all(
+    const runMaps = Promise.all(
       job.splits.map((split, taskId) => {
         const worker = workers[taskId % workers.length] as WorkerHandle;
         return this.guard(worker, () =>
@@ -88,47 +96,65 @@ export class StageScheduler implements ClusterExecutor {
         );
       }),
     );
-    afterMapStage(job.splits.length);
-
-    let reduceResults: ReduceTaskResult[] = [];
-    if (exchange && ownership) {
-      const byOwner = new Map<string, { partitions: number[]; epochs: number[] }>();
-      ownership.owners.forEach((owner, p) => {
-        let e = byOwner.get(owner);
-        if (!e) byOwner.set(owner, (e = { partitions: [], epochs: [] }));
-        e.partitions.push(p);
-        e.epochs.push(ownership.epochs[p] ?? 0);
-      });
-      reduceResults = await Promise.all(
-        [...byOwner].map(([owner, { partitions, epochs }]) => {
-          const worker = byId.get(owner);
-          if (!worker) throw new ExecutionError(`Worker ${owner} owning partitions left before the reduce stage.`);
-          return this.guard(worker, () =>
-            worker.runReduce({
-              job: ref,
-              partitions,
-              numMapTasks: job.splits.length,
-              ops: job.plan.reduceOps,
-              env: job.env,
-              state: {
-                provider: this.stateProvider,
-                checkpoint: job.checkpoint,
-                operatorId: 0,
-                lateBeforeUs: job.lateBeforeUs,
-                evictBeforeUs: job.evictBeforeUs,
-                outputMode: job.plan.outputMode,
-                emit: job.emit,
-                epochs,
-              },
-            }),
-          );
-        }),
-      );
+    const runReduces = (): Promise<ReduceTaskResult[]> => (exchange && ownership ? this.reduceStage(job, ref, ownership, byId) : Promise.resolve([]));
+    // Reduce tasks go out with the map tasks and wait on their workers for the blocks, so a
+    // reducer starts the moment its last block lands, not a round trip through the master later.
+    // (A crash failpoint between the stages needs them one after the other.)
+    const reducing = stagesInOrder() ? undefined : runReduces();
+    reducing?.catch(() => undefined);
+    let mapResults: MapTaskResult[];
+    try {
+      mapResults = await runMaps;
+    } catch (e) {
+      // Reducers of this attempt would wait for blocks that never come: end their wait.
+      if (reducing) for (const w of workers) void w.cancel?.(ref).catch(() => undefined);
+      throw e;
     }
+    afterMapStage(job.splits.length);
+    job.onStep?.('mapStage');
+    const reduceResults = await (reducing ?? runReduces());
+    job.onStep?.('reduceStage');
     return combine(mapResults, reduceResults, !!exchange);
   }
 
+  private reduceStage(job: BatchJob, ref: JobRef, ownership: Ownership, byId: ReadonlyMap<string, WorkerHandle>): Promise<ReduceTaskResult[]> {
+    const exchange = job.plan.exchange;
+    const byOwner = new Map<string, { partitions: number[]; epochs: number[] }>();
+    ownership.owners.forEach((owner, p) => {
+      let e = byOwner.get(owner);
+      if (!e) byOwner.set(owner, (e = { partitions: [], epochs: [] }));
+      e.partitions.push(p);
+      e.epochs.push(ownership.epochs[p] ?? 0);
+    });
+    return Promise.all(
+      [...byOwner].map(([owner, { partitions, epochs }]) => {
+        const worker = byId.get(owner);
+        if (!worker || !exchange) return Promise.reject(new ExecutionError(`Worker ${owner} owning partitions left before the reduce stage.`));
+        return this.guard(worker, () =>
+          worker.runReduce({
+            job: ref,
+            partitions,
+            numMapTasks: job.splits.length,
+            ops: job.plan.reduceOps,
+            env: job.env,
+            state: {
+              provider: this.stateProvider,
+              checkpoint: job.checkpoint,
+              operatorId: 0,
+              lateBeforeUs: job.lateBeforeUs,
+              evictBeforeUs: job.evictBeforeUs,
+              outputMode: job.plan.outputMode,
+              emit: job.emit,
+              epochs,
+            },
+          }),
+        );
+      }),
+    );
+  }
+
   async releaseQuery(queryId: string, run: number): Promise<void> {
+    if ((this.recorded.get(queryId)?.run ?? -1) <= run) this.recorded.delete(queryId);
     await this.ownership.delete(queryId, run);
     await Promise.all(this.pool.live().map((w) => w.releaseQuery(queryId).catch(() => undefined)));
   }
@@ -144,7 +170,8 @@ export class StageScheduler implements ClusterExecutor {
     numPartitions: number,
     workers: readonly WorkerHandle[],
   ): Promise<Ownership> {
-    const previous = await this.ownership.get(queryId);
+    const cached = this.recorded.get(queryId);
+    const previous = cached?.run === run ? cached : await this.ownership.get(queryId);
     if (previous?.run !== undefined && previous.run > run) {
       throw new ConcurrentModificationError(
         `Run ${run} of query ${queryId} found its state partitions held by the newer run ${previous.run}; this run stops.`,
@@ -157,9 +184,14 @@ export class StageScheduler implements ClusterExecutor {
       previous.owners.length === numPartitions &&
       previous.owners.every((o) => ids.includes(o)) &&
       isBalanced(previous, ids);
-    if (same) return previous;
+    if (same) {
+      this.recorded.set(queryId, previous);
+      return previous;
+    }
     const proposed = { ...rebalance(previous, numPartitions, ids), run };
+    this.recorded.delete(queryId);
     const next = (await this.ownership.set(queryId, proposed, checkpoint)) ?? proposed;
+    this.recorded.set(queryId, next);
     const moved = previous ? next.owners.filter((o, p) => previous.owners[p] !== o).length : numPartitions;
     this.events.rebalanced?.(queryId, moved, next);
     return next;

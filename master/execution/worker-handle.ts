@@ -1,4 +1,4 @@
-import type { MapTask, MapTaskResult, ReduceTask, ReduceTaskResult } from '../../engine/exec/task.js';
+import type { JobRef, MapTask, MapTaskResult, ReduceTask, ReduceTaskResult } from '../../engine/exec/task.js';
 
 /**
  * The master's view of one worker: where tasks go. In local mode it wraps an in-process
@@ -9,7 +9,10 @@ export interface WorkerHandle {
   readonly id: string;
   readonly cores: number;
   runMap(task: MapTask): Promise<MapTaskResult>;
+  /** Runs a reduce task; it may arrive before the map tasks are done and waits for their blocks. */
   runReduce(task: ReduceTask): Promise<ReduceTaskResult>;
+  /** Ends the tasks of a failed attempt (a reducer waiting for blocks that will not come). */
+  cancel?(job: JobRef): Promise<void>;
   /** Tells the worker a query stopped (drop its shuffle data, close its state stores). */
   releaseQuery(queryId: string): Promise<void>;
 }

@@ -99,6 +99,7 @@ export class SocketSource implements Source {
   /** Under Trigger.AvailableNow: the last offset available at the first offset request. */
   private availableNowEnd: number | undefined;
   private availableNow = false;
+  private readonly hintListeners = new Set<() => void>();
 
   constructor(
     private readonly options: SocketOptions,
@@ -174,7 +175,14 @@ export class SocketSource implements Source {
     return Promise.resolve();
   }
 
+  /** Lines coming in wake an idle trigger (latestOffset then waits for them to be logged). */
+  onDataHint(listener: () => void): () => void {
+    this.hintListeners.add(listener);
+    return () => this.hintListeners.delete(listener);
+  }
+
   stop(): Promise<void> {
+    this.hintListeners.clear();
     this.stopped = true;
     this.notify();
     this.socket?.destroy();
@@ -254,6 +262,7 @@ export class SocketSource implements Source {
     if (this.pending.length > 0) {
       this.regulate();
       this.scheduleFlush();
+      this.hintListeners.forEach((l) => l());
     }
   }
 

@@ -1,10 +1,6 @@
-import { concatBatches, emptyBatch, type RecordBatch } from '../../engine/batch/record-batch.js';
 import type { Offset } from '../../engine/connectors/source.js';
 import { ExecutionError, KindlingError } from '../../engine/errors/errors.js';
-import { Pipeline } from '../../engine/physical/operator.js';
-import { defaultOperators } from '../../engine/physical/operators/index.js';
 import type { StreamingPlan } from '../../engine/physical/streaming-planner.js';
-import { newTaskMetrics } from '../../engine/physical/task-metrics.js';
 import type { StateEmit } from '../../engine/state/state-store.js';
 import type { OffsetSeq } from './checkpoint/checkpoint-store.js';
 import type { BatchJobResult, ClusterExecutor } from '../execution/executor.js';
@@ -12,6 +8,9 @@ import { CompleteResult } from './complete-result.js';
 import { ProgressReporter } from './progress-reporter.js';
 import { STATUS } from './query-status.js';
 import { abortableSleep, resumePoint, sameOffset } from './resume-point.js';
+import { BatchTrace } from './batch-trace.js';
+import { DataHint } from './data-hint.js';
+import { runDriverOps } from './driver-ops.js';
 import type { LastExecution, PlannedBatch, RunnerDeps } from './runner-deps.js';
 import { nextTriggerTime } from './trigger.js';
 import { WatermarkTracker } from './watermark-tracker.js';
@@ -47,6 +46,10 @@ export class MicroBatchRunner {
   private selfLimitedAvailableNow = false;
   /** Attempts this run made, of any batch: an attempt id never repeats within the run. */
   private attempts = 0;
+  /** The purge of old log entries started with this batch's offsets (awaited before its commit). */
+  private purging: Promise<void> | undefined;
+  /** KINDLING_BATCH_TRACE: each executed batch's timeline (off by default). */
+  private readonly trace = new BatchTrace();
 
   constructor(private readonly deps: RunnerDeps) {
     this.numPartitions = deps.conf.numPartitions;
@@ -93,6 +96,15 @@ export class MicroBatchRunner {
    * as a restart would: the write-once logs and guarded state make that safe.
    */
   async run(): Promise<void> {
+    const hint = new DataHint(this.deps.source);
+    try {
+      await this.loop(hint);
+    } finally {
+      hint.close();
+    }
+  }
+
+  private async loop(hint: DataHint): Promise<void> {
     this.status(STATUS.initializing, false, false);
     const t = this.deps.trigger;
     let restored = false;
@@ -116,6 +128,7 @@ export class MicroBatchRunner {
           }
           restored = true;
         }
+        hint.clear();
         ran = await this.attempt(started);
         failures = 0;
       } catch (e) {
@@ -132,7 +145,7 @@ export class MicroBatchRunner {
         if (!ran) this.status(STATUS.waitingForTrigger, false, false);
         await this.deps.clock.waitUntil(nextTriggerTime(started, t.intervalMs), this.abort.signal);
       } else if (!ran) {
-        await abortableSleep(this.deps.conf.pollingDelayMs, this.abort.signal);
+        await hint.wait(this.deps.conf.pollingDelayMs, this.abort.signal);
         if (!this.stopping) this.status(STATUS.waitingForTrigger, false, false);
       }
     }
@@ -163,6 +176,7 @@ export class MicroBatchRunner {
       'spark.sql.streaming.stateStore.providerClass': this.deps.executor.stateProvider,
     });
     this.pending = r.pending;
+    this.purging = undefined;
     this.frozenConf = r.frozenConf;
     this.numPartitions = r.numPartitions ?? this.numPartitions;
     this.nextBatchId = r.nextBatchId;
@@ -178,6 +192,8 @@ export class MicroBatchRunner {
   private async attempt(triggerStart: number): Promise<boolean> {
     this.triggers++;
     const durations: Record<string, number> = {};
+    this.trace.reset();
+    this.trace.mark('trigger');
     if (this.pending) {
       const b = this.pending;
       this.pending = undefined;
@@ -189,6 +205,7 @@ export class MicroBatchRunner {
     const t0 = performance.now();
     let latest = await source.latestOffset(this.committed);
     durations['latestOffset'] = Math.round(performance.now() - t0);
+    this.trace.mark('latestOffset');
     if (this.deps.trigger.kind === 'availableNow' && this.availableNowTarget !== undefined) latest = this.availableNowTarget;
     const hasData = latest !== null && !sameOffset(latest, this.committed);
     const noDataBatch =
@@ -212,7 +229,10 @@ export class MicroBatchRunner {
     if (!(await this.deps.checkpoint.offsets.add(batchId, seq))) {
       throw new ExecutionError(`Concurrent update to the log. Multiple streaming jobs detected for ${batchId}`);
     }
-    await this.purgeLogs(batchId);
+    this.trace.mark('offsetsWritten');
+    // Old log entries go while the batch runs: nothing reads them, and the commit awaits this.
+    this.purging = this.purgeLogs(batchId);
+    this.purging.catch(() => undefined);
     durations['walCommit'] = Math.round(performance.now() - t1);
     await this.runBatch(
       { batchId, start: this.committed, end: hasData ? latest : this.committed, seq, hasData },
@@ -257,12 +277,14 @@ export class MicroBatchRunner {
     const t0 = performance.now();
     const splits = b.hasData && b.end !== null ? await source.planSplits(b.start, b.end) : [];
     durations['getBatch'] = Math.round(performance.now() - t0);
+    this.trace.mark('planSplits');
     durations['queryPlanning'] = 0;
     const t1 = performance.now();
     const hasWatermark = plan.watermarks.length > 0;
     const complete = plan.completeResult;
     const emit: StateEmit = complete ? (this.completeResult ? 'updated' : 'all') : plan.outputMode === 'update' ? 'updated' : 'evicted';
     const result = await this.execute(b, splits, hasWatermark, emit);
+    this.trace.mark('executed');
     let rows = result.output;
     if (complete) {
       const table = this.completeResult ?? new CompleteResult(complete);
@@ -270,12 +292,17 @@ export class MicroBatchRunner {
       this.completeResult = table;
       rows = [table.toBatch()];
     }
-    const output = await this.driverSide(rows);
+    this.trace.mark('completeMerged');
+    const output = await runDriverOps(this.boundPlan ?? plan, this.deps.conf, this.deps.registry, rows);
     await sink.addBatch(b.batchId, output);
+    this.trace.mark('sink');
     durations['addBatch'] = Math.round(performance.now() - t1);
     this.watermark.update(result.eventTime);
     const t2 = performance.now();
+    await this.purging;
+    this.purging = undefined;
     await checkpoint.commits.add(b.batchId, { nextBatchWatermarkMs: this.watermark.currentMs });
+    this.trace.mark('commitWritten');
     if (b.end !== null) await source.commit(b.end);
     durations['commitOffsets'] = Math.round(performance.now() - t2);
     this.committed = b.end;
@@ -299,6 +326,7 @@ export class MicroBatchRunner {
       numPartitions: this.numPartitions,
       latest: latest === undefined ? b.end : latest,
     });
+    this.trace.flush(b.batchId, { rows: result.numInputRows, splits: splits.length });
     this.status(STATUS.waitingForTrigger, b.hasData, false);
   }
 
@@ -326,6 +354,7 @@ export class MicroBatchRunner {
           lateBeforeUs: hasWatermark ? this.prevBatchWatermarkMs * 1000 : null,
           evictBeforeUs: hasWatermark ? b.seq.batchWatermarkMs * 1000 : null,
           emit,
+          ...(BatchTrace.enabled ? { onStep: (step: string) => this.trace.mark(step) } : {}),
         });
       } catch (e) {
         lastError = e;
@@ -336,24 +365,6 @@ export class MicroBatchRunner {
       }
     }
     throw lastError;
-  }
-
-  /** Operators that need the whole result (sort, limit) run here, before the sink. */
-  private async driverSide(parts: readonly RecordBatch[]): Promise<RecordBatch> {
-    const plan = this.boundPlan ?? this.deps.plan;
-    if (plan.driverOps.length === 0) return parts.length === 0 ? emptyBatch(plan.outputSchema) : concatBatches(plan.outputSchema, parts);
-    const ctx = {
-      batchTimestampUs: 0,
-      timeZone: this.deps.conf.timeZone,
-      ansi: this.deps.conf.ansi,
-      registry: this.deps.registry,
-      metrics: newTaskMetrics(),
-    };
-    const pipeline = Pipeline.create(plan.driverOps, defaultOperators, ctx);
-    const out: RecordBatch[] = [];
-    for (const p of parts) pipeline.push(p, 0, out);
-    out.push(...(await pipeline.finish()));
-    return out.length === 0 ? emptyBatch(plan.outputSchema) : concatBatches(plan.outputSchema, out);
   }
 
   private async purgeLogs(batchId: number): Promise<void> {

@@ -56,6 +56,13 @@ describe('RedisCheckpointStore', () => {
     expect((await redis.hkeys(CheckpointKeys.commits('purge'))).sort()).toEqual(['10', '11']);
     expect(await cp.commits.get(9)).toBeUndefined();
     expect(await cp.commits.latest()).toEqual({ batchId: 11, value: { nextBatchWatermarkMs: 110 } });
+    // Later purges delete by id from where the last one stopped (no listing), one batch at a time or more.
+    await cp.commits.add(12, { nextBatchWatermarkMs: 120 });
+    await cp.commits.purge(10);
+    await cp.commits.purge(11);
+    expect((await redis.hkeys(CheckpointKeys.commits('purge'))).sort()).toEqual(['11', '12']);
+    await cp.commits.purge(13);
+    expect(await redis.hkeys(CheckpointKeys.commits('purge'))).toEqual([]);
   });
 
   it('writes metadata once', async () => {

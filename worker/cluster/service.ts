@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import { status, type ServerUnaryCall, type ServiceError, type sendUnaryData } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { ExecutionError } from '../../engine/errors/errors.js';
@@ -29,6 +30,18 @@ export interface WorkerServiceState {
 }
 
 type TaskResult = MapTaskResult | ReduceTaskResult;
+
+/** KINDLING_BATCH_TRACE=<file>: each task's arrival and end (wall-clock ms), one JSON line per task. */
+const TRACE_FILE = process.env['KINDLING_BATCH_TRACE'] || undefined;
+const wallMs = (): number => Math.round((performance.timeOrigin + performance.now()) * 10) / 10;
+function traceLine(o: object): void {
+  if (TRACE_FILE === undefined) return;
+  try {
+    appendFileSync(`${TRACE_FILE}.tasks`, `${JSON.stringify(o)}\n`);
+  } catch {
+    // A trace that cannot be written must not fail the task.
+  }
+}
 type Handler<Req, Res> = (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void;
 
 const refusal = (code: status, details: string): Partial<ServiceError> => ({ code, details });
@@ -83,9 +96,14 @@ export function workerServiceHandlers(state: WorkerServiceState): WorkerServiceH
   };
   /** A task's outcome as its response: a failure travels classified in `error`, never as a status. */
   const answer = (kind: string, job: JobRef, result: Promise<TaskResult>, cb: sendUnaryData<TaskResponse>): void => {
+    const trace = TRACE_FILE === undefined ? undefined : { kind, batchId: job.batchId, worker: runner.workerId, received: wallMs() };
     result
       .then(
-        (r) => cb(null, { metrics_json: toJson(r.metrics), output: encodeRows(r.output) }),
+        (r) => {
+          const res = { metrics_json: toJson(r.metrics), output: encodeRows(r.output) };
+          if (trace) traceLine({ ...trace, done: wallMs() });
+          cb(null, res);
+        },
         (e: unknown) => {
           log.warn({ err: (e as Error).message, batchId: job.batchId, queryId: job.queryId }, `${kind} task failed`);
           cb(null, { metrics_json: '', output: new Uint8Array(), error: wireErrorToProto(e) });
@@ -109,6 +127,9 @@ export function workerServiceHandlers(state: WorkerServiceState): WorkerServiceH
       const draining = refused();
       if (draining) return cb(null, { metrics_json: '', output: new Uint8Array(), error: wireErrorToProto(draining) });
       const task = validateReduceTask(parseJson(call.request.spec_json, 'spec_json'));
+      // The master sends reduce tasks with the map tasks; if it goes away (or gives up on the
+      // attempt) while this one still waits for blocks, the wait ends here.
+      call.on('cancelled', () => runner.shuffleStore.release(task.job));
       answer('reduce', task.job, runner.runReduce(task), cb);
     }),
     PushShuffle: guarded('PushShuffle', (call, cb) => {

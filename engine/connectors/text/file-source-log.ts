@@ -80,7 +80,12 @@ function range(from: number, to: number): number[] {
  */
 export class FileStreamSourceLog {
   private interval: number | undefined;
-  private cached: { name: string; entries: FileEntry[] } | undefined;
+  /**
+   * Entries this process wrote or read, by name, newest last: planning a batch reads the entry
+   * its offsets step just wrote, and a compaction reads the entries since the previous one; the
+   * store's entries are write-once, so these copies stay exact. Kept to about two intervals.
+   */
+  private readonly known = new Map<string, FileEntry[]>();
 
   constructor(
     private readonly store: SourceMetadataLog,
@@ -121,7 +126,7 @@ export class FileStreamSourceLog {
     const text = encodeFileEntries(all);
     const stored = await this.store.putIfAbsent(name, text);
     if (stored !== text) return false;
-    if (name.endsWith(COMPACT_FILE_SUFFIX)) this.cached = { name, entries: [...all] };
+    this.remember(name, [...all], interval);
     return true;
   }
 
@@ -143,7 +148,8 @@ export class FileStreamSourceLog {
   /** All entries stored under batch `batchId`'s name (a compaction entry holds earlier batches too). */
   private async require(batchId: number): Promise<FileEntry[]> {
     const name = await this.entryName(batchId);
-    if (this.cached?.name === name) return this.cached.entries;
+    const known = this.known.get(name);
+    if (known) return known;
     const text = await this.store.get(name);
     if (text === undefined) {
       const latest = (await this.latestBatchId()) ?? -1;
@@ -152,8 +158,17 @@ export class FileStreamSourceLog {
       );
     }
     const entries = decodeFileEntries(text, `file source log entry ${name}`);
-    if (name.endsWith(COMPACT_FILE_SUFFIX)) this.cached = { name, entries };
+    this.remember(name, entries, await this.compactInterval());
     return entries;
+  }
+
+  private remember(name: string, entries: FileEntry[], interval: number): void {
+    this.known.delete(name);
+    this.known.set(name, entries);
+    for (const oldest of this.known.keys()) {
+      if (this.known.size <= 2 * interval + 1) break;
+      this.known.delete(oldest);
+    }
   }
 
   private async entryName(batchId: number): Promise<string> {

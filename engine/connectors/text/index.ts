@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -35,20 +35,24 @@ function requireStreamPath(options: Readonly<Record<string, string>>): string {
   return dir;
 }
 
-async function listFiles(dir: string): Promise<ListedFile[]> {
+/**
+ * The directory's files, except those `skip` says are known already: a trigger polls every few
+ * milliseconds while idle, and stat-ing every file ever seen on each poll would cost the driver a
+ * system call per file per poll. The rest are stat-ed together.
+ */
+async function listFiles(dir: string, skip: (path: string) => boolean = () => false): Promise<ListedFile[]> {
   let names: string[];
   try {
     names = await readdir(dir);
   } catch (e) {
     throw new ExecutionError(`Cannot list ${dir}: ${(e as Error).message}`, { cause: e });
   }
+  const paths = names.filter((name) => !name.startsWith('.') && !name.startsWith('_')).map((name) => join(dir, name)).filter((p) => !skip(p));
+  const stats = await Promise.all(paths.map((p) => stat(p).catch(() => undefined)));
   const out: ListedFile[] = [];
-  for (const name of names) {
-    if (name.startsWith('.') || name.startsWith('_')) continue;
-    const path = join(dir, name);
-    const s = await stat(path).catch(() => undefined);
-    if (s?.isFile()) out.push({ path, mtimeMs: Math.floor(s.mtimeMs) });
-  }
+  stats.forEach((s, i) => {
+    if (s?.isFile()) out.push({ path: paths[i] as string, mtimeMs: Math.floor(s.mtimeMs) });
+  });
   return out;
 }
 
@@ -69,6 +73,10 @@ class TextFileSource implements Source {
   readonly description: string;
   /** Files already in the log, by URL. */
   private readonly seen = new Set<string>();
+  /** The same files by the path a listing finds them at (listings skip these without a stat). */
+  private readonly seenPaths = new Set<string>();
+  private readonly hintListeners = new Set<() => void>();
+  private watcher: FSWatcher | undefined;
   private logOffset = -1;
   private loaded = false;
   private readonly log: FileStreamSourceLog;
@@ -97,7 +105,7 @@ class TextFileSource implements Source {
     const limit = this.options.int('maxFilesPerTrigger', Number.POSITIVE_INFINITY, (n) => n > 0, "Invalid value '<value>' for option 'maxFilesPerTrigger', must be a positive integer");
     const maxFiles = this.ctx.readAllAvailable ? Number.POSITIVE_INFINITY : limit;
     const latestFirst = this.options.bool('latestFirst', false, "'latestFirst' must be true or false");
-    const listed = this.availableNowFiles ?? (await listFiles(this.dir));
+    const listed = this.availableNowFiles ?? (await listFiles(this.dir, (p) => this.seenPaths.has(p)));
     const fresh = listed.map((f) => ({ ...f, url: pathToFileURL(f.path).href })).filter((f) => !this.seen.has(f.url));
     fresh.sort((a, b) => (latestFirst ? b.mtimeMs - a.mtimeMs : a.mtimeMs - b.mtimeMs) || a.path.localeCompare(b.path));
     const batch = fresh.slice(0, Number.isFinite(maxFiles) ? maxFiles : undefined);
@@ -108,7 +116,10 @@ class TextFileSource implements Source {
         batch.map((f) => ({ path: f.url, timestamp: f.mtimeMs, batchId: next })),
       );
       if (!added) throw new ExecutionError(`Concurrent update to the log. Multiple streaming jobs detected for ${next}`, { retryable: false });
-      batch.forEach((f) => this.seen.add(f.url));
+      batch.forEach((f) => {
+        this.seen.add(f.url);
+        this.seenPaths.add(f.path);
+      });
       this.logOffset = next;
     }
     return this.logOffset < 0 ? null : { logOffset: this.logOffset };
@@ -119,14 +130,11 @@ class TextFileSource implements Source {
     const from = start === null ? 0 : logOffsetOf(start) + 1;
     const to = logOffsetOf(end);
     const files: SizedFile[] = [];
-    for (let n = from; n <= to; n++) {
-      for (const entry of await this.log.get(n)) {
-        const path = localPath(entry.path);
-        // A file gone since it was listed is an error when its split is read, as before.
-        const s = await stat(path).catch(() => undefined);
-        files.push({ path, length: s?.size ?? 0 });
-      }
-    }
+    const paths: string[] = [];
+    for (let n = from; n <= to; n++) for (const entry of await this.log.get(n)) paths.push(localPath(entry.path));
+    // A file gone since it was listed is an error when its split is read, as before.
+    const sizes = await Promise.all(paths.map(async (path) => (await stat(path).catch(() => undefined))?.size ?? 0));
+    paths.forEach((path, i) => files.push({ path, length: sizes[i] ?? 0 }));
     const options = fileSplitOptions(this.ctx.conf, this.ctx.parallelism());
     return planFilePartitions(files, options).map((ranges): InputSplit => ({ reader: 'text-file', config: { files: ranges } }));
   }
@@ -136,13 +144,44 @@ class TextFileSource implements Source {
   }
 
   stop(): Promise<void> {
+    this.hintListeners.clear();
+    this.unwatch();
     return Promise.resolve();
+  }
+
+  /**
+   * A file renamed or written into the directory wakes an idle trigger (inotify on Linux). Where
+   * watching is not possible (some network file systems) the trigger's polling still finds files.
+   */
+  onDataHint(listener: () => void): () => void {
+    this.hintListeners.add(listener);
+    if (!this.watcher) {
+      try {
+        this.watcher = watch(this.dir, { persistent: false }, () => this.hintListeners.forEach((l) => l()));
+        this.watcher.on('error', () => this.unwatch());
+      } catch {
+        this.watcher = undefined;
+      }
+    }
+    return () => {
+      this.hintListeners.delete(listener);
+      if (this.hintListeners.size === 0) this.unwatch();
+    };
+  }
+
+  private unwatch(): void {
+    this.watcher?.close();
+    this.watcher = undefined;
   }
 
   /** Restores the files seen so far from the checkpoint's file log. */
   private async load(): Promise<void> {
     if (this.loaded) return;
-    for (const entry of await this.log.allFiles()) this.seen.add(pathToFileURL(localPath(entry.path)).href);
+    for (const entry of await this.log.allFiles()) {
+      const path = localPath(entry.path);
+      this.seen.add(pathToFileURL(path).href);
+      this.seenPaths.add(path);
+    }
     this.logOffset = (await this.log.latestBatchId()) ?? -1;
     this.loaded = true;
   }

@@ -39,6 +39,9 @@ async function readLease(redis: RedisClient, checkpoint: string): Promise<RunLea
 
 /** A hash of batch id → Spark `v1` text; HSETNX makes every entry write-once. */
 class RedisMetadataLog<T> implements MetadataLog<T> {
+  /** Every entry below this was purged by this process: later purges delete by id, without listing. */
+  private purgedBelow: number | undefined;
+
   constructor(
     private readonly redis: RedisClient,
     private readonly lease: LeaseToken,
@@ -77,11 +80,14 @@ class RedisMetadataLog<T> implements MetadataLog<T> {
   }
 
   async purge(belowBatchId: number): Promise<void> {
-    const old = (await this.ids()).filter((id) => id < belowBatchId).map(String);
+    const from = this.purgedBelow;
+    if (from !== undefined && belowBatchId <= from) return;
+    const old = (from === undefined ? (await this.ids()).filter((id) => id < belowBatchId) : range(from, belowBatchId)).map(String);
     for (let i = 0; i < old.length; i += 1000) {
       const chunk = old.slice(i, i + 1000);
       await redisCall(`purging ${this.log} of checkpoint ${this.checkpoint}`, () => this.redis.hdel(this.key, ...chunk));
     }
+    this.purgedBelow = belowBatchId;
   }
 
   private async ids(): Promise<number[]> {
@@ -307,4 +313,8 @@ export class RedisCheckpointStoreFactory implements CheckpointStoreFactory {
   temporaryLocation(): string {
     return `temporary-${randomUUID()}`;
   }
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
 }

@@ -79,52 +79,17 @@ function likeTest(plan: LikePlan, s: string): boolean {
 }
 
 /**
- * The column of `values LIKE plan` (null where the value is null). Each kind has its own loop, so
- * the test is inlined; `fold` (ILIKE) lower-cases each value first.
+ * The column of `values LIKE plan` (null where the value is null): false for every value, then
+ * true at `likeRows`' matches, so the loops per kind of plan are written once.
  */
 function likeColumn(values: readonly unknown[], n: number, plan: LikePlan, fold: boolean): unknown[] {
   const out = new Array<unknown>(n);
-  if (fold || plan.kind === 'regex') {
-    for (let i = 0; i < n; i++) {
-      const x = values[i] as string | null | undefined;
-      out[i] = x === null || x === undefined ? null : likeTest(plan, fold ? x.toLowerCase() : x);
-    }
-    return out;
-  }
-  const text = plan.text;
-  switch (plan.kind) {
-    case 'equals':
-      for (let i = 0; i < n; i++) {
-        const x = values[i] as string | null | undefined;
-        out[i] = x === null || x === undefined ? null : x === text;
-      }
-      return out;
-    case 'prefix':
-      for (let i = 0; i < n; i++) {
-        const x = values[i] as string | null | undefined;
-        out[i] = x === null || x === undefined ? null : x.startsWith(text);
-      }
-      return out;
-    case 'suffix':
-      for (let i = 0; i < n; i++) {
-        const x = values[i] as string | null | undefined;
-        out[i] = x === null || x === undefined ? null : x.endsWith(text);
-      }
-      return out;
-    case 'contains':
-      for (let i = 0; i < n; i++) {
-        const x = values[i] as string | null | undefined;
-        out[i] = x === null || x === undefined ? null : x.includes(text);
-      }
-      return out;
-    default: {
-      const never: never = plan;
-      return never;
-    }
-  }
+  for (let i = 0; i < n; i++) out[i] = values[i] === null || values[i] === undefined ? null : false;
+  for (const i of likeRows(values, n, plan, fold)) out[i] = true;
+  return out;
 }
 
-/** The rows (ascending) whose value is LIKE the plan: as `likeColumn`, but only the matches' numbers. */
+/** The rows (ascending) whose value is LIKE the plan; `fold` (ILIKE) lower-cases each value first. Each kind has its own loop, so the test is inlined. */
 function likeRows(values: readonly unknown[], n: number, plan: LikePlan, fold: boolean): number[] {
   const rows: number[] = [];
   if (fold || plan.kind === 'regex') {

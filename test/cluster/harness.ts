@@ -217,9 +217,11 @@ export class Cluster {
 
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.node.stop('SIGKILL')));
-    await Promise.all(this.others.map((m) => m.stop('SIGKILL')));
-    await this.master?.stop('SIGKILL');
+    // A profiled process writes its profile only when it exits on its own.
+    const sig = (process.env['KINDLING_NODE_ARGS'] ?? '').includes('-prof') ? 'SIGTERM' : 'SIGKILL';
+    await Promise.all(this.workers.map((w) => w.node.stop(sig)));
+    await Promise.all(this.others.map((m) => m.stop(sig)));
+    await this.master?.stop(sig);
     await this.ownRedis?.close();
   }
 

@@ -44,9 +44,9 @@ export interface Operator {
   finish?(): Promise<readonly RecordBatch[]>;
 }
 
-export interface OperatorFactory<C = unknown> {
+export interface OperatorFactory<C = unknown, O extends Operator = Operator> {
   readonly name: string;
-  create(config: C, ctx: TaskContext): Operator;
+  create(config: C, ctx: TaskContext): O;
 }
 
 /** Operator name → constructor. Open: register new operators without touching the planner's unions. */

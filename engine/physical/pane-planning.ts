@@ -45,7 +45,7 @@ export function paneAggregateSpec(agg: AggregateNode, registry: FunctionRegistry
 }
 
 /** The value of the micro-batch's clock (`current_timestamp()` and friends): one per task. */
-const BATCH_CLOCK: ReadonlySet<string> = new Set(['current_timestamp', 'now', 'current_date']);
+export const BATCH_CLOCK: ReadonlySet<string> = new Set(['current_timestamp', 'now', 'current_date']);
 
 /**
  * Whether `e` over `input`'s columns has one value for all rows of a micro-batch: literals, the

@@ -5,6 +5,7 @@ import type { FunctionRegistry } from '../functions/registry.js';
 import { analyzedChildren, isStreamingPlan, type AggregateNode, type AnalyzedPlan, type ScanNode } from '../plan/analyzed-plan.js';
 import { streamStaticJoinSpec } from './stream-static-join.js';
 import { paneAggregateSpec } from './pane-planning.js';
+import { fuseSplitAggregate } from './split-aggregate-planning.js';
 import type { DataType } from '../types/data-type.js';
 import type { Schema } from '../types/schema.js';
 import type { OperatorSpec } from './operator.js';
@@ -134,6 +135,8 @@ export function planStreamingQuery(
   } else {
     mapOps.push(partialAggregateSpec(agg, registry, ctx).spec);
   }
+  // explode(split(...)) under the aggregation: the words are counted, not made into rows.
+  const fused = fuseSplitAggregate(mapOps, registry, ctx);
   const reduceOps: OperatorSpec[] = [statefulAggregateSpec(agg, eventTimeGrouping(agg))];
   const complete = outputMode === 'complete';
   const driverOps: OperatorSpec[] = [];
@@ -156,7 +159,7 @@ export function planStreamingQuery(
   }
   return {
     source,
-    mapOps,
+    mapOps: fused,
     exchange: { keyTypes: agg.groupings.map((g) => g.type), numPartitions },
     reduceOps,
     driverOps,

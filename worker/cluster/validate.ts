@@ -148,6 +148,14 @@ function validateLoopBounds(name: string, v: unknown, path: string): void {
     case 'StatefulAggregate':
       whole(c['keyCount'], `${path}.keyCount`, MAX_OPS);
       return;
+    case 'SplitAggregate': {
+      // The fused operators run as their own specs would: their bounds are checked the same way
+      // (one level deep: only these operators can be fused, none of them holds others).
+      array(c['between'], `${path}.between`, MAX_OPS).forEach((op, i) => fusedOp(op, `${path}.between[${i}]`, ['Project', 'EventTimeWatermark']));
+      fusedOp(c['aggregate'], `${path}.aggregate`, ['PaneAggregate', 'PartialAggregate']);
+      whole(c['column'], `${path}.column`, MAX_OPS);
+      return;
+    }
     case 'EventTimeWatermark':
       whole(c['column'], `${path}.column`, MAX_OPS);
       if (finite(c['delayMs'], `${path}.delayMs`) < 0) fail(`${path}.delayMs`, 'must not be negative');
@@ -159,6 +167,12 @@ function validateLoopBounds(name: string, v: unknown, path: string): void {
     default:
       return;
   }
+}
+
+function fusedOp(v: unknown, path: string, names: readonly string[]): void {
+  const o = obj(v, path);
+  const name = oneOf(o['name'], `${path}.name`, names);
+  validateLoopBounds(name, o['config'], `${path}.config`);
 }
 
 /** Parses JSON text; a syntax error becomes an InvalidMessageError naming the field. */

@@ -4,6 +4,7 @@ import { FilterExec, GenerateExec, ProjectExec } from './narrow.js';
 import { DeduplicateExec, LimitExec, SortExec } from './ordering.js';
 import { PaneAggregateExec } from './pane-aggregate.js';
 import { PartialAggregateExec } from './partial-aggregate.js';
+import { SplitAggregateExec } from './split-aggregate.js';
 import { StatefulAggregateExec } from './stateful-aggregate.js';
 import { TimeWindowExec } from './time-window.js';
 import { WatermarkExec } from './watermark.js';
@@ -20,6 +21,7 @@ export function builtinOperators(): OperatorRegistry {
     .register(WatermarkExec)
     .register(PartialAggregateExec)
     .register(PaneAggregateExec)
+    .register(SplitAggregateExec)
     .register(FinalAggregateExec)
     .register(StatefulAggregateExec)
     .register(SortExec)

@@ -13,6 +13,7 @@ import type { Operator, OperatorFactory } from '../operator.js';
 import { mergesInAnyOrder } from './order-free-merge.js';
 import { Panes, type WindowValue } from './panes.js';
 import { PartialAggregateExec } from './partial-aggregate.js';
+import type { WeightedAggregate } from './weighted-aggregate.js';
 
 export interface PaneAggregateConfig {
   /** The window's time over this operator's input (TimeWindow's `time`). */
@@ -40,7 +41,7 @@ export interface PaneAggregateConfig {
  * sharing a window are merged, which the planner allows only for buffers whose merge is exact
  * and order-free (`pane-planning.ts`).
  */
-export const PaneAggregateExec: OperatorFactory<PaneAggregateConfig> = {
+export const PaneAggregateExec: OperatorFactory<PaneAggregateConfig, WeightedAggregate> = {
   name: 'PaneAggregate',
   create(config, ctx) {
     const time = compileExpr(config.time, ctx.registry);
@@ -70,29 +71,39 @@ export const PaneAggregateExec: OperatorFactory<PaneAggregateConfig> = {
       }
       return recordBatch(panedSchema, batch.numRows, [...batch.columns, pane]);
     };
+    /** The batch with each row's pane appended, without the rows whose time is NULL (TimeWindow drops them): `kept` lists the others. */
+    const paned = (batch: RecordBatch): { batch: RecordBatch; kept?: number[] } | undefined => {
+      if (batch.numRows === 0) return undefined;
+      const t = time(batch, ctx);
+      if (t.kind === 'const') {
+        // NULL times have no window (TimeWindow drops the row).
+        if (t.value === null || t.value === undefined) return undefined;
+        return { batch: withPane(batch, constVector(panes.paneOf(t.value as number))) };
+      }
+      const paneOfRow: number[] = [];
+      let kept: number[] | undefined;
+      for (let i = 0; i < batch.numRows; i++) {
+        const v = t.values[i];
+        if (v === null || v === undefined) {
+          kept ??= Array.from({ length: i }, (_, j) => j);
+          continue;
+        }
+        kept?.push(i);
+        paneOfRow.push(panes.paneOf(v as number));
+      }
+      if (paneOfRow.length === 0) return undefined;
+      if (!kept) return { batch: withPane(batch, valuesVector(paneOfRow)) };
+      return { batch: withPane(takeRows(batch, kept), valuesVector(paneOfRow)), kept };
+    };
     return {
       schema: config.schema,
       process(batch) {
-        if (batch.numRows === 0) return [];
-        const t = time(batch, ctx);
-        if (t.kind === 'const') {
-          // NULL times have no window (TimeWindow drops the row).
-          if (t.value === null || t.value === undefined) return [];
-          return inner.process(withPane(batch, constVector(panes.paneOf(t.value as number))));
-        }
-        const paneOfRow: number[] = [];
-        let kept: number[] | undefined;
-        for (let i = 0; i < batch.numRows; i++) {
-          const v = t.values[i];
-          if (v === null || v === undefined) {
-            kept ??= Array.from({ length: i }, (_, j) => j);
-            continue;
-          }
-          kept?.push(i);
-          paneOfRow.push(panes.paneOf(v as number));
-        }
-        if (paneOfRow.length === 0) return [];
-        return inner.process(withPane(kept ? takeRows(batch, kept) : batch, valuesVector(paneOfRow)));
+        const p = paned(batch);
+        return p ? inner.process(p.batch) : [];
+      },
+      processWeighted(batch, weights) {
+        const p = paned(batch);
+        if (p) inner.processWeighted(p.batch, p.kept ? p.kept.map((i) => weights[i] as number) : weights);
       },
       async finish() {
         const parts = (await (inner as Required<Operator>).finish()).map((b) => expand(b, windowKey, keyCount, panes, mergeOps, config.schema));

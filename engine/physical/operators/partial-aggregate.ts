@@ -1,14 +1,17 @@
-import { recordBatch } from '../../batch/record-batch.js';
+import { recordBatch, type RecordBatch } from '../../batch/record-batch.js';
 import { valuesVector, type Vector } from '../../batch/vector.js';
 import type { BoundExpr } from '../../expr/bound-expr.js';
 import { compileExpr } from '../../functions/evaluate.js';
 import type { AggregateCall } from '../../plan/analyzed-plan.js';
 import { InternalError } from '../../errors/errors.js';
 import { mergeValue } from '../../state/state-store.js';
+import type { BufferSlot } from '../../functions/function.js';
 import type { DataType } from '../../types/data-type.js';
 import type { Schema } from '../../types/schema.js';
 import { AggregateLayout } from '../aggregation.js';
 import type { OperatorFactory } from '../operator.js';
+import { addsExactly, ExactSums, partialColumns, type PartialColumns } from './exact-sums.js';
+import type { WeightedAggregate } from './weighted-aggregate.js';
 
 export interface PartialAggregateConfig {
   readonly groupings: readonly BoundExpr[];
@@ -22,7 +25,7 @@ export interface PartialAggregateConfig {
  * group of this task's rows. Key columns that are constant for a batch (a window assigned from the
  * batch timestamp) are grouped once per batch, so the per-row work is a single map lookup.
  */
-export const PartialAggregateExec: OperatorFactory<PartialAggregateConfig> = {
+export const PartialAggregateExec: OperatorFactory<PartialAggregateConfig, WeightedAggregate> = {
   name: 'PartialAggregate',
   create(config, ctx) {
     const keys = config.groupings.map((g) => compileExpr(g, ctx.registry));
@@ -41,7 +44,7 @@ export const PartialAggregateExec: OperatorFactory<PartialAggregateConfig> = {
     const localPartials = new PartialsCache();
     // Adding partials is exact only for integral sums (count, sum of integers); other buffers
     // (double sums, min/max with NaN and struct ordering) are updated row by row as Spark does.
-    const exactMerge = layout.slots.every((slot) => slot.merge === 'sum' && INTEGRAL.has(slot.type.kind));
+    const exactMerge = layout.slots.every(addsExactly);
     const exactSums = exactMerge ? new ExactSums(layout.width) : undefined;
     const initial = layout.newState();
     /** The buffers of `groupOf`'s groups, made for those the exact path left without one. */
@@ -57,73 +60,104 @@ export const PartialAggregateExec: OperatorFactory<PartialAggregateConfig> = {
       if (!b) buckets.set(sig, (b = new Map()));
       return b;
     };
+    /** The batch's key vectors, sorted into the variable ones (their indexes) and the constants. */
+    const keysOf = (batch: RecordBatch): { keyVectors: Vector[]; variable: number[]; constant: unknown[] } => {
+      const keyVectors = keys.map((k) => k(batch, ctx));
+      const variable: number[] = [];
+      const constant: unknown[] = [];
+      keyVectors.forEach((v, i) => (v.kind === 'values' ? variable.push(i) : (constant[i] = v.value)));
+      return { keyVectors, variable, constant };
+    };
+    const newGroup = (keyVectors: readonly Vector[], row: number): number => {
+      for (let c = 0; c < keyVectors.length; c++) {
+        const v = keyVectors[c] as Vector;
+        (keyColumns[c] as unknown[]).push(v.kind === 'const' ? v.value : (v.values[row] ?? null));
+      }
+      states.push(exactSums ? null : layout.newState());
+      return states.length - 1;
+    };
+    const singlePrimitiveKey = (variable: readonly number[]): boolean => variable.length === 1 && isPrimitive(keyTypes[variable[0] as number] as DataType);
+    /** The single-variable-key path: the batch's distinct keys, and the group of each under the constant keys. */
+    const dictionaryGroups = (keyVectors: readonly Vector[], variable: readonly number[], constant: readonly unknown[]): { dict: Dictionary; toGroup: Int32Array } => {
+      const values = (keyVectors[variable[0] as number] as Extract<Vector, { kind: 'values' }>).values;
+      const dict = dictionary.encode(values);
+      // Distinct keys are hashed once per batch (to task-wide ids); each window's groups are
+      // then found by array index, and rows only index arrays.
+      const ids = keyIds.idsOf(dict);
+      const sig = JSON.stringify(constant);
+      let byId = idBuckets.get(sig);
+      if (!byId) idBuckets.set(sig, (byId = []));
+      const toGroup = new Int32Array(dict.keys.length);
+      for (let j = 0; j < dict.keys.length; j++) {
+        const id = ids[j] as number;
+        let g = byId[id];
+        if (g === undefined) byId[id] = g = newGroup(keyVectors, dict.firstRow[j] as number);
+        toGroup[j] = g;
+      }
+      return { dict, toGroup };
+    };
+    /** Each row's group, groups made as rows first need them. */
+    const groupRows = (keyVectors: readonly Vector[], variable: readonly number[], constant: readonly unknown[], n: number): Int32Array => {
+      const groupOf = new Int32Array(n);
+      if (variable.length === 0) {
+        const index = bucket(JSON.stringify(constant));
+        let g = index.get(0);
+        if (g === undefined) index.set(0, (g = newGroup(keyVectors, 0)));
+        return groupOf.fill(g);
+      }
+      if (singlePrimitiveKey(variable)) {
+        const { dict, toGroup } = dictionaryGroups(keyVectors, variable, constant);
+        const codes = dict.codes;
+        for (let i = 0; i < n; i++) groupOf[i] = toGroup[codes[i] as number] as number;
+        return groupOf;
+      }
+      const index = bucket(JSON.stringify(constant));
+      for (let i = 0; i < n; i++) {
+        const k = JSON.stringify(variable.map((c) => (keyVectors[c] as Extract<Vector, { kind: 'values' }>).values[i]));
+        let g = index.get(k);
+        if (g === undefined) index.set(k, (g = newGroup(keyVectors, i)));
+        groupOf[i] = g;
+      }
+      return groupOf;
+    };
     return {
       schema: config.schema,
       process(batch) {
         const n = batch.numRows;
         if (n === 0) return [];
-        const keyVectors = keys.map((k) => k(batch, ctx));
+        const { keyVectors, variable, constant } = keysOf(batch);
         const args = layout.evaluateArgs(batch, ctx);
-        const variable: number[] = [];
-        const constant: unknown[] = [];
-        keyVectors.forEach((v, i) => (v.kind === 'values' ? variable.push(i) : (constant[i] = v.value)));
-        const indexFor = (): Map<unknown, number> => bucket(JSON.stringify(constant));
-        const newGroup = (row: number): number => {
-          for (let c = 0; c < keyVectors.length; c++) {
-            const v = keyVectors[c] as Vector;
-            (keyColumns[c] as unknown[]).push(v.kind === 'const' ? v.value : (v.values[row] ?? null));
-          }
-          states.push(exactSums ? null : layout.newState());
-          return states.length - 1;
-        };
-        let groupOf: Int32Array;
-        if (variable.length === 0) {
-          const index = indexFor();
-          let g = index.get(0);
-          if (g === undefined) index.set(0, (g = newGroup(0)));
-          groupOf = new Int32Array(n).fill(g);
-        } else if (variable.length === 1 && isPrimitive(keyTypes[variable[0] as number] as DataType)) {
-          const values = (keyVectors[variable[0] as number] as Extract<Vector, { kind: 'values' }>).values;
-          const dict = dictionary.encode(values);
-          // Distinct keys are hashed once per batch (to task-wide ids); each window's groups are
-          // then found by array index, and rows only index arrays.
-          const ids = keyIds.idsOf(dict);
-          const sig = JSON.stringify(constant);
-          let byId = idBuckets.get(sig);
-          if (!byId) idBuckets.set(sig, (byId = []));
-          const toGroup = new Int32Array(dict.keys.length);
-          for (let j = 0; j < dict.keys.length; j++) {
-            const id = ids[j] as number;
-            let g = byId[id];
-            if (g === undefined) byId[id] = g = newGroup(dict.firstRow[j] as number);
-            toGroup[j] = g;
-          }
-          if (exactSums) {
-            // Aggregate the batch by distinct key once, then add those partials to this batch's
-            // groups: a sliding window hands the same rows over once per window (12 for 60 s / 5 s).
-            const partials = localPartials.get(dict, args, () => {
-              const local = dict.keys.map(() => layout.newState());
-              layout.updateGroups(local, dict.codes, n, args);
-              return partialColumns(local, layout.width);
-            });
-            exactSums.add(toGroup, partials, states.length);
-            return [];
-          }
-          const codes = dict.codes;
-          groupOf = new Int32Array(n);
-          for (let i = 0; i < n; i++) groupOf[i] = toGroup[codes[i] as number] as number;
-        } else {
-          const index = indexFor();
-          groupOf = new Int32Array(n);
-          for (let i = 0; i < n; i++) {
-            const k = JSON.stringify(variable.map((c) => (keyVectors[c] as Extract<Vector, { kind: 'values' }>).values[i]));
-            let g = index.get(k);
-            if (g === undefined) index.set(k, (g = newGroup(i)));
-            groupOf[i] = g;
-          }
+        if (exactSums && singlePrimitiveKey(variable)) {
+          const { dict, toGroup } = dictionaryGroups(keyVectors, variable, constant);
+          // Aggregate the batch by distinct key once, then add those partials to this batch's
+          // groups: a sliding window hands the same rows over once per window (12 for 60 s / 5 s).
+          const partials = localPartials.get(dict, args, () => {
+            const local = dict.keys.map(() => layout.newState());
+            layout.updateGroups(local, dict.codes, n, args);
+            return partialColumns(local, layout.width);
+          });
+          exactSums.add(toGroup, partials, states.length);
+          return [];
         }
+        const groupOf = groupRows(keyVectors, variable, constant, n);
         layout.updateGroups(statesFor(groupOf, n), groupOf, n, args);
         return [];
+      },
+      processWeighted(batch, weights) {
+        const n = batch.numRows;
+        if (n === 0) return;
+        if (!exactSums) throw new InternalError('PartialAggregate: rows with weights need buffers that are integral sums');
+        const { keyVectors, variable, constant } = keysOf(batch);
+        const args = layout.evaluateArgs(batch, ctx);
+        const groupOf = groupRows(keyVectors, variable, constant, n);
+        // One row's partial, times its weight: an integral sum over w equal rows is w times one row's.
+        const units = Array.from({ length: n }, () => layout.newState());
+        const rows = new Int32Array(n);
+        for (let i = 0; i < n; i++) rows[i] = i;
+        layout.updateGroups(units, rows, n, args);
+        const partials = partialColumns(units, layout.width);
+        for (const values of partials.values) for (let i = 0; i < n; i++) values[i] = (values[i] as number) * (weights[i] as number);
+        exactSums.add(groupOf, partials, states.length);
       },
       finish() {
         if (states.length === 0 && config.groupings.length === 0) states.push(layout.newState());
@@ -185,11 +219,17 @@ function keyMajorOrder(byIdPerSig: Iterable<readonly number[]>, groups: number):
  * Dictionary-encodes a key column, remembering the last column seen: a sliding window hands the
  * same words column to the aggregation once per window, and only the first pays for hashing.
  */
+interface Dictionary {
+  readonly keys: unknown[];
+  readonly firstRow: number[];
+  readonly codes: Int32Array;
+}
+
 class DictionaryCache {
   private values: readonly unknown[] | undefined;
-  private result: { keys: unknown[]; firstRow: number[]; codes: Int32Array } | undefined;
+  private result: Dictionary | undefined;
 
-  encode(values: readonly unknown[]): { keys: unknown[]; firstRow: number[]; codes: Int32Array } {
+  encode(values: readonly unknown[]): Dictionary {
     if (this.values === values && this.result) return this.result;
     const seen = new Map<unknown, number>();
     const keys: unknown[] = [];
@@ -235,94 +275,6 @@ class KeyIds {
   clear(): void {
     this.ids.clear();
     this.dict = undefined;
-  }
-}
-
-const INTEGRAL: ReadonlySet<string> = new Set(['byte', 'short', 'integer', 'long']);
-
-/** Per-distinct-key partial buffers of the exact path, slot by slot: the value and whether there is one (a sum of only nulls is null). */
-interface PartialColumns {
-  readonly values: readonly Float64Array[];
-  readonly present: readonly Uint8Array[];
-}
-
-function partialColumns(partials: readonly (readonly unknown[])[], width: number): PartialColumns {
-  const n = partials.length;
-  const values: Float64Array[] = [];
-  const present: Uint8Array[] = [];
-  for (let s = 0; s < width; s++) {
-    const v = new Float64Array(n);
-    const p = new Uint8Array(n);
-    for (let j = 0; j < n; j++) {
-      const x = (partials[j] as readonly unknown[])[s];
-      if (x === null || x === undefined) continue;
-      if (typeof x !== 'number') throw new InternalError(`an integral sum buffer holds ${typeof x}`);
-      v[j] = x;
-      p[j] = 1;
-    }
-    values.push(v);
-    present.push(p);
-  }
-  return { values, present };
-}
-
-/**
- * The exact path's sums, slot by slot in typed columns indexed by group: adding a batch's
- * per-distinct-key partials to its groups is a loop over numbers, not a merge call per (group,
- * slot) into a buffer array per group. JS numbers add the same in a Float64Array (integral sums
- * stay exact up to 2^53, as before). `finish` merges them into the groups' own buffers.
- */
-class ExactSums {
-  private sums: Float64Array[] = [];
-  private present: Uint8Array[] = [];
-  private capacity = 0;
-
-  constructor(private readonly width: number) {
-    this.clear();
-  }
-
-  /** Adds partial `j` to group `toGroup[j]`, for every j; `groups` is how many groups exist. */
-  add(toGroup: Int32Array, partials: PartialColumns, groups: number): void {
-    if (groups > this.capacity) this.grow(groups);
-    for (let s = 0; s < this.width; s++) {
-      const sum = this.sums[s] as Float64Array;
-      const has = this.present[s] as Uint8Array;
-      const pv = partials.values[s] as Float64Array;
-      const pp = partials.present[s] as Uint8Array;
-      for (let j = 0; j < toGroup.length; j++) {
-        if (pp[j] === 0) continue;
-        const g = toGroup[j] as number;
-        sum[g] = (sum[g] as number) + (pv[j] as number);
-        has[g] = 1;
-      }
-    }
-  }
-
-  /** Slot `slot` of group `g`: `own` (what other paths put there) plus what was added here. */
-  value(g: number, slot: number, own: unknown): unknown {
-    if (g >= this.capacity || (this.present[slot] as Uint8Array)[g] === 0) return own;
-    return mergeValue('sum', own, (this.sums[slot] as Float64Array)[g]);
-  }
-
-  clear(): void {
-    this.capacity = 0;
-    this.sums = Array.from({ length: this.width }, () => new Float64Array(0));
-    this.present = Array.from({ length: this.width }, () => new Uint8Array(0));
-  }
-
-  private grow(groups: number): void {
-    const capacity = Math.max(groups, this.capacity * 2, 1024);
-    this.sums = this.sums.map((old) => {
-      const next = new Float64Array(capacity);
-      next.set(old);
-      return next;
-    });
-    this.present = this.present.map((old) => {
-      const next = new Uint8Array(capacity);
-      next.set(old);
-      return next;
-    });
-    this.capacity = capacity;
   }
 }
 

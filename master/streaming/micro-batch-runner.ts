@@ -128,8 +128,8 @@ export class MicroBatchRunner {
           }
           restored = true;
         }
-        hint.clear();
-        ran = await this.attempt(started);
+        const hintedAt = hint.clear();
+        ran = await this.attempt(started, hintedAt);
         failures = 0;
       } catch (e) {
         const retryable = e instanceof KindlingError && e.retryable;
@@ -189,10 +189,11 @@ export class MicroBatchRunner {
   }
 
   /** One trigger: run the pending or a new batch, or record an idle attempt. True if a batch ran. */
-  private async attempt(triggerStart: number): Promise<boolean> {
+  private async attempt(triggerStart: number, hintedAt?: number): Promise<boolean> {
     this.triggers++;
     const durations: Record<string, number> = {};
     this.trace.reset();
+    if (hintedAt !== undefined) this.trace.mark('dataHint', hintedAt);
     this.trace.mark('trigger');
     if (this.pending) {
       const b = this.pending;

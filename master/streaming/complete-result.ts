@@ -87,6 +87,40 @@ export class CompleteResult {
   }
 }
 
+/**
+ * One batch's merge into the driver's table: each reduce task's rows as the task ends (while the
+ * other tasks still run), then whatever the batch's result lists that did not come that way. An
+ * attempt's listener stops taking rows once the attempt settled: a task of a failed attempt that
+ * ends late must not merge rows into a table a later batch has moved on. Rows an attempt merged
+ * before failing are the batch's own (partitions that applied it return their recorded output to
+ * the retry), and merging a key again replaces it with the same row.
+ */
+export class CompleteMerge {
+  private readonly merged = new Set<RecordBatch>();
+
+  constructor(readonly table: CompleteResult) {}
+
+  attemptListener(): { readonly take: (output: RecordBatch) => void; close(): void } {
+    let open = true;
+    return {
+      take: (output) => {
+        if (!open) return;
+        this.table.merge([output]);
+        this.merged.add(output);
+      },
+      close: () => {
+        open = false;
+      },
+    };
+  }
+
+  /** Merges the outputs not merged yet; the table's rows as a batch. */
+  finish(outputs: readonly RecordBatch[]): RecordBatch {
+    this.table.merge(outputs.filter((o) => !this.merged.has(o)));
+    return this.table.toBatch();
+  }
+}
+
 /** Whether a held key value can stay for the batch's: the same value, or a struct of the same field values (a window). */
 function sameKeyValue(held: unknown, v: unknown): boolean {
   if (Object.is(held, v)) return true;

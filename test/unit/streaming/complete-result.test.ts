@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { batchFromRows, batchToRows } from '../../../engine/batch/record-batch.js';
 import { T } from '../../../engine/types/data-type.js';
 import { schemaOf } from '../../../engine/types/schema.js';
-import { CompleteResult } from '../../../master/streaming/complete-result.js';
+import { CompleteMerge, CompleteResult } from '../../../master/streaming/complete-result.js';
 
 const windowed = schemaOf([
   T.field('window', T.struct([T.field('start', T.timestamp), T.field('end', T.timestamp)])),
@@ -182,5 +182,44 @@ describe('CompleteResult index (last grouping column first, then a flat list or 
       r.merge([batchFromRows(windowed, rows.slice(0, 40)), batchFromRows(windowed, rows.slice(40))]);
     }
     expect(batchToRows(r.toBatch())).toEqual(reference(batches, 2));
+  });
+});
+
+describe('CompleteMerge (a batch merged as its reduce tasks end)', () => {
+  const rows = (...r: unknown[][]) => batchFromRows(windowed, r);
+
+  it('merges each task output once: as it came, and at the end only what did not come that way', () => {
+    const table = new CompleteResult({ keyCount: 2, schema: windowed });
+    table.merge([rows([[0, 60], 'a', 1], [[0, 60], 'b', 1])]);
+    const before = table.toBatch();
+    const merging = new CompleteMerge(table);
+    const listener = merging.attemptListener();
+    const early = rows([[0, 60], 'a', 2]);
+    listener.take(early);
+    // The sink's batch of the last batch is not changed by a merge under way.
+    expect(batchToRows(before)).toEqual([[[0, 60], 'a', 1], [[0, 60], 'b', 1]]);
+    listener.close();
+    const late = rows([[0, 60], 'c', 1]);
+    expect(batchToRows(merging.finish([early, late]))).toEqual([[[0, 60], 'a', 2], [[0, 60], 'b', 1], [[0, 60], 'c', 1]]);
+  });
+
+  it('a task of a failed attempt that ends after the attempt settled merges nothing; a retry returning the same rows gives the same table', () => {
+    const table = new CompleteResult({ keyCount: 2, schema: windowed });
+    table.merge([rows([[0, 60], 'a', 1], [[0, 60], 'b', 1])]);
+    const merging = new CompleteMerge(table);
+    // Attempt 1: one task ended (its partitions applied the batch), then the attempt failed.
+    const first = merging.attemptListener();
+    first.take(rows([[0, 60], 'a', 5]));
+    first.close();
+    // A task of attempt 1 ending late (its rows could be older than a later batch's) is ignored.
+    first.take(rows([[0, 60], 'b', 999]));
+    // Attempt 2: the applied partitions return their recorded output, the others their new rows.
+    const second = merging.attemptListener();
+    const recorded = rows([[0, 60], 'a', 5]);
+    const fresh = rows([[0, 60], 'b', 2]);
+    second.take(recorded);
+    second.take(fresh);
+    second.close();
+    expect(batchToRows(merging.finish([recorded, fresh]))).toEqual([[[0, 60], 'a', 5], [[0, 60], 'b', 2]]);
   });
 });

@@ -6,10 +6,16 @@ import type { DataType } from '../../engine/types/data-type.js';
 type KeyIndex = Map<unknown, KeyIndex | number>;
 
 /**
- * The keys sharing a first part: flat `[part 1, …, part R, position]` runs while few (a word's
- * windows), nested maps over parts 1…R once there are more than `FLAT_LIMIT`.
+ * The keys sharing a first part, newest last: flat `[part 1, …, part R, position]` runs, at most
+ * `FLAT_LIMIT` (a word's recent windows). A new key past that moves the oldest one to the shared
+ * overflow index (`spilled`): a sliding window's word meets a new window every slide and never
+ * loses one in complete mode, and per-word maps of old windows would cost far more memory than
+ * one shared map per window.
  */
-type Bucket = unknown[] | KeyIndex;
+interface Bucket {
+  readonly flat: unknown[];
+  spilled: boolean;
+}
 
 const FLAT_LIMIT = 16;
 
@@ -30,13 +36,15 @@ const NONE = Symbol('none');
  * one per field) and indexed by the LAST grouping column first: the aggregate's output comes
  * key-major by it (a word's windows together, as the state store and the shuffle keep them), so a
  * run of rows with the same first part is looked up in the big map once, and the few keys under it
- * (the word's windows) are compared in a flat list. Parts compare as Map keys do (SameValueZero:
+ * (the word's recent windows) are compared in a flat list (see `Bucket`). Parts compare as Map keys do (SameValueZero:
  * NaN equals NaN, -0 equals 0), which is how Spark groups.
  */
 export class ResultKeyIndex {
   private readonly parts: readonly Part[];
   private readonly rest: number;
   private readonly first = new Map<unknown, Bucket | number>();
+  /** Keys moved out of their bucket, by parts 1…R then the first (a window, then its words). */
+  private readonly overflow: KeyIndex = new Map();
   private readonly key: unknown[];
   private prevFirst: unknown = NONE;
   private prevNode: Bucket | number | undefined;
@@ -70,65 +78,61 @@ export class ResultKeyIndex {
     else {
       node = this.first.get(k0);
       if (node === undefined) {
-        node = this.rest === 0 ? this.count++ : [];
+        node = this.rest === 0 ? this.count++ : { flat: [], spilled: false };
         this.first.set(k0, node);
         if (this.rest === 0) return node as number;
       }
       this.prevFirst = k0;
       this.prevNode = node;
     }
-    if (typeof node === 'number') return node;
-    if (Array.isArray(node)) return this.inFlat(node, k0);
-    return this.inNested(node as KeyIndex, 1);
+    return typeof node === 'number' ? node : this.inBucket(node as Bucket, k0);
   }
 
-  private inFlat(bucket: unknown[], k0: unknown): number {
+  private inBucket(bucket: Bucket, k0: unknown): number {
     const key = this.key;
     const r = this.rest;
     const stride = r + 1;
-    for (let e = 0; e < bucket.length; e += stride) {
+    const flat = bucket.flat;
+    for (let e = 0; e < flat.length; e += stride) {
       let k = 1;
       for (; k <= r; k++) {
-        const a = bucket[e + k - 1];
+        const a = flat[e + k - 1];
         const b = key[k];
         if (a !== b && (a === a || b === b)) break;
       }
-      if (k > r) return bucket[e + r] as number;
+      if (k > r) return flat[e + r] as number;
     }
-    if (bucket.length < FLAT_LIMIT * stride) {
-      for (let k = 1; k <= r; k++) bucket.push(key[k]);
-      const pos = this.count++;
-      bucket.push(pos);
-      return pos;
+    if (bucket.spilled) {
+      const held = this.overflowGet(k0);
+      if (held !== undefined) return held;
     }
-    // Many keys under one first part: nested maps from here on.
-    const nested: KeyIndex = new Map();
-    for (let e = 0; e < bucket.length; e += stride) {
-      let map = nested;
-      for (let k = 1; k < r; k++) {
-        let next = map.get(bucket[e + k - 1]) as KeyIndex | undefined;
-        if (next === undefined) map.set(bucket[e + k - 1], (next = new Map()));
-        map = next;
-      }
-      map.set(bucket[e + r - 1], bucket[e + r] as number);
+    if (flat.length >= FLAT_LIMIT * stride) {
+      this.overflowSet(flat, k0);
+      flat.splice(0, stride);
+      bucket.spilled = true;
     }
-    this.first.set(k0, nested);
-    this.prevNode = nested;
-    return this.inNested(nested, 1);
+    for (let k = 1; k <= r; k++) flat.push(key[k]);
+    const pos = this.count++;
+    flat.push(pos);
+    return pos;
   }
 
-  private inNested(root: KeyIndex, from: number): number {
+  private overflowGet(k0: unknown): number | undefined {
     const key = this.key;
-    const last = this.parts.length - 1;
-    let map = root;
-    for (let k = from; k < last; k++) {
-      let next = map.get(key[k]) as KeyIndex | undefined;
-      if (next === undefined) map.set(key[k], (next = new Map()));
+    let map: KeyIndex | undefined = this.overflow;
+    for (let k = 1; k <= this.rest && map !== undefined; k++) map = map.get(key[k]) as KeyIndex | undefined;
+    return map?.get(k0) as number | undefined;
+  }
+
+  /** Moves the bucket's oldest key (its first entry) to the overflow index. */
+  private overflowSet(flat: readonly unknown[], k0: unknown): void {
+    let map = this.overflow;
+    for (let k = 0; k < this.rest; k++) {
+      let next = map.get(flat[k]) as KeyIndex | undefined;
+      if (next === undefined) map.set(flat[k], (next = new Map()));
       map = next;
     }
-    let pos = map.get(key[last]) as number | undefined;
-    if (pos === undefined) map.set(key[last], (pos = this.count++));
-    return pos;
+    map.set(k0, flat[this.rest] as number);
   }
 }
 

@@ -26,6 +26,11 @@ export interface BatchJob {
   readonly emit: StateEmit;
   /** Told as each step of the attempt ends (ownership, map stage, reduce stage): the batch trace. */
   readonly onStep?: (step: string) => void;
+  /**
+   * Given each reduce task's output as the task ends, before the others have (the result still
+   * lists it): complete mode merges it into the driver's table while the other tasks run.
+   */
+  readonly onReduceOutput?: (output: RecordBatch) => void;
 }
 
 export interface BatchJobResult {

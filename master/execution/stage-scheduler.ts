@@ -130,7 +130,7 @@ export class StageScheduler implements ClusterExecutor {
       [...byOwner].map(([owner, { partitions, epochs }]) => {
         const worker = byId.get(owner);
         if (!worker || !exchange) return Promise.reject(new ExecutionError(`Worker ${owner} owning partitions left before the reduce stage.`));
-        return this.guard(worker, () =>
+        const done = this.guard(worker, () =>
           worker.runReduce({
             job: ref,
             partitions,
@@ -149,6 +149,11 @@ export class StageScheduler implements ClusterExecutor {
             },
           }),
         );
+        // Outside the guard: the driver's use of the output says nothing about the worker.
+        return done.then((r) => {
+          if (r.output) job.onReduceOutput?.(r.output);
+          return r;
+        });
       }),
     );
   }

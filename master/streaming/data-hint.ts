@@ -8,19 +8,25 @@ import type { Source } from '../../engine/connectors/source.js';
  */
 export class DataHint {
   private hinted = false;
+  /** performance.now() of the first hint since `clear` (the batch trace shows the wake-up delay). */
+  private firstHintAt: number | undefined;
   private wake: (() => void) | undefined;
   private readonly unsubscribe: (() => void) | undefined;
 
   constructor(source: Source) {
     this.unsubscribe = source.onDataHint?.(() => {
+      this.firstHintAt ??= performance.now();
       this.hinted = true;
       this.wake?.();
     });
   }
 
-  /** Forgets earlier hints: the trigger is about to ask the source. */
-  clear(): void {
+  /** Forgets earlier hints: the trigger is about to ask the source. Returns when the first of them came, if any did. */
+  clear(): number | undefined {
+    const at = this.firstHintAt;
     this.hinted = false;
+    this.firstHintAt = undefined;
+    return at;
   }
 
   /** Resolves after `ms`, at a hint (or at once if one came since `clear`), or when `signal` aborts. */

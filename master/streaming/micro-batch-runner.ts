@@ -4,7 +4,7 @@ import type { StreamingPlan } from '../../engine/physical/streaming-planner.js';
 import type { StateEmit } from '../../engine/state/state-store.js';
 import type { OffsetSeq } from './checkpoint/checkpoint-store.js';
 import type { BatchJobResult, ClusterExecutor } from '../execution/executor.js';
-import { CompleteResult } from './complete-result.js';
+import { CompleteMerge, CompleteResult } from './complete-result.js';
 import { ProgressReporter } from './progress-reporter.js';
 import { STATUS } from './query-status.js';
 import { abortableSleep, resumePoint, sameOffset } from './resume-point.js';
@@ -128,8 +128,8 @@ export class MicroBatchRunner {
           }
           restored = true;
         }
-        hint.clear();
-        ran = await this.attempt(started);
+        const hintedAt = hint.clear();
+        ran = await this.attempt(started, hintedAt);
         failures = 0;
       } catch (e) {
         const retryable = e instanceof KindlingError && e.retryable;
@@ -189,10 +189,11 @@ export class MicroBatchRunner {
   }
 
   /** One trigger: run the pending or a new batch, or record an idle attempt. True if a batch ran. */
-  private async attempt(triggerStart: number): Promise<boolean> {
+  private async attempt(triggerStart: number, hintedAt?: number): Promise<boolean> {
     this.triggers++;
     const durations: Record<string, number> = {};
     this.trace.reset();
+    if (hintedAt !== undefined) this.trace.mark('dataHint', hintedAt);
     this.trace.mark('trigger');
     if (this.pending) {
       const b = this.pending;
@@ -234,12 +235,8 @@ export class MicroBatchRunner {
     this.purging = this.purgeLogs(batchId);
     this.purging.catch(() => undefined);
     durations['walCommit'] = Math.round(performance.now() - t1);
-    await this.runBatch(
-      { batchId, start: this.committed, end: hasData ? latest : this.committed, seq, hasData },
-      triggerStart,
-      durations,
-      latest,
-    );
+    const planned = { batchId, start: this.committed, end: hasData ? latest : this.committed, seq, hasData };
+    await this.runBatch(planned, triggerStart, durations, latest);
     return true;
   }
 
@@ -280,17 +277,15 @@ export class MicroBatchRunner {
     this.trace.mark('planSplits');
     durations['queryPlanning'] = 0;
     const t1 = performance.now();
-    const hasWatermark = plan.watermarks.length > 0;
     const complete = plan.completeResult;
     const emit: StateEmit = complete ? (this.completeResult ? 'updated' : 'all') : plan.outputMode === 'update' ? 'updated' : 'evicted';
-    const result = await this.execute(b, splits, hasWatermark, emit);
+    const merging = complete ? new CompleteMerge(this.completeResult ?? new CompleteResult(complete)) : undefined;
+    const result = await this.execute(b, splits, emit, merging);
     this.trace.mark('executed');
     let rows = result.output;
-    if (complete) {
-      const table = this.completeResult ?? new CompleteResult(complete);
-      table.merge(rows);
-      this.completeResult = table;
-      rows = [table.toBatch()];
+    if (merging) {
+      rows = [merging.finish(rows)];
+      this.completeResult = merging.table;
     }
     this.trace.mark('completeMerged');
     const output = await runDriverOps(this.boundPlan ?? plan, this.deps.conf, this.deps.registry, rows);
@@ -333,14 +328,16 @@ export class MicroBatchRunner {
   private async execute(
     b: PlannedBatch,
     splits: Parameters<ClusterExecutor['runBatch']>[0]['splits'],
-    hasWatermark: boolean,
     emit: StateEmit,
+    merging: CompleteMerge | undefined,
   ): Promise<BatchJobResult> {
     const { conf } = this.deps;
+    const hasWatermark = this.deps.plan.watermarks.length > 0;
     const bound = this.deps.bindStatic ? await this.deps.bindStatic(this.deps.plan) : this.deps.plan;
     this.boundPlan = bound;
     let lastError: unknown;
     for (let attempt = 0; attempt < conf.maxBatchAttempts; attempt++) {
+      const onReduceOutput = merging?.attemptListener();
       try {
         return await this.deps.executor.runBatch({
           queryId: this.deps.queryId,
@@ -355,6 +352,7 @@ export class MicroBatchRunner {
           evictBeforeUs: hasWatermark ? b.seq.batchWatermarkMs * 1000 : null,
           emit,
           ...(BatchTrace.enabled ? { onStep: (step: string) => this.trace.mark(step) } : {}),
+          ...(onReduceOutput ? { onReduceOutput: onReduceOutput.take } : {}),
         });
       } catch (e) {
         lastError = e;
@@ -362,6 +360,8 @@ export class MicroBatchRunner {
         if (!retryable || this.stopping || attempt === conf.maxBatchAttempts - 1) throw e;
         this.deps.log.warn({ batchId: b.batchId, attempt, err: (e as Error).message }, 'batch attempt failed; retrying');
         await abortableSleep(Math.min(2000, 100 * 2 ** attempt), this.abort.signal);
+      } finally {
+        onReduceOutput?.close();
       }
     }
     throw lastError;

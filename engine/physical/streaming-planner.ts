@@ -4,7 +4,7 @@ import type { ResolveContext } from '../functions/function.js';
 import type { FunctionRegistry } from '../functions/registry.js';
 import { analyzedChildren, isStreamingPlan, type AggregateNode, type AnalyzedPlan, type ScanNode } from '../plan/analyzed-plan.js';
 import { streamStaticJoinSpec } from './stream-static-join.js';
-import { paneAggregateSpec } from './pane-planning.js';
+import { paneAggregateSpec, paneShuffleStages, type ShuffleStages } from './pane-planning.js';
 import type { DataType } from '../types/data-type.js';
 import type { Schema } from '../types/schema.js';
 import type { OperatorSpec } from './operator.js';
@@ -71,6 +71,18 @@ export interface StreamingPlan {
    * counts as `reduce` (its partial half runs in the map stage). explain() prints the cut from it.
    */
   readonly stageOf: ReadonlyMap<AnalyzedPlan, StageName>;
+  /**
+   * Set when the stages shuffle pane partials by their keys (`paneShuffleStages`): the stages
+   * that shuffle window partials instead, for a checkpoint started before that scheme.
+   */
+  readonly paneShuffle?: { readonly windowLevel: ShuffleStages };
+}
+
+/** `plan` with window partials shuffled, as checkpoints without a frozen pane shuffle placed their state. */
+export function windowLevelShuffle(plan: StreamingPlan): StreamingPlan {
+  if (!plan.paneShuffle) return plan;
+  const { paneShuffle: _, ...rest } = plan;
+  return { ...rest, ...plan.paneShuffle.windowLevel };
 }
 
 export function planStreamingQuery(
@@ -154,11 +166,11 @@ export function planStreamingQuery(
     else if (node.kind === 'limit') driverOps.push(limitSpec(node.schema, node.limit, 0));
     else driverOps.push(opSpec(node, i > 0 ? driverNodes[i - 1] : undefined, `drv${i}`, 'in a streaming query'));
   }
+  const windowLevel: ShuffleStages = { mapOps, exchange: { keyTypes: agg.groupings.map((g) => g.type), numPartitions }, reduceOps };
+  const byPanes = panes ? paneShuffleStages(windowLevel) : undefined;
   return {
     source,
-    mapOps,
-    exchange: { keyTypes: agg.groupings.map((g) => g.type), numPartitions },
-    reduceOps,
+    ...(byPanes ?? windowLevel),
     driverOps,
     outputSchema: plan.schema,
     watermarks,
@@ -167,6 +179,7 @@ export function planStreamingQuery(
     completeResult: complete ? { keyCount: agg.groupings.length, schema: agg.schema } : undefined,
     staticInputs,
     stageOf,
+    ...(byPanes ? { paneShuffle: { windowLevel } } : {}),
   };
 }
 

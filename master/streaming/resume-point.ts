@@ -2,6 +2,13 @@ import type { Offset } from '../../engine/connectors/source.js';
 import type { CheckpointStore } from './checkpoint/checkpoint-store.js';
 import type { PlannedBatch } from './runner-deps.js';
 
+/**
+ * Kindling's own conf frozen in a checkpoint, like Spark's stateFormatVersion: 'true' when pane
+ * partials are shuffled by their keys (`paneShuffleStages`), which places state rows by the keys
+ * but the window. A checkpoint started before it has no value and keeps window-level shuffling.
+ */
+export const PANE_SHUFFLE_CONF = 'kindling.sql.streaming.paneShuffle';
+
 /** Where a run starts, read from the checkpoint's write-once logs. */
 export interface ResumePoint {
   /** The batch with offsets but no commit, re-run first with exactly its logged offsets. */

@@ -3,6 +3,7 @@ import { FinalAggregateExec } from './final-aggregate.js';
 import { FilterExec, GenerateExec, ProjectExec } from './narrow.js';
 import { DeduplicateExec, LimitExec, SortExec } from './ordering.js';
 import { PaneAggregateExec } from './pane-aggregate.js';
+import { PaneExpandExec } from './pane-expand.js';
 import { PartialAggregateExec } from './partial-aggregate.js';
 import { StatefulAggregateExec } from './stateful-aggregate.js';
 import { TimeWindowExec } from './time-window.js';
@@ -20,6 +21,7 @@ export function builtinOperators(): OperatorRegistry {
     .register(WatermarkExec)
     .register(PartialAggregateExec)
     .register(PaneAggregateExec)
+    .register(PaneExpandExec)
     .register(FinalAggregateExec)
     .register(StatefulAggregateExec)
     .register(SortExec)

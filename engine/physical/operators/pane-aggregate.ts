@@ -11,6 +11,7 @@ import { schemaOf, type Schema } from '../../types/schema.js';
 import { AggregateLayout } from '../aggregation.js';
 import type { Operator, OperatorFactory } from '../operator.js';
 import { mergesInAnyOrder } from './order-free-merge.js';
+import { ownCopy, paneRowOrder, paneRowSchema } from './pane-rows.js';
 import { Panes, type WindowValue } from './panes.js';
 import { PartialAggregateExec } from './partial-aggregate.js';
 
@@ -29,6 +30,12 @@ export interface PaneAggregateConfig {
   readonly aggregates: readonly AggregateCall[];
   /** PartialAggregate's output: grouping columns (the window among them), then buffer slots. */
   readonly schema: Schema;
+  /**
+   * Emit the (pane, keys) partials themselves, in `paneRowOrder` (keys but the window, pane,
+   * buffers), for an exchange by the keys alone; `PaneExpand` hands them to their windows on the
+   * reduce side. Unset: each partial once per window of its pane, PartialAggregate's rows.
+   */
+  readonly shuffleByKeys?: boolean;
 }
 
 /**
@@ -49,17 +56,20 @@ export const PaneAggregateExec: OperatorFactory<PaneAggregateConfig> = {
     const windowKey = config.groupings.findIndex((g) => g.kind === 'ref' && g.index === windowColumn);
     if (windowKey < 0) throw new InternalError('PaneAggregate: no grouping is the window column');
     const paneField = T.field('pane', T.long, false);
+    const paneSchema = schemaOf(config.schema.fields.map((f, i) => (i === windowKey ? paneField : f)));
     const inner = PartialAggregateExec.create(
       {
         groupings: config.groupings.map((g, i) => (i === windowKey ? B.ref(windowColumn, T.long, 'pane', false) : g)),
         aggregates: config.aggregates,
-        schema: schemaOf(config.schema.fields.map((f, i) => (i === windowKey ? paneField : f))),
+        schema: paneSchema,
       },
       ctx,
     );
     const layout = new AggregateLayout(config.aggregates, ctx.registry, ctx);
     const mergeOps = layout.slots.every(mergesInAnyOrder) ? layout.mergeOps : undefined;
     const keyCount = config.groupings.length;
+    const shuffled = config.shuffleByKeys === true ? paneRowSchema(paneSchema, windowKey, keyCount) : undefined;
+    const order = shuffled ? paneRowOrder(paneSchema.fields.length, windowKey, keyCount) : undefined;
     let inputSchema: Schema | undefined;
     let panedSchema: Schema | undefined;
     const withPane = (batch: RecordBatch, pane: Vector): RecordBatch => {
@@ -71,7 +81,7 @@ export const PaneAggregateExec: OperatorFactory<PaneAggregateConfig> = {
       return recordBatch(panedSchema, batch.numRows, [...batch.columns, pane]);
     };
     return {
-      schema: config.schema,
+      schema: shuffled ?? config.schema,
       process(batch) {
         if (batch.numRows === 0) return [];
         const t = time(batch, ctx);
@@ -95,7 +105,12 @@ export const PaneAggregateExec: OperatorFactory<PaneAggregateConfig> = {
         return inner.process(withPane(kept ? takeRows(batch, kept) : batch, valuesVector(paneOfRow)));
       },
       async finish() {
-        const parts = (await (inner as Required<Operator>).finish()).map((b) => expand(b, windowKey, keyCount, panes, mergeOps, config.schema));
+        const partials = await (inner as Required<Operator>).finish();
+        if (shuffled && order) {
+          // Columns moved, not copied: the partials go to the exchange as they are.
+          return partials.filter((b) => b.numRows > 0).map((b) => recordBatch(shuffled, b.numRows, order.map((c) => b.columns[c] as Vector)));
+        }
+        const parts = partials.map((b) => expand(b, windowKey, keyCount, panes, mergeOps, config.schema));
         return parts.filter((b) => b.numRows > 0);
       },
     };
@@ -167,11 +182,4 @@ function expandMerging(
     }
   }
   return recordBatch(schema, (out[0] as unknown[]).length, out.map((v) => valuesVector(v)));
-}
-
-/** A buffer value for one more window: arrays and sets copied, so no two groups share a mutable buffer. */
-function ownCopy(v: unknown): unknown {
-  if (Array.isArray(v)) return v.slice();
-  if (v instanceof Set) return new Set(v);
-  return v;
 }

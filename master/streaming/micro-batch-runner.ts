@@ -1,13 +1,13 @@
 import type { Offset } from '../../engine/connectors/source.js';
 import { ExecutionError, KindlingError } from '../../engine/errors/errors.js';
-import { windowLevelShuffle, type StreamingPlan } from '../../engine/physical/streaming-planner.js';
+import type { StreamingPlan } from '../../engine/physical/streaming-planner.js';
 import type { StateEmit } from '../../engine/state/state-store.js';
 import type { OffsetSeq } from './checkpoint/checkpoint-store.js';
 import type { BatchJobResult, ClusterExecutor } from '../execution/executor.js';
 import { CompleteResult } from './complete-result.js';
 import { ProgressReporter } from './progress-reporter.js';
 import { STATUS } from './query-status.js';
-import { abortableSleep, PANE_SHUFFLE_CONF, resumePoint, sameOffset } from './resume-point.js';
+import { abortableSleep, checkpointPlan, freshConf, resumePoint, sameOffset } from './resume-point.js';
 import { BatchTrace } from './batch-trace.js';
 import { DataHint } from './data-hint.js';
 import { runDriverOps } from './driver-ops.js';
@@ -39,8 +39,6 @@ export class MicroBatchRunner {
   private triggers = 0;
   private frozenConf: Record<string, string> = {};
   private numPartitions: number;
-  /** Whether this checkpoint shuffles pane partials by their keys (frozen at its first batch). */
-  private paneShuffle = false;
   /** Complete mode: the result as of the last batch this run committed (see CompleteResult). */
   private completeResult: CompleteResult | undefined;
   private availableNowTarget: Offset | null | undefined;
@@ -172,18 +170,11 @@ export class MicroBatchRunner {
   }
 
   private async restore(): Promise<void> {
-    const r = await resumePoint(this.deps.checkpoint, {
-      'spark.sql.shuffle.partitions': String(this.numPartitions),
-      'spark.sql.streaming.multipleWatermarkPolicy': this.deps.conf.watermarkPolicy,
-      'spark.sql.streaming.stateStore.providerClass': this.deps.executor.stateProvider,
-      [PANE_SHUFFLE_CONF]: String(this.deps.conf.paneShuffle ?? true),
-    });
+    const r = await resumePoint(this.deps.checkpoint, freshConf(this.numPartitions, this.deps.conf, this.deps.executor.stateProvider));
     this.pending = r.pending;
     this.purging = undefined;
     this.frozenConf = r.frozenConf;
     this.numPartitions = r.numPartitions ?? this.numPartitions;
-    // A checkpoint from before the pane shuffle has none: its state stays where window partials hash.
-    this.paneShuffle = this.frozenConf[PANE_SHUFFLE_CONF] === 'true';
     this.nextBatchId = r.nextBatchId;
     this.committed = r.committed;
     this.prevBatchWatermarkMs = r.prevBatchWatermarkMs;
@@ -342,7 +333,7 @@ export class MicroBatchRunner {
     emit: StateEmit,
   ): Promise<BatchJobResult> {
     const { conf } = this.deps;
-    const planned = this.paneShuffle ? this.deps.plan : windowLevelShuffle(this.deps.plan);
+    const planned = checkpointPlan(this.deps.plan, this.frozenConf);
     const bound = this.deps.bindStatic ? await this.deps.bindStatic(planned) : planned;
     this.boundPlan = bound;
     let lastError: unknown;

@@ -209,7 +209,7 @@ async function reducedBothWays(agg: AggregateNode, tasks: readonly (readonly Rec
   };
   const stages = paneShuffleStages({ mapOps: [paneSpec], exchange: { keyTypes: [], numPartitions: 1 }, reduceOps: [] });
   if (!stages) throw new Error('no pane shuffle');
-  const layout = new AggregateLayout(agg.aggregates, env.runtime.registry, resolve);
+  const layout = new AggregateLayout(agg.aggregates, env.runtime.registry, ctx());
   const merged = (rows: RecordBatch[]): string[] => {
     const merger = new PartialMerger(agg.groupings.length, layout.mergeOps);
     for (const b of rows) merger.add(b);

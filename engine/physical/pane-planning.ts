@@ -6,6 +6,8 @@ import type { AggregateNode, AnalyzedPlan } from '../plan/analyzed-plan.js';
 import type { OperatorSpec } from './operator.js';
 import { mergesInAnyOrder } from './operators/order-free-merge.js';
 import type { PaneAggregateConfig } from './operators/pane-aggregate.js';
+import type { PaneExpandConfig } from './operators/pane-expand.js';
+import type { Exchange } from './streaming-planner.js';
 import { partialAggregateSpec } from './specs.js';
 
 /**
@@ -91,4 +93,44 @@ function columnBatchConstant(index: number, node: AnalyzedPlan, registry: Functi
     default:
       return false;
   }
+}
+
+/** The stages around a hash exchange: what the map side runs, how it partitions, what the reduce side runs. */
+export interface ShuffleStages {
+  readonly mapOps: readonly OperatorSpec[];
+  readonly exchange: Exchange;
+  readonly reduceOps: readonly OperatorSpec[];
+}
+
+/**
+ * `stages` with the pane partials shuffled instead of their windows: the map stage's
+ * PaneAggregate emits one row per (pane, keys), the exchange hashes the keys but the window (so
+ * all windows of a key land in one partition), and `PaneExpand` in front of the reduce stage hands
+ * the merged panes to their windows; the stateful aggregation sees the same (window, keys) rows.
+ * Undefined when the map stage does not end in a PaneAggregate or the window is the only key.
+ * It moves state rows to other partitions, so a checkpoint keeps the scheme it started with
+ * (`kindling.sql.streaming.paneShuffle`, frozen in its offset log).
+ */
+export function paneShuffleStages(stages: ShuffleStages): ShuffleStages | undefined {
+  const last = stages.mapOps[stages.mapOps.length - 1];
+  if (last?.name !== 'PaneAggregate') return undefined;
+  const c = last.config as PaneAggregateConfig;
+  const windowKey = c.groupings.findIndex((g) => g.kind === 'ref' && g.index === c.windowColumn);
+  const keyCount = c.groupings.length;
+  if (windowKey < 0 || keyCount < 2) return undefined;
+  const expand: PaneExpandConfig = {
+    windowUs: c.windowUs,
+    slideUs: c.slideUs,
+    startUs: c.startUs,
+    keyCount,
+    windowKey,
+    aggregates: c.aggregates,
+    schema: c.schema,
+  };
+  const mapOp: PaneAggregateConfig = { ...c, shuffleByKeys: true };
+  return {
+    mapOps: [...stages.mapOps.slice(0, -1), Object.freeze({ name: 'PaneAggregate', config: mapOp })],
+    exchange: { ...stages.exchange, keyTypes: c.groupings.filter((_, i) => i !== windowKey).map((g) => g.type) },
+    reduceOps: [Object.freeze({ name: 'PaneExpand', config: expand }), ...stages.reduceOps],
+  };
 }

@@ -42,7 +42,6 @@ export function fuseSplitAggregate(ops: readonly OperatorSpec[], registry: Funct
     separator: split.separator,
     between,
     aggregate,
-    schema: (aggregate.config as { readonly schema: SplitAggregateConfig['schema'] }).schema,
   };
   return [...ops.slice(0, g), Object.freeze({ name: 'SplitAggregate', config })];
 }

@@ -4,7 +4,7 @@ import type { ResolveContext } from '../functions/function.js';
 import type { FunctionRegistry } from '../functions/registry.js';
 import { analyzedChildren, isStreamingPlan, type AggregateNode, type AnalyzedPlan, type ScanNode } from '../plan/analyzed-plan.js';
 import { streamStaticJoinSpec } from './stream-static-join.js';
-import { paneAggregateSpec } from './pane-planning.js';
+import { paneAggregateSpec, paneShuffleStages, type ShuffleStages } from './pane-planning.js';
 import { fuseSplitAggregate } from './split-aggregate-planning.js';
 import type { DataType } from '../types/data-type.js';
 import type { Schema } from '../types/schema.js';
@@ -72,6 +72,18 @@ export interface StreamingPlan {
    * counts as `reduce` (its partial half runs in the map stage). explain() prints the cut from it.
    */
   readonly stageOf: ReadonlyMap<AnalyzedPlan, StageName>;
+  /**
+   * Set when the stages shuffle pane partials by their keys (`paneShuffleStages`): the stages
+   * that shuffle window partials instead, for a checkpoint started before that scheme.
+   */
+  readonly paneShuffle?: { readonly windowLevel: ShuffleStages };
+}
+
+/** `plan` with window partials shuffled, as checkpoints without a frozen pane shuffle placed their state. */
+export function windowLevelShuffle(plan: StreamingPlan): StreamingPlan {
+  if (!plan.paneShuffle) return plan;
+  const { paneShuffle: _, ...rest } = plan;
+  return { ...rest, ...plan.paneShuffle.windowLevel };
 }
 
 export function planStreamingQuery(
@@ -135,8 +147,6 @@ export function planStreamingQuery(
   } else {
     mapOps.push(partialAggregateSpec(agg, registry, ctx).spec);
   }
-  // explode(split(...)) under the aggregation: the words are counted, not made into rows.
-  const fused = fuseSplitAggregate(mapOps, registry, ctx);
   const reduceOps: OperatorSpec[] = [statefulAggregateSpec(agg, eventTimeGrouping(agg))];
   const complete = outputMode === 'complete';
   const driverOps: OperatorSpec[] = [];
@@ -157,11 +167,16 @@ export function planStreamingQuery(
     else if (node.kind === 'limit') driverOps.push(limitSpec(node.schema, node.limit, 0));
     else driverOps.push(opSpec(node, i > 0 ? driverNodes[i - 1] : undefined, `drv${i}`, 'in a streaming query'));
   }
+  // explode(split(...)) under the aggregation: the words are counted, not made into rows (after
+  // the pane shuffle's choice, which reads the PaneAggregate at the end of the map stage).
+  const fuse = (stages: ShuffleStages): ShuffleStages => ({ ...stages, mapOps: fuseSplitAggregate(stages.mapOps, registry, ctx) });
+  const unfused: ShuffleStages = { mapOps, exchange: { keyTypes: agg.groupings.map((g) => g.type), numPartitions }, reduceOps };
+  const paned = panes ? paneShuffleStages(unfused) : undefined;
+  const windowLevel = fuse(unfused);
+  const byPanes = paned ? fuse(paned) : undefined;
   return {
     source,
-    mapOps: fused,
-    exchange: { keyTypes: agg.groupings.map((g) => g.type), numPartitions },
-    reduceOps,
+    ...(byPanes ?? windowLevel),
     driverOps,
     outputSchema: plan.schema,
     watermarks,
@@ -170,6 +185,7 @@ export function planStreamingQuery(
     completeResult: complete ? { keyCount: agg.groupings.length, schema: agg.schema } : undefined,
     staticInputs,
     stageOf,
+    ...(byPanes ? { paneShuffle: { windowLevel } } : {}),
   };
 }
 

@@ -7,7 +7,7 @@ import type { BatchJobResult, ClusterExecutor } from '../execution/executor.js';
 import { CompleteMerge, CompleteResult } from './complete-result.js';
 import { ProgressReporter } from './progress-reporter.js';
 import { STATUS } from './query-status.js';
-import { abortableSleep, resumePoint, sameOffset } from './resume-point.js';
+import { abortableSleep, checkpointPlan, freshConf, resumePoint, sameOffset } from './resume-point.js';
 import { BatchTrace } from './batch-trace.js';
 import { DataHint } from './data-hint.js';
 import { runDriverOps } from './driver-ops.js';
@@ -170,11 +170,7 @@ export class MicroBatchRunner {
   }
 
   private async restore(): Promise<void> {
-    const r = await resumePoint(this.deps.checkpoint, {
-      'spark.sql.shuffle.partitions': String(this.numPartitions),
-      'spark.sql.streaming.multipleWatermarkPolicy': this.deps.conf.watermarkPolicy,
-      'spark.sql.streaming.stateStore.providerClass': this.deps.executor.stateProvider,
-    });
+    const r = await resumePoint(this.deps.checkpoint, freshConf(this.numPartitions, this.deps.conf, this.deps.executor.stateProvider));
     this.pending = r.pending;
     this.purging = undefined;
     this.frozenConf = r.frozenConf;
@@ -333,7 +329,8 @@ export class MicroBatchRunner {
   ): Promise<BatchJobResult> {
     const { conf } = this.deps;
     const hasWatermark = this.deps.plan.watermarks.length > 0;
-    const bound = this.deps.bindStatic ? await this.deps.bindStatic(this.deps.plan) : this.deps.plan;
+    const planned = checkpointPlan(this.deps.plan, this.frozenConf);
+    const bound = this.deps.bindStatic ? await this.deps.bindStatic(planned) : planned;
     this.boundPlan = bound;
     let lastError: unknown;
     for (let attempt = 0; attempt < conf.maxBatchAttempts; attempt++) {

@@ -1,6 +1,29 @@
 import type { Offset } from '../../engine/connectors/source.js';
+import { windowLevelShuffle, type StreamingPlan } from '../../engine/physical/streaming-planner.js';
 import type { CheckpointStore } from './checkpoint/checkpoint-store.js';
-import type { PlannedBatch } from './runner-deps.js';
+import type { PlannedBatch, RunnerConf } from './runner-deps.js';
+
+/**
+ * Kindling's own conf frozen in a checkpoint, like Spark's stateFormatVersion: 'true' when pane
+ * partials are shuffled by their keys (`paneShuffleStages`), which places state rows by the keys
+ * but the window. A checkpoint started before it has no value and keeps window-level shuffling.
+ */
+export const PANE_SHUFFLE_CONF = 'kindling.sql.streaming.paneShuffle';
+
+/** The conf a new checkpoint freezes at its first batch (Spark's OffsetSeqMetadata conf). */
+export function freshConf(numPartitions: number, conf: Pick<RunnerConf, 'watermarkPolicy' | 'paneShuffle'>, stateProvider: string): Record<string, string> {
+  return {
+    'spark.sql.shuffle.partitions': String(numPartitions),
+    'spark.sql.streaming.multipleWatermarkPolicy': conf.watermarkPolicy,
+    'spark.sql.streaming.stateStore.providerClass': stateProvider,
+    [PANE_SHUFFLE_CONF]: String(conf.paneShuffle ?? true),
+  };
+}
+
+/** `plan` as the checkpoint's frozen conf runs it: window partials shuffled unless it froze the pane shuffle. */
+export function checkpointPlan(plan: StreamingPlan, frozenConf: Readonly<Record<string, string>>): StreamingPlan {
+  return frozenConf[PANE_SHUFFLE_CONF] === 'true' ? plan : windowLevelShuffle(plan);
+}
 
 /** Where a run starts, read from the checkpoint's write-once logs. */
 export interface ResumePoint {

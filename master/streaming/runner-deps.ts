@@ -22,6 +22,8 @@ export interface RunnerConf {
   readonly watermarkPolicy: WatermarkPolicy;
   readonly minBatchesToRetain: number;
   readonly maxBatchAttempts: number;
+  /** Shuffle pane partials by their keys in a new checkpoint (default true); a checkpoint keeps what it started with. */
+  readonly paneShuffle?: boolean;
 }
 
 export interface RunnerDeps {

@@ -136,7 +136,8 @@ function validateLoopBounds(name: string, v: unknown, path: string): void {
   const c = obj(v, path);
   switch (name) {
     case 'TimeWindow':
-    case 'PaneAggregate': {
+    case 'PaneAggregate':
+    case 'PaneExpand': {
       const windowUs = whole(c['windowUs'], `${path}.windowUs`);
       const slideUs = whole(c['slideUs'], `${path}.slideUs`);
       if (windowUs === 0 || slideUs === 0) fail(`${path}.windowUs`, 'and slideUs must be positive');

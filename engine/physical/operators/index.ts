@@ -3,6 +3,7 @@ import { FinalAggregateExec } from './final-aggregate.js';
 import { FilterExec, GenerateExec, ProjectExec } from './narrow.js';
 import { DeduplicateExec, LimitExec, SortExec } from './ordering.js';
 import { PaneAggregateExec } from './pane-aggregate.js';
+import { PaneExpandExec } from './pane-expand.js';
 import { PartialAggregateExec } from './partial-aggregate.js';
 import { SplitAggregateExec } from './split-aggregate.js';
 import { StatefulAggregateExec } from './stateful-aggregate.js';
@@ -22,6 +23,7 @@ export function builtinOperators(): OperatorRegistry {
     .register(PartialAggregateExec)
     .register(PaneAggregateExec)
     .register(SplitAggregateExec)
+    .register(PaneExpandExec)
     .register(FinalAggregateExec)
     .register(StatefulAggregateExec)
     .register(SortExec)

@@ -11,6 +11,7 @@ import { schemaOf, type Schema } from '../../types/schema.js';
 import { AggregateLayout } from '../aggregation.js';
 import type { Operator, OperatorFactory } from '../operator.js';
 import { mergesInAnyOrder } from './order-free-merge.js';
+import { ownCopy, paneRowOrder, paneRowSchema } from './pane-rows.js';
 import { Panes, type WindowValue } from './panes.js';
 import { PartialAggregateExec } from './partial-aggregate.js';
 import type { WeightedAggregate } from './weighted-aggregate.js';
@@ -30,6 +31,12 @@ export interface PaneAggregateConfig {
   readonly aggregates: readonly AggregateCall[];
   /** PartialAggregate's output: grouping columns (the window among them), then buffer slots. */
   readonly schema: Schema;
+  /**
+   * Emit the (pane, keys) partials themselves, in `paneRowOrder` (keys but the window, pane,
+   * buffers), for an exchange by the keys alone; `PaneExpand` hands them to their windows on the
+   * reduce side. Unset: each partial once per window of its pane, PartialAggregate's rows.
+   */
+  readonly shuffleByKeys?: boolean;
 }
 
 /**
@@ -50,17 +57,20 @@ export const PaneAggregateExec: OperatorFactory<PaneAggregateConfig, WeightedAgg
     const windowKey = config.groupings.findIndex((g) => g.kind === 'ref' && g.index === windowColumn);
     if (windowKey < 0) throw new InternalError('PaneAggregate: no grouping is the window column');
     const paneField = T.field('pane', T.long, false);
+    const paneSchema = schemaOf(config.schema.fields.map((f, i) => (i === windowKey ? paneField : f)));
     const inner = PartialAggregateExec.create(
       {
         groupings: config.groupings.map((g, i) => (i === windowKey ? B.ref(windowColumn, T.long, 'pane', false) : g)),
         aggregates: config.aggregates,
-        schema: schemaOf(config.schema.fields.map((f, i) => (i === windowKey ? paneField : f))),
+        schema: paneSchema,
       },
       ctx,
     );
     const layout = new AggregateLayout(config.aggregates, ctx.registry, ctx);
     const mergeOps = layout.slots.every(mergesInAnyOrder) ? layout.mergeOps : undefined;
     const keyCount = config.groupings.length;
+    const shuffled = config.shuffleByKeys === true ? paneRowSchema(paneSchema, windowKey, keyCount) : undefined;
+    const order = shuffled ? paneRowOrder(paneSchema.fields.length, windowKey, keyCount) : undefined;
     let inputSchema: Schema | undefined;
     let panedSchema: Schema | undefined;
     const withPane = (batch: RecordBatch, pane: Vector): RecordBatch => {
@@ -96,7 +106,7 @@ export const PaneAggregateExec: OperatorFactory<PaneAggregateConfig, WeightedAgg
       return { batch: withPane(takeRows(batch, kept), valuesVector(paneOfRow)), kept };
     };
     return {
-      schema: config.schema,
+      schema: shuffled ?? config.schema,
       process(batch) {
         const p = paned(batch);
         return p ? inner.process(p.batch) : [];
@@ -106,7 +116,12 @@ export const PaneAggregateExec: OperatorFactory<PaneAggregateConfig, WeightedAgg
         if (p) inner.processWeighted(p.batch, p.kept ? p.kept.map((i) => weights[i] as number) : weights);
       },
       async finish() {
-        const parts = (await (inner as Required<Operator>).finish()).map((b) => expand(b, windowKey, keyCount, panes, mergeOps, config.schema));
+        const partials = await (inner as Required<Operator>).finish();
+        if (shuffled && order) {
+          // Columns moved, not copied: the partials go to the exchange as they are.
+          return partials.filter((b) => b.numRows > 0).map((b) => recordBatch(shuffled, b.numRows, order.map((c) => b.columns[c] as Vector)));
+        }
+        const parts = partials.map((b) => expand(b, windowKey, keyCount, panes, mergeOps, config.schema));
         return parts.filter((b) => b.numRows > 0);
       },
     };
@@ -178,11 +193,4 @@ function expandMerging(
     }
   }
   return recordBatch(schema, (out[0] as unknown[]).length, out.map((v) => valuesVector(v)));
-}
-
-/** A buffer value for one more window: arrays and sets copied, so no two groups share a mutable buffer. */
-function ownCopy(v: unknown): unknown {
-  if (Array.isArray(v)) return v.slice();
-  if (v instanceof Set) return new Set(v);
-  return v;
 }

@@ -1,7 +1,6 @@
 import { recordBatch, type RecordBatch } from '../../batch/record-batch.js';
 import { constVector, valuesVector, type Vector } from '../../batch/vector.js';
 import { InternalError } from '../../errors/errors.js';
-import type { Schema } from '../../types/schema.js';
 import type { Operator, OperatorFactory, OperatorSpec, TaskContext } from '../operator.js';
 import { ProjectExec, type GenerateConfig, type ProjectConfig } from './narrow.js';
 import { PaneAggregateExec, type PaneAggregateConfig } from './pane-aggregate.js';
@@ -20,8 +19,8 @@ export interface SplitAggregateConfig {
   /** The Project and EventTimeWatermark operators between the Generate and the aggregation, in order. */
   readonly between: readonly OperatorSpec[];
   /** The aggregation (PaneAggregate or PartialAggregate), every buffer an integral sum. */
+  /** Its output is the fused operator's (with the pane shuffle, pane rows rather than window rows). */
   readonly aggregate: OperatorSpec;
-  readonly schema: Schema;
 }
 
 type Step = { readonly kind: 'project'; readonly op: Operator } | { readonly kind: 'watermark'; readonly config: WatermarkConfig };
@@ -43,7 +42,7 @@ export const SplitAggregateExec: OperatorFactory<SplitAggregateConfig> = {
     const aggregate = weightedAggregate(config.aggregate, ctx);
     const carried: Vector[] = config.generate.keep.map(() => constVector(null));
     return {
-      schema: config.schema,
+      schema: aggregate.schema,
       process(batch) {
         const lines = batch.columns[config.column];
         if (!lines) throw new InternalError(`SplitAggregate: no input column ${config.column}`);

@@ -7,7 +7,9 @@ import { Pipeline, type OperatorSpec, type TaskContext } from '../../../engine/p
 import { defaultOperators } from '../../../engine/physical/operators/index.js';
 import { Panes } from '../../../engine/physical/operators/panes.js';
 import { windowsFor } from '../../../engine/physical/operators/time-window.js';
-import { paneAggregateSpec } from '../../../engine/physical/pane-planning.js';
+import { paneAggregateSpec, paneShuffleStages } from '../../../engine/physical/pane-planning.js';
+import { AggregateLayout } from '../../../engine/physical/aggregation.js';
+import { PartialMerger } from '../../../engine/physical/operators/partial-merger.js';
 import { narrowSpec, partialAggregateSpec } from '../../../engine/physical/specs.js';
 import { planStreamingQuery } from '../../../engine/physical/streaming-planner.js';
 import { newTaskMetrics } from '../../../engine/physical/task-metrics.js';
@@ -188,6 +190,87 @@ describe('PaneAggregate', () => {
     const rnd = seededRandom(3);
     const batches = [...randomBatches(rnd, S, 0), ...randomBatches(rnd, S, 5 * S)];
     await expect(bothPaths(agg, batches)).rejects.toThrow(/several panes/);
+  });
+});
+
+/**
+ * The reduce side's input both ways, map tasks' outputs concatenated in task order: window partials
+ * (TimeWindow + PartialAggregate), or pane partials (PaneAggregate shuffling by keys) through
+ * PaneExpand; each merged per (window, keys) as the stateful aggregation merges them.
+ */
+async function reducedBothWays(agg: AggregateNode, tasks: readonly (readonly RecordBatch[])[]): Promise<{ windows: string[]; panes: string[] }> {
+  const tw = agg.input;
+  if (tw.kind !== 'timeWindow') throw new Error('no time window under the aggregate');
+  const windowOps = [narrowSpec(tw, agg, 'wm'), partialAggregateSpec(agg, env.runtime.registry, resolve).spec];
+  // A constant time column stands for the batch clock (the planner only sees a column here).
+  const paneSpec = paneAggregateSpec(agg, env.runtime.registry, resolve) ?? {
+    name: 'PaneAggregate',
+    config: { ...(windowOps[1]?.config as object), time: tw.time, windowUs: tw.windowUs, slideUs: tw.slideUs, startUs: tw.startUs, windowColumn: tw.input.schema.fields.length },
+  };
+  const stages = paneShuffleStages({ mapOps: [paneSpec], exchange: { keyTypes: [], numPartitions: 1 }, reduceOps: [] });
+  if (!stages) throw new Error('no pane shuffle');
+  const layout = new AggregateLayout(agg.aggregates, env.runtime.registry, ctx());
+  const merged = (rows: RecordBatch[]): string[] => {
+    const merger = new PartialMerger(agg.groupings.length, layout.mergeOps);
+    for (const b of rows) merger.add(b);
+    return merger.groups().map((g) => JSON.stringify([g.keyValues, g.buffers], (_, v: unknown) => (v instanceof Set ? [...v] : v))).sort();
+  };
+  const batchesOf = async (specs: readonly OperatorSpec[], batches: readonly RecordBatch[]): Promise<RecordBatch[]> => {
+    const pipeline = Pipeline.create(specs, defaultOperators, ctx());
+    const out: RecordBatch[] = [];
+    for (const b of batches) pipeline.push(b, 0, out);
+    out.push(...(await pipeline.finish()));
+    return out;
+  };
+  const windowRows: RecordBatch[] = [];
+  const paneRows: RecordBatch[] = [];
+  for (const t of tasks) {
+    windowRows.push(...(await batchesOf(windowOps, t)));
+    paneRows.push(...(await batchesOf(stages.mapOps, t)));
+  }
+  return { windows: merged(windowRows), panes: merged(await batchesOf(stages.reduceOps, paneRows)) };
+}
+
+describe('PaneExpand (the reduce side of a pane shuffle)', () => {
+  it('gives the (window, keys) partials window partials give, over map tasks with several panes each', async () => {
+    const rnd = seededRandom(91);
+    for (let trial = 0; trial < 40; trial++) {
+      const slide = 1 + Math.floor(rnd() * 6);
+      const width = slide * (1 + Math.floor(rnd() * 4)) + (rnd() < 0.4 ? Math.floor(rnd() * slide) : 0);
+      const start = Math.floor(rnd() * (2 * slide - 1)) - (slide - 1);
+      const agg = aggregateOf(
+        analyzed((src) => ({
+          kind: 'aggregate',
+          input: src,
+          groupType: 'groupby',
+          grouping: trial % 2 === 0 ? [windowOf(E.col('t'), `${width} seconds`, `${slide} seconds`, `${start} seconds`), E.col('word')] : [E.col('x'), windowOf(E.col('t'), `${width} seconds`, `${slide} seconds`, `${start} seconds`), E.col('word')],
+          aggregates: ORDER_FREE,
+        })),
+      );
+      const tasks = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => randomBatches(rnd, S, undefined));
+      const { windows, panes } = await reducedBothWays(agg, tasks);
+      expect(windows.length).toBeGreaterThan(0);
+      expect(panes, `trial ${trial}: window ${width} s, slide ${slide} s, start ${start} s`).toEqual(windows);
+    }
+  });
+
+  it('keeps order-bound buffers exact (merged in task order) when the time is the batch constant', async () => {
+    const rnd = seededRandom(17);
+    for (let trial = 0; trial < 15; trial++) {
+      const agg = aggregateOf(
+        analyzed((src) => ({
+          kind: 'aggregate',
+          input: src,
+          groupType: 'groupby',
+          grouping: [E.col('word'), windowOf(E.col('t'), '60 seconds', '5 seconds', '0 seconds')],
+          aggregates: [...ORDER_FREE, ...ORDER_BOUND],
+        })),
+      );
+      const time = Math.floor((rnd() * 200 - 100) * S);
+      const tasks = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => randomBatches(rnd, S, time));
+      const { windows, panes } = await reducedBothWays(agg, tasks);
+      expect(panes, `trial ${trial}`).toEqual(windows);
+    }
   });
 });
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { generateCorpus } from '../cli/corpus.js';
 import { startFeeder, type Feeder } from '../cli/feed.js';
-import { EngineRssSampler } from './process-rss.js';
+import { EngineRssSampler, formatBreakdown } from './process-rss.js';
 import { engineNames, quietLog, startEngine } from './side-by-side/engines.js';
 import { renderResults, type Block } from './side-by-side/report.js';
 import type { LatencyRun, ThroughputRun } from './side-by-side/runs.js';
@@ -114,6 +114,10 @@ async function main(): Promise<void> {
             }
           } finally {
             block.peakRssBytes[query] = rss.stop();
+            const b = rss.breakdown();
+            process.stderr.write(
+              `${block.label}, ${query}: peak RSS ${(block.peakRssBytes[query] / 1024 ** 2).toFixed(0)} MB = ${formatBreakdown(b.atPeak)} MB; each process's own peak: ${formatBreakdown(b.ownPeak)} MB\n`,
+            );
             await server.stop();
           }
         }

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, readFileSync, readdirSync } from 'node:fs';
 
 /** The processes that make up an engine under test: the JVM, Kindling's node processes, redis-server. */
 const ENGINE_COMMANDS = new Set(['java', 'node', 'redis-server']);
@@ -99,6 +99,8 @@ export class EngineRssSampler {
       }
       stack.push(...(children.get(p.pid) ?? []));
     }
+    const trace = process.env['KINDLING_MEMORY_TRACE'];
+    if (trace) appendFileSync(trace, `${JSON.stringify({ t: Date.now(), role: 'sampler', sum: Math.round(sum / 1024 ** 2), ...Object.fromEntries(Object.entries(now).map(([k, v]) => [k, Math.round(v / 1024 ** 2)])) })}\n`);
     if (sum > this.peak) {
       this.peak = sum;
       this.atPeak = now;
@@ -125,4 +127,10 @@ export function formatBreakdown(b: RssBreakdown): string {
     .sort()
     .map((k) => `${k} ${Math.round((b[k] ?? 0) / 1024 ** 2)}`)
     .join(' / ');
+}
+
+/** With `KINDLING_MEMORY_TRACE=<file>`: a line naming what the bench starts now, to read the trace by phase. */
+export function tracePhase(phase: string): void {
+  const trace = process.env['KINDLING_MEMORY_TRACE'];
+  if (trace) appendFileSync(trace, `${JSON.stringify({ t: Date.now(), role: 'bench', phase })}\n`);
 }

@@ -101,6 +101,9 @@ export class MicroBatchRunner {
       await this.loop(hint);
     } finally {
       hint.close();
+      // The run is over and the sink holds its result: a finished run stays listed (QueryDirectory)
+      // and must not keep the driver's copy of a complete-mode result alive with it.
+      this.completeResult = undefined;
     }
   }
 

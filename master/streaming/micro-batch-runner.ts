@@ -101,9 +101,7 @@ export class MicroBatchRunner {
       await this.loop(hint);
     } finally {
       hint.close();
-      // The run is over and the sink holds its result: a finished run stays listed (QueryDirectory)
-      // and must not keep the driver's copy of a complete-mode result alive with it.
-      this.completeResult = undefined;
+      this.completeResult = undefined; // the sink holds it; a listed finished run must not keep it
     }
   }
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { generateCorpus } from '../cli/corpus.js';
 import { startFeeder, type Feeder } from '../cli/feed.js';
-import { EngineRssSampler } from './process-rss.js';
+import { EngineRssSampler, formatBreakdown, tracePhase } from './process-rss.js';
 import { engineNames, quietLog, startEngine } from './side-by-side/engines.js';
 import { renderResults, type Block } from './side-by-side/report.js';
 import type { LatencyRun, ThroughputRun } from './side-by-side/runs.js';
@@ -95,6 +95,7 @@ async function main(): Promise<void> {
             for (const source of sources) {
               if (skip.has(`${engine}:${source}`)) continue;
               const base = { url: server.url, partitions, source, queries: [query], tag: `${source}_${partitions}` };
+              tracePhase(`${query} ${source} throughput`);
               const t = await client<ThroughputRun>({
                 ...base,
                 mode: 'throughput',
@@ -107,6 +108,7 @@ async function main(): Promise<void> {
               block.throughput.push(...t.map((r) => ({ ...r, source })));
               process.stderr.write(`${server.label}, ${source}, ${partitions} partitions: ${JSON.stringify(t)}\n`);
               if (rates.length > 0) {
+                tracePhase(`${query} ${source} latency`);
                 const l = await client<LatencyRun>({ ...base, mode: 'latency', rates, latencySeconds, corpusFile: join(root, 'corpus.txt') });
                 block.latency.push(...l.map((r) => ({ ...r, source })));
                 process.stderr.write(`${server.label}, ${source}, ${partitions} partitions, latency: ${JSON.stringify(l)}\n`);
@@ -114,6 +116,10 @@ async function main(): Promise<void> {
             }
           } finally {
             block.peakRssBytes[query] = rss.stop();
+            const b = rss.breakdown();
+            process.stderr.write(
+              `${block.label}, ${query}: peak RSS ${(block.peakRssBytes[query] / 1024 ** 2).toFixed(0)} MB = ${formatBreakdown(b.atPeak)} MB; each process's own peak: ${formatBreakdown(b.ownPeak)} MB\n`,
+            );
             await server.stop();
           }
         }

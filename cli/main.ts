@@ -12,6 +12,7 @@ import { SESSION_TIMEOUT_CONF, timeConfMs } from '../master/connect/sessions.js'
 import { hostname } from 'node:os';
 import { explainListenError } from './ports.js';
 import { limitHeapGrowth } from '../infra/v8/heap-growth.js';
+import { startMemoryTrace } from '../infra/v8/memory-trace.js';
 
 /** Every flag also reads `KINDLING_<FLAG>` (dashes as underscores), so compose files can configure it. */
 function opt(flags: string, description: string, fallback?: string): Option {
@@ -105,6 +106,7 @@ connectOptions(
   .action(async (o: { host: string; port: string; workers: string; checkpointDir?: string; token?: string; uiPort?: string; metricsOpen?: boolean; sessionTimeout?: string; logLevel: string } & ConnectTlsFlags) => {
     const log = createLogger(o.logLevel, 'local');
     limitHeapGrowth();
+    startMemoryTrace('local');
     const connectPort = port('--port', o.port);
     const local = await startLocal({
       host: o.host,
@@ -160,6 +162,7 @@ connectOptions(
     } & ClusterSecurityFlags & ConnectTlsFlags) => {
       const log = createLogger(o.logLevel, 'master');
       limitHeapGrowth();
+      startMemoryTrace('master');
       const ports = { port: port('--port', o.port), clusterPort: port('--cluster-port', o.clusterPort), uiPort: port('--ui-port', o.uiPort) };
       const master = await startMaster({
         host: o.host,
@@ -219,6 +222,7 @@ clusterOptions(
     } & ClusterSecurityFlags) => {
       const log = createLogger(o.logLevel, 'worker');
       limitHeapGrowth();
+      startMemoryTrace('worker');
       const taskPort = port('--port', o.port);
       const metricsPort = o.metricsPort === undefined || o.metricsPort === '' ? undefined : port('--metrics-port', o.metricsPort);
       const { worker, close } = await startWorkerProcess({

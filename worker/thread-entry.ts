@@ -47,7 +47,7 @@ port.on('message', (m: ToWorker) => {
       reply(m.id, () => runner.runReduce(m.task));
       break;
     case 'releaseQuery':
-      reply(m.id, () => runner.shuffleStore.releaseQuery(m.queryId));
+      reply(m.id, () => runner.releaseQuery(m.queryId));
       break;
     case 'peer':
       peers.connect(m.workerId, m.port);

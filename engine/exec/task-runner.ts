@@ -53,8 +53,33 @@ export class TaskRunner {
   /** The newest run token seen per query: tasks and blocks of older runs are refused. */
   private readonly newestRun = new Map<string, number>();
   private running = 0;
+  /** The state checkpoints each query's reduce tasks applied to here, per provider: what `releaseQuery` lets go. */
+  private readonly stateOf = new Map<string, Map<string, Set<string>>>();
 
   constructor(private readonly deps: TaskRunnerDeps) {}
+
+  /**
+   * The query stopped (the master says so): drops its shuffle blocks and whatever the state
+   * providers keep in this process for its checkpoints (a Redis partition's copy), so a stopped
+   * query's state does not stay in the worker's memory until it idles out. A later run reloads.
+   */
+  releaseQuery(queryId: string): number {
+    const dropped = this.shuffleStore.releaseQuery(queryId);
+    for (const [name, checkpoints] of this.stateOf.get(queryId) ?? []) {
+      const provider = this.deps.stateStores.get(name);
+      for (const c of checkpoints) provider?.release?.(c);
+    }
+    this.stateOf.delete(queryId);
+    return dropped;
+  }
+
+  private noteState(task: ReduceTask): void {
+    let byProvider = this.stateOf.get(task.job.queryId);
+    if (!byProvider) this.stateOf.set(task.job.queryId, (byProvider = new Map()));
+    let checkpoints = byProvider.get(task.state.provider);
+    if (!checkpoints) byProvider.set(task.state.provider, (checkpoints = new Set()));
+    checkpoints.add(task.state.checkpoint);
+  }
 
   get workerId(): string {
     return this.deps.workerId;
@@ -155,6 +180,7 @@ export class TaskRunner {
     this.checkCancelled(task.job);
     const provider = this.deps.stateStores.get(task.state.provider);
     if (!provider) throw new InternalError(`no state store provider '${task.state.provider}'`);
+    this.noteState(task);
     const blocks = await this.shuffleStore.collect(task.job, task.numMapTasks);
     const metrics = newTaskMetrics();
     const outputs: RecordBatch[] = [];

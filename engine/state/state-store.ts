@@ -78,6 +78,11 @@ export interface StateStoreLocation {
 export interface StateStoreProvider {
   readonly name: string;
   open(location: StateStoreLocation): Promise<StateStore>;
+  /**
+   * Lets go of what this process keeps of a checkpoint's partitions beyond the durable state (the
+   * query stopped); the next open of them reloads. Optional: a store that keeps nothing extra has none.
+   */
+  release?(checkpoint: string): void;
   close(): Promise<void>;
 }
 

@@ -23,7 +23,7 @@ export class LocalWorker implements WorkerHandle {
   }
 
   releaseQuery(queryId: string): Promise<void> {
-    this.runner.shuffleStore.releaseQuery(queryId);
+    this.runner.releaseQuery(queryId);
     return Promise.resolve();
   }
 }

@@ -75,6 +75,7 @@ export class MasterRuntime {
     if (!s) return false;
     this.sessions.delete(key);
     await s.close();
+    this.queryDirectory.sessionReleased(userId, sessionId);
     return true;
   }
 

@@ -101,6 +101,7 @@ export class MicroBatchRunner {
       await this.loop(hint);
     } finally {
       hint.close();
+      this.completeResult = undefined; // the sink holds it; a listed finished run must not keep it
     }
   }
 

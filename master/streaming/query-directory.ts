@@ -10,8 +10,8 @@ export interface QueryRunEntry {
   readonly startedAtMs: number;
   /** `memory` or `console`. */
   readonly sinkFormat: string;
-  /** The memory-sink table it writes, if any. */
-  readonly table: MemorySink | undefined;
+  /** The memory-sink table it writes, if any; gone once its session is released. */
+  table: MemorySink | undefined;
   /** The watermark batches run with now (ms since epoch; 0 before any event time). */
   watermarkMs(): number;
   readonly hasWatermark: boolean;
@@ -41,6 +41,19 @@ export class QueryDirectory {
       this.trim();
       this.emit({ kind: 'terminated', entry });
     });
+  }
+
+  /**
+   * A session was released (its queries stopped first): its runs stay listed, but their memory
+   * tables go, as the session's temp views do — no one can query them any more, and 50 finished
+   * runs' complete results would otherwise stay in the master's memory.
+   */
+  sessionReleased(userId: string, sessionId: string): void {
+    for (const e of this.runs) {
+      if (e.userId !== userId || e.sessionId !== sessionId || e.query.isActive || e.table === undefined) continue;
+      e.table.release();
+      e.table = undefined;
+    }
   }
 
   /** Active runs first, then finished ones, newest first within each. */

@@ -153,6 +153,25 @@ describe('Redis state store: round trips, cost, layout', () => {
     }
   });
 
+  it("release(checkpoint) drops the copies of that checkpoint's partitions only: the next apply there reloads once, others do not", async () => {
+    const provider = new RedisStateStoreProvider({ url: server.url }, recordingLog());
+    try {
+      // 'rel/a' and 'rel/ab': one checkpoint name a prefix of the other must not be released with it.
+      const open = (cp: string): ReturnType<typeof provider.open> => provider.open({ checkpoint: cp, operatorId: 0, partition: 0, epoch: 1 });
+      for (const cp of ['rel/a', 'rel/ab']) await (await open(cp)).applyBatch(batch(0, wordRows(100, 10 * S)));
+      provider.release('rel/a');
+      let before = await commandCalls(admin);
+      const r = await (await open('rel/a')).applyBatch(batch(1, wordRows(10, 10 * S)));
+      expect(callsDelta(before, await commandCalls(admin))['exec']).toBe(1);
+      expect(r.numRowsTotal).toBe(100);
+      before = await commandCalls(admin);
+      await (await open('rel/ab')).applyBatch(batch(1, wordRows(10, 10 * S)));
+      expect(callsDelta(before, await commandCalls(admin))['exec'] ?? 0).toBe(0);
+    } finally {
+      await provider.close();
+    }
+  });
+
   it('keeps each partition under its StateKeys names, all in one hash slot; memoryUsedBytes tracks the encoded size', async () => {
     const provider = new RedisStateStoreProvider({ url: server.url }, recordingLog());
     try {

@@ -152,7 +152,7 @@ export function workerServiceHandlers(state: WorkerServiceState): WorkerServiceH
       cb(null, acked(() => runner.receive(block)));
     }),
     ReleaseQuery: guarded('ReleaseQuery', (call, cb) => {
-      runner.shuffleStore.releaseQuery(validateId(call.request.query_id, 'query_id'));
+      runner.releaseQuery(validateId(call.request.query_id, 'query_id'));
       cb(null, {});
     }),
     CancelTasks: guarded('CancelTasks', (call, cb) => {

@@ -89,6 +89,16 @@ export class MemorySink implements Sink {
     this.rowCount -= count;
   }
 
+  /**
+   * Drops the rows: the session that could query the table was released (in Spark the table is a
+   * temp view of its session and goes with it). Listed finished runs must not keep it in memory.
+   */
+  release(): void {
+    this.batches = [];
+    this.rowCount = 0;
+    this.last = emptyBatch(this.schema);
+  }
+
   /** Spark's ReportsSinkMetrics: empty (as Spark's memory sink) until the cap dropped rows. */
   metrics(): Readonly<Record<string, string>> {
     return this.dropped === 0 ? {} : { maxRows: String(this.maxRows), numRowsDropped: String(this.dropped) };

@@ -54,3 +54,13 @@ describe('MemorySink row cap', () => {
     expect(log.calls[0]?.msg).toContain('memory sink table `lines` (append mode) reached its limit of 3 rows (kindling.memorySink.maxRows)');
   });
 });
+
+describe('MemorySink.release', () => {
+  it('drops the rows of a table whose session was released', async () => {
+    const sink = new MemorySink('counts', schema, 'complete', 10);
+    await sink.addBatch(0, batch('a', 'b'));
+    sink.release();
+    expect(values(sink)).toEqual([]);
+    expect(sink.lastBatch().numRows).toBe(0);
+  });
+});

@@ -4,6 +4,7 @@ import { InternalError } from '../../../engine/errors/errors.js';
 import type { StateStore, StateStoreLocation, StateStoreProvider } from '../../../engine/state/state-store.js';
 import type { RedisClient } from '../../../infra/redis/call.js';
 import { openRedis, parseRedisUrl } from '../../../infra/redis/connect.js';
+import { StateKeys } from '../../../infra/redis/keys.js';
 import { PartitionCopies } from './partition-copies.js';
 import { RedisStateStore } from './redis-state-partition.js';
 
@@ -95,6 +96,12 @@ export class RedisStateStoreProvider implements StateStoreProvider {
       if (!Number.isSafeInteger(n) || n < 0) return Promise.reject(new InternalError(`state store ${what} must be a non-negative integer, got ${n}`));
     }
     return Promise.resolve(new RedisStateStore(this.redis, location, this.log, this.copies));
+  }
+
+  /** Drops the copies of the checkpoint's partitions (Redis holds them; a later apply reloads). */
+  release(checkpoint: string): void {
+    const prefix = StateKeys.pattern(checkpoint).slice(0, -1);
+    for (const id of this.copies.held()) if (id.startsWith(prefix)) this.copies.forget(id);
   }
 
   async close(): Promise<void> {

@@ -1,3 +1,4 @@
+import { InternalError } from '../errors/errors.js';
 import type { MergeOp } from '../functions/function.js';
 import { StateEntry, type IndexedState } from './indexed-state.js';
 import type { StateBatch, StateRow } from './state-store.js';
@@ -14,9 +15,19 @@ export interface AppliedBatch {
   readonly numRowsDroppedByWatermark: number;
   /** Rows the partition holds now. */
   readonly numRowsTotal: number;
-  /** Restores the state exactly as it was before the batch (every entry's values, added and evicted ones). */
+  /**
+   * Restores the state exactly as it was before the batch (every entry's values, added and evicted
+   * ones); only for a batch applied with `undo: 'logged'`.
+   */
   undo(): void;
 }
+
+/**
+ * Whether an apply keeps what it overwrites: `logged` for a store that must put its state back when
+ * persisting fails; `none` for a store that drops its state instead (a Redis partition copy is
+ * reloaded), which then saves a log entry per changed row.
+ */
+export type UndoMode = 'logged' | 'none';
 
 /** What the undo log records per change. */
 const ADDED = 0;
@@ -32,11 +43,11 @@ const EVICTED = 2;
  * failed batch never leaves half-applied state visible to its retry. Merge values are immutable
  * (`mergeValue` returns new Sets, arrays and moments), so the log keeps references.
  */
-export function applyBatchInPlace(state: IndexedState, batch: StateBatch): AppliedBatch {
+export function applyBatchInPlace(state: IndexedState, batch: StateBatch, undo: UndoMode = 'logged'): AppliedBatch {
   const ops = batch.mergeOps;
   const width = ops.length;
   const stamp = state.nextStamp();
-  const log = new UndoLog(state, width);
+  const log = undoLog(undo, state, width);
   try {
     const touched: StateEntry[] = [];
     let dropped = 0;
@@ -56,12 +67,12 @@ export function applyBatchInPlace(state: IndexedState, batch: StateBatch): Appli
         e = new StateEntry(row.group, row.member, t, buffers, row.keyValues);
         e.stamp = stamp;
         state.insert(e);
-        log.added(e);
+        log?.added(e);
         touched.push(e);
         continue;
       }
       if (e.stamp !== stamp) {
-        log.changed(e);
+        log?.changed(e);
         e.stamp = stamp;
         touched.push(e);
       }
@@ -82,7 +93,7 @@ export function applyBatchInPlace(state: IndexedState, batch: StateBatch): Appli
       removed = state.expiring(evictBefore);
       for (const e of removed) {
         state.delete(e);
-        log.evicted(e);
+        log?.evicted(e);
       }
     }
     const upserts = removed.length === 0 ? touched : touched.filter((e) => state.get(e.group, e.member) === e);
@@ -109,11 +120,27 @@ export function applyBatchInPlace(state: IndexedState, batch: StateBatch): Appli
       numRowsUpdated: touched.length,
       numRowsDroppedByWatermark: dropped,
       numRowsTotal: state.size,
-      undo: () => log.undo(),
+      undo: () => {
+        if (!log) throw new InternalError('a batch applied without an undo log cannot be undone');
+        log.undo();
+      },
     };
   } catch (e) {
-    log.undo();
+    log?.undo();
     throw e;
+  }
+}
+
+function undoLog(mode: UndoMode, state: IndexedState, width: number): UndoLog | undefined {
+  switch (mode) {
+    case 'logged':
+      return new UndoLog(state, width);
+    case 'none':
+      return undefined;
+    default: {
+      const never: never = mode;
+      throw new InternalError(`unknown undo mode ${String(never)}`);
+    }
   }
 }
 

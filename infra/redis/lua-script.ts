@@ -73,12 +73,15 @@ export class LuaScript {
     this.signature = luaSignature(name, this.source);
   }
 
-  /** Keys and arguments travel as one array: ioredis flattens it, and no huge argument spread is made. */
-  async run(redis: RedisClient, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+  /**
+   * Keys and arguments travel as one array: ioredis flattens it, and no huge argument spread is
+   * made. A Buffer argument goes as its bytes (a large argument written straight to bytes).
+   */
+  async run(redis: RedisClient, keys: readonly string[], args: readonly (string | number | Buffer)[]): Promise<unknown> {
     if (keys.length !== this.signature.keys || args.length !== this.signature.args) {
       throw new InternalError(`Lua script ${this.name} takes ${this.signature.keys} keys and ${this.signature.args} arguments, got ${keys.length} and ${args.length}`);
     }
-    const params = [...keys, ...args.map(String)];
+    const params: (string | Buffer)[] = [...keys, ...args.map((a) => (typeof a === 'number' ? String(a) : a))];
     try {
       return await redis.evalsha(this.sha, keys.length, params);
     } catch (e) {

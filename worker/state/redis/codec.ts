@@ -38,7 +38,8 @@ export function asStored(row: StateRow): StateRow {
   return buffers ? { ...row, buffers } : row;
 }
 
-function encodeSlot(v: unknown, op: MergeOp): string {
+/** One buffer slot's text in a row value (see `encodeRowValue`). */
+export function encodeSlot(v: unknown, op: MergeOp): string {
   if (v === null || v === undefined) return 'null';
   switch (typeof v) {
     case 'number':

@@ -1,12 +1,13 @@
 import { ConcurrentModificationError, ExecutionError, InternalError, NotSupportedError } from '../../../engine/errors/errors.js';
 import { applyBatchInPlace, type AppliedBatch } from '../../../engine/state/apply-batch.js';
-import { IndexedState } from '../../../engine/state/indexed-state.js';
+import { IndexedState, type StateEntry } from '../../../engine/state/indexed-state.js';
 import { stateKeyFromText, stateKeyText, WHOLE_KEY } from '../../../engine/state/state-key.js';
 import type { StateBatch, StateBatchResult, StateRow, StateStore, StateStoreLocation } from '../../../engine/state/state-store.js';
 import { redisCall, replicated, type RedisClient } from '../../../infra/redis/call.js';
 import { StateKeys } from '../../../infra/redis/keys.js';
 import { LuaScript } from '../../../infra/redis/lua-script.js';
 import { asStored, decodePayload, decodeRowValue, decodeValue, encodeRowValue, payloadHead } from './codec.js';
+import { PackedRowsWriter } from './packed-rows.js';
 import type { PartitionCopies, PartitionCopy } from './partition-copies.js';
 import type { StateStoreLogger } from './redis-state-store.js';
 
@@ -67,7 +68,8 @@ export class RedisStateStore implements StateStore {
       let applied: AppliedBatch;
       let args: EncodedApply;
       try {
-        applied = applyBatchInPlace(copy.state, batch);
+        // Never undone: a failed apply drops the copy (see above), so no undo log is kept.
+        applied = applyBatchInPlace(copy.state, batch, 'none');
         args = this.encode(batch, copy, applied);
       } catch (e) {
         this.copies.forget(this.id);
@@ -153,16 +155,16 @@ export class RedisStateStore implements StateStore {
 
   /** The script's arguments for `applied`, and the result the batch returns if they are written. */
   private encode(batch: StateBatch, copy: PartitionCopy, applied: AppliedBatch): EncodedApply {
-    const upserts: string[] = [];
-    const lengths: number[] = [];
+    const packed = new PackedRowsWriter(applied.upserts.length);
+    const lengths: number[] = new Array<number>(applied.upserts.length);
     let bytes = copy.bytes;
-    for (const e of applied.upserts) {
-      const key = stateKeyText(e);
-      const value = encodeRowValue(e.eventTimeUs, e.buffers, batch.mergeOps);
-      upserts.push(key, value);
-      lengths.push(value.length);
+    for (let i = 0; i < applied.upserts.length; i++) {
+      const e = applied.upserts[i] as StateEntry;
+      packed.add(e, e.eventTimeUs, e.buffers, batch.mergeOps);
+      const valueLength = packed.valueLength;
+      lengths[i] = valueLength;
       // storedLength is what Redis holds (0: nothing yet); it changes only in `commit`.
-      bytes += e.storedLength === 0 ? value.length + key.length + ROW_OVERHEAD : value.length - e.storedLength;
+      bytes += e.storedLength === 0 ? valueLength + packed.keyLength + ROW_OVERHEAD : valueLength - e.storedLength;
     }
     const removed: string[] = [];
     for (const e of applied.removed) {
@@ -179,7 +181,7 @@ export class RedisStateStore implements StateStore {
       numRowsDroppedByWatermark: applied.numRowsDroppedByWatermark,
       memoryUsedBytes: bytes,
     };
-    const packedUpserts = JSON.stringify(upserts);
+    const packedUpserts = packed.finish();
     let recordedRows: string;
     if (batch.emit === 'updated' && applied.removed.length === 0) {
       // Nothing evicted: the updated rows are exactly the upserts, already packed.
@@ -192,7 +194,7 @@ export class RedisStateStore implements StateStore {
       recordedRows = JSON.stringify(flat);
     }
     const version = this.copies.nextVersion();
-    const argv = [
+    const argv: (string | Buffer)[] = [
       String(batch.batchId),
       String(this.location.epoch),
       copy.version,
@@ -241,7 +243,7 @@ export class RedisStateStore implements StateStore {
 }
 
 interface EncodedApply {
-  readonly argv: string[];
+  readonly argv: (string | Buffer)[];
   readonly result: Omit<StateBatchResult, 'replayed'>;
   readonly version: string;
   readonly bytes: number;

@@ -21,6 +21,8 @@ export class WorkerUnreachableError extends ExecutionError {}
 /** The master's gRPC client for one worker process. */
 export class RemoteWorker implements WorkerHandle {
   private readonly client: WorkerServiceClient;
+  /** How to fail each task call still waiting for an answer (see `abandonCalls`). */
+  private readonly waiting = new Set<(e: Error) => void>();
 
   constructor(
     readonly id: string,
@@ -62,9 +64,26 @@ export class RemoteWorker implements WorkerHandle {
     this.client.close();
   }
 
-  private call(send: (cb: (err: ServiceError | null, res?: TaskResponse__Output) => void) => void): Promise<TaskResponse__Output> {
+  /**
+   * Fails every task call still waiting on this worker, as Spark fails a lost executor's running
+   * tasks: the registry declared it dead (no heartbeat), and a call whose peer vanished without
+   * closing its connection could otherwise wait for it forever, holding its batch.
+   */
+  abandonCalls(reason: string): void {
+    for (const fail of [...this.waiting]) fail(new WorkerUnreachableError(`Worker ${this.id} at ${this.address}: ${reason}`));
+  }
+
+  private call(send: (cb: (err: ServiceError | null, res?: TaskResponse__Output) => void) => { cancel(): void } | void): Promise<TaskResponse__Output> {
     return new Promise((resolve, reject) => {
+      let inFlight: { cancel(): void } | void = undefined;
+      const abandon = (e: Error): void => {
+        this.waiting.delete(abandon);
+        reject(e);
+        inFlight?.cancel();
+      };
+      this.waiting.add(abandon);
       const onReply = (err: ServiceError | null, res?: TaskResponse__Output): void => {
+        this.waiting.delete(abandon);
         if (err) {
           const lost = err.code === status.UNAVAILABLE || err.code === status.DEADLINE_EXCEEDED || err.code === status.CANCELLED;
           const Cls = lost ? WorkerUnreachableError : ExecutionError;
@@ -74,8 +93,9 @@ export class RemoteWorker implements WorkerHandle {
         else resolve(res);
       };
       try {
-        send(onReply);
+        inFlight = send(onReply);
       } catch (e) {
+        this.waiting.delete(abandon);
         // e.g. the channel was closed because the worker registered again: place the task elsewhere.
         reject(new WorkerUnreachableError(`Worker ${this.id} at ${this.address}: ${(e as Error).message}`, { cause: e }));
       }

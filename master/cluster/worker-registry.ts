@@ -120,6 +120,9 @@ export class WorkerRegistry implements WorkerPool {
     if (!e || e.info.state === state) return;
     e.info = { ...e.info, state };
     this.options.log.warn({ component: 'registry', workerId: id, state, reason }, `worker ${state.toLowerCase()}`);
+    // Its running tasks are lost: their batches retry on the live workers now, not when (if ever)
+    // the connection to a vanished peer times out. (A decommissioning worker finishes its tasks.)
+    if (state === 'DEAD') e.handle.abandonCalls(`declared dead: ${reason}`);
     this.emit(id, state);
   }
 

@@ -17,6 +17,12 @@ export interface StateKey {
   readonly member: unknown;
 }
 
+/**
+ * Column types whose raw values identify a group exactly as their `encodeKey` text does (strings and
+ * integers: one value, one text), so a `Map` can be keyed by the value itself.
+ */
+export const RAW_KEY_KINDS: ReadonlySet<string> = new Set(['string', 'byte', 'short', 'integer', 'long']);
+
 /** `member` of a key whose last value is not a primitive: `group` is the key's whole text. */
 export const WHOLE_KEY: unique symbol = Symbol('whole state key');
 

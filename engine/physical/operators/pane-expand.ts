@@ -3,6 +3,7 @@ import { valuesVector } from '../../batch/vector.js';
 import { InternalError } from '../../errors/errors.js';
 import type { MergeOp } from '../../functions/function.js';
 import type { AggregateCall } from '../../plan/analyzed-plan.js';
+import { RAW_KEY_KINDS } from '../../state/state-key.js';
 import { encodeKey, mergeValue } from '../../state/state-store.js';
 import type { StructField } from '../../types/data-type.js';
 import type { Schema } from '../../types/schema.js';
@@ -22,9 +23,6 @@ export interface PaneExpandConfig {
   /** The window-level partial rows made (PartialAggregate's schema): grouping columns, then buffers. */
   readonly schema: Schema;
 }
-
-/** Key kinds whose raw value identifies a group as its `encodeKey` text does (see `state-key.ts`). */
-const RAW_KEY_KINDS: ReadonlySet<string> = new Set(['string', 'byte', 'short', 'integer', 'long']);
 
 /** The (pane, keys) partials of one key: one per pane, in the order first seen. */
 interface PaneGroup {

@@ -1,7 +1,7 @@
 import type { RecordBatch } from '../../batch/record-batch.js';
 import type { MergeOp } from '../../functions/function.js';
 import { keyPartText } from '../../state/key-text.js';
-import { splitKeyText, stateKeyText, WHOLE_KEY } from '../../state/state-key.js';
+import { RAW_KEY_KINDS, splitKeyText, stateKeyText, WHOLE_KEY } from '../../state/state-key.js';
 import { mergeValue, type StateRow } from '../../state/state-store.js';
 import type { StructField } from '../../types/data-type.js';
 
@@ -18,8 +18,6 @@ export class MergedGroup implements StateRow {
     readonly eventTimeUs: number | null,
   ) {}
 }
-
-const LAST_KEY_KINDS: ReadonlySet<string> = new Set(['string', 'byte', 'short', 'integer', 'long']);
 
 /** Groups partial rows (key columns first, then buffer slots) by key, merging buffers. */
 export class PartialMerger {
@@ -62,7 +60,7 @@ export class PartialMerger {
       };
     });
     const last = kc > 0 ? (batch.schema.fields[kc - 1] as StructField).type.kind : undefined;
-    if (last !== undefined && LAST_KEY_KINDS.has(last)) {
+    if (last !== undefined && RAW_KEY_KINDS.has(last)) {
       this.addByLastKey(batch, text, read);
       return;
     }

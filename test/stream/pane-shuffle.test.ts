@@ -6,6 +6,7 @@ import { E } from '../../engine/expr/expr.js';
 import type { PaneAggregateConfig } from '../../engine/physical/operators/pane-aggregate.js';
 import { planStreamingQuery, windowLevelShuffle } from '../../engine/physical/streaming-planner.js';
 import type { LogicalPlan } from '../../engine/plan/logical-plan.js';
+import { ManualClock } from '../../engine/util/clock.js';
 import { seededRandom } from '../../engine/util/random.js';
 import { PANE_SHUFFLE_CONF } from '../../master/streaming/resume-point.js';
 import { localRuntime, type LocalRuntime } from '../support/local-runtime.js';
@@ -114,8 +115,11 @@ describe('pane shuffle', () => {
     env = undefined;
   });
 
+  // A clock that stands still: the batch clock (current_timestamp) is then one time for every batch of both runs,
+  // so a batch crossing a 5 s pane boundary on the wall clock cannot split one run's counts differently.
   const fresh = (conf: Record<string, string>, threads = false): Run => {
-    env = localRuntime({ conf: { 'spark.sql.shuffle.partitions': '4', ...SPLITS, ...conf }, ...(threads ? { workers: 2, threadEntry: ENTRY } : {}) });
+    const clock = new ManualClock(Date.parse('2026-03-01T10:00:02Z'));
+    env = localRuntime({ clock, conf: { 'spark.sql.shuffle.partitions': '4', ...SPLITS, ...conf }, ...(threads ? { workers: 2, threadEntry: ENTRY } : {}) });
     const dir = join(env.dir, 'in');
     mkdirSync(dir);
     return { env, dir, checkpoint: join(env.dir, 'checkpoint') };

@@ -62,6 +62,7 @@ export class EngineRssSampler {
   private peak = 0;
   private atPeak: Record<string, number> = {};
   private readonly own: Record<string, number> = {};
+  private latest: Record<string, number> = {};
   /** Labels by pid, given in order of first sight so `worker-0` is the first worker started. */
   private readonly labels = new Map<number, string>();
   private readonly timer: NodeJS.Timeout;
@@ -101,6 +102,7 @@ export class EngineRssSampler {
     }
     const trace = process.env['KINDLING_MEMORY_TRACE'];
     if (trace) appendFileSync(trace, `${JSON.stringify({ t: Date.now(), role: 'sampler', sum: Math.round(sum / 1024 ** 2), ...Object.fromEntries(Object.entries(now).map(([k, v]) => [k, Math.round(v / 1024 ** 2)])) })}\n`);
+    this.latest = now;
     if (sum > this.peak) {
       this.peak = sum;
       this.atPeak = now;
@@ -113,6 +115,11 @@ export class EngineRssSampler {
     clearInterval(this.timer);
     this.sample();
     return this.peak;
+  }
+
+  /** What each process held at the last sample. */
+  current(): RssBreakdown {
+    return { ...this.latest };
   }
 
   /** Each process at the summed peak, and each process's own peak (which may fall at other times). */

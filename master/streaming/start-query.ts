@@ -13,6 +13,7 @@ import type { Session } from '../session/session.js';
 import type { CheckpointStore } from './checkpoint/checkpoint-store.js';
 import { MicroBatchRunner } from './micro-batch-runner.js';
 import { ConsoleSink, consoleOptions } from './sinks/console-sink.js';
+import { NoopSink } from './sinks/noop-sink.js';
 import { MEMORY_SINK_MAX_ROWS_CONF, MEMORY_SINK_MAX_ROWS_DEFAULT, MemorySink } from './sinks/memory-sink.js';
 import { StreamingQuery } from './streaming-query.js';
 import { DEFAULT_TRIGGER, processingTime, type Trigger } from './trigger.js';
@@ -35,9 +36,9 @@ export interface WriteStreamSpec {
   readonly foreach?: boolean;
 }
 
-const DRIVER_SINKS = new Set(['memory', 'console']);
-/** Spark's sinks Kindling does not write to (yet): files, `noop`. */
-const SPARK_SINKS = new Set(['parquet', 'json', 'csv', 'orc', 'text', 'xml', 'noop']);
+const DRIVER_SINKS = new Set(['memory', 'console', 'noop']);
+/** Spark's sinks Kindling does not write to (yet): files. */
+const SPARK_SINKS = new Set(['parquet', 'json', 'csv', 'orc', 'text', 'xml']);
 /** Spark's read-only formats: its `_LEGACY_ERROR_TEMP_2049` ("does not support streamed writing"). */
 const READ_ONLY_FORMATS = new Set(['rate', 'rate-micro-batch', 'socket', 'jdbc', 'libsvm', 'image', 'binaryfile', 'redis']);
 
@@ -49,14 +50,14 @@ function unsupportedSink(format: string): Error {
     return NotSupportedError.withClass('_LEGACY_ERROR_TEMP_2049', { className: format, operator: 'writing' });
   }
   if (SPARK_SINKS.has(format)) {
-    return new NotSupportedError(`The ${format} sink is not supported by Kindling; it writes streams to memory and console.`);
+    return new NotSupportedError(`The ${format} sink is not supported by Kindling; it writes streams to memory, console and noop.`);
   }
   return AnalysisError.withClass('DATA_SOURCE_NOT_FOUND', { provider: format });
 }
 
 /**
  * Analyzes and checks the query, picks its checkpoint (an explicit one, one under the session's
- * checkpoint root, or a temporary one for memory/console sinks), plans its stages, and starts it.
+ * checkpoint root, or a temporary one for memory/console/noop sinks), plans its stages, and starts it.
  */
 export async function startStreamingQuery(session: Session, spec: WriteStreamSpec): Promise<StreamingQuery> {
   const runtime = session.runtime;
@@ -147,6 +148,8 @@ async function startRun(session: Session, spec: WriteStreamSpec, r: RunSpec): Pr
     const table = new MemorySink(name ?? id, analyzed.schema, mode, maxRows, log);
     session.catalog.registerMemoryTable(name ?? id, table);
     sink = table;
+  } else if (format === 'noop') {
+    sink = new NoopSink();
   } else {
     sink = new ConsoleSink(consoleOptions(spec.options), conf.timeZone);
   }

@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { SparkSession, functions as F } from '../client/index.js';
 import { generateCorpus } from '../cli/corpus.js';
 import { startFeeder } from '../cli/feed.js';
-import { Cluster } from '../test/cluster/harness.js';
+import { BENCH_WORKER_TIMEOUT_MS, Cluster } from '../test/cluster/harness.js';
 import { RedisServer } from '../test/support/redis-server.js';
 import { RedisClusterServers } from '../test/support/redis-cluster.js';
 import { watchUntilProcessed } from './progress-watch.js';
@@ -61,7 +61,7 @@ async function measure(workers: number, shards: number, lines: readonly string[]
   const cluster = shards > 1 ? await RedisClusterServers.start(shards, 0) : undefined;
   const ports = single ? [single.port] : (cluster?.nodes.map((n) => n.port) ?? []);
   const url = single ? single.url : (cluster as RedisClusterServers).url();
-  const c = await Cluster.start({ workers, redisUrl: url });
+  const c = await Cluster.start({ workers, redisUrl: url, workerTimeoutMs: BENCH_WORKER_TIMEOUT_MS });
   const spark = await SparkSession.builder().remote(c.url).appName('capacity').getOrCreate();
   try {
     await spark.conf.set('spark.sql.shuffle.partitions', partitions);

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { SparkSession, functions as F, type StreamingQuery } from '../client/index.js';
 import { startFeeder, type Feeder } from '../cli/feed.js';
-import { Cluster } from '../test/cluster/harness.js';
+import { BENCH_WORKER_TIMEOUT_MS, Cluster } from '../test/cluster/harness.js';
 import { p50BatchMs, watchUntilProcessed, type BatchProgress } from './progress-watch.js';
 
 export interface ClusterRunResult {
@@ -27,7 +27,7 @@ export class ClusterBench {
 
   static async start(workers: number): Promise<ClusterBench> {
     process.env['KINDLING_TEST_LOG'] ??= 'warn';
-    const cluster = await Cluster.start({ workers });
+    const cluster = await Cluster.start({ workers, workerTimeoutMs: BENCH_WORKER_TIMEOUT_MS });
     const spark = await SparkSession.builder().remote(cluster.url).appName('bench').getOrCreate();
     await spark.conf.set('spark.sql.shuffle.partitions', process.env['KINDLING_BENCH_PARTITIONS'] ?? '32');
     return new ClusterBench(cluster, spark, new Redis(cluster.redis.url));

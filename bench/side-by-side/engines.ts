@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { Cluster, KindlingNode } from '../../test/cluster/harness.js';
+import { BENCH_WORKER_TIMEOUT_MS, Cluster, KindlingNode } from '../../test/cluster/harness.js';
 import { startSparkConnect } from '../../test/spark/spark-server.js';
 
 export type EngineName = 'spark' | 'local' | 'cluster';
@@ -30,7 +30,7 @@ export async function startEngine(name: EngineName, partitions: string): Promise
     }
     case 'cluster': {
       process.env['KINDLING_TEST_LOG'] ??= 'warn';
-      const cluster = await Cluster.start({ workers: 2 });
+      const cluster = await Cluster.start({ workers: 2, workerTimeoutMs: BENCH_WORKER_TIMEOUT_MS });
       return { label: 'Kindling cluster (Redis AOF always, 2 workers)', url: cluster.url, stop: () => cluster.close() };
     }
     default: {

@@ -1,4 +1,5 @@
 import { cpus, loadavg, release, totalmem } from 'node:os';
+import type { RssBreakdown } from '../process-rss.js';
 import type { SoakRun, SoakSample } from './run-soak.js';
 
 /** Seconds after the start when the first 60 s windows have closed (window + 5 s watermark + a batch or two). */
@@ -30,8 +31,22 @@ export function growthAfterWarmUp(run: SoakRun): { readonly early: number; reado
   return { early, late };
 }
 
+/**
+ * Redis's AOF rewrites are forks of redis-server, each labelled anew by the sampler
+ * (`redis-server-7`, ...): shown as one column, what the forks held at that moment.
+ */
+const FORK = /^redis-server-\d+$/;
+const columns = (rss: RssBreakdown): Record<string, number> => {
+  const out: Record<string, number> = {};
+  for (const [role, bytes] of Object.entries(rss)) {
+    const col = FORK.test(role) ? 'redis forks' : role;
+    out[col] = (out[col] ?? 0) + bytes;
+  }
+  return out;
+};
+
 function table(run: SoakRun): string[] {
-  const points = reportPoints(run);
+  const points = reportPoints(run).map((p) => ({ ...p, rss: columns(p.rss) }));
   const roles = [...new Set(points.flatMap((p) => Object.keys(p.rss)))].sort();
   const head = ['second', 'batches', 'words/s (since last row)', 'state rows', 'state MB', 'RSS sum MB', ...roles.map((r) => `${r} MB`)];
   const rows = points.map((p, i) => {
@@ -55,7 +70,7 @@ export function renderSoak(runs: readonly SoakRun[], command: string, versions: 
     `- Versions: ${versions}`,
     `- Command: \`${command}\``,
     first
-      ? `- Workload: the seed word count from a socket feeder at ${first.wordsPerSecond} words/s (Zipf over ${first.vocabulary} words, 10 a line, looped), \`current_timestamp\`, a 5 s watermark, \`groupBy(window(timestamp, '60 seconds', '${first.slideSeconds} seconds'), word).count()\` in update mode into the \`noop\` sink; \`spark.sql.shuffle.partitions\` ${first.partitions}; ${first.seconds} s per engine, sampled every ${first.sampleMs / 1000} s (RSS of every engine process: node, redis-server).`
+      ? `- Workload: the seed word count from a socket feeder at ${first.wordsPerSecond} words/s (Zipf over ${first.vocabulary} words, 10 a line, looped), \`current_timestamp\`, a 5 s watermark, \`groupBy(window(timestamp, '60 seconds', '${first.slideSeconds} seconds'), word).count()\` in update mode into the \`noop\` sink; \`spark.sql.shuffle.partitions\` ${first.partitions}; ${first.seconds} s per engine, sampled every ${first.sampleMs / 1000} s (RSS of every engine process: node, redis-server and its AOF-rewrite forks).`
       : '',
     `- Levelled off: windows close ${WARM_UP_SECONDS - 10}–${WARM_UP_SECONDS} s after the start, so the state is at its size from then on; "growth" compares the mean summed RSS of the minute after ${WARM_UP_SECONDS} s with that of the last minute.`,
     '',

@@ -70,6 +70,13 @@ export class KindlingNode {
   }
 }
 
+/**
+ * The worker timeout `kindling master` runs with unless told otherwise (its `--worker-timeout`
+ * default): benches use it, as they measure what users run. Tests keep the harness's 3 s, which
+ * makes their fault cases fast.
+ */
+export const BENCH_WORKER_TIMEOUT_MS = 10_000;
+
 export interface ClusterOptions {
   readonly workers: number;
   readonly secret?: string;

@@ -29,6 +29,11 @@ export const linesReader: SplitReader = {
 const encoder = new TextEncoder();
 
 export function linesSplit(lines: readonly string[], timestampsMs: readonly number[] | undefined): InputSplit {
+  return linesBytesSplit(encoder.encode(lines.join('\n')), lines.length, timestampsMs);
+}
+
+/** The same split from lines already joined by '\n' as UTF-8 (the socket source keeps what it received as bytes). */
+export function linesBytesSplit(joined: Uint8Array, numRows: number, timestampsMs: readonly number[] | undefined): InputSplit {
   const config: LinesSplitConfig = timestampsMs ? { includeTimestamp: true, timestampsMs } : { includeTimestamp: false };
-  return { reader: 'lines', config, payload: encoder.encode(lines.join('\n')), numRows: lines.length };
+  return { reader: 'lines', config, payload: joined, numRows };
 }

@@ -3,7 +3,6 @@ import { isUtf8 } from 'node:buffer';
 /** What a held line costs beyond its bytes (its end, its time, its share of the block). */
 export const LINE_OVERHEAD_BYTES = 48;
 
-const COPY_LOOP_MAX = 64;
 const NEWLINE = 10;
 const CR = 13;
 
@@ -113,9 +112,8 @@ export class LineBlock {
       }
       for (let k = 0; k < prefix.length; k++) out[pos++] = prefix[k] as number;
       const end = (this.ends[i] as number) + 1;
-      // Short lines copy faster in this loop than through a native call each.
-      if (end - from < COPY_LOOP_MAX) for (let k = from; k < end; k++) out[pos++] = src[k] as number;
-      else pos += src.copy(out, pos, from, end);
+      // A plain loop: lines are short, and a native copy per line costs more in calls than it saves.
+      for (let k = from; k < end; k++) out[pos++] = src[k] as number;
       from = end;
     }
     return out;

@@ -1,9 +1,17 @@
 import { recordBatch, type RecordBatch } from '../../batch/record-batch.js';
-import { valuesVector } from '../../batch/vector.js';
+import { isUtf8 } from 'node:buffer';
+import { utf8LinesVector } from '../../batch/utf8-lines.js';
+import { valuesVector, type Vector } from '../../batch/vector.js';
 import type { InputSplit, SplitReader } from '../split.js';
 import { socketSchema } from './socket-schema.js';
 
 const decoder = new TextDecoder();
+
+function countLines(bytes: Uint8Array): number {
+  let n = 1;
+  for (let at = bytes.indexOf(10); at >= 0; at = bytes.indexOf(10, at + 1)) n++;
+  return n;
+}
 
 export interface LinesSplitConfig {
   readonly includeTimestamp: boolean;
@@ -17,12 +25,22 @@ export const linesReader: SplitReader = {
   read(split: InputSplit): Promise<RecordBatch[]> {
     const config = split.config as LinesSplitConfig;
     const payload = split.payload ?? new Uint8Array();
-    const text = decoder.decode(payload);
-    const lines = text === '' && (split.numRows ?? 0) === 0 ? [] : text.split('\n');
     const schema = socketSchema(config.includeTimestamp);
-    const columns = [valuesVector(lines)];
+    let lines: Vector;
+    let numRows: number;
+    if (isUtf8(payload)) {
+      // Kept as bytes: an operator that counts words from them makes no string per line.
+      numRows = payload.length === 0 && (split.numRows ?? 0) === 0 ? 0 : countLines(payload);
+      lines = utf8LinesVector(payload, numRows);
+    } else {
+      const text = decoder.decode(payload);
+      const values = text === '' && (split.numRows ?? 0) === 0 ? [] : text.split('\n');
+      numRows = values.length;
+      lines = valuesVector(values);
+    }
+    const columns = [lines];
     if (config.includeTimestamp) columns.push(valuesVector((config.timestampsMs ?? []).map((ms) => ms * 1000)));
-    return Promise.resolve([recordBatch(schema, lines.length, columns)]);
+    return Promise.resolve([recordBatch(schema, numRows, columns)]);
   },
 };
 

@@ -1,17 +1,12 @@
 import { recordBatch, type RecordBatch } from '../../batch/record-batch.js';
 import { isUtf8 } from 'node:buffer';
-import { utf8LinesVector } from '../../batch/utf8-lines.js';
+import { newlineIndex, utf8LinesVector } from '../../batch/utf8-lines.js';
 import { valuesVector, type Vector } from '../../batch/vector.js';
 import type { InputSplit, SplitReader } from '../split.js';
 import { socketSchema } from './socket-schema.js';
 
 const decoder = new TextDecoder();
 
-function countLines(bytes: Uint8Array): number {
-  let n = 1;
-  for (let at = bytes.indexOf(10); at >= 0; at = bytes.indexOf(10, at + 1)) n++;
-  return n;
-}
 
 export interface LinesSplitConfig {
   readonly includeTimestamp: boolean;
@@ -30,8 +25,9 @@ export const linesReader: SplitReader = {
     let numRows: number;
     if (isUtf8(payload)) {
       // Kept as bytes: an operator that counts words from them makes no string per line.
-      numRows = payload.length === 0 && (split.numRows ?? 0) === 0 ? 0 : countLines(payload);
-      lines = utf8LinesVector(payload, numRows);
+      const at = newlineIndex(payload);
+      numRows = payload.length === 0 && (split.numRows ?? 0) === 0 ? 0 : at.length + 1;
+      lines = utf8LinesVector(payload, numRows, { at, base: 0 });
     } else {
       const text = decoder.decode(payload);
       const values = text === '' && (split.numRows ?? 0) === 0 ? [] : text.split('\n');

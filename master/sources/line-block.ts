@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 
-/** What a held line costs beyond its bytes (its end, its time, its share of the block). */
-export const LINE_OVERHEAD_BYTES = 48;
+/** What a held line costs beyond its bytes: its end (4 bytes), its time (8), a share of its block. */
+export const LINE_OVERHEAD_BYTES = 16;
 
 const NEWLINE = 10;
 const CR = 13;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LineBlock, LineCutter, MAX_LINE_BYTES } from '../../../master/sources/line-block.js';
+import { LINE_OVERHEAD_BYTES, LineBlock, LineCutter, MAX_LINE_BYTES } from '../../../master/sources/line-block.js';
 
 /** What the socket source did before it kept bytes: a streaming TextDecoder, split on '\n', one '\r' dropped per line. */
 function decodedLines(chunks: readonly Buffer[]): string[] {
@@ -57,7 +57,7 @@ describe('LineCutter: socket bytes cut into lines as the text decoder cut them',
     expect(Buffer.from(all.slice(1, 3).joined()).toString()).toBe('c\nd');
     expect(all.slice(0, 1).lines()).toEqual(['a b']);
     expect(all.slice(2, 2).count).toBe(0);
-    expect(all.heldBytes).toBe('a b\nc\nd\n'.length + 3 * 48);
+    expect(all.heldBytes).toBe('a b\nc\nd\n'.length + 3 * LINE_OVERHEAD_BYTES);
   });
 
   it('cuts a line over the size limit where a character ends', () => {

@@ -120,6 +120,36 @@ export class LineBlock {
   }
 }
 
+/**
+ * The last line after `from` such that the lines from `from + 1` to it hold at most `bytes` (at
+ * least one line), among the lines held in `blocks` (the first is line `base`): how far a batch
+ * may go so that the other half of the socket source's buffer keeps filling while it runs. Lines
+ * before `base` (a replay from the log) and past the blocks are not limited.
+ */
+export function lastLineWithin(blocks: readonly LineBlock[], base: number, from: number, bytes: number): number {
+  if (from + 1 < base) return Number.POSITIVE_INFINITY;
+  let line = base;
+  let room = bytes;
+  for (const b of blocks) {
+    const first = Math.max(0, from + 1 - line);
+    if (first < b.count) {
+      const rest = first === 0 ? b : b.slice(first, b.count);
+      if (rest.heldBytes <= room) room -= rest.heldBytes;
+      else {
+        let start = 0;
+        for (let i = 0; i < rest.count; i++) {
+          const end = (rest.ends[i] as number) + 1;
+          room -= end - start + LINE_OVERHEAD_BYTES;
+          start = end;
+          if (room < 0) return Math.max(from + 1, line + first + i - 1);
+        }
+      }
+    }
+    line += b.count;
+  }
+  return Number.POSITIVE_INFINITY;
+}
+
 /** A line longer than this without a newline is cut here (garbage on the socket must not eat memory). */
 export const MAX_LINE_BYTES = 8 * 1024 * 1024;
 

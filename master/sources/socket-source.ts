@@ -7,7 +7,7 @@ import { SourceOptions } from '../../engine/connectors/options.js';
 import { streamOnlyProvider } from '../../engine/connectors/stream-only.js';
 import { ExecutionError, KindlingError } from '../../engine/errors/errors.js';
 import type { Schema } from '../../engine/types/schema.js';
-import { LINE_OVERHEAD_BYTES, LineBlock, LineCutter } from './line-block.js';
+import { lastLineWithin, LineBlock, LineCutter } from './line-block.js';
 
 /**
  * The `socket` format. Its TCP client runs on the driver (this file); the lines it logs reach map
@@ -33,7 +33,8 @@ export interface SocketReadLimits {
 }
 
 /**
- * A batch takes at most half of the byte cap (`lastLineWithin`), so under a flood the next batch
+ * A batch takes at most half of the byte cap (`lastLineWithin`: a batch taking the whole buffer
+ * would pause reading until it commits), so under a flood the next batch
  * is already received when one commits: a cap of about one batch made every other batch a short
  * one and had it wait for the lines still being logged. The line cap is then only an upper bound
  * (it was 100,000, which cut a 16 MB burst into three batches, each paying a reduce over every
@@ -114,7 +115,7 @@ export class SocketSource implements Source {
     await this.ensureConnected();
     const from = start === undefined || start === null ? -1 : Number(start);
     const limited = start !== undefined && this.ctx.readAllAvailable !== true;
-    const upTo = (end: number): number => (limited ? Math.min(end, from + this.limits.maxLinesPerTrigger, this.lastLineWithin(from, this.limits.maxBufferedBytes / 2)) : end);
+    const upTo = (end: number): number => (limited ? Math.min(end, from + this.limits.maxLinesPerTrigger, lastLineWithin(this.cache, this.cacheBase, from, this.limits.maxBufferedBytes / 2)) : end);
     if (this.availableNowEnd !== undefined) return upTo(this.availableNowEnd);
     // A batch that the log can fill already need not wait for the lines still arriving.
     if (limited && !this.availableNow && this.logged - 1 >= from + this.limits.maxLinesPerTrigger) return upTo(this.logged - 1);
@@ -131,37 +132,6 @@ export class SocketSource implements Source {
     }
     if (this.availableNow) this.availableNowEnd = this.logged - 1;
     return upTo(this.logged - 1);
-  }
-
-  /**
-   * The last line after `from` such that the lines from `from + 1` to it hold at most `bytes`
-   * (at least one line): a batch takes at most half of `maxBufferedBytes`, so the other half keeps
-   * filling while it runs and the next batch is a full one (a batch taking the whole buffer would
-   * pause reading until it commits, and every other batch would be a short one). Lines not in the
-   * cache (a replay from the log) are not limited by bytes.
-   */
-  private lastLineWithin(from: number, bytes: number): number {
-    if (from + 1 < this.cacheBase) return Number.POSITIVE_INFINITY;
-    let line = this.cacheBase;
-    let room = bytes;
-    for (const b of this.cache) {
-      const first = Math.max(0, from + 1 - line);
-      if (first < b.count) {
-        const rest = first === 0 ? b : b.slice(first, b.count);
-        if (rest.heldBytes <= room) room -= rest.heldBytes;
-        else {
-          let start = 0;
-          for (let i = 0; i < rest.count; i++) {
-            const end = (rest.ends[i] as number) + 1;
-            room -= end - start + LINE_OVERHEAD_BYTES;
-            start = end;
-            if (room < 0) return Math.max(from + 1, line + first + i - 1);
-          }
-        }
-      }
-      line += b.count;
-    }
-    return Number.POSITIVE_INFINITY;
   }
 
   /** Trigger.AvailableNow: the lines logged by the first offset request, in batches of maxLinesPerTrigger. */

@@ -1,3 +1,5 @@
+import { isUtf8Lines, sliceUtf8Lines } from './utf8-lines.js';
+
 /**
  * A column of values. `const` vectors stand for one value repeated on every row (a literal, the batch
  * timestamp, a window assigned to a whole batch); operators keep them constant as long as they can,
@@ -43,7 +45,10 @@ export function takeVector(v: Vector, indices: ArrayLike<number>): Vector {
 }
 
 export function sliceVector(v: Vector, start: number, end: number): Vector {
-  return v.kind === 'const' ? v : valuesVector(v.values.slice(start, end));
+  if (v.kind === 'const') return v;
+  // Lines still in bytes stay in bytes (a map task cuts a split into slices).
+  if (isUtf8Lines(v)) return sliceUtf8Lines(v, start, end);
+  return valuesVector(v.values.slice(start, end));
 }
 
 export function concatVectors(parts: readonly { vector: Vector; numRows: number }[]): Vector {

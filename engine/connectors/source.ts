@@ -19,6 +19,11 @@ export interface SourceMetadataLog {
 export interface LineLog {
   /** Resolves once the lines are durable; returns the new length. */
   append(lines: readonly string[]): Promise<number>;
+  /**
+   * The same as `append` for `count` lines given as UTF-8 bytes, each followed by '\n' (a log
+   * that can take them so spares the socket source decoding and joining them).
+   */
+  appendRecords?(records: Uint8Array, count: number): Promise<number>;
   length(): Promise<number>;
   /** Lines `[from, to)`. */
   read(from: number, to: number): Promise<string[]>;

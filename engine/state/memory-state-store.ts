@@ -1,7 +1,9 @@
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExecutionError } from '../errors/errors.js';
 import { applyBatchInPlace } from './apply-batch.js';
+import { appendToSegment, parseSegment, SEGMENT_SUFFIX, segmentRecord } from './delta-segment.js';
 import { IndexedState } from './indexed-state.js';
 import { formatStateFile, parseStateFile, type StateFileContent } from './state-file.js';
 import { stateKeyText } from './state-key.js';
@@ -21,9 +23,11 @@ const VERSIONS_TO_RETAIN = 100;
 
 /**
  * State kept in process memory, checkpointed to `<checkpoint>/state/<op>/<partition>/` as Spark's
- * HDFS-backed store does: one `<version>.delta` per batch that changed something (version =
- * batchId + 1), a `<version>.snapshot` every few deltas. Batches that change nothing write nothing,
- * so a gap in versions means "no change".
+ * HDFS-backed store does: a delta per batch that changed something (version = batchId + 1), a
+ * `<version>.snapshot` every few deltas. Batches that change nothing write nothing, so a gap in
+ * versions means "no change". Deltas are appended to a segment file per run between snapshots
+ * (`<first version>.deltas`, `delta-segment.ts`); a checkpoint written before that holds a
+ * `<version>.delta` file per delta, still read (both kinds are merged by version).
  */
 export class MemoryStateStoreProvider implements StateStoreProvider {
   readonly name = 'memory';
@@ -57,8 +61,15 @@ export class MemoryStateStoreProvider implements StateStoreProvider {
   }
 }
 
+/** The segment deltas are appended to: its path and how many good bytes it holds. */
+interface OpenSegment {
+  readonly path: string;
+  size: number;
+}
+
 class MemoryStateStore implements StateStore {
   private deltasSinceSnapshot = 0;
+  private segment: OpenSegment | undefined;
   private lastEmit: StateEmit | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -70,11 +81,24 @@ class MemoryStateStore implements StateStore {
     private lastResult: Omit<StateBatchResult, 'replayed'> | undefined,
   ) {}
 
-  static async load(partition: number, dir: string | undefined): Promise<MemoryStateStore> {
+  /**
+   * Synchronous file calls: a reduce task opens every partition it owns (200 by default) on its
+   * first batch, and on a worker's own thread a directory call is cheaper than a round trip through
+   * the thread pool that the driver's checkpoint writes wait in too.
+   */
+  static load(partition: number, dir: string | undefined): Promise<MemoryStateStore> {
+    try {
+      return Promise.resolve(MemoryStateStore.loadNow(partition, dir));
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+  }
+
+  private static loadNow(partition: number, dir: string | undefined): MemoryStateStore {
     const state = new IndexedState();
     if (!dir) return new MemoryStateStore(partition, dir, state, -1, undefined);
-    await mkdir(dir, { recursive: true });
-    const files = (await readdir(dir)).filter((f) => /^\d+\.(delta|snapshot)$/.test(f));
+    mkdirSync(dir, { recursive: true });
+    const files = readdirSync(dir).filter((f) => /^\d+\.(delta|deltas|snapshot)$/.test(f));
     const version = (f: string): number => Number(f.split('.')[0]);
     const snapshots = files.filter((f) => f.endsWith('.snapshot')).sort((a, b) => version(b) - version(a));
     let lastBatch = -1;
@@ -82,23 +106,33 @@ class MemoryStateStore implements StateStore {
     let from = 0;
     const snap = snapshots[0];
     if (snap) {
-      const s = parseStateFile(await readFile(join(dir, snap), 'utf8'));
+      const s = parseStateFile(readFileSync(join(dir, snap), 'utf8'));
       applyChanges(state, s);
       lastBatch = s.batchId;
       lastResult = s.result;
       from = version(snap);
     }
-    const deltas = files
+    const deltas: { version: number; text: () => string }[] = files
       .filter((f) => f.endsWith('.delta') && version(f) > from)
-      .sort((a, b) => version(a) - version(b));
-    for (const f of deltas) {
-      const d = parseStateFile(await readFile(join(dir, f), 'utf8'));
+      .map((f) => ({ version: version(f), text: () => readFileSync(join(dir, f), 'utf8') }));
+    // Segments started after the snapshot; the last one is where the next delta goes.
+    let segment: OpenSegment | undefined;
+    for (const f of files.filter((f) => f.endsWith(SEGMENT_SUFFIX)).sort((a, b) => version(a) - version(b))) {
+      const path = join(dir, f);
+      const { records, goodLength } = parseSegment(readFileSync(path));
+      for (const r of records) if (r.version > from) deltas.push({ version: r.version, text: () => r.text });
+      if (version(f) > from) segment = { path, size: goodLength };
+    }
+    deltas.sort((a, b) => a.version - b.version);
+    for (const delta of deltas) {
+      const d = parseStateFile(delta.text());
       applyChanges(state, d);
       lastBatch = d.batchId;
       lastResult = d.result;
     }
     const store = new MemoryStateStore(partition, dir, state, lastBatch, lastResult);
     store.deltasSinceSnapshot = deltas.length;
+    store.segment = segment;
     return store;
   }
 
@@ -149,7 +183,7 @@ class MemoryStateStore implements StateStore {
           // `all` (complete mode) is replayed from the state itself: its output would repeat every row held.
           result: { ...result, rows: batch.emit === 'all' ? [] : result.rows },
         });
-        await writeAtomically(join(this.dir, `${batch.batchId + 1}.delta`), delta);
+        this.appendDelta(batch.batchId + 1, delta);
       } catch (e) {
         // Not applied: the state goes back to what the last applied batch left (a retry merges again).
         applied.undo();
@@ -161,6 +195,21 @@ class MemoryStateStore implements StateStore {
     this.lastEmit = batch.emit;
     if (this.dir && changed && ++this.deltasSinceSnapshot >= SNAPSHOT_EVERY) await this.snapshot();
     return { ...result, replayed: false };
+  }
+
+  /** Appends to the open segment, or starts one named by this version (after a snapshot, or the first delta). */
+  private appendDelta(version: number, text: string): void {
+    const record = segmentRecord(version, text);
+    const fresh = (): OpenSegment => ({ path: join(this.dir as string, `${version}${SEGMENT_SUFFIX}`), size: 0 });
+    let segment = this.segment ?? fresh();
+    let size = appendToSegment(segment.path, segment.size, record);
+    if (size === undefined) {
+      // The open segment lost bytes it had (its file is gone or was cut): this delta starts a new one.
+      segment = fresh();
+      size = appendToSegment(segment.path, 0, record) as number;
+    }
+    segment.size = size;
+    this.segment = segment;
   }
 
   private async snapshot(): Promise<void> {
@@ -175,8 +224,10 @@ class MemoryStateStore implements StateStore {
     });
     await writeAtomically(join(dir, `${version}.snapshot`), snap);
     this.deltasSinceSnapshot = 0;
+    // The next delta starts a segment of its own; every segment so far holds versions up to this one.
+    this.segment = undefined;
     const old = (await readdir(dir)).filter((f) => {
-      const m = /^(\d+)\.(delta|snapshot)$/.exec(f);
+      const m = /^(\d+)\.(delta|deltas|snapshot)$/.exec(f);
       return m !== null && Number(m[1]) < version - VERSIONS_TO_RETAIN;
     });
     await Promise.all(old.map((f) => rm(join(dir, f), { force: true })));

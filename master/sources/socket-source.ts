@@ -1,12 +1,13 @@
 import { connect, type Socket } from 'node:net';
 import type { LineLog, Offset, Source, SourceContext, SourceProvider } from '../../engine/connectors/source.js';
 import type { InputSplit } from '../../engine/connectors/split.js';
-import { linesSplit } from '../../engine/connectors/socket/lines-reader.js';
+import { linesBytesSplit, linesSplit } from '../../engine/connectors/socket/lines-reader.js';
 import { socketOptions, socketSchema, type SocketOptions } from '../../engine/connectors/socket/socket-schema.js';
 import { SourceOptions } from '../../engine/connectors/options.js';
 import { streamOnlyProvider } from '../../engine/connectors/stream-only.js';
 import { ExecutionError, KindlingError } from '../../engine/errors/errors.js';
 import type { Schema } from '../../engine/types/schema.js';
+import { lastLineWithin, LineBlock, LineCutter } from './line-block.js';
 
 /**
  * The `socket` format. Its TCP client runs on the driver (this file); the lines it logs reach map
@@ -32,12 +33,15 @@ export interface SocketReadLimits {
 }
 
 /**
- * The byte cap holds several full batches of 100-character lines (about 15 MB each as held), so
- * under a flood the next batch is already logged when one commits: a cap of about one batch made
- * every other batch a short one and had it wait for the lines still being logged.
+ * A batch takes at most half of the byte cap (`lastLineWithin`: a batch taking the whole buffer
+ * would pause reading until it commits), so under a flood the next batch
+ * is already received when one commits: a cap of about one batch made every other batch a short
+ * one and had it wait for the lines still being logged. The line cap is then only an upper bound
+ * (it was 100,000, which cut a 16 MB burst into three batches, each paying a reduce over every
+ * state partition).
  */
 export const DEFAULT_SOCKET_READ_LIMITS: SocketReadLimits = Object.freeze({
-  maxLinesPerTrigger: 100_000,
+  maxLinesPerTrigger: 1_000_000,
   maxBufferedBytes: 64 * 1024 * 1024,
 });
 
@@ -47,14 +51,6 @@ export function socketReadLimits(raw: Readonly<Record<string, string>>): SocketR
     o.int(name, DEFAULT_SOCKET_READ_LIMITS[name], (n) => n > 0, `Invalid value '<value>' for option '${name}', must be a positive integer`);
   return { maxLinesPerTrigger: positive('maxLinesPerTrigger'), maxBufferedBytes: positive('maxBufferedBytes') };
 }
-
-/** A line longer than this without a newline is cut here (garbage on the socket must not eat memory). */
-const MAX_LINE_CHARS = 8 * 1024 * 1024;
-
-/** What a held line costs beyond its characters (string header, array slots, its timestamp). */
-const LINE_OVERHEAD_BYTES = 48;
-
-const lineBytes = (line: string): number => line.length + LINE_OVERHEAD_BYTES;
 
 /**
  * Spark's socket source, made replayable: it connects as a TCP client on the first offset request
@@ -69,13 +65,13 @@ export class SocketSource implements Source {
   readonly description: string;
   private socket: Socket | undefined;
   private connecting: Promise<void> | undefined;
-  private pending: string[] = [];
-  private pendingTimes: number[] = [];
-  private partial = '';
-  private readonly decoder = new TextDecoder('utf-8', { fatal: false });
-  /** Logged lines not yet committed, from offset `cacheBase` on (a re-run after restart reads the log). */
-  private cacheLines: string[] = [];
-  private cacheTimes: number[] = [];
+  /** Received lines not yet queued for the log, one block per socket read. */
+  private pending: LineBlock[] = [];
+  private pendingLines = 0;
+  private readonly cutter = new LineCutter();
+  /** Logged lines not yet committed, from offset `cacheBase` on, as logged (a re-run after restart reads the log). */
+  private cache: LineBlock[] = [];
+  private cacheLines = 0;
   private cacheBase = 0;
   private log: LineLog | undefined;
   /** Lines in the write-ahead log (their offsets are 0 .. logged-1). */
@@ -84,7 +80,7 @@ export class SocketSource implements Source {
    * Received lines waiting for the log, oldest first, as the chunks they are appended in: a chunk
    * whose append failed stays first and unchanged, so the log can recognise its retry.
    */
-  private queue: { readonly lines: string[]; readonly times: number[] }[] = [];
+  private queue: LineBlock[] = [];
   private appending: Promise<void> | undefined;
   private flushScheduled = false;
   private appendError: unknown;
@@ -119,7 +115,7 @@ export class SocketSource implements Source {
     await this.ensureConnected();
     const from = start === undefined || start === null ? -1 : Number(start);
     const limited = start !== undefined && this.ctx.readAllAvailable !== true;
-    const upTo = (end: number): number => (limited ? Math.min(end, from + this.limits.maxLinesPerTrigger) : end);
+    const upTo = (end: number): number => (limited ? Math.min(end, from + this.limits.maxLinesPerTrigger, lastLineWithin(this.cache, this.cacheBase, from, this.limits.maxBufferedBytes / 2)) : end);
     if (this.availableNowEnd !== undefined) return upTo(this.availableNowEnd);
     // A batch that the log can fill already need not wait for the lines still arriving.
     if (limited && !this.availableNow && this.logged - 1 >= from + this.limits.maxLinesPerTrigger) return upTo(this.logged - 1);
@@ -153,10 +149,21 @@ export class SocketSource implements Source {
     const from = start === null ? 0 : Number(start) + 1;
     const to = Number(end) + 1;
     if (to <= from) return [];
-    const { lines, times } = await this.records(from, to);
-    const parts = Math.max(1, Math.min(this.ctx.parallelism(), Math.ceil(lines.length / 1000)));
-    const size = Math.ceil(lines.length / parts);
+    const count = to - from;
+    const parts = Math.max(1, Math.min(this.ctx.parallelism(), Math.ceil(count / 1000)));
+    const size = Math.ceil(count / parts);
+    const cached = this.cached(from, to);
     const splits: InputSplit[] = [];
+    if (cached) {
+      for (let i = 0; i < count; i += size) {
+        const part = cached.slice(i, Math.min(count, i + size));
+        const times = this.options.includeTimestamp ? Array.from(part.times) : undefined;
+        splits.push(linesBytesSplit(part.joined(), part.count, times));
+      }
+      return splits;
+    }
+    // A re-run after a restart: the lines come back from the write-ahead log.
+    const { lines, times } = await this.fromLog(from, to);
     for (let i = 0; i < lines.length; i += size) {
       splits.push(linesSplit(lines.slice(i, i + size), this.options.includeTimestamp ? times.slice(i, i + size) : undefined));
     }
@@ -164,12 +171,23 @@ export class SocketSource implements Source {
   }
 
   commit(end: Offset): Promise<void> {
-    const drop = Math.min(this.cacheLines.length, Number(end) + 1 - this.cacheBase);
+    let drop = Math.min(this.cacheLines, Number(end) + 1 - this.cacheBase);
     if (drop > 0) {
-      for (let i = 0; i < drop; i++) this.held -= lineBytes(this.cacheLines[i] as string);
-      this.cacheLines = this.cacheLines.slice(drop);
-      this.cacheTimes = this.cacheTimes.slice(drop);
       this.cacheBase += drop;
+      this.cacheLines -= drop;
+      while (drop > 0) {
+        const first = this.cache[0] as LineBlock;
+        this.held -= first.heldBytes;
+        if (first.count <= drop) {
+          this.cache.shift();
+          drop -= first.count;
+        } else {
+          const rest = first.slice(drop, first.count);
+          this.cache[0] = rest;
+          this.held += rest.heldBytes;
+          drop = 0;
+        }
+      }
       this.regulate();
     }
     return Promise.resolve();
@@ -195,14 +213,22 @@ export class SocketSource implements Source {
     return this.log;
   }
 
-  private async records(from: number, to: number): Promise<{ lines: string[]; times: number[] }> {
-    if (from >= this.cacheBase && to <= this.cacheBase + this.cacheLines.length) {
-      return {
-        lines: this.cacheLines.slice(from - this.cacheBase, to - this.cacheBase),
-        times: this.cacheTimes.slice(from - this.cacheBase, to - this.cacheBase),
-      };
+  /** Lines `[from, to)` when the cache holds them all. */
+  private cached(from: number, to: number): LineBlock | undefined {
+    if (from < this.cacheBase || to > this.cacheBase + this.cacheLines) return undefined;
+    const parts: LineBlock[] = [];
+    let base = this.cacheBase;
+    for (const b of this.cache) {
+      const lo = Math.max(from, base);
+      const hi = Math.min(to, base + b.count);
+      if (lo < hi) parts.push(b.slice(lo - base, hi - base));
+      base += b.count;
+      if (base >= to) break;
     }
-    // A re-run after a restart: the lines come back from the write-ahead log.
+    return LineBlock.concat(parts);
+  }
+
+  private async fromLog(from: number, to: number): Promise<{ lines: string[]; times: number[] }> {
     const records = await this.lineLog().read(from, to);
     const cut = (r: string): number => r.indexOf('\t');
     return {
@@ -248,18 +274,11 @@ export class SocketSource implements Source {
   }
 
   private onData(chunk: Buffer): void {
-    const now = this.ctx.clock.now();
-    const text = this.partial + this.decoder.decode(chunk, { stream: true });
-    const parts = text.split('\n');
-    this.partial = parts.pop() ?? '';
-    for (const p of parts) this.hold(p.endsWith('\r') ? p.slice(0, -1) : p, now);
-    if (this.partial.length > MAX_LINE_CHARS) {
-      this.ctx.log.warn({ chars: this.partial.length }, 'socket line over the size limit: cut');
-      this.hold(this.partial, now);
-      this.partial = '';
-    }
+    const { block, cut } = this.cutter.push(chunk, this.ctx.clock.now());
+    if (cut > 0) this.ctx.log.warn({ bytes: cut }, 'socket line over the size limit: cut');
     // Once per chunk, not per line: a 64 KiB read holds about a thousand short lines.
-    if (this.pending.length > 0) {
+    if (block && block.count > 0) {
+      this.hold(block);
       this.regulate();
       this.scheduleFlush();
       this.hintListeners.forEach((l) => l());
@@ -267,18 +286,17 @@ export class SocketSource implements Source {
   }
 
   private flushPartial(): void {
-    const rest = this.partial + this.decoder.decode();
-    this.partial = '';
-    if (rest === '') return;
-    this.hold(rest.endsWith('\r') ? rest.slice(0, -1) : rest, this.ctx.clock.now());
+    const block = this.cutter.end(this.ctx.clock.now());
+    if (!block) return;
+    this.hold(block);
     this.regulate();
     this.scheduleFlush();
   }
 
-  private hold(line: string, now: number): void {
-    this.pending.push(line);
-    this.pendingTimes.push(now);
-    this.held += lineBytes(line);
+  private hold(block: LineBlock): void {
+    this.pending.push(block);
+    this.pendingLines += block.count;
+    this.held += block.heldBytes;
   }
 
   /** Pauses the socket above the byte cap and resumes it under half of it (hysteresis, not a flutter per line). */
@@ -297,8 +315,8 @@ export class SocketSource implements Source {
   }
 
   private unloggedLines(): number {
-    let n = this.pending.length;
-    for (const c of this.queue) n += c.lines.length;
+    let n = this.pendingLines;
+    for (const c of this.queue) n += c.count;
     return n;
   }
 
@@ -324,36 +342,32 @@ export class SocketSource implements Source {
   private async drain(): Promise<void> {
     for (;;) {
       if (this.pending.length > 0) {
+        // One block per append of at most maxLinesPerTrigger lines (the held bytes stay as they were counted).
         const max = this.limits.maxLinesPerTrigger;
-        if (this.pending.length <= max) this.queue.push({ lines: this.pending, times: this.pendingTimes });
-        else {
-          for (let i = 0; i < this.pending.length; i += max) {
-            this.queue.push({ lines: this.pending.slice(i, i + max), times: this.pendingTimes.slice(i, i + max) });
-          }
-        }
+        const all = LineBlock.concat(this.pending);
+        for (let i = 0; i < all.count; i += max) this.queue.push(all.slice(i, Math.min(all.count, i + max)));
         this.pending = [];
-        this.pendingTimes = [];
+        this.pendingLines = 0;
       }
       const chunk = this.queue[0];
       if (!chunk || this.stopped) return;
       const start = this.logged;
       try {
-        this.logged = await this.lineLog().append(chunk.lines.map((l, i) => `${chunk.times[i] ?? 0}\t${l}`));
+        const log = this.lineLog();
+        this.logged = log.appendRecords ? await log.appendRecords(chunk.records(), chunk.count) : await log.append(chunk.recordLines());
       } catch (e) {
         this.appendError = e;
         return;
       }
       this.queue.shift();
-      if (this.cacheBase + this.cacheLines.length !== start) {
-        for (const l of this.cacheLines) this.held -= lineBytes(l);
-        this.cacheLines = [];
-        this.cacheTimes = [];
+      if (this.cacheBase + this.cacheLines !== start) {
+        for (const b of this.cache) this.held -= b.heldBytes;
+        this.cache = [];
+        this.cacheLines = 0;
         this.cacheBase = start;
       }
-      for (let i = 0; i < chunk.lines.length; i++) {
-        this.cacheLines.push(chunk.lines[i] as string);
-        this.cacheTimes.push(chunk.times[i] ?? 0);
-      }
+      this.cache.push(chunk);
+      this.cacheLines += chunk.count;
       this.notify();
     }
   }

@@ -1,9 +1,12 @@
 import { recordBatch, type RecordBatch } from '../../batch/record-batch.js';
-import { valuesVector } from '../../batch/vector.js';
+import { isUtf8 } from 'node:buffer';
+import { newlineIndex, utf8LinesVector } from '../../batch/utf8-lines.js';
+import { valuesVector, type Vector } from '../../batch/vector.js';
 import type { InputSplit, SplitReader } from '../split.js';
 import { socketSchema } from './socket-schema.js';
 
 const decoder = new TextDecoder();
+
 
 export interface LinesSplitConfig {
   readonly includeTimestamp: boolean;
@@ -17,18 +20,34 @@ export const linesReader: SplitReader = {
   read(split: InputSplit): Promise<RecordBatch[]> {
     const config = split.config as LinesSplitConfig;
     const payload = split.payload ?? new Uint8Array();
-    const text = decoder.decode(payload);
-    const lines = text === '' && (split.numRows ?? 0) === 0 ? [] : text.split('\n');
     const schema = socketSchema(config.includeTimestamp);
-    const columns = [valuesVector(lines)];
+    let lines: Vector;
+    let numRows: number;
+    if (isUtf8(payload)) {
+      // Kept as bytes: an operator that counts words from them makes no string per line.
+      const at = newlineIndex(payload);
+      numRows = payload.length === 0 && (split.numRows ?? 0) === 0 ? 0 : at.length + 1;
+      lines = utf8LinesVector(payload, numRows, { at, base: 0 });
+    } else {
+      const text = decoder.decode(payload);
+      const values = text === '' && (split.numRows ?? 0) === 0 ? [] : text.split('\n');
+      numRows = values.length;
+      lines = valuesVector(values);
+    }
+    const columns = [lines];
     if (config.includeTimestamp) columns.push(valuesVector((config.timestampsMs ?? []).map((ms) => ms * 1000)));
-    return Promise.resolve([recordBatch(schema, lines.length, columns)]);
+    return Promise.resolve([recordBatch(schema, numRows, columns)]);
   },
 };
 
 const encoder = new TextEncoder();
 
 export function linesSplit(lines: readonly string[], timestampsMs: readonly number[] | undefined): InputSplit {
+  return linesBytesSplit(encoder.encode(lines.join('\n')), lines.length, timestampsMs);
+}
+
+/** The same split from lines already joined by '\n' as UTF-8 (the socket source keeps what it received as bytes). */
+export function linesBytesSplit(joined: Uint8Array, numRows: number, timestampsMs: readonly number[] | undefined): InputSplit {
   const config: LinesSplitConfig = timestampsMs ? { includeTimestamp: true, timestampsMs } : { includeTimestamp: false };
-  return { reader: 'lines', config, payload: encoder.encode(lines.join('\n')), numRows: lines.length };
+  return { reader: 'lines', config, payload: joined, numRows };
 }

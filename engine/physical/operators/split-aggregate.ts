@@ -1,4 +1,5 @@
 import { recordBatch, type RecordBatch } from '../../batch/record-batch.js';
+import { isUtf8Lines } from '../../batch/utf8-lines.js';
 import { constVector, valuesVector, type Vector } from '../../batch/vector.js';
 import { InternalError } from '../../errors/errors.js';
 import type { Operator, OperatorFactory, OperatorSpec, TaskContext } from '../operator.js';
@@ -6,6 +7,7 @@ import { ProjectExec, type GenerateConfig, type ProjectConfig } from './narrow.j
 import { PaneAggregateExec, type PaneAggregateConfig } from './pane-aggregate.js';
 import { PartialAggregateExec, type PartialAggregateConfig } from './partial-aggregate.js';
 import { WordCounter } from './split-words.js';
+import { Utf8WordCounter } from './split-words-utf8.js';
 import { observeEventTimes, type WatermarkConfig } from './watermark.js';
 import type { WeightedAggregate } from './weighted-aggregate.js';
 
@@ -38,6 +40,8 @@ export const SplitAggregateExec: OperatorFactory<SplitAggregateConfig> = {
   name: 'SplitAggregate',
   create(config, ctx) {
     const counter = new WordCounter(config.separator);
+    // Lines still in UTF-8 (a socket split) are counted from their bytes, when the separator is one byte there.
+    const bytesCounter = config.separator.charCodeAt(0) < 0x80 ? new Utf8WordCounter(config.separator) : undefined;
     const steps = config.between.map((spec) => step(spec, ctx));
     const aggregate = weightedAggregate(config.aggregate, ctx);
     const carried: Vector[] = config.generate.keep.map(() => constVector(null));
@@ -46,7 +50,8 @@ export const SplitAggregateExec: OperatorFactory<SplitAggregateConfig> = {
       process(batch) {
         const lines = batch.columns[config.column];
         if (!lines) throw new InternalError(`SplitAggregate: no input column ${config.column}`);
-        const { words, weights } = counter.count(lines, batch.numRows);
+        const { words, weights } =
+          bytesCounter && isUtf8Lines(lines) ? bytesCounter.count(lines.utf8, batch.numRows) : counter.count(lines, batch.numRows);
         if (words.length === 0) return [];
         let rows: RecordBatch = recordBatch(config.generate.schema, words.length, [...carried, valuesVector(words)]);
         for (const s of steps) {

@@ -199,18 +199,26 @@ class FileLineLog implements LineLog {
   private mark: LinePosition = { line: 0, byte: 0 };
   constructor(private readonly path: string) {}
 
-  async append(lines: readonly string[]): Promise<number> {
+  append(lines: readonly string[]): Promise<number> {
+    return this.write(lines.length === 0 ? '' : `${lines.join('\n')}\n`, lines.length);
+  }
+
+  appendRecords(records: Uint8Array, count: number): Promise<number> {
+    return this.write(records, count);
+  }
+
+  private async write(data: string | Uint8Array, count: number): Promise<number> {
     const n = await this.length();
-    if (lines.length === 0) return n;
+    if (count === 0) return n;
     await mkdir(dirname(this.path), { recursive: true });
     const fh = await open(this.path, 'a');
     try {
-      await fh.write(`${lines.join('\n')}\n`);
+      await fh.writeFile(data);
       await fh.datasync();
     } finally {
       await fh.close();
     }
-    this.count = n + lines.length;
+    this.count = n + count;
     return this.count;
   }
 

@@ -9,6 +9,7 @@ import { linesReader } from '../../../engine/connectors/socket/lines-reader.js';
 import type { LineLog, Offset, SourceContext } from '../../../engine/connectors/source.js';
 import { E } from '../../../engine/expr/expr.js';
 import { systemClock } from '../../../engine/util/clock.js';
+import { LINE_OVERHEAD_BYTES } from '../../../master/sources/line-block.js';
 import { SocketSource, socketReadLimits } from '../../../master/sources/socket-source.js';
 import { FileCheckpointStore } from '../../../master/streaming/checkpoint/file-checkpoint.js';
 import { localRuntime, type LocalRuntime } from '../../support/local-runtime.js';
@@ -163,7 +164,7 @@ describe('the socket source under a flood', () => {
     });
     try {
       await source.latestOffset(null);
-      await eventually(() => source.buffer.heldBytes >= 5000 * (width + 48), 'lines past the first batch received');
+      await eventually(() => source.buffer.heldBytes >= 5000 * (width + LINE_OVERHEAD_BYTES), 'lines past the first batch received');
       expect(await source.latestOffset(-1)).toBe(999);
       expect(await splitLines(source, -1, 999)).toEqual(Array.from({ length: 1000 }, (_, i) => String(i).padStart(width, '0')));
       open();
@@ -184,8 +185,31 @@ describe('the socket source under a flood', () => {
     }
   });
 
+  it('takes at most half of maxBufferedBytes into a batch, so the other half fills while it runs', async () => {
+    const width = 100;
+    const perLine = width + 1 + LINE_OVERHEAD_BYTES;
+    const flood = await Flood.start(10_000, width);
+    const dir = mkdtempSync(join(tmpdir(), 'kindling-socket-flow-'));
+    dirs.push(dir);
+    const source = new SocketSource({ host: '127.0.0.1', port: flood.port, includeTimestamp: false }, sourceContext(dir), {
+      maxLinesPerTrigger: 1_000_000,
+      maxBufferedBytes: 2 * 1000 * perLine,
+    });
+    try {
+      expect(await source.latestOffset(null)).toBe(-1);
+      await eventually(() => source.buffer.pausedReading, 'the buffer to fill');
+      expect(await source.latestOffset(-1)).toBe(999);
+      expect((await splitLines(source, -1, 999)).length).toBe(1000);
+      await source.commit(999);
+      expect(await source.latestOffset(999)).toBe(1999);
+    } finally {
+      await source.stop();
+      await flood.close();
+    }
+  });
+
   it('rejects a read limit that is not a positive integer', () => {
-    expect(socketReadLimits({})).toEqual({ maxLinesPerTrigger: 100_000, maxBufferedBytes: 64 * 1024 * 1024 });
+    expect(socketReadLimits({})).toEqual({ maxLinesPerTrigger: 1_000_000, maxBufferedBytes: 64 * 1024 * 1024 });
     expect(() => socketReadLimits({ maxLinesPerTrigger: '0' })).toThrow(
       "Invalid value '0' for option 'maxLinesPerTrigger', must be a positive integer",
     );

@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batchToRows, concatBatches, recordBatch, type RecordBatch } from '../../../engine/batch/record-batch.js';
-import { constVector, valuesVector } from '../../../engine/batch/vector.js';
+import { batchToRows, concatBatches, recordBatch, sliceBatch, type RecordBatch } from '../../../engine/batch/record-batch.js';
+import { isUtf8Lines, utf8LinesVector } from '../../../engine/batch/utf8-lines.js';
+import { constVector, valuesVector, type Vector } from '../../../engine/batch/vector.js';
 import { MemoryStream } from '../../../engine/connectors/index.js';
 import { E, type Expr } from '../../../engine/expr/expr.js';
 import { Pipeline, type OperatorSpec, type TaskContext } from '../../../engine/physical/operator.js';
 import { defaultOperators } from '../../../engine/physical/operators/index.js';
 import type { SplitAggregateConfig } from '../../../engine/physical/operators/split-aggregate.js';
 import { WordCounter } from '../../../engine/physical/operators/split-words.js';
+import { Utf8WordCounter } from '../../../engine/physical/operators/split-words-utf8.js';
 import { unfusedOps } from '../../../engine/physical/split-aggregate-planning.js';
 import { planStreamingQuery } from '../../../engine/physical/streaming-planner.js';
 import { newTaskMetrics, type TaskMetrics } from '../../../engine/physical/task-metrics.js';
@@ -156,6 +158,47 @@ describe('WordCounter', () => {
       const { words: got, weights } = counter.count(valuesVector(lines), lines.length);
       expect(got).toEqual([...expected.keys()]);
       expect(Array.from(weights)).toEqual([...expected.values()]);
+    }
+  });
+});
+
+describe('lines kept as UTF-8 bytes (a socket split)', () => {
+  const encoder = new TextEncoder();
+  const utf8Batch = (lines: readonly string[]): RecordBatch =>
+    recordBatch(input, lines.length, [utf8LinesVector(encoder.encode(lines.join('\n')), lines.length), constVector(1)]);
+  const stringBatch = (lines: readonly string[]): RecordBatch => recordBatch(input, lines.length, [valuesVector([...lines]), constVector(1)]);
+  const randomLines = (rnd: () => number, n: number): string[] =>
+    Array.from({ length: n }, () => Array.from({ length: Math.floor(rnd() * 6) }, () => VOCABULARY[Math.floor(rnd() * VOCABULARY.length)] as string).join(rnd() < 0.2 ? '  ' : ' '));
+
+  it('Utf8WordCounter counts what split gives on the decoded lines, with multibyte words, across a growing table', () => {
+    const counter = new Utf8WordCounter(' ');
+    const rnd = seededRandom(12);
+    for (let round = 0; round < 5; round++) {
+      const lines = Array.from({ length: 400 }, () => Array.from({ length: Math.floor(rnd() * 8) }, () => `w${Math.floor(rnd() * 3000)}${rnd() < 0.3 ? 'é😀' : ''}`).join(rnd() < 0.2 ? '  ' : ' '));
+      const expected = new Map<string, number>();
+      for (const l of lines) for (const w of l.split(' ')) expected.set(w, (expected.get(w) ?? 0) + 1);
+      const { words: got, weights } = counter.count(encoder.encode(lines.join('\n')), lines.length);
+      expect(got).toEqual([...expected.keys()]);
+      expect(Array.from(weights)).toEqual([...expected.values()]);
+    }
+    expect(counter.count(new Uint8Array(0), 1)).toEqual({ words: [''], weights: new Float64Array([1]) });
+    expect(counter.count(new Uint8Array(0), 0).words).toEqual([]);
+  });
+
+  it('SplitAggregate gives the same rows from the bytes as from the strings, also sliced as a map task slices', async () => {
+    const ops = mapOps(grouped(words(read()), [E.col('word')]));
+    expect(ops.at(-1)?.name).toBe('SplitAggregate');
+    const rnd = seededRandom(13);
+    for (let trial = 0; trial < 10; trial++) {
+      const lines = randomLines(rnd, 1 + Math.floor(rnd() * 40));
+      const cut = Math.floor(rnd() * lines.length);
+      const fromBytes = utf8Batch(lines);
+      const sliced = [sliceBatch(fromBytes, 0, cut), sliceBatch(fromBytes, cut, lines.length)];
+      expect(sliced.every((b) => isUtf8Lines(b.columns[0] as Vector))).toBe(true);
+      expect(sliced.flatMap((b) => [...(b.columns[0] as Vector & { values: unknown[] }).values])).toEqual(lines);
+      const a = await run(ops, [stringBatch(lines)]);
+      expect((await run(ops, [fromBytes])).rows, `trial ${trial}`).toEqual(a.rows);
+      expect((await run(ops, sliced)).rows, `trial ${trial} sliced`).toEqual(a.rows);
     }
   });
 });

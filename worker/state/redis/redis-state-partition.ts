@@ -108,48 +108,43 @@ export class RedisStateStore implements StateStore {
         return { ...args.result, replayed: false };
       }
       this.copies.forget(this.id);
-      switch (status) {
-        case 'REPLAYED': {
-          const { batchId, result } = decodePayload(detail, true);
-          if (batchId !== batch.batchId) throw new InternalError(`state partition ${this.partition} returned the output of batch ${batchId} for batch ${batch.batchId}`);
-          if (batch.emit !== 'all') return result;
-          const rows: StateRow[] = [];
-          const flat = replayedRows ?? [];
-          for (let i = 0; i + 1 < flat.length; i += 2) rows.push(decodeRowValue(flat[i] as string, flat[i + 1] as string));
-          return { ...result, rows };
-        }
-        case 'CONFLICT':
-          if (conflicts + 1 < MAX_CONFLICTS) continue;
-          return this.refused(batch, status, detail);
-        default:
-          return this.refused(batch, status, detail);
+      if (status === 'REPLAYED') {
+        const { batchId, result } = decodePayload(detail, true);
+        if (batchId !== batch.batchId) throw new InternalError(`state partition ${this.partition} returned the output of batch ${batchId} for batch ${batch.batchId}`);
+        if (batch.emit !== 'all') return result;
+        const rows: StateRow[] = [];
+        const flat = replayedRows ?? [];
+        for (let i = 0; i + 1 < flat.length; i += 2) rows.push(decodeRowValue(flat[i] as string, flat[i + 1] as string));
+        return { ...result, rows };
       }
+      if (status === 'CONFLICT' && conflicts + 1 < MAX_CONFLICTS) continue;
+      return this.refused(batch, status, detail);
     }
   }
 
   /** Throws for a reply that refused the write (CONFLICT after the last retry, FENCED, FENCED_RUN, STALE). */
   private refused(batch: StateBatch, status: string, detail: string): never {
     switch (status) {
-        case 'CONFLICT':
-          throw new ExecutionError(
-            `State partition ${this.partition} of operator ${this.location.operatorId} in checkpoint ${this.location.checkpoint} kept changing ` +
-              `while batch ${batch.batchId} was applied (another writer); not applied.`,
-          );
-        case 'FENCED':
-          this.log.warn({ component: 'redis-state', ...this.location, batchId: batch.batchId, newerEpoch: Number(detail) }, 'stale owner fenced off');
-          throw new ExecutionError(
-            `State partition ${this.partition} of operator ${this.location.operatorId} in checkpoint ${this.location.checkpoint} moved to a newer owner ` +
-              `(epoch ${detail}, this task has epoch ${this.location.epoch}); batch ${batch.batchId} was not applied here.`,
-          );
-        case 'FENCED_RUN':
-          throw new ConcurrentModificationError(
-            `State partition ${this.partition} of checkpoint ${this.location.checkpoint} belongs to the newer run ${detail} of the query ` +
-              `(this task is of run ${this.location.run ?? '?'}); batch ${batch.batchId} was not applied.`,
-          );
-        case 'STALE':
-          throw new ExecutionError(`State of partition ${this.partition} is already at batch ${detail}; cannot apply batch ${batch.batchId}.`);
-        default:
-          throw new InternalError(`unexpected reply from the state script: ${String(status)}`);
+      case 'CONFLICT':
+        throw new ExecutionError(
+          `State partition ${this.partition} of operator ${this.location.operatorId} in checkpoint ${this.location.checkpoint} kept changing ` +
+            `while batch ${batch.batchId} was applied (another writer); not applied.`,
+        );
+      case 'FENCED':
+        this.log.warn({ component: 'redis-state', ...this.location, batchId: batch.batchId, newerEpoch: Number(detail) }, 'stale owner fenced off');
+        throw new ExecutionError(
+          `State partition ${this.partition} of operator ${this.location.operatorId} in checkpoint ${this.location.checkpoint} moved to a newer owner ` +
+            `(epoch ${detail}, this task has epoch ${this.location.epoch}); batch ${batch.batchId} was not applied here.`,
+        );
+      case 'FENCED_RUN':
+        throw new ConcurrentModificationError(
+          `State partition ${this.partition} of checkpoint ${this.location.checkpoint} belongs to the newer run ${detail} of the query ` +
+            `(this task is of run ${this.location.run ?? '?'}); batch ${batch.batchId} was not applied.`,
+        );
+      case 'STALE':
+        throw new ExecutionError(`State of partition ${this.partition} is already at batch ${detail}; cannot apply batch ${batch.batchId}.`);
+      default:
+        throw new InternalError(`unexpected reply from the state script: ${String(status)}`);
     }
   }
 

@@ -2,7 +2,7 @@ import type { RecordBatch } from '../batch/record-batch.js';
 import { InternalError } from '../errors/errors.js';
 import type { EvalContext } from '../functions/function.js';
 import type { FunctionRegistry } from '../functions/registry.js';
-import type { StateEmit, StateStore } from '../state/state-store.js';
+import type { StateEmit, StateRow, StateStore } from '../state/state-store.js';
 import type { Schema } from '../types/schema.js';
 import type { TaskMetrics } from './task-metrics.js';
 
@@ -24,6 +24,18 @@ export interface StateContext {
   readonly outputMode: 'append' | 'update' | 'complete';
   /** What the stateful operator emits this batch. */
   readonly emit: StateEmit;
+  /**
+   * Left by `PaneExpand` (with `paneState`) for the stateful aggregation after it: the batch's
+   * merged (pane, keys) rows and how pane rows make (window, keys) rows (see `PaneStateBatch`).
+   */
+  paneRows?: PaneRows;
+}
+
+/** The (pane, keys) side of a reduce task's input, handed from `PaneExpand` to `StatefulAggregate`. */
+export interface PaneRows {
+  readonly rows: readonly StateRow[];
+  /** The (window, keys) partial rows (`PaneExpand`'s output schema) that pane rows make. */
+  windows(paneRows: readonly StateRow[]): RecordBatch;
 }
 
 /** Everything an operator instance may use while processing one task. */

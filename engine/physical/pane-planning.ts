@@ -134,3 +134,17 @@ export function paneShuffleStages(stages: ShuffleStages): ShuffleStages | undefi
     reduceOps: [Object.freeze({ name: 'PaneExpand', config: expand }), ...stages.reduceOps],
   };
 }
+
+/**
+ * `plan` with its PaneExpand (if any) leaving the (pane, keys) rows for the state store as well
+ * (`PaneExpandConfig.paneState`), which PaneExpand does only where persisting panes is exact (see
+ * there). A store persisting them keeps its rows in another layout, so a checkpoint freezes the
+ * choice (`kindling.sql.streaming.paneState`).
+ */
+export function paneStatePlan<P extends { readonly reduceOps: readonly OperatorSpec[] }>(plan: P): P {
+  if (!plan.reduceOps.some((op) => op.name === 'PaneExpand')) return plan;
+  const reduceOps = plan.reduceOps.map((op) =>
+    op.name === 'PaneExpand' ? Object.freeze({ name: op.name, config: { ...(op.config as PaneExpandConfig), paneState: true } }) : op,
+  );
+  return { ...plan, reduceOps };
+}

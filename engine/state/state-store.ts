@@ -33,6 +33,25 @@ export interface StateBatch {
    * which returns every row held (the state is as that batch left it).
    */
   readonly emit: StateEmit;
+  /**
+   * Set when a sliding-window aggregation's state may be persisted by pane (`PaneStateBatch`); a
+   * store that keeps (window, keys) rows ignores it. Only ever set in complete mode (no late filter,
+   * no eviction) and for buffers that merge exactly in any order.
+   */
+  readonly panes?: PaneStateBatch;
+}
+
+/**
+ * A sliding-window aggregation's batch as (pane, keys) partials: `rows` above are these partials
+ * handed to each of their windows, so a store may persist the panes (a word's rows in one batch:
+ * one per pane instead of one per window) and rebuild the (window, keys) rows from them. Every
+ * window's buffers are the merge of its panes' (exact: the buffers merge in any order).
+ */
+export interface PaneStateBatch {
+  /** The batch's (pane, keys) partials, one row per (pane, keys); no event time. */
+  readonly rows: readonly StateRow[];
+  /** The (window, keys) rows that pane rows (this batch's, or all a store holds) make, as `rows` above would be. */
+  windows(paneRows: readonly StateRow[]): StateRow[];
 }
 
 export interface StateBatchResult {

@@ -43,6 +43,11 @@ export const StateKeys = {
    * (new with every write; a worker's copy of the rows is valid while it matches) and `bytes`.
    */
   meta: (checkpoint: string, op: number, partition: number): string => `${PREFIX}:${tag('st', checkpoint, op, partition)}:meta`,
+  /**
+   * Hash: encoded (pane, keys) → encoded buffer, instead of `rows` for an aggregation whose state is
+   * kept by pane (checkpoint conf `kindling.sql.streaming.paneState`): its windows are made from these.
+   */
+  panes: (checkpoint: string, op: number, partition: number): string => `${PREFIX}:${tag('st', checkpoint, op, partition)}:panes`,
   /** String: the rows the last applied batch emitted (returned again when it is re-run). */
   output: (checkpoint: string, op: number, partition: number): string => `${PREFIX}:${tag('st', checkpoint, op, partition)}:output`,
   /** Pattern matching every state key of a checkpoint. */

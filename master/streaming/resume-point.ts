@@ -1,4 +1,5 @@
 import type { Offset } from '../../engine/connectors/source.js';
+import { paneStatePlan } from '../../engine/physical/pane-planning.js';
 import { windowLevelShuffle, type StreamingPlan } from '../../engine/physical/streaming-planner.js';
 import type { CheckpointStore } from './checkpoint/checkpoint-store.js';
 import type { PlannedBatch, RunnerConf } from './runner-deps.js';
@@ -10,19 +11,35 @@ import type { PlannedBatch, RunnerConf } from './runner-deps.js';
  */
 export const PANE_SHUFFLE_CONF = 'kindling.sql.streaming.paneShuffle';
 
+/**
+ * Kindling's conf frozen in a checkpoint: 'true' when a pane-shuffled aggregation hands its (pane,
+ * keys) rows to the state store with the window rows (`PaneExpand`'s `paneState`), so the Redis
+ * store persists one row per pane instead of one per window (a different layout of its rows). A
+ * checkpoint started before it, or with another store, keeps (window, keys) rows.
+ */
+export const PANE_STATE_CONF = 'kindling.sql.streaming.paneState';
+
 /** The conf a new checkpoint freezes at its first batch (Spark's OffsetSeqMetadata conf). */
-export function freshConf(numPartitions: number, conf: Pick<RunnerConf, 'watermarkPolicy' | 'paneShuffle'>, stateProvider: string): Record<string, string> {
+export function freshConf(
+  numPartitions: number,
+  conf: Pick<RunnerConf, 'watermarkPolicy' | 'paneShuffle' | 'paneState'>,
+  stateProvider: string,
+): Record<string, string> {
+  const paneShuffle = conf.paneShuffle ?? true;
   return {
     'spark.sql.shuffle.partitions': String(numPartitions),
     'spark.sql.streaming.multipleWatermarkPolicy': conf.watermarkPolicy,
     'spark.sql.streaming.stateStore.providerClass': stateProvider,
-    [PANE_SHUFFLE_CONF]: String(conf.paneShuffle ?? true),
+    [PANE_SHUFFLE_CONF]: String(paneShuffle),
+    // Only the Redis store persists panes; others would build the pane rows for nothing.
+    [PANE_STATE_CONF]: String(paneShuffle && (conf.paneState ?? true) && stateProvider === 'redis'),
   };
 }
 
-/** `plan` as the checkpoint's frozen conf runs it: window partials shuffled unless it froze the pane shuffle. */
+/** `plan` as the checkpoint's frozen conf runs it: window partials shuffled unless it froze the pane shuffle; panes to the state if it froze that. */
 export function checkpointPlan(plan: StreamingPlan, frozenConf: Readonly<Record<string, string>>): StreamingPlan {
-  return frozenConf[PANE_SHUFFLE_CONF] === 'true' ? plan : windowLevelShuffle(plan);
+  if (frozenConf[PANE_SHUFFLE_CONF] !== 'true') return windowLevelShuffle(plan);
+  return frozenConf[PANE_STATE_CONF] === 'true' ? paneStatePlan(plan) : plan;
 }
 
 /** Where a run starts, read from the checkpoint's write-once logs. */

@@ -24,6 +24,8 @@ export interface RunnerConf {
   readonly maxBatchAttempts: number;
   /** Shuffle pane partials by their keys in a new checkpoint (default true); a checkpoint keeps what it started with. */
   readonly paneShuffle?: boolean;
+  /** Persist a pane-shuffled aggregation's state by pane in a new checkpoint (default true; Redis store only). */
+  readonly paneState?: boolean;
 }
 
 export interface RunnerDeps {

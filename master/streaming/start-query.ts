@@ -5,7 +5,7 @@ import type { Sink } from '../../engine/connectors/sink.js';
 import { AnalysisError, IllegalArgumentError, NotSupportedError } from '../../engine/errors/errors.js';
 import { collectNodes, type ScanNode } from '../../engine/plan/analyzed-plan.js';
 import type { LogicalPlan } from '../../engine/plan/logical-plan.js';
-import { PANE_SHUFFLE_CONF } from './resume-point.js';
+import { PANE_SHUFFLE_CONF, PANE_STATE_CONF } from './resume-point.js';
 import { planStreamingQuery, type StreamingPlan } from '../../engine/physical/streaming-planner.js';
 import { bindStaticInputs } from '../../engine/physical/stream-static-join.js';
 import { explainPlan } from '../../engine/physical/explain/index.js';
@@ -180,6 +180,7 @@ async function startRun(session: Session, spec: WriteStreamSpec, r: RunSpec): Pr
       minBatchesToRetain: conf.int('spark.sql.streaming.minBatchesToRetain', 100),
       maxBatchAttempts: Math.max(1, conf.int('kindling.streaming.maxBatchAttempts', 4)),
       paneShuffle: conf.bool(PANE_SHUFFLE_CONF, true),
+      paneState: conf.bool(PANE_STATE_CONF, true),
     },
     log,
     ...callbacks,

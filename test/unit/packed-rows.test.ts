@@ -94,6 +94,19 @@ describe('PackedRowsWriter (the apply script’s upserts argument, written as by
     }
   });
 
+  it('matches when groups repeat with other event times, escapes and non-ASCII (the bytes a group and its time were first written as are reused)', () => {
+    const rows: Row[] = [];
+    const groups = ['plain', 'with "quotes"', 'héllo', '😀', 'lone \ud800'];
+    for (let i = 0; i < 600; i++) {
+      const g = groups[i % groups.length] as string;
+      // Event times repeat per group for a while, then change, and sometimes are null or -0.
+      const t = i % 7 === 0 ? null : i % 11 === 0 ? -0 : (i % 3) * 1_000_000 + 9_007_199_254_740_000;
+      rows.push({ key: stateKeyOf([g, window(i % 4), `w${i % 9}`]), eventTimeUs: t, buffers: [i] });
+      rows.push({ key: stateKeyOf([window(i % 4), i]), eventTimeUs: i % 2 === 0 ? t : 1e21, buffers: [i] });
+    }
+    expect(packed(rows, ['sum'], 1)).toEqual(reference(rows, ['sum']));
+  });
+
   it('fails as encodeRowValue does: a non-finite event time, a buffer Redis cannot keep, a string in a sum', () => {
     const key = stateKeyOf(['a']);
     expect(() => new PackedRowsWriter(1).add(key, Infinity, [1], ['sum'])).toThrow(InternalError);

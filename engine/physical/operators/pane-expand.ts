@@ -3,12 +3,13 @@ import { valuesVector } from '../../batch/vector.js';
 import { InternalError } from '../../errors/errors.js';
 import type { MergeOp } from '../../functions/function.js';
 import type { AggregateCall } from '../../plan/analyzed-plan.js';
-import { RAW_KEY_KINDS } from '../../state/state-key.js';
-import { encodeKey, mergeValue } from '../../state/state-store.js';
+import { RAW_KEY_KINDS, stateKeyValues } from '../../state/state-key.js';
+import { encodeKey, mergeValue, type StateRow } from '../../state/state-store.js';
 import type { StructField } from '../../types/data-type.js';
 import type { Schema } from '../../types/schema.js';
 import { AggregateLayout } from '../aggregation.js';
 import type { OperatorFactory } from '../operator.js';
+import { mergesInAnyOrder } from './order-free-merge.js';
 import { ownCopy } from './pane-rows.js';
 import { Panes, type WindowValue } from './panes.js';
 
@@ -22,7 +23,17 @@ export interface PaneExpandConfig {
   readonly aggregates: readonly AggregateCall[];
   /** The window-level partial rows made (PartialAggregate's schema): grouping columns, then buffers. */
   readonly schema: Schema;
+  /**
+   * Also leave the merged (pane, keys) rows for the stateful aggregation (`StateContext.paneRows`),
+   * so its store may persist panes instead of windows. Set by `paneStatePlan` only where that is
+   * exact: one grouping key besides the window, of a kind whose JSON text reads back as itself,
+   * buffers that merge exactly in any order, complete mode.
+   */
+  readonly paneState?: boolean;
 }
+
+/** Key kinds whose values come back from their JSON text as they were (longs may not be numbers). */
+const PANE_KEY_KINDS: ReadonlySet<string> = new Set(['string', 'byte', 'short', 'integer']);
 
 /** The (pane, keys) partials of one key: one per pane, in the order first seen. */
 interface PaneGroup {
@@ -44,10 +55,17 @@ export const PaneExpandExec: OperatorFactory<PaneExpandConfig> = {
   name: 'PaneExpand',
   create(config, ctx) {
     const panes = new Panes(config.windowUs, config.slideUs, config.startUs);
-    const ops = new AggregateLayout(config.aggregates, ctx.registry, ctx).mergeOps;
+    const layout = new AggregateLayout(config.aggregates, ctx.registry, ctx);
+    const ops = layout.mergeOps;
     const others = config.keyCount - 1;
     if (others < 1) throw new InternalError('PaneExpand: no grouping but the window');
-    const rawKey = others === 1 && RAW_KEY_KINDS.has((config.schema.fields[config.windowKey === 0 ? 1 : 0] as StructField).type.kind);
+    const otherKind = (config.schema.fields[config.windowKey === 0 ? 1 : 0] as StructField).type.kind;
+    const rawKey = others === 1 && RAW_KEY_KINDS.has(otherKind);
+    // Pane rows persisted and read back make the same windows only when the key's JSON text reads
+    // back as the value itself and panes merge into windows exactly in any order; and only complete
+    // mode, where nothing is filtered as late or evicted (a window dropped would live on in its panes).
+    const paneState =
+      config.paneState === true && ctx.state?.outputMode === 'complete' && others === 1 && PANE_KEY_KINDS.has(otherKind) && layout.slots.every(mergesInAnyOrder);
     const groups = new Map<unknown, PaneGroup>();
     return {
       schema: config.schema,
@@ -83,6 +101,10 @@ export const PaneExpandExec: OperatorFactory<PaneExpandConfig> = {
         return [];
       },
       async finish() {
+        // Also for no rows: a partition's state is kept by pane in every batch, empty ones included.
+        if (paneState && ctx.state) {
+          ctx.state.paneRows = { rows: paneRowsOf(groups.values()), windows: (rows) => expandGroups(paneGroupsOf(rows), panes, ops, config) };
+        }
         if (groups.size === 0) return [];
         const out = expandGroups(groups.values(), panes, ops, config);
         groups.clear();
@@ -91,6 +113,42 @@ export const PaneExpandExec: OperatorFactory<PaneExpandConfig> = {
     };
   },
 };
+
+/**
+ * The merged (pane, keys) partials as state rows keyed [pane, keys...] (the keys last: a store finds
+ * a key's panes together), without event time.
+ */
+function paneRowsOf(groups: Iterable<PaneGroup>): StateRow[] {
+  const rows: StateRow[] = [];
+  // A pane's group text (`stateKeyOf`'s: the JSON of every value but the last) is written once per pane.
+  const paneTexts = new Map<number, string>();
+  for (const g of groups) {
+    for (let p = 0; p < g.panes.length; p++) {
+      const pane = g.panes[p] as number;
+      let group = paneTexts.get(pane);
+      if (group === undefined) paneTexts.set(pane, (group = JSON.stringify(pane)));
+      // One key besides the pane, a string or an integer (PANE_KEY_KINDS): the member is the value itself.
+      const key = g.others[0] ?? null;
+      rows.push({ group, member: key === 0 ? 0 : key, eventTimeUs: null, buffers: g.buffers[p] as unknown[], keyValues: [pane, key] });
+    }
+  }
+  return rows;
+}
+
+/** `paneRowsOf`'s rows (or ones read back) grouped by their keys again. */
+function paneGroupsOf(rows: readonly StateRow[]): PaneGroup[] {
+  const byKey = new Map<string, PaneGroup>();
+  for (const r of rows) {
+    const values = r.keyValues ?? stateKeyValues(r);
+    const others = values.slice(1);
+    const id = encodeKey(others);
+    let g = byKey.get(id);
+    if (!g) byKey.set(id, (g = { others, panes: [], buffers: [] }));
+    g.panes.push(values[0] as number);
+    g.buffers.push([...r.buffers]);
+  }
+  return [...byKey.values()];
+}
 
 /** Each key's panes handed to their windows, a key's rows together, latest window first. */
 function expandGroups(groups: Iterable<PaneGroup>, panes: Panes, ops: readonly MergeOp[], config: PaneExpandConfig): RecordBatch {

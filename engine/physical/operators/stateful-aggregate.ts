@@ -50,6 +50,16 @@ export const StatefulAggregateExec: OperatorFactory<StatefulAggregateConfig> = {
         if (!state) throw new InternalError('StatefulAggregate needs a state store');
         // The merged groups are state rows already (identity, event time, buffers, grouping values).
         const rows = merger.rows();
+        const paneRows = state.paneRows;
+        // Pane rows make window rows as this batch's are made: PaneExpand's windows, merged by key here.
+        const panes = paneRows && {
+          rows: paneRows.rows,
+          windows: (stored: readonly StateRow[]): StateRow[] => {
+            const m = new PartialMerger(config.keyCount, layout.mergeOps, eventTimeOf);
+            m.add(paneRows.windows(stored));
+            return m.rows();
+          },
+        };
         const started = performance.now();
         const result = await state.store.applyBatch({
           batchId: state.batchId,
@@ -58,6 +68,7 @@ export const StatefulAggregateExec: OperatorFactory<StatefulAggregateConfig> = {
           lateBeforeUs: config.eventTime && state.outputMode !== 'complete' ? state.lateBeforeUs : null,
           evictBeforeUs: config.eventTime && state.outputMode !== 'complete' ? state.evictBeforeUs : null,
           emit: state.emit,
+          ...(panes ? { panes } : {}),
         });
         const elapsed = performance.now() - started;
         ctx.metrics.state = mergeStateMetrics(ctx.metrics.state ?? emptyStateMetrics(), {

@@ -5,7 +5,8 @@
 -- here: rows travel packed in one JSON array argument (one argument, not two per row, keeps the
 -- client's encoding cheap), so a batch costs Redis little more than the HSET of what it changed.
 --
--- KEYS[1]  rows    hash: grouping key -> row value (JSON text [eventTimeUs|null, buffer1, ...])
+-- KEYS[1]  rows    hash: grouping key -> row value (JSON text [eventTimeUs|null, buffer1, ...]); for state
+--                  kept by pane the (pane, keys) rows (`StateKeys.panes`), from which the worker makes the windows
 -- KEYS[2]  meta    hash: lastBatch, epoch (fencing), run (the newest query run's fencing token),
 --                  version (of the rows), bytes (size estimate)
 -- KEYS[3]  output  string: the recorded output of the last applied batch:

@@ -7,7 +7,8 @@ import { Pipeline, type OperatorSpec, type TaskContext } from '../../../engine/p
 import { defaultOperators } from '../../../engine/physical/operators/index.js';
 import { Panes } from '../../../engine/physical/operators/panes.js';
 import { windowsFor } from '../../../engine/physical/operators/time-window.js';
-import { paneAggregateSpec, paneShuffleStages } from '../../../engine/physical/pane-planning.js';
+import { paneAggregateSpec, paneShuffleStages, paneStatePlan } from '../../../engine/physical/pane-planning.js';
+import { stateKeyFromText, stateKeyOf, stateKeyText } from '../../../engine/state/state-key.js';
 import { AggregateLayout } from '../../../engine/physical/aggregation.js';
 import { PartialMerger } from '../../../engine/physical/operators/partial-merger.js';
 import { narrowSpec, partialAggregateSpec } from '../../../engine/physical/specs.js';
@@ -198,7 +199,10 @@ describe('PaneAggregate', () => {
  * (TimeWindow + PartialAggregate), or pane partials (PaneAggregate shuffling by keys) through
  * PaneExpand; each merged per (window, keys) as the stateful aggregation merges them.
  */
-async function reducedBothWays(agg: AggregateNode, tasks: readonly (readonly RecordBatch[])[]): Promise<{ windows: string[]; panes: string[] }> {
+async function reducedBothWays(
+  agg: AggregateNode,
+  tasks: readonly (readonly RecordBatch[])[],
+): Promise<{ windows: string[]; panes: string[]; paneState: { expanded: string[]; fromPanes: string[] | undefined; readBack: string[] | undefined } }> {
   const tw = agg.input;
   if (tw.kind !== 'timeWindow') throw new Error('no time window under the aggregate');
   const windowOps = [narrowSpec(tw, agg, 'wm'), partialAggregateSpec(agg, env.runtime.registry, resolve).spec];
@@ -228,7 +232,20 @@ async function reducedBothWays(agg: AggregateNode, tasks: readonly (readonly Rec
     windowRows.push(...(await batchesOf(windowOps, t)));
     paneRows.push(...(await batchesOf(stages.mapOps, t)));
   }
-  return { windows: merged(windowRows), panes: merged(await batchesOf(stages.reduceOps, paneRows)) };
+  // With `paneState` in complete mode: the (pane, keys) rows PaneExpand leaves for the state store
+  // make the same windows, also read back from their key text (no decoded values, as from Redis).
+  const stateCtx: TaskContext = { ...ctx(), state: { store: undefined as never, batchId: 0, lateBeforeUs: null, evictBeforeUs: null, outputMode: 'complete', emit: 'updated' } };
+  const paneStateOps = paneStatePlan({ reduceOps: stages.reduceOps }).reduceOps;
+  const pipeline = Pipeline.create(paneStateOps, defaultOperators, stateCtx);
+  const expanded: RecordBatch[] = [];
+  for (const b of paneRows) pipeline.push(b, 0, expanded);
+  expanded.push(...(await pipeline.finish()));
+  const left = stateCtx.state?.paneRows;
+  // Each pane row's identity is the one its grouping values give ([pane, key]).
+  for (const r of left?.rows ?? []) expect({ group: r.group, member: r.member }).toEqual(stateKeyOf(r.keyValues ?? []));
+  const fromPanes = left && merged([left.windows(left.rows)]);
+  const readBack = left && merged([left.windows(left.rows.map((r) => ({ ...stateKeyFromText(stateKeyText(r)), eventTimeUs: null, buffers: r.buffers })))]);
+  return { windows: merged(windowRows), panes: merged(await batchesOf(stages.reduceOps, paneRows)), paneState: { expanded: merged(expanded), fromPanes, readBack } };
 }
 
 describe('PaneExpand (the reduce side of a pane shuffle)', () => {
@@ -248,9 +265,13 @@ describe('PaneExpand (the reduce side of a pane shuffle)', () => {
         })),
       );
       const tasks = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => randomBatches(rnd, S, undefined));
-      const { windows, panes } = await reducedBothWays(agg, tasks);
+      const { windows, panes, paneState } = await reducedBothWays(agg, tasks);
       expect(windows.length).toBeGreaterThan(0);
       expect(panes, `trial ${trial}: window ${width} s, slide ${slide} s, start ${start} s`).toEqual(windows);
+      expect(paneState.expanded).toEqual(windows);
+      // Pane rows for the state only with one key besides the window (a string word here).
+      expect(paneState.fromPanes).toEqual(trial % 2 === 0 ? windows : undefined);
+      expect(paneState.readBack).toEqual(trial % 2 === 0 ? windows : undefined);
     }
   });
 

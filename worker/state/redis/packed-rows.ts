@@ -7,6 +7,22 @@ const textEncoder = new TextEncoder();
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
+/** Past this many distinct groups in one batch the writer stops remembering new ones (see `GroupBytes`). */
+const MAX_CACHED_GROUPS = 4096;
+
+/**
+ * A group's escaped text as written once, and the text of the last event time written with it: a
+ * windowed count's group is its window, and every row of a window has the window's end as its
+ * event time, so a batch writes a few dozen distinct group and time texts ~25 k times each.
+ */
+interface GroupBytes {
+  readonly bytes: Uint8Array;
+  /** `group.length` (what `escaped` returns). */
+  readonly length: number;
+  eventTimeUs: number | null;
+  time: Uint8Array | undefined;
+}
+
 /**
  * The upserts argument of apply-batch.lua, written straight into bytes: exactly the UTF-8 of
  * `JSON.stringify([stateKeyText(row1), encodeRowValue(row1), ...])` (a test compares the two), so
@@ -20,6 +36,9 @@ export class PackedRowsWriter {
   private buf: Uint8Array;
   private pos = 1;
   private rows = 0;
+  private readonly groups = new Map<string, GroupBytes>();
+  /** The group of the row being written (its event time text is remembered there), if cached. */
+  private group: GroupBytes | undefined;
   /** Lengths (UTF-16 code units, as `String.length`) of the key and value texts the last `add` wrote. */
   keyLength = 0;
   valueLength = 0;
@@ -34,6 +53,7 @@ export class PackedRowsWriter {
     this.reserve(64);
     if (this.rows++ > 0) this.byte(0x2c); // ,
     this.byte(QUOTE);
+    this.group = undefined;
     this.keyLength = this.writeKey(key);
     this.byte(QUOTE);
     this.byte(0x2c);
@@ -55,7 +75,7 @@ export class PackedRowsWriter {
     this.byte(0x5b);
     let length = 2;
     if (key.group !== '') {
-      length += this.escaped(key.group) + 1;
+      length += this.groupText(key.group) + 1;
       this.byte(0x2c);
     }
     const m = key.member;
@@ -78,7 +98,7 @@ export class PackedRowsWriter {
   private writeValue(eventTimeUs: number | null, buffers: readonly unknown[], ops: readonly MergeOp[]): number {
     this.reserve(24);
     this.byte(0x5b);
-    let length = 2 + (eventTimeUs === null ? this.ascii('null') : this.number(eventTimeUs, true));
+    let length = 2 + (eventTimeUs === null ? this.ascii('null') : this.eventTime(eventTimeUs));
     for (let i = 0; i < ops.length; i++) {
       this.reserve(24);
       this.byte(0x2c);
@@ -89,6 +109,49 @@ export class PackedRowsWriter {
     this.reserve(1);
     this.byte(0x5d);
     return length;
+  }
+
+  /** `escaped(group)`, copied from the bytes it was written as the first time in this batch. */
+  private groupText(group: string): number {
+    const cached = this.groups.get(group);
+    if (cached !== undefined) {
+      this.copy(cached.bytes);
+      this.group = cached;
+      return cached.length;
+    }
+    const start = this.pos;
+    const length = this.escaped(group);
+    if (this.groups.size < MAX_CACHED_GROUPS) {
+      this.group = { bytes: this.buf.slice(start, this.pos), length, eventTimeUs: null, time: undefined };
+      this.groups.set(group, this.group);
+    }
+    return length;
+  }
+
+  /** `number(t, true)`, copied when the row's group was last written with the same time. */
+  private eventTime(t: number): number {
+    const g = this.group;
+    if (g === undefined) return this.number(t, true);
+    // Object.is: -0 is written "-0", 0 "0".
+    if (Object.is(g.eventTimeUs, t) && g.time !== undefined) {
+      this.copy(g.time);
+      return g.time.length;
+    }
+    const start = this.pos;
+    const length = this.number(t, true);
+    g.eventTimeUs = t;
+    g.time = this.buf.slice(start, this.pos);
+    return length;
+  }
+
+  /** Appends `bytes` (short: a loop beats `set`'s call for a few dozen bytes). */
+  private copy(bytes: Uint8Array): void {
+    const n = bytes.length;
+    this.reserve(n);
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = 0; i < n; i++) buf[pos++] = bytes[i] as number;
+    this.pos = pos;
   }
 
   /** A number's exact text (`encodeNumber`'s): safe integers digit by digit, others by `String`. */

@@ -5,8 +5,18 @@ import type { IndexedState } from '../../../engine/state/indexed-state.js';
 export interface PartitionCopy {
   /** The rows; each entry's `storedLength` is its value's length in Redis (the size estimate). */
   readonly state: IndexedState;
+  /**
+   * With state kept by pane (`PaneStateBatch`): the (pane, keys) rows Redis holds, whose
+   * `storedLength`s the size estimate counts; `state` then holds the windows they make.
+   */
+  readonly panes?: IndexedState;
   version: string;
   bytes: number;
+}
+
+/** Rows a copy holds (both layers with state kept by pane). */
+function rowsOf(c: PartitionCopy): number {
+  return c.state.size + (c.panes?.size ?? 0);
 }
 
 /** A copy unused this long is dropped (a stopped query's partitions must not stay in the worker). */
@@ -70,8 +80,8 @@ export class PartitionCopies {
   keep(id: string, c: PartitionCopy): void {
     this.forget(id);
     this.dropIdle();
-    this.touch(id, c, c.state.size);
-    this.cachedRows += c.state.size;
+    this.touch(id, c, rowsOf(c));
+    this.cachedRows += rowsOf(c);
     this.trim(id);
   }
 
@@ -79,8 +89,9 @@ export class PartitionCopies {
   resized(id: string, copy: PartitionCopy): void {
     const held = this.copies.get(id);
     if (held?.copy !== copy) return;
-    this.cachedRows += copy.state.size - held.rows;
-    held.rows = copy.state.size;
+    const rows = rowsOf(copy);
+    this.cachedRows += rows - held.rows;
+    held.rows = rows;
     this.trim(id);
   }
 

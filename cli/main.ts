@@ -1,18 +1,14 @@
 import { Command, Option } from 'commander';
 import { createLogger } from './log.js';
-import { generateCorpus } from './corpus.js';
-import { readLines, startFeeder } from './feed.js';
-import { startLocal } from './local.js';
-import { startShell } from './shell.js';
-import { runDemo } from './demo.js';
-import { startMaster } from './master.js';
-import { startWorkerProcess } from './worker.js';
 import { clusterSecurity, connectTls, type ClusterSecurityFlags, type ConnectTls, type ConnectTlsFlags } from './security.js';
-import { SESSION_TIMEOUT_CONF, timeConfMs } from '../master/connect/sessions.js';
 import { hostname } from 'node:os';
 import { explainListenError } from './ports.js';
 import { limitHeapGrowth } from '../infra/v8/heap-growth.js';
 import { startMemoryTrace } from '../infra/v8/memory-trace.js';
+
+// Each command imports what it runs when it runs (`await import` in its action): a worker does not
+// load local mode, the shell, the demo or the master's UI and sources, nor the master a worker's
+// state store — code a process never runs still costs it resident memory.
 
 /** Every flag also reads `KINDLING_<FLAG>` (dashes as underscores), so compose files can configure it. */
 function opt(flags: string, description: string, fallback?: string): Option {
@@ -56,8 +52,9 @@ const positive = (flag: string, value: string): number => whole(flag, value, 1);
 const nonNegative = (flag: string, value: string): number => whole(flag, value, 0);
 const port = (flag: string, value: string): number => whole(flag, value, 0, 65535);
 /** `--session-timeout`: Spark Connect's session idle timeout conf, a positive duration (`60m`, `30s`, `500ms`). */
-function sessionTimeoutConf(value: string | undefined): { conf?: Record<string, string> } {
+async function sessionTimeoutConf(value: string | undefined): Promise<{ conf?: Record<string, string> }> {
   if (value === undefined) return {};
+  const { SESSION_TIMEOUT_CONF, timeConfMs } = await import('../master/connect/sessions.js');
   let ms = 0;
   try {
     ms = timeConfMs(SESSION_TIMEOUT_CONF, value);
@@ -108,6 +105,7 @@ connectOptions(
     limitHeapGrowth();
     startMemoryTrace('local');
     const connectPort = port('--port', o.port);
+    const { startLocal } = await import('./local.js');
     const local = await startLocal({
       host: o.host,
       port: connectPort,
@@ -118,7 +116,7 @@ connectOptions(
       ...tlsOption(o),
       ...(o.uiPort !== undefined ? { uiPort: port('--ui-port', o.uiPort) } : {}),
       metricsOpen: o.metricsOpen === true,
-      ...sessionTimeoutConf(o.sessionTimeout),
+      ...(await sessionTimeoutConf(o.sessionTimeout)),
     }).catch((e: unknown) => {
       throw explainListenError('local', e, [{ flag: '--port', port: connectPort }, ...(o.uiPort !== undefined ? [{ flag: '--ui-port', port: port('--ui-port', o.uiPort) }] : [])]);
     });
@@ -163,6 +161,7 @@ connectOptions(
       const log = createLogger(o.logLevel, 'master');
       limitHeapGrowth();
       startMemoryTrace('master');
+      const { startMaster } = await import('./master.js');
       const ports = { port: port('--port', o.port), clusterPort: port('--cluster-port', o.clusterPort), uiPort: port('--ui-port', o.uiPort) };
       const master = await startMaster({
         host: o.host,
@@ -173,7 +172,7 @@ connectOptions(
         log,
         ...(o.token ? { token: o.token } : {}),
         metricsOpen: o.metricsOpen === true,
-        ...sessionTimeoutConf(o.sessionTimeout),
+        ...(await sessionTimeoutConf(o.sessionTimeout)),
         ...tlsOption(o),
         cluster: flagged(() => clusterSecurity('master', o)),
       }).catch((e: unknown) => {
@@ -223,6 +222,7 @@ clusterOptions(
       const log = createLogger(o.logLevel, 'worker');
       limitHeapGrowth();
       startMemoryTrace('worker');
+      const { startWorkerProcess } = await import('./worker.js');
       const taskPort = port('--port', o.port);
       const metricsPort = o.metricsPort === undefined || o.metricsPort === '' ? undefined : port('--metrics-port', o.metricsPort);
       const { worker, close } = await startWorkerProcess({
@@ -265,6 +265,7 @@ program
   .addOption(opt('--log-level <level>', 'pino log level', 'info'))
   .action(async (o: { port: string; host: string; file?: string; corpus?: string; rate: string; loop?: boolean; logLevel: string }) => {
     const log = createLogger(o.logLevel, 'feed');
+    const [{ readLines, startFeeder }, { generateCorpus }] = await Promise.all([import('./feed.js'), import('./corpus.js')]);
     const lines = o.file ? await readLines(o.file) : o.corpus ? generateCorpus({ lines: positive('--corpus', o.corpus) }) : undefined;
     const feedPort = port('--port', o.port);
     const feeder = await startFeeder({ port: feedPort, host: o.host, rate: nonNegative('--rate', o.rate), loop: o.loop === true, log, ...(lines ? { lines } : {}) }).catch(
@@ -282,6 +283,7 @@ program
   .description('a Node REPL with `spark` and `F` bound to a remote session')
   .addOption(opt('--remote <url>', 'Spark Connect URL', 'sc://localhost:15002'))
   .action(async (o: { remote: string }) => {
+    const { startShell } = await import('./shell.js');
     await startShell(o.remote);
     process.exit(0);
   });
@@ -301,6 +303,7 @@ program
   .action(
     async (o: { port: string; feedPort: string; uiPort: string; workers: string; rate: string; interval: string; duration: string; checkpointDir?: string; logLevel: string }) => {
       const ports = { port: port('--port', o.port), feedPort: port('--feed-port', o.feedPort), uiPort: port('--ui-port', o.uiPort) };
+      const { runDemo } = await import('./demo.js');
       await runDemo({
         ...ports,
         workers: positive('--workers', o.workers),

@@ -1,8 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { CLUSTER_NODE_OPTIONS } from '../../infra/v8/young-generation.js';
 import { eventually, GiveUp, withDeadline } from '../support/eventually.js';
 import { RedisServer } from '../support/redis-server.js';
+
+/**
+ * The environment of a master or worker process: Node options as docker-compose.yml and the README
+ * start them (infra/v8/young-generation.ts), after any the caller has; flags in KINDLING_NODE_ARGS
+ * (the command line) still win over them.
+ */
+function clusterProcessEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const inherited = env['NODE_OPTIONS'] ?? process.env['NODE_OPTIONS'];
+  return { ...env, NODE_OPTIONS: inherited ? `${inherited} ${CLUSTER_NODE_OPTIONS}` : CLUSTER_NODE_OPTIONS };
+}
 
 /** bin/kindling.js, from the source tree (vitest) or from dist/ (the compiled bench). */
 const BIN = [new URL('../../bin/kindling.js', import.meta.url), new URL('../../../bin/kindling.js', import.meta.url)]
@@ -156,7 +167,7 @@ export class Cluster {
       '--log-level', process.env['KINDLING_TEST_LOG'] ?? 'info',
       ...(this.options.token ? ['--token', this.options.token] : []),
       ...(this.options.masterArgs ?? []),
-    ], env);
+    ], clusterProcessEnv(env));
     const m = await this.master.waitFor(/Spark Connect on sc:\/\/localhost:(\d+), cluster kindling:\/\/localhost:(\d+), HTTP http:\/\/localhost:(\d+)/);
     this.port = Number(m[1]);
     this.clusterPort = Number(m[2]);
@@ -175,7 +186,7 @@ export class Cluster {
       '--cluster-secret', this.secret,
       '--worker-timeout', String(this.options.workerTimeoutMs ?? 3000),
       '--log-level', process.env['KINDLING_TEST_LOG'] ?? 'info',
-    ]);
+    ], clusterProcessEnv({}));
     this.others.push(node);
     const m = await node.waitFor(/Spark Connect on sc:\/\/localhost:(\d+), cluster kindling:\/\/localhost:(\d+), HTTP http:\/\/localhost:(\d+)/);
     return { node, port: Number(m[1]), clusterPort: Number(m[2]), uiPort: Number(m[3]) };
@@ -195,7 +206,7 @@ export class Cluster {
       '--cores', '1',
       '--log-level', process.env['KINDLING_TEST_LOG'] ?? 'info',
       ...(this.options.workerArgs ?? []),
-    ]);
+    ], clusterProcessEnv({}));
     const m = await node.waitFor(/kindling worker (\S+) on /);
     const w = { node, id: m[1] as string };
     this.workers.push(w);

@@ -131,7 +131,7 @@ describe('a socket query checkpointed in Redis', () => {
     expect(Object.keys(commits).map(Number).sort((a, b) => a - b)).toEqual(batchIds);
     for (const id of batchIds) {
       expect(offsets[id]).toMatch(
-        /^v1\n\{"batchWatermarkMs":0,"batchTimestampMs":\d+,"conf":\{"spark\.sql\.shuffle\.partitions":"3","spark\.sql\.streaming\.multipleWatermarkPolicy":"min","spark\.sql\.streaming\.stateStore\.providerClass":"memory","kindling\.sql\.streaming\.paneShuffle":"true"\}\}\n-?\d+$/,
+        /^v1\n\{"batchWatermarkMs":0,"batchTimestampMs":\d+,"conf":\{"spark\.sql\.shuffle\.partitions":"3","spark\.sql\.streaming\.multipleWatermarkPolicy":"min","spark\.sql\.streaming\.stateStore\.providerClass":"memory","kindling\.sql\.streaming\.paneShuffle":"true","kindling\.sql\.streaming\.paneState":"(true|false)"\}\}\n-?\d+$/,
       );
       expect(commits[id]).toBe('v1\n{"nextBatchWatermarkMs":0}');
     }

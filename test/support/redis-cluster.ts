@@ -84,9 +84,15 @@ export class RedisClusterServers {
         this.nodes.map(async (n) => (await run('redis-cli', ['-p', String(n.port), 'cluster', 'info']).catch(() => ({ stdout: '' }))).stdout.includes('cluster_state:ok')),
       );
       const live = view.filter((v) => !v.failed);
+      // A replica counts once its first sync is done: before that, a write waiting for a replica (WAIT) gets no acknowledgement.
+      const synced = await Promise.all(
+        live
+          .filter((v) => !v.master)
+          .map(async (v) => (await run('redis-cli', ['-p', String(v.port), 'info', 'replication']).catch(() => ({ stdout: '' }))).stdout.includes('master_link_status:up')),
+      );
       if (
         live.filter((v) => v.master && v.slots).length === masters &&
-        live.filter((v) => !v.master).length >= replicas &&
+        synced.filter(Boolean).length >= replicas &&
         ok.filter(Boolean).length >= masters + replicas
       ) {
         return;

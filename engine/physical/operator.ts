@@ -4,6 +4,7 @@ import type { EvalContext } from '../functions/function.js';
 import type { FunctionRegistry } from '../functions/registry.js';
 import type { StateEmit, StateRow, StateStore } from '../state/state-store.js';
 import type { Schema } from '../types/schema.js';
+import type { PaneOutputShape } from './pane-output.js';
 import type { TaskMetrics } from './task-metrics.js';
 
 /** An operator as data: a registry name and a JSON config, so stages can travel to workers. */
@@ -36,6 +37,8 @@ export interface PaneRows {
   readonly rows: readonly StateRow[];
   /** The (window, keys) partial rows (`PaneExpand`'s output schema) that pane rows make. */
   windows(paneRows: readonly StateRow[]): RecordBatch;
+  /** The windows' shape, for a reduce output of pane totals (`pane-output.ts`). */
+  readonly shape: PaneOutputShape;
 }
 
 /** Everything an operator instance may use while processing one task. */

@@ -63,6 +63,12 @@ export interface StateBatchResult {
   readonly memoryUsedBytes: number;
   /** True when the batch had already been applied and its recorded output was returned. */
   readonly replayed: boolean;
+  /**
+   * With `panes`, from a store that keeps them: the (pane, keys) rows as this batch left them (totals,
+   * not the batch's partials), those the batch changed, or every one held for emit 'all'; also when
+   * replayed. Totals, so a driver that takes a replayed batch's twice counts nothing twice.
+   */
+  readonly paneRows?: readonly StateRow[];
 }
 
 /**

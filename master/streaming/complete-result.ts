@@ -2,6 +2,8 @@ import { recordBatch, type RecordBatch } from '../../engine/batch/record-batch.j
 import { valuesVector, type Vector } from '../../engine/batch/vector.js';
 import type { CompleteResultSpec } from '../../engine/physical/streaming-planner.js';
 import type { DataType } from '../../engine/types/data-type.js';
+import { paneOutputShapeOf } from '../../engine/physical/pane-output.js';
+import { PaneTotals } from './pane-totals.js';
 import { ResultKeyIndex } from './result-key-index.js';
 
 /**
@@ -19,6 +21,8 @@ export class CompleteResult {
   /** Per grouping column: whether a held value can differ from the batch's for the same key (see `exactKeyType`). */
   private readonly mayDiffer: readonly boolean[];
   private rows = 0;
+  /** The pane totals the windows were made of, when the workers send those (see `PaneTotals`). */
+  private paneTotals: PaneTotals | undefined;
 
   constructor(private readonly spec: CompleteResultSpec) {
     this.columns = spec.schema.fields.map(() => []);
@@ -32,32 +36,73 @@ export class CompleteResult {
     return this.rows;
   }
 
-  /** Adds or replaces the rows of `parts` (the stateful aggregate's output) by grouping key. */
+  /**
+   * Adds or replaces the rows of `parts` (the stateful aggregate's output) by grouping key; a part of
+   * pane totals (pane-output.ts) changes the windows its panes are in.
+   */
   merge(parts: readonly RecordBatch[]): void {
+    for (const b of parts) {
+      const shape = paneOutputShapeOf(b);
+      if (shape) this.addPanes(b, (this.paneTotals ??= new PaneTotals(shape, this.spec.schema)), shape.windowKey);
+      else this.replace(b);
+    }
+  }
+
+  /** Adds a batch of pane totals' changes to the windows they are in; a new window takes them as they are. */
+  private addPanes(b: RecordBatch, totals: PaneTotals, windowKey: number): void {
+    const keyCount = this.spec.keyCount;
+    const width = this.columns.length;
+    // The window and the key looked up, as the index reads a row's grouping columns.
+    const key: { kind: 'const'; value: unknown }[] = [
+      { kind: 'const', value: null },
+      { kind: 'const', value: null },
+    ];
+    for (let c = keyCount; c < width; c++) if (this.shared[c]) this.unshare(c);
+    totals.take(b, (window, k, amounts) => {
+      (key[windowKey] as { value: unknown }).value = window;
+      (key[1 - windowKey] as { value: unknown }).value = k;
+      const before = this.index.size;
+      const pos = this.index.positionOf(key, 0);
+      if (this.index.size > before) {
+        this.rows = pos + 1;
+        for (let c = 0; c < keyCount; c++) {
+          if (this.shared[c]) this.unshare(c);
+          (this.columns[c] as unknown[])[pos] = (key[c] as { value: unknown }).value;
+        }
+        for (let c = keyCount; c < width; c++) (this.columns[c] as unknown[])[pos] = amounts[c - keyCount];
+        return;
+      }
+      for (let c = keyCount; c < width; c++) {
+        const column = this.columns[c] as number[];
+        column[pos] = (column[pos] as number) + (amounts[c - keyCount] as number);
+      }
+    });
+  }
+
+  /** Adds or replaces `b`'s rows by grouping key. */
+  private replace(b: RecordBatch): void {
     const width = this.columns.length;
     const keyCount = this.spec.keyCount;
     const columns = this.columns;
     const shared = this.shared;
     const index = this.index;
     const mayDiffer = this.mayDiffer;
-    for (const b of parts) {
-      const vectors = b.columns as readonly Vector[];
-      for (let i = 0; i < b.numRows; i++) {
-        const before = index.size;
-        // No grouping columns (a global aggregate): one row.
-        const pos = keyCount === 0 ? 0 : index.positionOf(vectors, i);
-        if (pos >= this.rows) this.rows = pos + 1;
-        // A key already held keeps its value unless the new one differs (-0 for 0): the batch's
-        // copy of an equal string or window then dies young instead of replacing one in the old
-        // generation, and a key column no new key reaches is not copied.
-        const added = index.size > before || keyCount === 0;
-        for (let c = 0; c < width; c++) {
-          const vec = vectors[c] as Vector;
-          const v = (vec.kind === 'values' ? vec.values[i] : vec.value) ?? null;
-          if (c < keyCount && !added && (!mayDiffer[c] || sameKeyValue((columns[c] as unknown[])[pos], v))) continue;
-          if (shared[c]) this.unshare(c);
-          (columns[c] as unknown[])[pos] = v;
-        }
+    const vectors = b.columns as readonly Vector[];
+    for (let i = 0; i < b.numRows; i++) {
+      const before = index.size;
+      // No grouping columns (a global aggregate): one row.
+      const pos = keyCount === 0 ? 0 : index.positionOf(vectors, i);
+      if (pos >= this.rows) this.rows = pos + 1;
+      // A key already held keeps its value unless the new one differs (-0 for 0): the batch's
+      // copy of an equal string or window then dies young instead of replacing one in the old
+      // generation, and a key column no new key reaches is not copied.
+      const added = index.size > before || keyCount === 0;
+      for (let c = 0; c < width; c++) {
+        const vec = vectors[c] as Vector;
+        const v = (vec.kind === 'values' ? vec.values[i] : vec.value) ?? null;
+        if (c < keyCount && !added && (!mayDiffer[c] || sameKeyValue((columns[c] as unknown[])[pos], v))) continue;
+        if (shared[c]) this.unshare(c);
+        (columns[c] as unknown[])[pos] = v;
       }
     }
   }
@@ -93,7 +138,7 @@ export class CompleteResult {
  * attempt's listener stops taking rows once the attempt settled: a task of a failed attempt that
  * ends late must not merge rows into a table a later batch has moved on. Rows an attempt merged
  * before failing are the batch's own (partitions that applied it return their recorded output to
- * the retry), and merging a key again replaces it with the same row.
+ * the retry), and merging a key again replaces it with the same row (pane totals again change nothing).
  */
 export class CompleteMerge {
   private readonly merged = new Set<RecordBatch>();

@@ -76,12 +76,13 @@ function open(provider: RedisStateStoreProvider, checkpoint: string): Promise<St
 }
 
 describe('Redis state kept by pane', () => {
-  it('emits what window rows give, batch after batch, across a reload and on replays of an applied batch', async () => {
+  it('emits what window rows give, batch after batch, across a reload and on replays of an applied batch, with the panes as totals', async () => {
     const paneCp = `pane-${n++}`;
     const windowCp = `window-${n++}`;
     let provider = new RedisStateStoreProvider(redis, quietLog);
     const reference = new RedisStateStoreProvider(redis, quietLog);
     const byWindow = await open(reference, windowCp);
+    const totals = new Map<string, number>();
     for (let b = 0; b < 12; b++) {
       // Every fourth batch a new provider: the copy is made again from the panes Redis holds.
       if (b % 4 === 3) provider = new RedisStateStoreProvider(redis, quietLog);
@@ -91,6 +92,18 @@ describe('Redis state kept by pane', () => {
       const got = await store.applyBatch(p);
       const want = await byWindow.applyBatch(w);
       expect(canon(got.rows)).toEqual(canon(want.rows));
+      // The panes as the batch left them (totals, for the driver): the batch's, or every one for 'all'.
+      for (const r of (p.panes as PaneStateBatch).rows) {
+        const id = JSON.stringify(stateKeyValues(r));
+        totals.set(id, (totals.get(id) ?? 0) + (r.buffers[0] as number));
+      }
+      const paneTotals = (emitted: StateBatch['emit']): [string, number][] => {
+        const ids = emitted === 'all' ? [...totals.keys()] : (p.panes as PaneStateBatch).rows.map((r) => JSON.stringify(stateKeyValues(r)));
+        return ids.map((id): [string, number] => [id, totals.get(id) as number]).sort();
+      };
+      const totalsOf = (rows: readonly StateRow[] | undefined): [string, number][] =>
+        (rows ?? []).map((r): [string, number] => [JSON.stringify(r.keyValues ?? stateKeyValues(r)), r.buffers[0] as number]).sort();
+      expect(totalsOf(got.paneRows)).toEqual(paneTotals(emit));
       expect([got.numRowsTotal, got.numRowsUpdated, got.replayed]).toEqual([want.numRowsTotal, want.numRowsUpdated, false]);
       // The same batch again (a resent apply, a retried task), from this copy and from a new process.
       for (const again of [store, await open(new RedisStateStoreProvider(redis, quietLog), paneCp)]) {
@@ -101,6 +114,7 @@ describe('Redis state kept by pane', () => {
           const reference = await byWindow.applyBatch(rw);
           expect([replay.replayed, reference.replayed]).toEqual([true, true]);
           expect(canon(replay.rows)).toEqual(canon(reference.rows));
+          expect(totalsOf(replay.paneRows)).toEqual(paneTotals(replayEmit));
           expect(replay.numRowsTotal).toBe(want.numRowsTotal);
         }
       }

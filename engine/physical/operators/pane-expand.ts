@@ -103,7 +103,11 @@ export const PaneExpandExec: OperatorFactory<PaneExpandConfig> = {
       async finish() {
         // Also for no rows: a partition's state is kept by pane in every batch, empty ones included.
         if (paneState && ctx.state) {
-          ctx.state.paneRows = { rows: paneRowsOf(groups.values()), windows: (rows) => expandGroups(paneGroupsOf(rows), panes, ops, config) };
+          ctx.state.paneRows = {
+            rows: paneRowsOf(groups.values()),
+            windows: (rows) => expandGroups(paneGroupsOf(rows), panes, ops, config),
+            shape: { windowUs: config.windowUs, slideUs: config.slideUs, startUs: config.startUs, windowKey: config.windowKey },
+          };
         }
         if (groups.size === 0) return [];
         const out = expandGroups(groups.values(), panes, ops, config);

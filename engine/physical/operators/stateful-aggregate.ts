@@ -1,4 +1,4 @@
-import { recordBatch } from '../../batch/record-batch.js';
+import { recordBatch, type RecordBatch } from '../../batch/record-batch.js';
 import { valuesVector } from '../../batch/vector.js';
 import { InternalError } from '../../errors/errors.js';
 import type { AggregateCall } from '../../plan/analyzed-plan.js';
@@ -7,6 +7,7 @@ import type { StateRow } from '../../state/state-store.js';
 import type { Schema } from '../../types/schema.js';
 import { AggregateLayout } from '../aggregation.js';
 import type { OperatorFactory } from '../operator.js';
+import { paneOutputSchema, panesAddUp } from '../pane-output.js';
 import { emptyStateMetrics, mergeStateMetrics } from '../task-metrics.js';
 import { PartialMerger } from './partial-merger.js';
 
@@ -81,6 +82,8 @@ export const StatefulAggregateExec: OperatorFactory<StatefulAggregateConfig> = {
           allUpdatesTimeMs: Math.round(elapsed),
           numStateStoreInstances: 1,
         });
+        // Pane totals instead of their windows where the driver adds them up exactly (pane-output.ts).
+        if (paneRows && result.paneRows && panesAddUp(config.aggregates)) return paneTotals(result.paneRows, paneOutputSchema(paneRows.shape, config.schema));
         if (result.rows.length === 0) return [];
         // Column by column: no array per emitted row (complete mode emits every key, every batch).
         // The rows may be the store's own (changed in place by its next batch): read before returning.
@@ -98,5 +101,22 @@ export const StatefulAggregateExec: OperatorFactory<StatefulAggregateConfig> = {
         return [recordBatch(config.schema, n, [...keys, ...aggs].map((v) => valuesVector(v)))];
       },
     };
+
+    /** (pane, key, counts...) rows: a count's buffer is its finished value, null as 0 (count's finish). */
+    function paneTotals(rows: readonly StateRow[], schema: Schema): RecordBatch[] {
+      if (rows.length === 0) return [];
+      const n = rows.length;
+      const width = schema.fields.length;
+      const columns: unknown[][] = Array.from({ length: width }, () => new Array<unknown>(n));
+      const groups = new Map<string, readonly unknown[]>();
+      for (let i = 0; i < n; i++) {
+        const r = rows[i] as StateRow;
+        const kv = r.keyValues ?? stateKeyValues(r, groups);
+        (columns[0] as unknown[])[i] = kv[0];
+        (columns[1] as unknown[])[i] = kv[1] ?? null;
+        for (let c = 2; c < width; c++) (columns[c] as unknown[])[i] = r.buffers[c - 2] ?? 0;
+      }
+      return [recordBatch(schema, n, columns.map((v) => valuesVector(v)))];
+    }
   },
 };

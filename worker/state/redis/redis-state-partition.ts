@@ -200,7 +200,9 @@ export class RedisStateStore implements StateStore {
       }
       if (status === 'APPLIED') {
         this.commit(copy, paneApplied, args);
-        return { ...args.result, replayed: false };
+        // The changed panes' totals (the entries themselves: read before the next batch changes them).
+        const paneRows = batch.emit === 'all' ? [...paneState.values()] : paneApplied.output;
+        return { ...args.result, replayed: false, paneRows };
       }
       this.copies.forget(this.id);
       if (status === 'REPLAYED') return this.replayByPane(batch, panes, detail, replayedRows ?? []);
@@ -216,10 +218,12 @@ export class RedisStateStore implements StateStore {
     const held: StateRow[] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) held.push(decodeRowValue(flat[i] as string, flat[i + 1] as string));
     const windows = panes.windows(held);
-    if (batch.emit === 'all') return { ...result, rows: windows };
-    // The windows of the batch's panes, with the buffers all their panes give them.
+    if (batch.emit === 'all') return { ...result, rows: windows, paneRows: held };
+    // The windows of the batch's panes, with the buffers all their panes give them; the batch's
+    // panes as it left them (Redis holds no later batch: it would have answered STALE).
     const updated = new Set(panes.windows(result.rows).map(stateKeyText));
-    return { ...result, rows: windows.filter((w) => updated.has(stateKeyText(w))) };
+    const changed = new Set(result.rows.map(stateKeyText));
+    return { ...result, rows: windows.filter((w) => updated.has(stateKeyText(w))), paneRows: held.filter((p) => changed.has(stateKeyText(p))) };
   }
 
   /**

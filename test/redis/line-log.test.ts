@@ -162,4 +162,17 @@ describe('RedisLineLog (the socket source write-ahead log)', () => {
     expect(await log.read(2, 3)).toEqual(['z']);
     expect(await log.append(['w'])).toBe(4);
   });
+
+  it('refuses a trim by a run whose lease was taken over (nothing is dropped)', async () => {
+    const older = await factory.open('trim-fenced', false);
+    await older.acquireRunLease('run-1');
+    const log = older.lineLog(0);
+    await log.append(['a']);
+    await log.append(['b']);
+    await (await factory.open('trim-fenced', false)).acquireRunLease('run-2');
+    await expect(log.trim(2)).rejects.toThrow(/CONCURRENT_STREAM_LOG_UPDATE/);
+    expect(await redis.llen(wal('trim-fenced'))).toBe(2);
+    expect(await redis.get(base('trim-fenced'))).toBeNull();
+  });
 });
+

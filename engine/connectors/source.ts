@@ -25,8 +25,13 @@ export interface LineLog {
    */
   appendRecords?(records: Uint8Array, count: number): Promise<number>;
   length(): Promise<number>;
-  /** Lines `[from, to)`. */
+  /** Lines `[from, to)`; asking for lines dropped by `trim` is a bug (an InternalError). */
   read(from: number, to: number): Promise<string[]>;
+  /**
+   * Lines with an index below `before` may be dropped (whole chunks or segments, so some may stay);
+   * `length()` and the indexes of the kept lines do not change. Idempotent.
+   */
+  trim(before: number): Promise<void>;
 }
 
 export interface Logger {

@@ -24,6 +24,11 @@ export const CheckpointKeys = {
   /** List: for each element of `sourceLog`, the total number of lines logged up to and including it. */
   sourceLogEnds: (checkpoint: string, source: number): string => `${PREFIX}:${tag('cp', checkpoint)}:source:${source}:wal-ends`,
   /**
+   * String: the index of the first line still in `sourceLog` once committed chunks were trimmed
+   * (absent = 0: nothing trimmed); `sourceLogEnds` is trimmed with it, its totals stay absolute.
+   */
+  sourceLogBase: (checkpoint: string, source: number): string => `${PREFIX}:${tag('cp', checkpoint)}:source:${source}:wal-base`,
+  /**
    * Hash: the run lease: `token` (HINCRBY on every start of the query, on any master: the fencing
    * token of the newest run), `runId` and `since` (ms) of that run. Offsets/commits writes and WAL
    * appends of a run whose token is no longer `token` are refused in the same script.

@@ -40,6 +40,7 @@ export function defaultConf(): Record<string, string> {
     'spark.sql.execution.pyspark.binaryAsBytes': 'true',
     'kindling.memorySink.maxRows': '1000000',
     'kindling.streaming.maxBatchAttempts': '4',
+    'kindling.streaming.socket.trimLog': 'true',
   };
 }
 

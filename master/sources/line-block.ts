@@ -150,6 +150,36 @@ export function lastLineWithin(blocks: readonly LineBlock[], base: number, from:
   return Number.POSITIVE_INFINITY;
 }
 
+/**
+ * About the most one append sends to the write-ahead log: a flood's 100 k-line append was one 7.5 MB
+ * script call, which Redis holds (and copies into its Lua engine) all at once.
+ */
+export const MAX_APPEND_BYTES = 1024 * 1024;
+
+/**
+ * `block` cut into appends of at most `maxLines` lines whose records (bytes plus their time prefix)
+ * take at most about `maxBytes` each; a line longer than that is an append of its own.
+ */
+export function appendChunks(block: LineBlock, maxLines: number, maxBytes: number): LineBlock[] {
+  const chunks: LineBlock[] = [];
+  let first = 0;
+  let firstByte = 0;
+  for (let i = 0; i < block.count; i++) {
+    const end = (block.ends[i] as number) + 1;
+    const lines = i + 1 - first;
+    if (lines > 1 && (lines > maxLines || end - firstByte + lines * RECORD_PREFIX_BYTES > maxBytes)) {
+      chunks.push(block.slice(first, i));
+      first = i;
+      firstByte = i === 0 ? 0 : (block.ends[i - 1] as number) + 1;
+    }
+  }
+  if (first < block.count) chunks.push(block.slice(first, block.count));
+  return chunks;
+}
+
+/** A record's time prefix: 13 digits of milliseconds and a tab. */
+const RECORD_PREFIX_BYTES = 14;
+
 /** A line longer than this without a newline is cut here (garbage on the socket must not eat memory). */
 export const MAX_LINE_BYTES = 8 * 1024 * 1024;
 

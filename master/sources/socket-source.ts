@@ -7,7 +7,7 @@ import { SourceOptions } from '../../engine/connectors/options.js';
 import { streamOnlyProvider } from '../../engine/connectors/stream-only.js';
 import { ExecutionError, KindlingError } from '../../engine/errors/errors.js';
 import type { Schema } from '../../engine/types/schema.js';
-import { lastLineWithin, LineBlock, LineCutter } from './line-block.js';
+import { appendChunks, lastLineWithin, LineBlock, LineCutter, MAX_APPEND_BYTES } from './line-block.js';
 
 /**
  * The `socket` format. Its TCP client runs on the driver (this file); the lines it logs reach map
@@ -45,6 +45,9 @@ export const DEFAULT_SOCKET_READ_LIMITS: SocketReadLimits = Object.freeze({
   maxBufferedBytes: 64 * 1024 * 1024,
 });
 
+/** 'false' keeps every logged line (tests whose oracle is the whole log); trimming never changes results. */
+export const SOCKET_TRIM_LOG_CONF = 'kindling.streaming.socket.trimLog';
+
 export function socketReadLimits(raw: Readonly<Record<string, string>>): SocketReadLimits {
   const o = new SourceOptions(raw);
   const positive = (name: keyof SocketReadLimits): number =>
@@ -76,6 +79,8 @@ export class SocketSource implements Source {
   private log: LineLog | undefined;
   /** Lines in the write-ahead log (their offsets are 0 .. logged-1). */
   private logged = 0;
+  /** The log was trimmed below this line. */
+  private trimmedTo = 0;
   /**
    * Received lines waiting for the log, oldest first, as the chunks they are appended in: a chunk
    * whose append failed stays first and unchanged, so the log can recognise its retry.
@@ -170,7 +175,8 @@ export class SocketSource implements Source {
     return splits;
   }
 
-  commit(end: Offset): Promise<void> {
+  /** After commits/N is written: no batch reads these lines again (a restart re-runs only a batch past them). */
+  async commit(end: Offset): Promise<void> {
     let drop = Math.min(this.cacheLines, Number(end) + 1 - this.cacheBase);
     if (drop > 0) {
       this.cacheBase += drop;
@@ -190,7 +196,18 @@ export class SocketSource implements Source {
       }
       this.regulate();
     }
-    return Promise.resolve();
+    await this.trimLog(Number(end) + 1);
+  }
+
+  /** Best-effort: a log that could not be trimmed only holds more lines, so a failure never fails the batch. */
+  private async trimLog(before: number): Promise<void> {
+    if (before <= this.trimmedTo || this.ctx.conf?.(SOCKET_TRIM_LOG_CONF) === 'false') return;
+    try {
+      await this.lineLog().trim(before);
+      this.trimmedTo = before;
+    } catch (e) {
+      this.ctx.log.warn({ before, err: (e as Error).message }, 'socket source: could not trim the write-ahead log (retried at the next commit)');
+    }
   }
 
   /** Lines coming in wake an idle trigger (latestOffset then waits for them to be logged). */
@@ -342,10 +359,8 @@ export class SocketSource implements Source {
   private async drain(): Promise<void> {
     for (;;) {
       if (this.pending.length > 0) {
-        // One block per append of at most maxLinesPerTrigger lines (the held bytes stay as they were counted).
-        const max = this.limits.maxLinesPerTrigger;
-        const all = LineBlock.concat(this.pending);
-        for (let i = 0; i < all.count; i += max) this.queue.push(all.slice(i, Math.min(all.count, i + max)));
+        // One block per append of at most maxLinesPerTrigger lines and about MAX_APPEND_BYTES (the held bytes stay as they were counted).
+        this.queue.push(...appendChunks(LineBlock.concat(this.pending), this.limits.maxLinesPerTrigger, MAX_APPEND_BYTES));
         this.pending = [];
         this.pendingLines = 0;
       }

@@ -5,7 +5,7 @@ import { SparkSession } from '../../client/index.js';
 import { CheckpointKeys } from '../../infra/redis/keys.js';
 import { LineServer, burst } from '../e2e/process.js';
 import { Cluster } from './harness.js';
-import { startWordCounts, totals, walCounts } from './word-count.js';
+import { keepWholeLog, startWordCounts, totals, walCounts } from './word-count.js';
 import { eventually } from '../support/eventually.js';
 
 /**
@@ -36,6 +36,7 @@ describe('a master restart mid-batch', () => {
     spark = await SparkSession.builder().remote(c.url).appName('restart-a').getOrCreate();
     await spark.conf.set('spark.sql.shuffle.partitions', '16');
     await spark.conf.set('kindling.streaming.maxBatchAttempts', '10');
+    await keepWholeLog(spark);
     const q = await startWordCounts(spark, f.port, 'wc_restart', checkpoint);
     await f.waitForConnections(1);
     f.broadcast(burst(1, 5).lines);
@@ -59,6 +60,7 @@ describe('a master restart mid-batch', () => {
     spark = await SparkSession.builder().remote(`${c.url}/;session_id=${randomUUID()}`).appName('restart-b').getOrCreate();
     await spark.conf.set('spark.sql.shuffle.partitions', '16');
     await spark.conf.set('kindling.streaming.maxBatchAttempts', '10');
+    await keepWholeLog(spark);
     const q2 = await startWordCounts(spark, f.port, 'wc_restart', checkpoint);
     await eventually(async () => (await r.hlen(CheckpointKeys.commits(checkpoint))) > commits, { timeoutMs: 60_000, message: 'the re-run batch to commit' });
     w1?.node.signal('SIGCONT');

@@ -6,7 +6,7 @@ import { CheckpointKeys } from '../../infra/redis/keys.js';
 import { LineServer, burst } from '../e2e/process.js';
 import { Cluster } from './harness.js';
 import { RedisStateStoreProvider } from '../../worker/state/redis/redis-state-store.js';
-import { startWordCounts, totals, walCounts } from './word-count.js';
+import { keepWholeLog, startWordCounts, totals, walCounts } from './word-count.js';
 import { eventually } from '../support/eventually.js';
 import { stateKeyOf } from '../../engine/state/state-key.js';
 
@@ -38,6 +38,7 @@ describe('two masters on one Redis', () => {
       const s = await SparkSession.builder().remote(`sc://localhost:${port}/;session_id=${randomUUID()}`).getOrCreate();
       sessions.push(s);
       await s.conf.set('spark.sql.shuffle.partitions', '8');
+      await keepWholeLog(s);
       return s;
     };
 

@@ -33,7 +33,12 @@ export async function waitForCounts(spark: SparkSession, table: string, expected
   return last;
 }
 
-/** Per word, how often it occurs in the socket source's write-ahead log: what was durably read. */
+/** Keeps the socket source's whole write-ahead log (committed lines are trimmed otherwise): `walCounts` reads all of it. */
+export async function keepWholeLog(spark: SparkSession): Promise<void> {
+  await spark.conf.set('kindling.streaming.socket.trimLog', 'false');
+}
+
+/** Per word, how often it occurs in the socket source's write-ahead log (see `keepWholeLog`): what was durably read. */
 export async function walCounts(r: Redis, checkpoint: string): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   for (const chunk of await r.lrange(CheckpointKeys.sourceLog(checkpoint, 0), 0, -1)) {

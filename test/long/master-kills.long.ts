@@ -5,7 +5,7 @@ import { SparkSession, type StreamingQuery } from '../../client/index.js';
 import { CheckpointKeys } from '../../infra/redis/keys.js';
 import { LineServer, burst } from '../e2e/process.js';
 import { Cluster } from '../cluster/harness.js';
-import { startWordCounts, totals, walCounts } from '../cluster/word-count.js';
+import { keepWholeLog, startWordCounts, totals, walCounts } from '../cluster/word-count.js';
 import { eventually, letTimePass } from '../support/eventually.js';
 
 /**
@@ -46,6 +46,7 @@ describe('master kill -9 loop', () => {
       const s = await SparkSession.builder().remote(`${c.url}/;session_id=${randomUUID()}`).getOrCreate();
       await s.conf.set('spark.sql.shuffle.partitions', '16');
       await s.conf.set('kindling.streaming.maxBatchAttempts', '10');
+      await keepWholeLog(s);
       return { s, q: await startWordCounts(s, f.port, 'wc_kills', checkpoint) };
     };
     let { s, q } = await open();

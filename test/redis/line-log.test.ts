@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExecutionError } from '../../engine/errors/errors.js';
+import { ExecutionError, InternalError } from '../../engine/errors/errors.js';
 import { CheckpointKeys } from '../../infra/redis/keys.js';
 import { RedisCheckpointStoreFactory } from '../../master/streaming/checkpoint/redis-checkpoint.js';
 import { RedisServer } from '../support/redis-server.js';
@@ -22,6 +22,7 @@ afterAll(async () => {
 
 const wal = (name: string): string => CheckpointKeys.sourceLog(name, 0);
 const ends = (name: string): string => CheckpointKeys.sourceLogEnds(name, 0);
+const base = (name: string): string => CheckpointKeys.sourceLogBase(name, 0);
 
 describe('RedisLineLog (the socket source write-ahead log)', () => {
   it('appends, counts and reads ranges', async () => {
@@ -103,4 +104,75 @@ describe('RedisLineLog (the socket source write-ahead log)', () => {
     expect(await log.append(['after'])).toBe(30_001);
     expect((await log.read(29_999, 30_001))).toEqual(['x29999', 'after']);
   });
+
+  it('trims whole chunks below an index: length and the kept indexes stay, the last chunk stays, reads below are a bug', async () => {
+    const log = (await factory.open('trim', false)).lineLog(0);
+    expect(await log.append(['a', 'b'])).toBe(2);
+    expect(await log.append(['c', 'd', 'e'])).toBe(5);
+    expect(await log.append(['f'])).toBe(6);
+    // Line 3 is inside the second chunk: only the first (lines 0-1) can go.
+    await log.trim(3);
+    expect(await redis.lrange(wal('trim'), 0, -1)).toEqual(['c\nd\ne', 'f']);
+    expect(await redis.lrange(ends('trim'), 0, -1)).toEqual(['5', '6']);
+    expect(await redis.get(base('trim'))).toBe('2');
+    expect(await log.length()).toBe(6);
+    expect(await log.read(2, 6)).toEqual(['c', 'd', 'e', 'f']);
+    expect(await log.read(3, 5)).toEqual(['d', 'e']);
+    await expect(log.read(1, 3)).rejects.toThrow(InternalError);
+    // Idempotent, and never below what it trimmed already.
+    await log.trim(3);
+    await log.trim(1);
+    expect(await redis.llen(wal('trim'))).toBe(2);
+    // Everything committed: all but the last chunk go, which keeps the length.
+    await log.trim(6);
+    expect(await redis.lrange(wal('trim'), 0, -1)).toEqual(['f']);
+    expect(await redis.get(base('trim'))).toBe('5');
+    const fresh = (await factory.open('trim', false)).lineLog(0);
+    expect(await fresh.length()).toBe(6);
+    expect(await fresh.read(5, 6)).toEqual(['f']);
+    expect(await fresh.append(['g', 'h'])).toBe(8);
+    expect(await fresh.read(5, 8)).toEqual(['f', 'g', 'h']);
+    await expect(fresh.read(4, 6)).rejects.toThrow(/trimmed up to line 5/);
+  });
+
+  it('holds a bounded number of lines over a long run trimmed at each commit', async () => {
+    const log = (await factory.open('long', false)).lineLog(0);
+    let held = 0;
+    for (let batch = 0; batch < 200; batch++) {
+      const lines = Array.from({ length: 50 }, (_, i) => `b${batch}-${i}`);
+      const end = await log.append(lines.slice(0, 20));
+      expect(await log.append(lines.slice(20))).toBe(end + 30);
+      // The batch reads its lines back (as a re-run would), then commits them.
+      expect(await log.read(batch * 50, batch * 50 + 50)).toEqual(lines);
+      await log.trim(batch * 50 + 50);
+      const chunks = await redis.lrange(wal('long'), 0, -1);
+      held = Math.max(held, chunks.flatMap((c) => c.split('\n')).length);
+      expect(await redis.llen(ends('long'))).toBe(1);
+    }
+    expect(held).toBe(30);
+    expect(await log.length()).toBe(10_000);
+  });
+
+  it('reads a log written before trimming existed (no base key) from line 0', async () => {
+    await redis.rpush(wal('old'), 'x\ny', 'z');
+    await redis.rpush(ends('old'), '2', '3');
+    const log = (await factory.open('old', false)).lineLog(0);
+    expect(await log.read(0, 3)).toEqual(['x', 'y', 'z']);
+    await log.trim(2);
+    expect(await log.read(2, 3)).toEqual(['z']);
+    expect(await log.append(['w'])).toBe(4);
+  });
+
+  it('refuses a trim by a run whose lease was taken over (nothing is dropped)', async () => {
+    const older = await factory.open('trim-fenced', false);
+    await older.acquireRunLease('run-1');
+    const log = older.lineLog(0);
+    await log.append(['a']);
+    await log.append(['b']);
+    await (await factory.open('trim-fenced', false)).acquireRunLease('run-2');
+    await expect(log.trim(2)).rejects.toThrow(/CONCURRENT_STREAM_LOG_UPDATE/);
+    expect(await redis.llen(wal('trim-fenced'))).toBe(2);
+    expect(await redis.get(base('trim-fenced'))).toBeNull();
+  });
 });
+

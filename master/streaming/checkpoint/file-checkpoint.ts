@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { link, mkdir, open, readFile, readdir, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { LineLog, SourceMetadataLog } from '../../../engine/connectors/source.js';
-import { ExecutionError } from '../../../engine/errors/errors.js';
+import { ExecutionError, InternalError } from '../../../engine/errors/errors.js';
 import {
   batchIds,
   latestEntry,
@@ -192,12 +192,34 @@ async function scanLines(path: string, at: LinePosition, from: number, to: numbe
   return { line: index, byte };
 }
 
-/** An append-only file of records, one per line, fsynced before `append` resolves. */
-class FileLineLog implements LineLog {
-  private count: number | undefined;
-  /** Where the last read stopped: batches re-read after a restart go forward, so each continues there. */
-  private mark: LinePosition = { line: 0, byte: 0 };
-  constructor(private readonly path: string) {}
+/** Bytes after which the file line log starts a new segment (only whole segments can be trimmed). */
+export const LINE_LOG_SEGMENT_BYTES = 64 * 1024 * 1024;
+
+/** One file of the line log: its lines are `start` onwards, up to the next segment's start. */
+interface Segment {
+  readonly start: number;
+  readonly path: string;
+}
+
+/**
+ * An append-only log of records, one per line, fsynced before `append` resolves, in segment files:
+ * `wal` holds the lines from 0 (a log written before segments is that one file), `wal.<n>` the lines
+ * from n on. A segment is closed once it passes `segmentBytes`, and `trim` deletes closed segments
+ * whose lines all lie below the given index, oldest first (a crash in between leaves a contiguous log).
+ */
+export class FileLineLog implements LineLog {
+  private segments: Segment[] | undefined;
+  private loading: Promise<Segment[]> | undefined;
+  private count = 0;
+  /** Bytes in the last segment. */
+  private tailBytes = 0;
+  /** Where the last read stopped (in a segment, lines counted from its start): batches re-read after a restart go forward. */
+  private mark: { readonly path: string; readonly at: LinePosition } | undefined;
+
+  constructor(
+    private readonly path: string,
+    private readonly segmentBytes: number = LINE_LOG_SEGMENT_BYTES,
+  ) {}
 
   append(lines: readonly string[]): Promise<number> {
     return this.write(lines.length === 0 ? '' : `${lines.join('\n')}\n`, lines.length);
@@ -208,33 +230,95 @@ class FileLineLog implements LineLog {
   }
 
   private async write(data: string | Uint8Array, count: number): Promise<number> {
-    const n = await this.length();
-    if (count === 0) return n;
+    const segments = await this.load();
+    if (count === 0) return this.count;
     await mkdir(dirname(this.path), { recursive: true });
-    const fh = await open(this.path, 'a');
+    let last = segments[segments.length - 1] as Segment;
+    const rolled = this.tailBytes >= this.segmentBytes && this.count > last.start;
+    if (rolled) {
+      last = { start: this.count, path: `${this.path}.${this.count}` };
+      segments.push(last);
+      this.tailBytes = 0;
+    }
+    const fh = await open(last.path, 'a');
     try {
       await fh.writeFile(data);
       await fh.datasync();
     } finally {
       await fh.close();
     }
-    this.count = n + count;
+    // A new file's name is durable once its directory is synced.
+    if (rolled) await syncDirectory(dirname(this.path));
+    this.tailBytes += typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+    this.count += count;
     return this.count;
   }
 
   async length(): Promise<number> {
-    this.count ??= (await scanLines(this.path, { line: 0, byte: 0 }, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY)).line;
+    await this.load();
     return this.count;
   }
 
   async read(from: number, to: number): Promise<string[]> {
     const out: string[] = [];
     if (to <= from) return out;
-    const at = this.mark.line <= from ? this.mark : { line: 0, byte: 0 };
-    const end = await scanLines(this.path, at, from, to, (bytes) => out.push(bytes.toString('utf8')));
-    // Only a complete line end is a safe place to continue from.
-    if (end.line === to) this.mark = end;
+    // A copy: a trim meanwhile drops segments from the front (only ones below what a reader may ask for).
+    const segments = [...(await this.load())];
+    const first = (segments[0] as Segment).start;
+    if (from < first) throw new InternalError(`The write-ahead log ${this.path} was trimmed up to line ${first}, but lines ${from} to ${to} were asked for.`);
+    for (let i = 0; i < segments.length; i++) {
+      const seg = segments[i] as Segment;
+      const segEnd = i + 1 < segments.length ? (segments[i + 1] as Segment).start : Number.POSITIVE_INFINITY;
+      if (segEnd <= from || seg.start >= to) continue;
+      const lo = Math.max(from, seg.start) - seg.start;
+      const hi = Math.min(to, segEnd) - seg.start;
+      const mark = this.mark?.path === seg.path && this.mark.at.line <= lo ? this.mark.at : { line: 0, byte: 0 };
+      const end = await scanLines(seg.path, mark, lo, hi, (bytes) => out.push(bytes.toString('utf8')));
+      // Only a complete line end is a safe place to continue from.
+      if (end.line === hi) this.mark = { path: seg.path, at: end };
+    }
     return out;
+  }
+
+  async trim(before: number): Promise<void> {
+    const segments = await this.load();
+    let drop = 0;
+    while (drop + 1 < segments.length && (segments[drop + 1] as Segment).start <= before) drop++;
+    for (let i = 0; i < drop; i++) await rm((segments[i] as Segment).path, { force: true });
+    // Appends only ever add segments at the end, so the first `drop` are still the ones deleted.
+    segments.splice(0, drop);
+  }
+
+  private load(): Promise<Segment[]> {
+    if (this.segments) return Promise.resolve(this.segments);
+    this.loading ??= this.scan().then((s) => (this.segments = s));
+    return this.loading;
+  }
+
+  private async scan(): Promise<Segment[]> {
+    const dir = dirname(this.path);
+    const name = basename(this.path);
+    const segments: Segment[] = [];
+    for (const n of await readdir(dir).catch(() => [] as string[])) {
+      if (n === name) segments.push({ start: 0, path: this.path });
+      else if (n.startsWith(`${name}.`) && /^[0-9]+$/.test(n.slice(name.length + 1))) segments.push({ start: Number(n.slice(name.length + 1)), path: join(dir, n) });
+    }
+    segments.sort((a, b) => a.start - b.start);
+    if (segments.length === 0) segments.push({ start: 0, path: this.path });
+    const last = segments[segments.length - 1] as Segment;
+    const end = await scanLines(last.path, { line: 0, byte: 0 }, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY);
+    this.count = last.start + end.line;
+    this.tailBytes = end.byte;
+    return segments;
+  }
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { LineLog, SourceMetadataLog } from '../../../engine/connectors/source.js';
-import { ExecutionError } from '../../../engine/errors/errors.js';
+import { ExecutionError, InternalError } from '../../../engine/errors/errors.js';
 import { CheckpointKeys, StateKeys } from '../../../infra/redis/keys.js';
 import { redisCall, replicated, unlinkMatching, type RedisClient } from '../../../infra/redis/call.js';
 import { LuaScript } from '../../../infra/redis/lua-script.js';
@@ -132,6 +132,9 @@ class RedisSourceMetadata implements SourceMetadataLog {
 /** Appends one chunk iff the log holds the lines the writer expects (the header of the file says how). */
 const APPEND = new LuaScript('append-line-log');
 
+/** Drops the chunks ending at or before a line index and records the new base (the header says how). */
+const TRIM = new LuaScript('trim-line-log');
+
 /**
  * The socket source's write-ahead log in Redis: each append is one list element holding its lines
  * (so a trigger costs one small script call, not one element per line), indexed by a list of
@@ -146,6 +149,7 @@ export class RedisLineLog implements LineLog {
     private readonly redis: RedisClient,
     readonly key: string,
     readonly endsKey: string,
+    readonly baseKey: string,
     private readonly checkpoint: string = '',
     private readonly lease: LeaseToken = { token: undefined },
   ) {}
@@ -187,12 +191,28 @@ export class RedisLineLog implements LineLog {
     return n;
   }
 
+  /**
+   * Drops whole chunks of lines below `before` (the last chunk always stays, so the index keeps the
+   * length); the kept lines keep their indexes.
+   */
+  async trim(before: number): Promise<void> {
+    const token = this.lease.token;
+    const raw = await redisCall('trimming the write-ahead log', () =>
+      TRIM.run(this.redis, [this.key, this.endsKey, this.baseKey, CheckpointKeys.runLease(this.checkpoint)], [before, token ?? '']),
+    );
+    if (raw === 'FENCED') throw runFenced('the write-ahead log', undefined, token ?? 0, await readLease(this.redis, this.checkpoint));
+  }
+
   /** Lines `[from, to)`: the chunks covering them, found through the index of running totals. */
   async read(from: number, to: number): Promise<string[]> {
     if (to <= from) return [];
-    const ends = (await redisCall('reading the write-ahead log index', () => this.redis.lrange(this.endsKey, 0, -1))).map(Number);
+    // The base and the index together (a trim between them would shift the chunks under the index).
+    const indexed = await redisCall('reading the write-ahead log index', () => this.redis.multi().get(this.baseKey).lrange(this.endsKey, 0, -1).exec());
+    const base = Number((indexed?.[0]?.[1] as string | null) ?? 0);
+    const ends = ((indexed?.[1]?.[1] as string[] | undefined) ?? []).map(Number);
     const total = ends[ends.length - 1] ?? 0;
     if (total < to) throw this.lost(total, to);
+    if (from < base) throw new InternalError(`The write-ahead log ${this.key} was trimmed up to line ${base}, but lines ${from} to ${to} were asked for.`);
     // The first chunk whose end is past `from`.
     let lo = 0;
     let hi = ends.length - 1;
@@ -203,13 +223,15 @@ export class RedisLineLog implements LineLog {
     }
     let last = lo;
     while ((ends[last] as number) < to) last++;
-    const pipeline = this.redis.pipeline();
-    for (let i = lo; i <= last; i += READ_CHUNK) pipeline.lrange(this.key, i, Math.min(last, i + READ_CHUNK - 1));
-    const replies = await redisCall('reading the write-ahead log', () => pipeline.exec());
+    // One transaction that checks the base again: a trim since the index was read shifts the chunks.
+    const transaction = this.redis.multi().get(this.baseKey);
+    for (let i = lo; i <= last; i += READ_CHUNK) transaction.lrange(this.key, i, Math.min(last, i + READ_CHUNK - 1));
+    const [baseNow, ...replies] = (await redisCall('reading the write-ahead log', () => transaction.exec())) ?? [];
+    if (Number((baseNow?.[1] as string | null) ?? 0) !== base) return this.read(from, to);
     const out: string[] = [];
-    let chunkStart = lo === 0 ? 0 : (ends[lo - 1] as number);
+    let chunkStart = lo === 0 ? base : (ends[lo - 1] as number);
     let index = lo;
-    for (const [err, chunks] of replies ?? []) {
+    for (const [err, chunks] of replies) {
       if (err) throw new ExecutionError(`Redis failed while reading the write-ahead log: ${err.message}`, { cause: err });
       for (const chunk of chunks as string[]) {
         const chunkLines = chunk.split('\n');
@@ -288,6 +310,7 @@ export class RedisCheckpointStore implements CheckpointStore {
       this.redis,
       CheckpointKeys.sourceLog(this.location, sourceIndex),
       CheckpointKeys.sourceLogEnds(this.location, sourceIndex),
+      CheckpointKeys.sourceLogBase(this.location, sourceIndex),
       this.location,
       this.lease,
     );

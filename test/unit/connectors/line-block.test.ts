@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LINE_OVERHEAD_BYTES, LineBlock, LineCutter, MAX_LINE_BYTES } from '../../../master/sources/line-block.js';
+import { appendChunks, LINE_OVERHEAD_BYTES, LineBlock, LineCutter, MAX_LINE_BYTES } from '../../../master/sources/line-block.js';
 
 /** What the socket source did before it kept bytes: a streaming TextDecoder, split on '\n', one '\r' dropped per line. */
 function decodedLines(chunks: readonly Buffer[]): string[] {
@@ -72,3 +72,28 @@ describe('LineCutter: socket bytes cut into lines as the text decoder cut them',
     expect(rest.block?.lines()).toEqual(['é']);
   });
 });
+
+describe('appendChunks (what one write-ahead log append takes)', () => {
+  const block = (lines: readonly string[], now = 1_700_000_000_000): LineBlock =>
+    new LineCutter().push(Buffer.from(lines.map((l) => `${l}\n`).join('')), now).block as LineBlock;
+
+  it('cuts at the line cap and at about the byte cap, keeping every line once and in order', () => {
+    const lines = Array.from({ length: 10_000 }, (_, i) => `line ${i} `.padEnd(100, 'x'));
+    const b = block(lines);
+    const byLines = appendChunks(b, 3000, 1 << 30);
+    expect(byLines.map((c) => c.count)).toEqual([3000, 3000, 3000, 1000]);
+    const byBytes = appendChunks(b, 1_000_000, 64 * 1024);
+    for (const c of byBytes) expect(c.records().length).toBeLessThanOrEqual(64 * 1024);
+    // Full but for the last: each is cut only where the next 115-byte record would not fit.
+    for (const c of byBytes.slice(0, -1)) expect(c.records().length).toBeGreaterThan(64 * 1024 - 115);
+    expect(byBytes.flatMap((c) => c.lines())).toEqual(lines);
+    expect(byBytes.reduce((n, c) => n + c.heldBytes, 0)).toBe(b.heldBytes);
+  });
+
+  it('gives a line over the byte cap an append of its own', () => {
+    const lines = ['a', 'b'.repeat(500), 'c', 'd'];
+    expect(appendChunks(block(lines), 100, 64).map((c) => c.lines())).toEqual([['a'], ['b'.repeat(500)], ['c', 'd']]);
+    expect(appendChunks(LineBlock.EMPTY, 100, 64)).toEqual([]);
+  });
+});
+

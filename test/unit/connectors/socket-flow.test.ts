@@ -157,6 +157,7 @@ describe('the socket source under a flood', () => {
       },
       length: () => wal.length(),
       read: (from, to) => wal.read(from, to),
+      trim: (before) => wal.trim(before),
     };
     const source = new SocketSource({ host: '127.0.0.1', port: flood.port, includeTimestamp: false }, { ...ctx, lineLog: () => gated }, {
       maxLinesPerTrigger: 1000,

@@ -86,23 +86,7 @@ export class RedisStateStore implements StateStore {
         this.copies.forget(this.id);
         throw e;
       }
-      let reply: unknown;
-      try {
-        reply = await this.call(`applying batch ${batch.batchId}`, () => APPLY_BATCH.run(this.redis, this.keys, args.argv));
-      } catch (e) {
-        // Whether it ran is unknown: the next apply reloads (a retry of this one is answered by the guard).
-        this.copies.forget(this.id);
-        throw e;
-      }
-      const [status, detail, replayedRows] = reply as [string, string, string[] | undefined];
-      if (status === 'APPLIED' || status === 'REPLAYED') {
-        try {
-          await replicated(this.redis, this.keys[0], `replicating batch ${batch.batchId} of state partition ${this.partition}`);
-        } catch (e) {
-          this.copies.forget(this.id);
-          throw e;
-        }
-      }
+      const [status, detail, replayedRows] = await this.runApply(batch.batchId, this.keys, args.argv);
       if (status === 'APPLIED') {
         this.commit(copy, applied, args);
         return { ...args.result, replayed: false };
@@ -123,6 +107,22 @@ export class RedisStateStore implements StateStore {
   }
 
   /** Throws for a reply that refused the write (CONFLICT after the last retry, FENCED, FENCED_RUN, STALE). */
+  /**
+   * One guarded apply script and, once it wrote (or found the batch written), the wait for its
+   * replicas. Any failure drops the copy: whether the script ran is unknown, so the next apply
+   * reloads (and a retry of this one is answered by the batch-id guard).
+   */
+  private async runApply(batchId: number, keys: readonly string[], argv: readonly (string | Buffer)[]): Promise<[string, string, string[] | undefined]> {
+    try {
+      const reply = (await this.call(`applying batch ${batchId}`, () => APPLY_BATCH.run(this.redis, keys, argv))) as [string, string, string[] | undefined];
+      if (reply[0] === 'APPLIED' || reply[0] === 'REPLAYED') await replicated(this.redis, keys[0] as string, `replicating batch ${batchId} of state partition ${this.partition}`);
+      return reply;
+    } catch (e) {
+      this.copies.forget(this.id);
+      throw e;
+    }
+  }
+
   private refused(batch: StateBatch, status: string, detail: string): never {
     switch (status) {
       case 'CONFLICT':
@@ -182,22 +182,7 @@ export class RedisStateStore implements StateStore {
         this.copies.forget(this.id);
         throw e;
       }
-      let reply: unknown;
-      try {
-        reply = await this.call(`applying batch ${batch.batchId}`, () => APPLY_BATCH.run(this.redis, this.paneKeys, args.argv));
-      } catch (e) {
-        this.copies.forget(this.id);
-        throw e;
-      }
-      const [status, detail, replayedRows] = reply as [string, string, string[] | undefined];
-      if (status === 'APPLIED' || status === 'REPLAYED') {
-        try {
-          await replicated(this.redis, this.paneKeys[0], `replicating batch ${batch.batchId} of state partition ${this.partition}`);
-        } catch (e) {
-          this.copies.forget(this.id);
-          throw e;
-        }
-      }
+      const [status, detail, replayedRows] = await this.runApply(batch.batchId, this.paneKeys, args.argv);
       if (status === 'APPLIED') {
         this.commit(copy, paneApplied, args);
         // The changed panes' totals (the entries themselves: read before the next batch changes them).

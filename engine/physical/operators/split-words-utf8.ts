@@ -1,8 +1,5 @@
-import type { WordCounts } from './split-words.js';
+import { EMPTY, FNV_OFFSET, FNV_PRIME, takeWordCounts, type WordCounts } from './split-words.js';
 
-const FNV_OFFSET = 0x811c9dc5 | 0;
-const FNV_PRIME = 16777619;
-const EMPTY = -1;
 const NEWLINE = 10;
 
 /**
@@ -38,16 +35,7 @@ export class Utf8WordCounter {
   count(bytes: Uint8Array, numRows: number): WordCounts {
     this.seen = [];
     if (numRows > 0) this.countBytes(bytes);
-    const seen = this.seen;
-    const words = new Array<string>(seen.length);
-    const weights = new Float64Array(seen.length);
-    for (let j = 0; j < seen.length; j++) {
-      const id = seen[j] as number;
-      words[j] = this.words[id] as string;
-      weights[j] = this.counts[id] as number;
-      this.counts[id] = 0;
-    }
-    return { words, weights };
+    return takeWordCounts(this.seen, this.words, this.counts);
   }
 
   /** The hot loop: a word ends at the separator, at a line's end and at the end of the bytes. */

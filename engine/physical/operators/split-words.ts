@@ -6,9 +6,23 @@ export interface WordCounts {
   readonly weights: Float64Array;
 }
 
-const FNV_OFFSET = 0x811c9dc5 | 0;
-const FNV_PRIME = 16777619;
-const EMPTY = -1;
+/** FNV-1a over a word's code units (or bytes), and the empty slot of the counters' open addressing. */
+export const FNV_OFFSET = 0x811c9dc5 | 0;
+export const FNV_PRIME = 16777619;
+export const EMPTY = -1;
+
+/** The batch's words in first-seen order with their counts, and the counts zeroed for the next batch. */
+export function takeWordCounts(seen: readonly number[], words: readonly string[], counts: Float64Array): WordCounts {
+  const out = new Array<string>(seen.length);
+  const weights = new Float64Array(seen.length);
+  for (let j = 0; j < seen.length; j++) {
+    const id = seen[j] as number;
+    out[j] = words[id] as string;
+    weights[j] = counts[id] as number;
+    counts[id] = 0;
+  }
+  return { words: out, weights };
+}
 
 /**
  * `explode(split(line, sep))` counted instead of materialized: each line is cut at the one code
@@ -38,16 +52,7 @@ export class WordCounter {
       const line = lines.kind === 'const' ? lines.value : lines.values[i];
       if (line !== null && line !== undefined) this.countLine(line as string);
     }
-    const seen = this.seen;
-    const words = new Array<string>(seen.length);
-    const weights = new Float64Array(seen.length);
-    for (let j = 0; j < seen.length; j++) {
-      const id = seen[j] as number;
-      words[j] = this.words[id] as string;
-      weights[j] = this.counts[id] as number;
-      this.counts[id] = 0;
-    }
-    return { words, weights };
+    return takeWordCounts(this.seen, this.words, this.counts);
   }
 
   /** The hot loop: everything it reads is in locals, and only a new word leaves it (`insert`). */

@@ -85,15 +85,15 @@ async function main(): Promise<void> {
     for (const partitions of partitionCounts) {
       for (const engine of engines) {
         const block: Block = { engine, label: '', partitions, throughput: [], latency: [], peakRssBytes: {} };
-        // Each query on a server of its own, so each query's peak memory is its own.
+        // Each query and source on a server of its own, so each one's peak memory is its own.
         for (const query of queries) {
-          const server = await startEngine(engine, partitions);
-          const rss = new EngineRssSampler();
-          block.label = server.label;
-          sparkVersion = server.version ?? sparkVersion;
-          try {
-            for (const source of sources) {
-              if (skip.has(`${engine}:${source}`)) continue;
+          for (const source of sources) {
+            if (skip.has(`${engine}:${source}`)) continue;
+            const server = await startEngine(engine, partitions);
+            const rss = new EngineRssSampler();
+            block.label = server.label;
+            sparkVersion = server.version ?? sparkVersion;
+            try {
               const base = { url: server.url, partitions, source, queries: [query], tag: `${source}_${partitions}` };
               tracePhase(`${query} ${source} throughput`);
               const t = await client<ThroughputRun>({
@@ -113,14 +113,15 @@ async function main(): Promise<void> {
                 block.latency.push(...l.map((r) => ({ ...r, source })));
                 process.stderr.write(`${server.label}, ${source}, ${partitions} partitions, latency: ${JSON.stringify(l)}\n`);
               }
+            } finally {
+              const peak = rss.stop();
+              (block.peakRssBytes[source] ??= {})[query] = peak;
+              const b = rss.breakdown();
+              process.stderr.write(
+                `${block.label}, ${query}, ${source}: peak RSS ${(peak / 1024 ** 2).toFixed(0)} MB = ${formatBreakdown(b.atPeak)} MB; each process's own peak: ${formatBreakdown(b.ownPeak)} MB\n`,
+              );
+              await server.stop();
             }
-          } finally {
-            block.peakRssBytes[query] = rss.stop();
-            const b = rss.breakdown();
-            process.stderr.write(
-              `${block.label}, ${query}: peak RSS ${(block.peakRssBytes[query] / 1024 ** 2).toFixed(0)} MB = ${formatBreakdown(b.atPeak)} MB; each process's own peak: ${formatBreakdown(b.ownPeak)} MB\n`,
-            );
-            await server.stop();
           }
         }
         blocks.push(block);

@@ -9,8 +9,8 @@ export interface Block {
   readonly partitions: string;
   readonly throughput: ThroughputRun[];
   readonly latency: LatencyRun[];
-  /** Per query: the peak over that query's runs, on a server started for it alone. */
-  readonly peakRssBytes: Partial<Record<'q1' | 'q2', number>>;
+  /** Per source and query: the peak over those runs (throughput and latency), on a server started for them alone. */
+  readonly peakRssBytes: Record<string, Partial<Record<'q1' | 'q2', number>>>;
 }
 
 export interface ResultsInput {
@@ -54,7 +54,7 @@ export function renderResults(input: ResultsInput): string {
       const q1 = rate(b, source, 'q1');
       const q2 = rate(b, source, 'q2');
       throughput.push(
-        `| ${source} | ${b.partitions} | ${b.label} | ${k(q1)}${vs('q1')} | ${k(q2)}${vs('q2')} | ${((q2 / q1) * 100).toFixed(0)} % | ${batches('q1')} | ${batches('q2')} | ${check('q1')} | ${check('q2')} | ${gb(b.peakRssBytes.q1)} / ${gb(b.peakRssBytes.q2)} |`,
+        `| ${source} | ${b.partitions} | ${b.label} | ${k(q1)}${vs('q1')} | ${k(q2)}${vs('q2')} | ${((q2 / q1) * 100).toFixed(0)} % | ${batches('q1')} | ${batches('q2')} | ${check('q1')} | ${check('q2')} | ${gb(b.peakRssBytes[source]?.q1)} / ${gb(b.peakRssBytes[source]?.q2)} |`,
       );
     }
   }
@@ -82,7 +82,7 @@ export function renderResults(input: ResultsInput): string {
     `- Workload: Q1 = \`groupBy(window(timestamp, '60 seconds', '30 seconds'), word).count()\`, Q2 = the same with a 5 s slide (12 windows a word), \`current_timestamp\` and a 5 s watermark, complete mode into the memory sink; one PySpark Connect client; the same \`spark.sql.shuffle.partitions\` on every engine.`,
     `- Throughput: ${words} words (Zipf, 10 a line) from ${input.fileCount} text files written before the query starts, or from a socket feeder serving them as fast as they are read; time from \`start()\` until the memory table holds every word, median of ${input.runs}.`,
     `- Latency: the client writes one file (renamed into the directory) or sends one chunk of lines every 200 ms at the given words/s for ${input.latencySeconds} s, with a marker word in each; end-to-end is from the chunk being durable until a query of the memory table first shows its marker (the client polls as fast as the server answers); the first second is not counted. Batch p50/p95: batches with input in the same run.`,
-    '- Peak RSS: the summed resident memory of the engine\'s processes (the JVM; the `kindling` node processes; redis-server), sampled every 200 ms; each query runs on a server started for it alone, and its peak is over its runs (throughput and latency, every source).',
+    '- Peak RSS: the summed resident memory of the engine\'s processes (the JVM; the `kindling` node processes; redis-server), sampled every 200 ms; each query runs on a server started for it alone for each source, and its peak is over the runs on that server (throughput and latency).',
     '',
     '## Throughput',
     '',

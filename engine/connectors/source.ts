@@ -15,6 +15,15 @@ export interface SourceMetadataLog {
   names(): Promise<string[]>;
 }
 
+/**
+ * Lines in the order a source received them: each part's `bytes` hold its lines, each followed by
+ * '\n', and `times[i]` is when its line i arrived (ms).
+ */
+export interface ReceivedLines {
+  readonly parts: readonly { readonly bytes: Uint8Array; readonly times: ArrayLike<number> }[];
+  readonly count: number;
+}
+
 /** A durable append-only log of text lines (the socket source's write-ahead log). */
 export interface LineLog {
   /** Resolves once the lines are durable; returns the new length. */
@@ -24,6 +33,11 @@ export interface LineLog {
    * that can take them so spares the socket source decoding and joining them).
    */
   appendRecords?(records: Uint8Array, count: number): Promise<number>;
+  /**
+   * The same for lines as the source received them, with their arrival times: a log that keeps
+   * one time per run of lines stores them so (and `read` gives them back as `<time>\t<line>`).
+   */
+  appendReceived?(lines: ReceivedLines): Promise<number>;
   length(): Promise<number>;
   /** Lines `[from, to)`; asking for lines dropped by `trim` is a bug (an InternalError). */
   read(from: number, to: number): Promise<string[]>;

@@ -12,9 +12,10 @@ import type { JobRef, MapTask, ReduceTask, ShuffleBlock } from './task.js';
  */
 const EMPTY = new Uint8Array();
 
-export function encodeMapTask(task: MapTask): { specJson: string; payload: Uint8Array } {
-  const { payload, ...split } = task.split;
-  return { specJson: toJson({ ...task, split }), payload: payload ?? EMPTY };
+/** The payload stays apart from the JSON spec: as it came, one buffer or parts to be written in order. */
+export function encodeMapTask(task: MapTask): { specJson: string; payload: Uint8Array | readonly Uint8Array[] } {
+  const { payload, payloadParts, ...split } = task.split;
+  return { specJson: toJson({ ...task, split }), payload: payloadParts ?? payload ?? EMPTY };
 }
 
 export function decodeMapTask(specJson: string, payload: Uint8Array): MapTask {

@@ -1,4 +1,4 @@
-import { status, type ServiceError } from '@grpc/grpc-js';
+import { makeClientConstructor, status, type ServiceError } from '@grpc/grpc-js';
 import { ExecutionError } from '../../engine/errors/errors.js';
 import { errorFromProto } from '../../engine/errors/wire.js';
 import {
@@ -10,10 +10,19 @@ import {
 import type { JobRef, MapTask, MapTaskResult, ReduceTask, ReduceTaskResult } from '../../engine/exec/task.js';
 import type { TaskMetrics } from '../../engine/physical/task-metrics.js';
 import { loadCluster, type WorkerServiceClient } from '../../proto/load.js';
+import { withTaskRequestWriter, type TaskRequestWithParts } from '../../proto/kindling/task-request-writer.js';
+import type { TaskRequest } from '../../proto/generated/kindling/cluster/TaskRequest.js';
 import type { TaskResponse__Output } from '../../proto/generated/kindling/cluster/TaskResponse.js';
 import type { WorkerHandle } from '../execution/worker-handle.js';
 import { clusterChannelCredentials, type ClusterSecurity } from '../../infra/grpc/cluster-security.js';
 import { CLUSTER_CHANNEL_OPTIONS } from '../../infra/grpc/options.js';
+
+/** The worker service's client, writing map task requests with their payload copied once. */
+let workerClient: ReturnType<typeof makeClientConstructor> | undefined;
+function workerClientConstructor(): ReturnType<typeof makeClientConstructor> {
+  workerClient ??= makeClientConstructor(withTaskRequestWriter(loadCluster().WorkerService.service), 'WorkerService');
+  return workerClient;
+}
 
 /** Thrown when the worker itself could not be reached: the registry treats the worker as lost. */
 export class WorkerUnreachableError extends ExecutionError {}
@@ -31,14 +40,15 @@ export class RemoteWorker implements WorkerHandle {
     private readonly security: ClusterSecurity,
     private readonly addresses: () => Readonly<Record<string, string>>,
   ) {
-    const { WorkerService } = loadCluster();
-    this.client = new WorkerService(address, clusterChannelCredentials(security), CLUSTER_CHANNEL_OPTIONS);
+    this.client = new (workerClientConstructor())(address, clusterChannelCredentials(security), CLUSTER_CHANNEL_OPTIONS) as unknown as WorkerServiceClient;
   }
 
   async runMap(task: MapTask): Promise<MapTaskResult> {
     const withAddresses: MapTask = task.shuffle ? { ...task, shuffle: { ...task.shuffle, addresses: this.addresses() } } : task;
     const { specJson, payload } = encodeMapTask(withAddresses);
-    const res = await this.call((cb) => this.client.RunMapTask({ secret: this.security.secret, spec_json: specJson, payload }, cb));
+    // Parts are written by writeTaskRequest (this client's serializer), which the generated type does not know.
+    const request: TaskRequestWithParts = { secret: this.security.secret, spec_json: specJson, payload };
+    const res = await this.call((cb) => this.client.RunMapTask(request as TaskRequest, cb));
     const output = decodeRows(res.output);
     return output ? { metrics: fromJson<TaskMetrics>(res.metrics_json), output } : { metrics: fromJson<TaskMetrics>(res.metrics_json) };
   }

@@ -7,7 +7,9 @@ import { SourceOptions } from '../../engine/connectors/options.js';
 import { streamOnlyProvider } from '../../engine/connectors/stream-only.js';
 import { ExecutionError, KindlingError } from '../../engine/errors/errors.js';
 import type { Schema } from '../../engine/types/schema.js';
-import { appendChunks, lastLineWithin, LineBlock, LineCutter, MAX_APPEND_BYTES } from './line-block.js';
+import type { LineBlock, LineChunk } from './line-block.js';
+import { appendChunks, lastLineWithin, lineParts, MAX_APPEND_BYTES } from './line-block.js';
+import { LineCutter } from './line-cutter.js';
 
 /**
  * The `socket` format. Its TCP client runs on the driver (this file); the lines it logs reach map
@@ -85,7 +87,9 @@ export class SocketSource implements Source {
    * Received lines waiting for the log, oldest first, as the chunks they are appended in: a chunk
    * whose append failed stays first and unchanged, so the log can recognise its retry.
    */
-  private queue: LineBlock[] = [];
+  private queue: LineChunk[] = [];
+  /** Where an append's records are written (see `recordsOf`). */
+  private scratch: Buffer = Buffer.alloc(0);
   private appending: Promise<void> | undefined;
   private flushScheduled = false;
   private appendError: unknown;
@@ -157,13 +161,12 @@ export class SocketSource implements Source {
     const count = to - from;
     const parts = Math.max(1, Math.min(this.ctx.parallelism(), Math.ceil(count / 1000)));
     const size = Math.ceil(count / parts);
-    const cached = this.cached(from, to);
     const splits: InputSplit[] = [];
-    if (cached) {
-      for (let i = 0; i < count; i += size) {
-        const part = cached.slice(i, Math.min(count, i + size));
-        const times = this.options.includeTimestamp ? Array.from(part.times) : undefined;
-        splits.push(linesBytesSplit(part.joined(), part.count, times));
+    if (from >= this.cacheBase && to <= this.cacheBase + this.cacheLines) {
+      for (let lo = from; lo < to; lo += size) {
+        const hi = Math.min(to, lo + size);
+        const { parts, times } = lineParts(this.cache, this.cacheBase, lo, hi);
+        splits.push(linesBytesSplit(parts, hi - lo, this.options.includeTimestamp ? Array.from(times) : undefined));
       }
       return splits;
     }
@@ -230,21 +233,6 @@ export class SocketSource implements Source {
     return this.log;
   }
 
-  /** Lines `[from, to)` when the cache holds them all. */
-  private cached(from: number, to: number): LineBlock | undefined {
-    if (from < this.cacheBase || to > this.cacheBase + this.cacheLines) return undefined;
-    const parts: LineBlock[] = [];
-    let base = this.cacheBase;
-    for (const b of this.cache) {
-      const lo = Math.max(from, base);
-      const hi = Math.min(to, base + b.count);
-      if (lo < hi) parts.push(b.slice(lo - base, hi - base));
-      base += b.count;
-      if (base >= to) break;
-    }
-    return LineBlock.concat(parts);
-  }
-
   private async fromLog(from: number, to: number): Promise<{ lines: string[]; times: number[] }> {
     const records = await this.lineLog().read(from, to);
     const cut = (r: string): number => r.indexOf('\t');
@@ -291,11 +279,11 @@ export class SocketSource implements Source {
   }
 
   private onData(chunk: Buffer): void {
-    const { block, cut } = this.cutter.push(chunk, this.ctx.clock.now());
+    const { blocks, cut } = this.cutter.push(chunk, this.ctx.clock.now());
     if (cut > 0) this.ctx.log.warn({ bytes: cut }, 'socket line over the size limit: cut');
     // Once per chunk, not per line: a 64 KiB read holds about a thousand short lines.
-    if (block && block.count > 0) {
-      this.hold(block);
+    for (const block of blocks) this.hold(block);
+    if (blocks.length > 0) {
       this.regulate();
       this.scheduleFlush();
       this.hintListeners.forEach((l) => l());
@@ -359,8 +347,8 @@ export class SocketSource implements Source {
   private async drain(): Promise<void> {
     for (;;) {
       if (this.pending.length > 0) {
-        // One block per append of at most maxLinesPerTrigger lines and about MAX_APPEND_BYTES (the held bytes stay as they were counted).
-        this.queue.push(...appendChunks(LineBlock.concat(this.pending), this.limits.maxLinesPerTrigger, MAX_APPEND_BYTES));
+        // Appends of at most maxLinesPerTrigger lines and about MAX_APPEND_BYTES, sharing the received blocks (the held bytes stay as they were counted).
+        this.queue.push(...appendChunks(this.pending, this.limits.maxLinesPerTrigger, MAX_APPEND_BYTES));
         this.pending = [];
         this.pendingLines = 0;
       }
@@ -369,7 +357,11 @@ export class SocketSource implements Source {
       const start = this.logged;
       try {
         const log = this.lineLog();
-        this.logged = log.appendRecords ? await log.appendRecords(chunk.records(), chunk.count) : await log.append(chunk.recordLines());
+        this.logged = log.appendReceived
+          ? await log.appendReceived({ parts: chunk.blocks, count: chunk.count })
+          : log.appendRecords
+            ? await log.appendRecords(this.recordsOf(chunk), chunk.count)
+            : await log.append(chunk.recordLines());
       } catch (e) {
         this.appendError = e;
         return;
@@ -381,10 +373,20 @@ export class SocketSource implements Source {
         this.cacheLines = 0;
         this.cacheBase = start;
       }
-      this.cache.push(chunk);
+      this.cache.push(...chunk.blocks);
       this.cacheLines += chunk.count;
       this.notify();
     }
+  }
+
+  /**
+   * The chunk's records in a buffer reused from append to append (they are one at a time): a new
+   * 1 MB buffer per append was garbage that only a full GC frees, and a flood left tens of them.
+   */
+  private recordsOf(chunk: LineChunk): Buffer {
+    // Appends take about MAX_APPEND_BYTES; one with a longer line gets a buffer of its own.
+    if (this.scratch.length === 0) this.scratch = Buffer.allocUnsafeSlow(2 * MAX_APPEND_BYTES);
+    return chunk.records(this.scratch);
   }
 
   private notify(): void {

@@ -1,6 +1,7 @@
 import { createServer, type Socket } from 'node:net';
 import { pino } from 'pino';
 import { SparkSession } from '../../client/index.js';
+import { splitPayload } from '../../engine/connectors/split.js';
 import { encodeMapTask, encodeReduceTask, encodeShuffleBlock, type EncodedShuffleBlock } from '../../engine/exec/task-codec.js';
 import type { LocalWorker, LocalWorkerPool } from '../../master/execution/local-workers.js';
 import { startConnectServer } from '../../master/connect/server.js';
@@ -30,7 +31,7 @@ export async function captureTaskTemplates(): Promise<TaskTemplates> {
     const runMap = w.runMap;
     const runReduce = w.runReduce;
     w.runMap = (task) => {
-      if (!map && (task.split.payload?.length ?? 0) > 0) map = encodeMapTask(task);
+      if (!map && splitPayload(task.split).length > 0) map = { specJson: encodeMapTask(task).specJson, payload: splitPayload(task.split) };
       return runMap(task);
     };
     w.runReduce = (task) => {

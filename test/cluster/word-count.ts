@@ -3,6 +3,7 @@ import type { Row, SparkSession, StreamingQuery } from '../../client/index.js';
 import { CheckpointKeys } from '../../infra/redis/keys.js';
 import { functions as F } from '../../client/index.js';
 import { eventually } from '../support/eventually.js';
+import { decodeChunk } from '../../master/streaming/checkpoint/line-log-chunk.js';
 
 /** The seed `wordcounts` query over a socket, as the notebook writes it. */
 export async function startWordCounts(spark: SparkSession, port: number, name: string, checkpoint?: string): Promise<StreamingQuery> {
@@ -43,7 +44,7 @@ export async function walCounts(r: Redis, checkpoint: string): Promise<Map<strin
   const counts = new Map<string, number>();
   for (const chunk of await r.lrange(CheckpointKeys.sourceLog(checkpoint, 0), 0, -1)) {
     // Each record is `<arrival ms>\t<line>`.
-    for (const record of chunk.split('\n')) {
+    for (const record of decodeChunk(chunk)) {
       const line = record.slice(record.indexOf('\t') + 1);
       for (const w of line.split(' ')) if (w !== '') counts.set(w, (counts.get(w) ?? 0) + 1);
     }

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReceivedLines } from '../../engine/connectors/source.js';
 import { ExecutionError, InternalError } from '../../engine/errors/errors.js';
 import { CheckpointKeys } from '../../infra/redis/keys.js';
 import { RedisCheckpointStoreFactory } from '../../master/streaming/checkpoint/redis-checkpoint.js';
@@ -35,8 +36,8 @@ describe('RedisLineLog (the socket source write-ahead log)', () => {
     expect(await log.read(1, 3)).toEqual(['b', 'c']);
     expect(await log.read(0, 4)).toEqual(['a', 'b', 'c', 'd']);
     expect(await log.read(2, 2)).toEqual([]);
-    // One element per append (its lines joined), indexed by running totals.
-    expect(await redis.lrange(wal('basic'), 0, -1)).toEqual(['a\nb\nc', 'd']);
+    // One element per append (a header, then its lines joined: line-log-chunk.ts), indexed by running totals.
+    expect(await redis.lrange(wal('basic'), 0, -1)).toEqual(['\u0001\na\nb\nc', '\u0001\nd']);
     expect(await redis.lrange(ends('basic'), 0, -1)).toEqual(['3', '4']);
   });
 
@@ -78,7 +79,7 @@ describe('RedisLineLog (the socket source write-ahead log)', () => {
     const fresh = (await factory.open('lost', false)).lineLog(0);
     expect(await fresh.length()).toBe(3);
     await expect(fresh.read(0, 5)).rejects.toThrow(/has 3 lines but 5 were written/);
-    expect(await redis.lrange(wal('lost'), 0, -1)).toEqual(['l0\nl1\nl2']);
+    expect(await redis.lrange(wal('lost'), 0, -1)).toEqual(['\u0001\nl0\nl1\nl2']);
   });
 
   it('treats a resent append whose lines are already there as done, and another writer as an error', async () => {
@@ -92,7 +93,39 @@ describe('RedisLineLog (the socket source write-ahead log)', () => {
     await redis.rpush(wal('resend'), 'intruder');
     await redis.rpush(ends('resend'), '5');
     await expect(log.append(['e'])).rejects.toThrow(/another process is writing/);
-    expect(await redis.lrange(wal('resend'), 0, -1)).toEqual(['a', 'b\nc', 'd', 'intruder']);
+    expect(await redis.lrange(wal('resend'), 0, -1)).toEqual(['\u0001\na', 'b\nc', '\u0001\nd', 'intruder']);
+  });
+
+  it('keeps received lines with one time per run of lines, and gives them back as records', async () => {
+    const log = (await factory.open('received', false)).lineLog(0);
+    const received = (runs: readonly (readonly [number, readonly string[]])[]): ReceivedLines => ({
+      parts: runs.map(([t, ls]) => ({ bytes: Buffer.from(ls.map((l) => `${l}\n`).join('')), times: ls.map(() => t) })),
+      count: runs.reduce((n, [, ls]) => n + ls.length, 0),
+    });
+    expect(await log.appendReceived?.(received([[1000, ['ä b', '']], [1000, ['c']], [1001, ['d\te']]]))).toBe(4);
+    expect(await log.append(['plain'])).toBe(5);
+    expect(await log.appendReceived?.(received([[1002, ['\u0001x']]]))).toBe(6);
+    expect(await log.read(0, 6)).toEqual(['1000\tä b', '1000\t', '1000\tc', '1001\td\te', 'plain', '1002\t\u0001x']);
+    expect(await log.read(2, 4)).toEqual(['1000\tc', '1001\td\te']);
+    // One time per run: the lines are stored as received, after a short header.
+    expect(await redis.lindex(wal('received'), 0)).toBe('\u00011000*3,1001*1\nä b\n\nc\nd\te');
+    // A chunk written before this format (a time before each line) reads as it did.
+    await redis.rpush(wal('received'), '1003\tf\n1003\tg');
+    await redis.rpush(ends('received'), '8');
+    expect(await log.read(5, 8)).toEqual(['1002\t\u0001x', '1003\tf', '1003\tg']);
+  });
+
+  it('treats a resent append of received lines that are already there as done', async () => {
+    const log = (await factory.open('received-resend', false)).lineLog(0);
+    const lines: ReceivedLines = { parts: [{ bytes: Buffer.from('x\ny\n'), times: [7, 8] }], count: 2 };
+    expect(await log.append(['a'])).toBe(1);
+    // The script ran but its reply was lost with the connection; the client sends it again.
+    await redis.rpush(wal('received-resend'), '\u00017*1,8*1\nx\ny');
+    await redis.rpush(ends('received-resend'), '3');
+    expect(await log.appendReceived?.(lines)).toBe(3);
+    await redis.rpush(wal('received-resend'), '\u00017*1,8*1\nx\nz');
+    await redis.rpush(ends('received-resend'), '5');
+    await expect(log.appendReceived?.(lines)).rejects.toThrow(/another process is writing/);
   });
 
   it('survives a kill -9 of Redis with everything acknowledged', async () => {
@@ -112,7 +145,7 @@ describe('RedisLineLog (the socket source write-ahead log)', () => {
     expect(await log.append(['f'])).toBe(6);
     // Line 3 is inside the second chunk: only the first (lines 0-1) can go.
     await log.trim(3);
-    expect(await redis.lrange(wal('trim'), 0, -1)).toEqual(['c\nd\ne', 'f']);
+    expect(await redis.lrange(wal('trim'), 0, -1)).toEqual(['\u0001\nc\nd\ne', '\u0001\nf']);
     expect(await redis.lrange(ends('trim'), 0, -1)).toEqual(['5', '6']);
     expect(await redis.get(base('trim'))).toBe('2');
     expect(await log.length()).toBe(6);
@@ -125,7 +158,7 @@ describe('RedisLineLog (the socket source write-ahead log)', () => {
     expect(await redis.llen(wal('trim'))).toBe(2);
     // Everything committed: all but the last chunk go, which keeps the length.
     await log.trim(6);
-    expect(await redis.lrange(wal('trim'), 0, -1)).toEqual(['f']);
+    expect(await redis.lrange(wal('trim'), 0, -1)).toEqual(['\u0001\nf']);
     expect(await redis.get(base('trim'))).toBe('5');
     const fresh = (await factory.open('trim', false)).lineLog(0);
     expect(await fresh.length()).toBe(6);
@@ -146,7 +179,7 @@ describe('RedisLineLog (the socket source write-ahead log)', () => {
       expect(await log.read(batch * 50, batch * 50 + 50)).toEqual(lines);
       await log.trim(batch * 50 + 50);
       const chunks = await redis.lrange(wal('long'), 0, -1);
-      held = Math.max(held, chunks.flatMap((c) => c.split('\n')).length);
+      held = Math.max(held, chunks.flatMap((c) => c.split('\n').slice(1)).length);
       expect(await redis.llen(ends('long'))).toBe(1);
     }
     expect(held).toBe(30);

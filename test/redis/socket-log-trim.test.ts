@@ -11,6 +11,7 @@ import { SOCKET_TRIM_LOG_CONF, SocketSource } from '../../master/sources/socket-
 import { RedisCheckpointStoreFactory } from '../../master/streaming/checkpoint/redis-checkpoint.js';
 import { RedisServer } from '../support/redis-server.js';
 import { eventually } from '../support/eventually.js';
+import { decodeChunk } from '../../master/streaming/checkpoint/line-log-chunk.js';
 
 /** A line server like `nc -lk` (one client). */
 class LineServer {
@@ -92,7 +93,7 @@ async function nextEnd(source: SocketSource, from: Offset | null, expected: numb
 async function held(name: string): Promise<{ base: number; lines: number; total: number }> {
   const replies = (await redis.multi().get(CheckpointKeys.sourceLogBase(name, 0)).lrange(CheckpointKeys.sourceLog(name, 0), 0, -1).lindex(CheckpointKeys.sourceLogEnds(name, 0), -1).exec()) ?? [];
   const [base, chunks, total] = replies.map(([, v]) => v) as [string | null, string[], string | null];
-  return { base: Number(base ?? 0), lines: chunks.reduce((n, c) => n + c.split('\n').length, 0), total: Number(total ?? 0) };
+  return { base: Number(base ?? 0), lines: chunks.reduce((n, c) => n + decodeChunk(c).length, 0), total: Number(total ?? 0) };
 }
 
 describe('the socket source trims its Redis write-ahead log as batches commit', () => {

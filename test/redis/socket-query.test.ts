@@ -14,6 +14,7 @@ import type { StreamingQuery } from '../../master/streaming/streaming-query.js';
 import { RedisServer } from '../support/redis-server.js';
 import { redisRuntime } from './redis-runtime.js';
 import { eventually, letTimePass } from '../support/eventually.js';
+import { decodeChunk } from '../../master/streaming/checkpoint/line-log-chunk.js';
 
 /** A line server like `nc -lk`: every line sent goes to the clients connected now. */
 class LineServer {
@@ -138,7 +139,7 @@ describe('a socket query checkpointed in Redis', () => {
     const last = batchIds.at(-1) as number;
     expect(offsets[last]?.split('\n')[2]).toBe('2');
     // Committed lines were trimmed but for the last append ('c c', sent on its own): a log keeps its last chunk.
-    const wal = (await redis.lrange(CheckpointKeys.sourceLog(name, 0), 0, -1)).flatMap((chunk) => chunk.split('\n'));
+    const wal = (await redis.lrange(CheckpointKeys.sourceLog(name, 0), 0, -1)).flatMap((chunk) => decodeChunk(chunk));
     expect(wal.map((r) => r.slice(r.indexOf('\t') + 1))).toEqual(['c c']);
     expect(wal.every((r) => /^\d+\t/.test(r))).toBe(true);
     expect(await redis.get(CheckpointKeys.sourceLogBase(name, 0))).toBe('2');
@@ -190,7 +191,7 @@ describe('a socket query checkpointed in Redis', () => {
         .lrange(CheckpointKeys.sourceLog(name, 0), 0, -1)
         .lindex(CheckpointKeys.sourceLogEnds(name, 0), -1)
         .exec()) ?? []).map(([, v]) => v) as [string | null, string[], string | null];
-      const wal = chunks.flatMap((chunk) => chunk.split('\n'));
+      const wal = chunks.flatMap((chunk) => decodeChunk(chunk));
       expect(total).toBe('4');
       expect(wal.map((r) => r.slice(r.indexOf('\t') + 1))).toEqual(['a b', 'b c', 'c c c', 'd'].slice(Number(base ?? 0)));
       expect(q.exception()).toBeUndefined();

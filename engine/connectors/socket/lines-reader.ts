@@ -2,7 +2,7 @@ import { recordBatch, type RecordBatch } from '../../batch/record-batch.js';
 import { isUtf8 } from 'node:buffer';
 import { newlineIndex, utf8LinesVector } from '../../batch/utf8-lines.js';
 import { valuesVector, type Vector } from '../../batch/vector.js';
-import type { InputSplit, SplitReader } from '../split.js';
+import { splitPayload, type InputSplit, type SplitReader } from '../split.js';
 import { socketSchema } from './socket-schema.js';
 
 const decoder = new TextDecoder();
@@ -19,7 +19,7 @@ export const linesReader: SplitReader = {
   name: 'lines',
   read(split: InputSplit): Promise<RecordBatch[]> {
     const config = split.config as LinesSplitConfig;
-    const payload = split.payload ?? new Uint8Array();
+    const payload = splitPayload(split);
     const schema = socketSchema(config.includeTimestamp);
     let lines: Vector;
     let numRows: number;
@@ -46,8 +46,11 @@ export function linesSplit(lines: readonly string[], timestampsMs: readonly numb
   return linesBytesSplit(encoder.encode(lines.join('\n')), lines.length, timestampsMs);
 }
 
-/** The same split from lines already joined by '\n' as UTF-8 (the socket source keeps what it received as bytes). */
-export function linesBytesSplit(joined: Uint8Array, numRows: number, timestampsMs: readonly number[] | undefined): InputSplit {
+/**
+ * The same split from lines already joined by '\n' as UTF-8, in one buffer or as consecutive parts
+ * (the socket source keeps what it received as bytes, and ships views of it).
+ */
+export function linesBytesSplit(joined: Uint8Array | readonly Uint8Array[], numRows: number, timestampsMs: readonly number[] | undefined): InputSplit {
   const config: LinesSplitConfig = timestampsMs ? { includeTimestamp: true, timestampsMs } : { includeTimestamp: false };
-  return { reader: 'lines', config, payload: joined, numRows };
+  return joined instanceof Uint8Array ? { reader: 'lines', config, payload: joined, numRows } : { reader: 'lines', config, payloadParts: joined, numRows };
 }

@@ -1,4 +1,6 @@
 import { ConcurrentModificationError } from '../../../engine/errors/errors.js';
+import { CheckpointKeys } from '../../../infra/redis/keys.js';
+import { redisCall, type RedisClient } from '../../../infra/redis/call.js';
 import type { RunLease } from './checkpoint-store.js';
 
 /**
@@ -16,4 +18,14 @@ export function runFenced(what: string, batchId: number | undefined, token: numb
       newerRunId: holder?.runId ?? '?',
     },
   });
+}
+
+/** The token a store writes with, once it took the run lease. */
+export interface LeaseToken {
+  token: number | undefined;
+}
+
+export async function readLease(redis: RedisClient, checkpoint: string): Promise<RunLease | undefined> {
+  const h = await redisCall(`reading the run lease of checkpoint ${checkpoint}`, () => redis.hgetall(CheckpointKeys.runLease(checkpoint)));
+  return h['token'] === undefined ? undefined : { token: Number(h['token']), runId: h['runId'] ?? '', since: Number(h['since'] ?? 0) };
 }

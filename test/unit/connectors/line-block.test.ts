@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { appendChunks, LINE_OVERHEAD_BYTES, LineBlock, LineCutter, MAX_LINE_BYTES } from '../../../master/sources/line-block.js';
+import { appendChunks, lineParts, LINE_OVERHEAD_BYTES, LineBlock, LineChunk } from '../../../master/sources/line-block.js';
+import { LineCutter, MAX_LINE_BYTES } from '../../../master/sources/line-cutter.js';
 
 /** What the socket source did before it kept bytes: a streaming TextDecoder, split on '\n', one '\r' dropped per line. */
 function decodedLines(chunks: readonly Buffer[]): string[] {
@@ -20,8 +21,7 @@ function cutLines(chunks: readonly Buffer[]): { lines: string[]; blocks: LineBlo
   const cutter = new LineCutter();
   const blocks: LineBlock[] = [];
   for (const [i, c] of chunks.entries()) {
-    const { block } = cutter.push(c, 1000 + i);
-    if (block) blocks.push(block);
+    blocks.push(...cutter.push(c, 1000 + i).blocks);
   }
   const last = cutter.end(9999);
   if (last) blocks.push(last);
@@ -52,9 +52,13 @@ describe('LineCutter: socket bytes cut into lines as the text decoder cut them',
     const all = LineBlock.concat(blocks);
     expect(all.count).toBe(3);
     expect([...all.times]).toEqual([1000, 1001, 1001]);
-    expect(all.records().toString()).toBe('1000\ta b\n1001\tc\n1001\td\n');
-    expect(all.recordLines()).toEqual(['1000\ta b', '1001\tc', '1001\td']);
-    expect(Buffer.from(all.slice(1, 3).joined()).toString()).toBe('c\nd');
+    const chunk = new LineChunk(blocks);
+    expect(chunk.count).toBe(3);
+    expect(chunk.records().toString()).toBe('1000\ta b\n1001\tc\n1001\td\n');
+    expect(chunk.recordLines()).toEqual(['1000\ta b', '1001\tc', '1001\td']);
+    const split = lineParts(blocks, 0, 1, 3);
+    expect(Buffer.concat(split.parts).toString()).toBe('c\nd');
+    expect([...split.times]).toEqual([1001, 1001]);
     expect(all.slice(0, 1).lines()).toEqual(['a b']);
     expect(all.slice(2, 2).count).toBe(0);
     expect(all.heldBytes).toBe('a b\nc\nd\n'.length + 3 * LINE_OVERHEAD_BYTES);
@@ -64,18 +68,44 @@ describe('LineCutter: socket bytes cut into lines as the text decoder cut them',
     const cutter = new LineCutter();
     const long = Buffer.concat([Buffer.alloc(MAX_LINE_BYTES, 0x61), Buffer.from('é')]);
     // The read ends inside 'é': the cut keeps the whole 'a's and waits for the character's last byte.
-    const { block, cut } = cutter.push(long.subarray(0, long.length - 1), 1);
+    const { blocks, cut } = cutter.push(long.subarray(0, long.length - 1), 1);
     expect(cut).toBe(MAX_LINE_BYTES);
-    expect(block?.count).toBe(1);
-    expect(block?.bytes.length).toBe(MAX_LINE_BYTES + 1);
+    expect(blocks.map((b) => b.count)).toEqual([1]);
+    expect(blocks[0]?.bytes.length).toBe(MAX_LINE_BYTES + 1);
     const rest = cutter.push(Buffer.from([long[long.length - 1] as number, 0x0a]), 2);
-    expect(rest.block?.lines()).toEqual(['é']);
+    expect(rest.blocks.flatMap((b) => b.lines())).toEqual(['é']);
+  });
+
+  it('holds the lines a read finishes as a view of that read, copying only the line the read before left unfinished', () => {
+    const cutter = new LineCutter();
+    expect(cutter.push(Buffer.from('first li'), 1).blocks).toEqual([]);
+    const read = Buffer.from('ne\nsecond\nthird\nfour');
+    const { blocks } = cutter.push(read, 2);
+    expect(blocks.map((b) => b.lines())).toEqual([['first line'], ['second', 'third']]);
+    expect(blocks[1]?.bytes.buffer).toBe(read.buffer);
+    expect(cutter.end(3)?.lines()).toEqual(['four']);
+  });
+});
+
+describe('lineParts (a split payload from the held blocks)', () => {
+  it('gives any range of lines across blocks as views that join to the lines, with their times', () => {
+    const cutter = new LineCutter();
+    const blocks = ['a\nbb\n', 'ccc\n', 'd\ne\nf\n'].flatMap((t, i) => cutter.push(Buffer.from(t), 10 * i).blocks);
+    const lines = ['a', 'bb', 'ccc', 'd', 'e', 'f'];
+    for (let from = 0; from <= lines.length; from++) {
+      for (let to = from; to <= lines.length; to++) {
+        const { parts, times } = lineParts(blocks, 100, 100 + from, 100 + to);
+        expect(Buffer.concat(parts).toString()).toBe(lines.slice(from, to).join('\n'));
+        expect(parts.every((p) => blocks.some((b) => b.bytes.buffer === p.buffer))).toBe(true);
+        expect([...times]).toEqual([0, 0, 10, 20, 20, 20].slice(from, to));
+      }
+    }
   });
 });
 
 describe('appendChunks (what one write-ahead log append takes)', () => {
-  const block = (lines: readonly string[], now = 1_700_000_000_000): LineBlock =>
-    new LineCutter().push(Buffer.from(lines.map((l) => `${l}\n`).join('')), now).block as LineBlock;
+  const block = (lines: readonly string[], now = 1_700_000_000_000): LineBlock[] =>
+    new LineCutter().push(Buffer.from(lines.map((l) => `${l}\n`).join('')), now).blocks;
 
   it('cuts at the line cap and at about the byte cap, keeping every line once and in order', () => {
     const lines = Array.from({ length: 10_000 }, (_, i) => `line ${i} `.padEnd(100, 'x'));
@@ -87,13 +117,24 @@ describe('appendChunks (what one write-ahead log append takes)', () => {
     // Full but for the last: each is cut only where the next 115-byte record would not fit.
     for (const c of byBytes.slice(0, -1)) expect(c.records().length).toBeGreaterThan(64 * 1024 - 115);
     expect(byBytes.flatMap((c) => c.lines())).toEqual(lines);
-    expect(byBytes.reduce((n, c) => n + c.heldBytes, 0)).toBe(b.heldBytes);
+    expect(byBytes.reduce((n, c) => n + c.heldBytes, 0)).toBe(b.reduce((n, x) => n + x.heldBytes, 0));
   });
 
   it('gives a line over the byte cap an append of its own', () => {
     const lines = ['a', 'b'.repeat(500), 'c', 'd'];
     expect(appendChunks(block(lines), 100, 64).map((c) => c.lines())).toEqual([['a'], ['b'.repeat(500)], ['c', 'd']]);
-    expect(appendChunks(LineBlock.EMPTY, 100, 64)).toEqual([]);
+    expect(appendChunks([LineBlock.EMPTY], 100, 64)).toEqual([]);
+  });
+
+  it('cuts across blocks as through one, sharing their bytes', () => {
+    const cutter = new LineCutter();
+    const lines = Array.from({ length: 50 }, (_, i) => `w${i}`);
+    const reads = [lines.slice(0, 7), lines.slice(7, 30), lines.slice(30)].map((ls) => Buffer.from(ls.map((l) => `${l}\n`).join('')));
+    const blocks = reads.flatMap((r, i) => cutter.push(r, i).blocks);
+    const chunks = appendChunks(blocks, 11, 1 << 20);
+    expect(chunks.map((c) => c.count)).toEqual([11, 11, 11, 11, 6]);
+    expect(chunks.flatMap((c) => c.lines())).toEqual(lines);
+    expect(chunks.flatMap((c) => c.blocks).every((b) => reads.some((r) => r.buffer === b.bytes.buffer))).toBe(true);
   });
 });
 

@@ -221,4 +221,4 @@ export const textSourceProvider: SourceProvider = {
   },
 };
 
-export { textFileReader } from './text-reader.js';
+export { textFileReader } from './text-file-reader.js';

@@ -1,11 +1,8 @@
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { ExecutionError } from '../../errors/errors.js';
-import { recordBatch, type RecordBatch } from '../../batch/record-batch.js';
-import { valuesVector } from '../../batch/vector.js';
 import { T } from '../../types/data-type.js';
 import { schemaOf } from '../../types/schema.js';
 import type { FileRange } from '../file-splits.js';
-import type { InputSplit, SplitReader } from '../split.js';
 
 export const TEXT_SCHEMA = schemaOf([T.field('value', T.string)]);
 
@@ -18,15 +15,19 @@ export function textLines(content: string): string[] {
 }
 
 export async function readTextFile(path: string): Promise<string[]> {
+  return textLines((await readWholeFile(path)).toString('utf8'));
+}
+
+export async function readWholeFile(path: string): Promise<Buffer> {
   try {
-    return textLines(await readFile(path, 'utf8'));
+    return await readFile(path);
   } catch (e) {
     throw new ExecutionError(`Could not read ${path}: ${(e as Error).message}`, { cause: e });
   }
 }
 
-const LF = 10;
-const CR = 13;
+export const LF = 10;
+export const CR = 13;
 
 /**
  * The lines whose first byte is in `[start, start + length)`: a range not at the file's start
@@ -34,13 +35,21 @@ const CR = 13;
  * terminator. Ranges that tile a file therefore read each line exactly once.
  */
 export async function readTextRange(range: FileRange): Promise<string[]> {
+  return textLines((await readRangeBytes(range)).toString('utf8'));
+}
+
+/**
+ * The bytes of the lines `readTextRange` reads, terminators included (the last line's may be
+ * missing at the end of the file): decoded whole and split by `textLines`, they are its lines.
+ */
+export async function readRangeBytes(range: FileRange): Promise<Buffer> {
   const { path, start, length } = range;
   let fh: FileHandle | undefined;
   try {
     fh = await open(path, 'r');
     const file = fh;
     const size = (await file.stat()).size;
-    if (start === 0 && length >= size) return textLines((await file.readFile()).toString('utf8'));
+    if (start === 0 && length >= size) return await file.readFile();
     const end = Math.min(size, start + length);
     // From one byte before the range (it tells whether a line starts at `start`), reading on past `end` as lines need.
     const from = Math.max(0, start - 1);
@@ -51,7 +60,7 @@ export async function readTextRange(range: FileRange): Promise<string[]> {
       const chunk = Buffer.alloc(Math.min(Math.max(end - pos, 64 * 1024), size - pos));
       const { bytesRead } = await file.read(chunk, 0, chunk.length, pos);
       pos += bytesRead;
-      buf = Buffer.concat([buf, chunk.subarray(0, bytesRead)]);
+      buf = buf.length === 0 ? chunk.subarray(0, bytesRead) : Buffer.concat([buf, chunk.subarray(0, bytesRead)]);
       return bytesRead > 0;
     };
     /** The index just past the terminator of the line holding `i` (CR LF is one terminator), or buf.length at EOF. */
@@ -70,38 +79,13 @@ export async function readTextRange(range: FileRange): Promise<string[]> {
     await more();
     const endIdx = end - from;
     // The first line start at or after `start`: `start` itself when the byte before ends a line.
-    let p = start === 0 ? 0 : await nextLine(0);
-    const lines: string[] = [];
-    while (p < endIdx && p < buf.length) {
-      const next = await nextLine(p);
-      let t = next;
-      if (t > p && (buf[t - 1] === LF || buf[t - 1] === CR)) t--;
-      if (t > p && buf[t - 1] === CR && buf[t] === LF) t--;
-      lines.push(buf.toString('utf8', p, t));
-      p = next;
-    }
-    return lines;
+    const first = start === 0 ? 0 : await nextLine(0);
+    let p = first;
+    while (p < endIdx && p < buf.length) p = await nextLine(p);
+    return buf.subarray(first, Math.max(first, p));
   } catch (e) {
     throw new ExecutionError(`Could not read ${path}: ${(e as Error).message}`, { cause: e });
   } finally {
     await fh?.close();
   }
 }
-
-/**
- * One split of a text source batch, read where the task runs (the paths must be visible there):
- * `{files: FileRange[]}` (packed small files and ranges of large ones), or a whole file `{path}`.
- */
-export const textFileReader: SplitReader = {
-  name: 'text-file',
-  async read(split: InputSplit): Promise<RecordBatch[]> {
-    const config = split.config as { path?: string; files?: FileRange[] };
-    const lines: string[] = [];
-    if (config.files) {
-      for (const r of config.files) for (const l of await readTextRange(r)) lines.push(l);
-    } else if (config.path !== undefined) {
-      for (const l of await readTextFile(config.path)) lines.push(l);
-    }
-    return [recordBatch(TEXT_SCHEMA, lines.length, [valuesVector(lines)])];
-  },
-};

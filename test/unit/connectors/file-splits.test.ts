@@ -1,9 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fileSplitOptions, maxSplitBytes, planFilePartitions } from '../../../engine/connectors/file-splits.js';
 import { readTextRange, textLines } from '../../../engine/connectors/text/text-reader.js';
+import { textFileReader } from '../../../engine/connectors/text/text-file-reader.js';
+import { isUtf8Lines } from '../../../engine/batch/utf8-lines.js';
+import type { FileRange } from '../../../engine/connectors/file-splits.js';
+import type { EvalContext } from '../../../engine/functions/function.js';
 import { seededRandom } from '../../../engine/util/random.js';
 
 const MB = 1024 * 1024;
@@ -81,5 +85,48 @@ describe('text ranges', () => {
       for (let start = 0; start < size; start += step) lines.push(...(await readTextRange({ path, start, length: Math.min(step, size - start) })));
       expect(lines, JSON.stringify({ content, step })).toEqual(textLines(content));
     }
+  });
+
+  it("a split's column holds the lines of its ranges in order; '\\n'-only UTF-8 stays bytes, anything else is decoded", async () => {
+    const rnd = seededRandom(23);
+    const pieces = ['a', 'bb', 'ccc', 'é', '', 'x y', '\uFEFFz'];
+    const read = async (files: FileRange[]): Promise<{ rows: unknown[]; bytes: boolean }> => {
+      const [batch] = await textFileReader.read({ reader: 'text-file', config: { files } }, {} as EvalContext);
+      const col = batch?.columns[0];
+      if (!batch || !col || col.kind !== 'values') throw new Error('one batch of one values column expected');
+      expect(col.values.length).toBe(batch.numRows);
+      return { rows: [...col.values], bytes: isUtf8Lines(col) };
+    };
+    for (let trial = 0; trial < 40; trial++) {
+      const terms = trial % 4 === 3 ? ['\n', '\r\n', '\r'] : ['\n'];
+      const expected: string[] = [];
+      const files: FileRange[] = [];
+      for (let f = 0; f < 1 + Math.floor(rnd() * 4); f++) {
+        let content = '';
+        const n = Math.floor(rnd() * 12);
+        for (let i = 0; i < n; i++) content += (pieces[Math.floor(rnd() * pieces.length)] as string) + (i === n - 1 && rnd() < 0.3 ? '' : (terms[Math.floor(rnd() * terms.length)] as string));
+        const path = join(dir, `s${trial}-${f}.txt`);
+        writeFileSync(path, content);
+        const size = Buffer.byteLength(content);
+        expected.push(...textLines(content));
+        // Whole files, or the file cut in ranges (read past their ends to whole lines).
+        const step = rnd() < 0.5 ? Math.max(1, size) : 1 + Math.floor(rnd() * 7);
+        for (let start = 0; start < size; start += step) files.push({ path, start, length: Math.min(step, size - start) });
+      }
+      const got = await read(files);
+      expect(got.rows, JSON.stringify({ trial, files })).toEqual(expected);
+      if (expected.length > 0) expect(got.bytes).toBe(!files.some((r) => readFileSync(r.path).includes(13)));
+    }
+    // A whole file named by `path`.
+    const one = join(dir, 'one.txt');
+    writeFileSync(one, 'a b\n\nc\n');
+    const [batch] = await textFileReader.read({ reader: 'text-file', config: { path: one } }, {} as EvalContext);
+    expect(batch?.numRows).toBe(3);
+    const col = batch?.columns[0];
+    expect(col?.kind === 'values' ? col.values : undefined).toEqual(['a b', '', 'c']);
+    // Malformed UTF-8 is decoded as before (U+FFFD), not kept as bytes.
+    const bad = join(dir, 'bad.txt');
+    writeFileSync(bad, Buffer.from([0x61, 0xff, 0x0a, 0x62]));
+    expect(await read([{ path: bad, start: 0, length: 4 }])).toEqual({ rows: ['a\uFFFD', 'b'], bytes: false });
   });
 });

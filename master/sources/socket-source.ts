@@ -3,13 +3,15 @@ import type { LineLog, Offset, Source, SourceContext, SourceProvider } from '../
 import type { InputSplit } from '../../engine/connectors/split.js';
 import { linesBytesSplit, linesSplit } from '../../engine/connectors/socket/lines-reader.js';
 import { socketOptions, socketSchema, type SocketOptions } from '../../engine/connectors/socket/socket-schema.js';
-import { SourceOptions } from '../../engine/connectors/options.js';
 import { streamOnlyProvider } from '../../engine/connectors/stream-only.js';
 import { ExecutionError, KindlingError } from '../../engine/errors/errors.js';
 import type { Schema } from '../../engine/types/schema.js';
 import type { LineBlock, LineChunk } from './line-block.js';
 import { appendChunks, lastLineWithin, lineParts, MAX_APPEND_BYTES } from './line-block.js';
 import { LineCutter } from './line-cutter.js';
+import { DEFAULT_SOCKET_READ_LIMITS, SOCKET_TRIM_LOG_CONF, socketReadLimits, type SocketReadLimits } from './socket-read-limits.js';
+
+export { DEFAULT_SOCKET_READ_LIMITS, SOCKET_TRIM_LOG_CONF, socketReadLimits, type SocketReadLimits };
 
 /**
  * The `socket` format. Its TCP client runs on the driver (this file); the lines it logs reach map
@@ -21,41 +23,6 @@ export const socketSourceProvider: SourceProvider = streamOnlyProvider(
   (o) => socketSchema(o.includeTimestamp),
   (o, ctx, raw) => new SocketSource(o, ctx, socketReadLimits(raw)),
 );
-
-/**
- * How much a socket source holds and reads (Kindling's options; Spark's socket source has none):
- * `maxLinesPerTrigger` caps a micro-batch, as Kafka's maxOffsetsPerTrigger, so a batch after an
- * outage stays bounded and the rest goes to the next batches; `maxBufferedBytes` caps the lines
- * received but not yet committed: past it the source stops reading the socket, so TCP flow control
- * slows the sender, and it reads again once the backlog is back under half of it.
- */
-export interface SocketReadLimits {
-  readonly maxLinesPerTrigger: number;
-  readonly maxBufferedBytes: number;
-}
-
-/**
- * A batch takes at most half of the byte cap (`lastLineWithin`: a batch taking the whole buffer
- * would pause reading until it commits), so under a flood the next batch
- * is already received when one commits: a cap of about one batch made every other batch a short
- * one and had it wait for the lines still being logged. The line cap is then only an upper bound
- * (it was 100,000, which cut a 16 MB burst into three batches, each paying a reduce over every
- * state partition).
- */
-export const DEFAULT_SOCKET_READ_LIMITS: SocketReadLimits = Object.freeze({
-  maxLinesPerTrigger: 1_000_000,
-  maxBufferedBytes: 64 * 1024 * 1024,
-});
-
-/** 'false' keeps every logged line (tests whose oracle is the whole log); trimming never changes results. */
-export const SOCKET_TRIM_LOG_CONF = 'kindling.streaming.socket.trimLog';
-
-export function socketReadLimits(raw: Readonly<Record<string, string>>): SocketReadLimits {
-  const o = new SourceOptions(raw);
-  const positive = (name: keyof SocketReadLimits): number =>
-    o.int(name, DEFAULT_SOCKET_READ_LIMITS[name], (n) => n > 0, `Invalid value '<value>' for option '${name}', must be a positive integer`);
-  return { maxLinesPerTrigger: positive('maxLinesPerTrigger'), maxBufferedBytes: positive('maxBufferedBytes') };
-}
 
 /**
  * Spark's socket source, made replayable: it connects as a TCP client on the first offset request

@@ -1,10 +1,10 @@
-import { systemTimeZone } from '../../engine/types/time.js';
+import { hostTimeZone } from './host-time-zone.js';
 
 /** Spark settings with Spark's defaults, plus the values Spark Connect clients probe for. */
 export function defaultConf(): Record<string, string> {
   return {
     'spark.sql.shuffle.partitions': '200',
-    'spark.sql.session.timeZone': systemTimeZone(),
+    'spark.sql.session.timeZone': hostTimeZone(),
     'spark.sql.ansi.enabled': 'true',
     'spark.sql.caseSensitive': 'false',
     'spark.sql.streaming.noDataMicroBatches.enabled': 'true',

@@ -14,8 +14,14 @@ import type { Schema } from '../../engine/types/schema.js';
  */
 export class PaneTotals {
   private readonly panes: Panes;
-  /** key → pane start → the pane's counts. */
-  private readonly byKey = new Map<unknown, Map<number, readonly number[]>>();
+  /**
+   * key → its panes' counts, flat and sorted by pane start: `[pane, count 1, …, count N]` per pane.
+   * A key holds few panes (complete mode keeps each it was seen in), and a Map of arrays per key
+   * cost the driver about four times the memory of one array of numbers (Q1's 10,000 words: ~2.6
+   * MB against ~0.6 MB, held for the query's life). Panes come mostly in order: the newest is
+   * looked at first, the rest binary-searched.
+   */
+  private readonly byKey = new Map<unknown, number[]>();
 
   /** How many counts a pane (and a window) has. */
   private readonly counts: number;
@@ -37,24 +43,61 @@ export class PaneTotals {
       const v = cols[c] as Vector;
       return v.kind === 'values' ? v.values[i] : v.value;
     };
+    const stride = counts + 1;
     for (let i = 0; i < b.numRows; i++) {
       const pane = read(0, i) as number;
       const key = read(1, i) ?? null;
-      const total = new Array<number>(counts);
-      for (let c = 0; c < counts; c++) total[c] = (read(c + 2, i) as number | null) ?? 0;
-      let held = this.byKey.get(key);
-      if (held === undefined) this.byKey.set(key, (held = new Map()));
-      const old = held.get(pane);
-      held.set(pane, total);
-      let amounts: readonly number[] = total;
-      if (old !== undefined) {
-        const delta = new Array<number>(counts);
+      const amounts = new Array<number>(counts);
+      const held = this.byKey.get(key) ?? EMPTY;
+      const at = runOf(held, pane, stride);
+      if (at < 0) {
+        // A pane seen the first time: its windows change by its whole total.
+        for (let c = 0; c < counts; c++) amounts[c] = (read(c + 2, i) as number | null) ?? 0;
+        this.byKey.set(key, withRun(held, ~at, pane, amounts));
+      } else {
         let changed = false;
-        for (let c = 0; c < counts; c++) changed = (delta[c] = total[c]! - old[c]!) !== 0 || changed;
+        for (let c = 0; c < counts; c++) {
+          const total = (read(c + 2, i) as number | null) ?? 0;
+          changed = (amounts[c] = total - (held[at + 1 + c] as number)) !== 0 || changed;
+          held[at + 1 + c] = total;
+        }
         if (!changed) continue;
-        amounts = delta;
       }
       for (const w of this.panes.windowsOf(pane)) change(w, key, amounts);
     }
   }
+}
+
+const EMPTY: number[] = [];
+
+/**
+ * Where the run of `pane` starts in a key's sorted runs; when it has none, `~i` for the index its
+ * run goes in at.
+ */
+function runOf(held: readonly number[], pane: number, stride: number): number {
+  const n = held.length / stride;
+  if (n === 0) return ~0;
+  const last = held[(n - 1) * stride] as number;
+  if (last === pane) return (n - 1) * stride;
+  if (last < pane) return ~(n * stride);
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const p = held[mid * stride] as number;
+    if (p === pane) return mid * stride;
+    if (p < pane) lo = mid + 1;
+    else hi = mid;
+  }
+  return held[lo * stride] === pane ? lo * stride : ~(lo * stride);
+}
+
+/** The runs with one more, `[pane, ...counts]` at `index`, in an array of exactly their length. */
+function withRun(held: readonly number[], index: number, pane: number, counts: readonly number[]): number[] {
+  const out = new Array<number>(held.length + 1 + counts.length);
+  for (let j = 0; j < index; j++) out[j] = held[j] as number;
+  out[index] = pane;
+  for (let c = 0; c < counts.length; c++) out[index + 1 + c] = counts[c] as number;
+  for (let j = index; j < held.length; j++) out[j + 1 + counts.length] = held[j] as number;
+  return out;
 }

@@ -84,6 +84,21 @@ describe('pane totals from the workers (the driver makes the windows)', () => {
     expect(sorted(batchToRows(rebuilt.toBatch()))).toEqual(sorted(batchToRows(built.toBatch())));
   });
 
+  it('holds a key\'s panes in any order they come, older ones changed after newer ones', () => {
+    const r = new CompleteResult({ keyCount: 2, schema: windowed });
+    const held = new Map<string, [number, string, number]>();
+    const batches: [number, string, number][][] = [
+      [[50, 'a', 1], [20, 'a', 2], [80, 'a', 1], [0, 'a', 4]],
+      [[30, 'a', 3], [20, 'a', 5], [90, 'a', 1], [60, 'a', 2], [10, 'b', 1]],
+      [[0, 'a', 6], [40, 'a', 1], [70, 'a', 2], [50, 'a', 1], [30, 'a', 4], [10, 'a', 1], [90, 'a', 3]],
+    ];
+    for (const b of batches) {
+      r.merge([batchFromRows(paneSchema, b)]);
+      for (const t of b) held.set(JSON.stringify([t[0], t[1]]), t);
+      expect(sorted(batchToRows(r.toBatch()))).toEqual(sorted(windowRows([...held.values()])));
+    }
+  });
+
   it('puts the window where the result has it (the window second)', () => {
     const wordFirst = schemaOf([windowed.fields[1]!, windowed.fields[0]!, windowed.fields[2]!]);
     const s = paneOutputSchema({ ...shape, windowKey: 1 }, wordFirst);

@@ -40,19 +40,18 @@ export class RedisLineLog implements LineLog {
   ) {}
 
   append(lines: readonly string[]): Promise<number> {
-    return this.appendChunk(encodePlainChunk(lines), lines.length, (logged) => logged.every((l, i) => l === lines[i]));
+    return this.appendChunk(encodePlainChunk(lines), lines.length, () => lines);
   }
 
   /** One time per run of lines (line-log-chunk.ts), written into a buffer reused by the next append. */
   appendReceived(lines: ReceivedLines): Promise<number> {
     if (this.scratch.length === 0) this.scratch = Buffer.allocUnsafeSlow(MAX_SCRATCH_BYTES);
     const chunk = encodeReceivedChunk(lines, this.scratch);
-    const expected = (): string[] => decodeChunk(chunk.toString('utf8'));
-    return this.appendChunk(chunk, lines.count, (logged) => logged.every((l, i) => l === expected()[i]));
+    return this.appendChunk(chunk, lines.count, () => decodeChunk(chunk.toString('utf8')));
   }
 
-  /** `same`: whether the lines found after a lost reply are this chunk's. */
-  private async appendChunk(chunk: string | Buffer, count: number, same: (logged: string[]) => boolean): Promise<number> {
+  /** `sent`: the lines this chunk reads back as, made only to recognise a resent append after a lost reply. */
+  private async appendChunk(chunk: string | Buffer, count: number, sent: () => readonly string[]): Promise<number> {
     const expected = this.known ?? (await this.length());
     if (count === 0) return expected;
     const token = this.lease.token;
@@ -69,9 +68,13 @@ export class RedisLineLog implements LineLog {
     const actual = -1 - reply;
     if (actual < expected) throw this.lost(actual, expected);
     // A reply lost with the connection makes the client resend the script: the lines are already there.
-    if (actual === expected + count && same(await this.read(expected, actual))) {
-      this.known = actual;
-      return actual;
+    if (actual === expected + count) {
+      const logged = await this.read(expected, actual);
+      const lines = sent();
+      if (logged.every((l, i) => l === lines[i])) {
+        this.known = actual;
+        return actual;
+      }
     }
     throw new ExecutionError(
       `The write-ahead log ${this.key} has ${actual} lines where ${expected} were expected: another process is writing to this checkpoint.`,
